@@ -1,0 +1,39 @@
+/* libsarafw: error codes.
+ * 0 is success, negative values are errors, positive values are counts. */
+#ifndef SARAFW_ERROR_H
+#define SARAFW_ERROR_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum sarafw_error {
+	SARAFW_OK = 0,
+	SARAFW_EINVAL = -1,    /* bad argument or configuration */
+	SARAFW_ETIMEOUT = -2,  /* no answer within the bound */
+	SARAFW_EIO = -3,       /* the port failed to read or write */
+	SARAFW_EOVERFLOW = -4, /* a line or buffer was too small; input resynchronised */
+	SARAFW_EERROR = -5,    /* module answered ERROR */
+	SARAFW_ECME = -6,      /* module answered +CME ERROR (code kept in the device) */
+	SARAFW_EERROR1 = -7,   /* module answered ERROR1 (note §5.1.1.3: XMODEM timeout) */
+	SARAFW_ENOTSUP = -8,   /* this product version lacks the feature (note Table 1) */
+	SARAFW_EBUSY = -9,     /* refused locally: a download is active (note §7, Table 7) */
+	SARAFW_EPROTO = -10,   /* the module answered something unexpected */
+	SARAFW_ECANCEL = -11,  /* the transfer was cancelled (CAN CAN) */
+	SARAFW_ENOMODULE = -12,/* nothing answered AT */
+	SARAFW_EINSTALL = -13, /* module is installing firmware: do not touch it */
+	SARAFW_ERETRY = -14,   /* too many retries on the line */
+	SARAFW_ENOSPACE = -15, /* caller's buffer too small for the answer */
+};
+
+/* One line of English for an error code; never NULL. */
+const char *sarafw_strerror(int err);
+
+/* Meaning of a numeric +CME ERROR code (3GPP TS 27.007 and u-blox
+ * additions), or NULL when unknown. */
+const char *sarafw_cme_text(int code);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,46 @@
+/* libsarafw: the port, a small table of callbacks that connects the
+ * library to a serial line and a clock. All times are milliseconds of
+ * "module time": a port may scale them (SARAFW_TIME_SCALE on POSIX). */
+#ifndef SARAFW_PORT_H
+#define SARAFW_PORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct sarafw_port {
+	void *ctx;
+	/* Write all len bytes. Returns len, or a negative sarafw_error. */
+	int (*write)(void *ctx, const uint8_t *buf, size_t len);
+	/* Read up to len bytes, waiting at most timeout_ms for the first one.
+	 * Returns the count (0 on timeout) or a negative sarafw_error.
+	 * Must not wait longer than timeout_ms. */
+	int (*read)(void *ctx, uint8_t *buf, size_t len, uint32_t timeout_ms);
+	/* Monotonic milliseconds; wraps at 2^32. */
+	uint32_t (*now_ms)(void *ctx);
+	/* Optional (NULL if absent): change the host's line speed. Drains
+	 * pending output first. */
+	int (*set_baud)(void *ctx, uint32_t baud);
+	/* Optional: pulse RESET_N. The library never calls it while the
+	 * module may be installing (note §2.6.4, §6). */
+	int (*reset)(void *ctx);
+	/* Optional: persist / load a small state record (struct
+	 * sarafw_persist) so a host that reboots knows an install is running. */
+	int (*save_state)(void *ctx, const void *rec, size_t len);
+	int (*load_state)(void *ctx, void *rec, size_t len);
+} sarafw_port;
+
+/* Wrap-safe "a is at or after b" for now_ms() values. */
+static inline bool sarafw_time_reached(uint32_t now, uint32_t deadline)
+{
+	return (int32_t)(now - deadline) >= 0;
+}
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,68 @@
+/* libsarafw: what each SARA-R4 product version can do and how long each
+ * step may take. Const data (note Table 1, Table 2, §2.4, §5.1, §5.2). */
+#ifndef SARAFW_VARIANT_H
+#define SARAFW_VARIANT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum sarafw_family {
+	SARAFW_FAMILY_R410M,
+	SARAFW_FAMILY_R412M,
+	SARAFW_FAMILY_R422, /* SARA-R422, SARA-R422S, SARA-R422M8S */
+	SARAFW_FAMILY_N410,
+} sarafw_family;
+
+/* Update methods, note Table 1. */
+#define SARAFW_METHOD_UFOTA 0x01u
+#define SARAFW_METHOD_LIFETIME 0x02u /* change of the life timer */
+#define SARAFW_METHOD_FTP 0x04u
+#define SARAFW_METHOD_HTTP 0x08u
+#define SARAFW_METHOD_FOAT 0x10u /* +UFWUPD (XMODEM) and +UDWNFILE */
+
+/* Update URCs, note Table 2. */
+#define SARAFW_URC_UFOTASTAT 0x01u
+#define SARAFW_URC_ULWM2MSTAT 0x02u
+#define SARAFW_URC_UFWINSTALL 0x04u
+
+typedef struct sarafw_variant {
+	const char *name;  /* product version as the note names it, e.g. "SARA-R410M-02B-03" */
+	const char *match; /* prefix of the ATI0 type number that selects it */
+	sarafw_family family;
+	uint8_t methods;      /* SARAFW_METHOD_* (Table 1) */
+	uint8_t urcs;         /* SARAFW_URC_* supported (Table 2) */
+	uint8_t urcs_default; /* SARAFW_URC_* enabled by factory default (Table 2) */
+	bool legacy_lwm2mstat; /* +ULWM2MSTAT: <status>,<percent> (§2.6.1.2) */
+	bool ufotaconf;        /* +UFOTACONF available (§2.5.2) */
+	bool backup_restore;   /* +UBKUPDATA available (§6.3, §9.1) */
+	bool install_results;  /* +UFWINSTALL progress and result URCs (§6.1) */
+	const char *cancel_cmd; /* uFOTA download cancel (§2.3) */
+	uint32_t max_baud;      /* 3000000 where §5.1.1 "Additional rate" applies */
+	uint32_t boot_ms;       /* power-on or reboot until AT answers */
+	uint32_t foat_prep_ms;  /* +UFWUPD until "+UFWUPD: ONGOING" (§5.1.1: ~5 s, §5.1.2: ~20 s) */
+	uint32_t xmodem_window_ms; /* AT not accepted after ONGOING (§5.1.1: 109 s, §5.1.2: ~2 min) */
+	uint32_t udwnfile_prep_ms; /* +UDWNFILE until '>' (§5.2: ~5 s) */
+	uint32_t ftp_start_ms;     /* +UFTPC=100 until OK (§3.2: ~16 s on R410M/R412M) */
+	uint32_t install_max_ms;   /* longest install (§2.4, Table 3 and its footnote 2) */
+} sarafw_variant;
+
+/* Number of product versions in the table, and entry i (NULL past the end). */
+size_t sarafw_variant_count(void);
+const sarafw_variant *sarafw_variant_at(size_t i);
+
+/* The entry whose name equals name, or NULL. */
+const sarafw_variant *sarafw_variant_by_name(const char *name);
+
+/* The entry selected by an ATI0 type number such as "SARA-R410M-02B-03"
+ * or "SARA-R422S-00B-00", or NULL if none matches. */
+const sarafw_variant *sarafw_variant_match(const char *type_number);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,32 @@
+#!/bin/sh
+# Build libsarafw for a Cortex-M4 (no OS, no heap) and print its size per
+# object and in total. Fails if the library needs anything beyond
+# freestanding libc (no malloc, no stdio, no OS).
+set -eu
+cd "$(dirname "$0")/.."
+out=build-size
+mkdir -p "$out"
+CC=arm-none-eabi-gcc
+CFLAGS="-std=c11 -Os -mcpu=cortex-m4 -mthumb -ffunction-sections -fdata-sections -Wall -Wextra -Werror -Iinclude"
+objs=""
+for src in lib/*.c; do
+	obj="$out/$(basename "${src%.c}").o"
+	$CC $CFLAGS -c "$src" -o "$obj"
+	objs="$objs $obj"
+done
+arm-none-eabi-ar rcs "$out/libsarafw.a" $objs
+echo "libsarafw for Cortex-M4 (arm-none-eabi-gcc -Os -mcpu=cortex-m4 -mthumb):"
+arm-none-eabi-size -t $objs | sed "s|$out/||"
+# What the library needs from outside itself: only these are allowed.
+allowed="memcpy memmove memset memcmp strlen strcmp strncmp strchr strrchr strstr strnlen __aeabi_uldivmod __aeabi_uidiv __aeabi_uidivmod __aeabi_idiv __aeabi_idivmod __aeabi_ldivmod __aeabi_memcpy __aeabi_memset __aeabi_memclr __aeabi_memmove"
+bad=""
+for sym in $(arm-none-eabi-nm -u $objs | awk 'NF==2 && $1=="U" {print $2}' | sort -u); do
+	case " $allowed " in *" $sym "*) ;; *) bad="$bad $sym" ;; esac
+	defined=$(arm-none-eabi-nm --defined-only $objs | awk -v s="$sym" '$3==s' | head -1)
+	[ -n "$defined" ] && bad=$(echo "$bad" | sed "s/ $sym\$//")
+done
+if [ -n "$bad" ]; then
+	echo "size: libsarafw depends on symbols outside freestanding libc:$bad" >&2
+	exit 1
+fi
+echo "external symbols: freestanding libc only"
