@@ -85,6 +85,7 @@ typedef struct sarafw_at {
 	uint32_t deadline;
 	char cmd[SARAFW_AT_CMD_MAX]; /* pending command (for echo), truncated */
 	char resp_prefix[24];        /* prefix of the expected information response */
+	bool skip_space;     /* just after a '>' prompt: drop one ' ' ("> ") */
 } sarafw_at;
 
 /* Set up an engine. Returns SARAFW_OK or SARAFW_EINVAL. */
