@@ -25,6 +25,163 @@ uint16_t sarafw_xmodem_crc16(uint16_t crc, const uint8_t *data, size_t len);
 /* Arithmetic checksum: sum of the bytes modulo 256. */
 uint8_t sarafw_xmodem_checksum(const uint8_t *data, size_t len);
 
+/* ---- Sender engine ------------------------------------------------------
+ *
+ * A sans-I/O XMODEM / XMODEM-1k sender: it never touches a port or a
+ * clock. Bytes from the receiver go in with sarafw_xmodem_input(), bytes
+ * for the line come out of sarafw_xmodem_output(), and the caller's clock
+ * ("now", milliseconds, wrapping at 2^32) comes in with every call.
+ * The package is pulled block by block through cfg->read, so the host
+ * never holds more than one block in RAM.
+ *
+ * A caller's loop:
+ *
+ *	sarafw_xmodem_start(&x, &cfg, now());
+ *	while (sarafw_xmodem_status(&x) == SARAFW_XMODEM_RUNNING) {
+ *		const uint8_t *p;
+ *		size_t n = sarafw_xmodem_output(&x, &p);
+ *		if (n) {
+ *			int w = write(line, p, n);         // may be partial
+ *			if (w > 0)
+ *				sarafw_xmodem_sent(&x, w, now());
+ *		} else {
+ *			uint8_t in[64];
+ *			int r = read_with_timeout(line, in, sizeof in,
+ *			                  sarafw_xmodem_wait_ms(&x, now()));
+ *			if (r > 0)
+ *				sarafw_xmodem_input(&x, in, r, now());
+ *		}
+ *		sarafw_xmodem_tick(&x, now());
+ *	}
+ *	// A failure queues CANs for the receiver: drain output() once more.
+ *
+ * Ownership: the caller allocates the engine and cfg->buf. start() copies
+ * the config, so the struct itself may be temporary, but cfg->buf and
+ * cfg->ctx (and what read() reaches) must stay valid until the engine is
+ * no longer running and its output is drained. */
+
+/* Block buffer size for a block size: header (3) + data + CRC-16 (2). */
+#define SARAFW_XMODEM_BUF_SIZE(block) ((size_t)(block) + 5u)
+#define SARAFW_XMODEM_BUF_1K SARAFW_XMODEM_BUF_SIZE(1024)  /* 1029 */
+#define SARAFW_XMODEM_BUF_128 SARAFW_XMODEM_BUF_SIZE(128)  /* 133 */
+
+/* Defaults, used when the config field is 0. */
+#ifndef SARAFW_XMODEM_START_TIMEOUT_MS
+/* Wait for the receiver's first 'C' or NAK. Covers the ~20 s the R410M
+ * needs to prepare (note §5.1.2.2) with margin. */
+#define SARAFW_XMODEM_START_TIMEOUT_MS 60000u
+#endif
+#ifndef SARAFW_XMODEM_ACK_TIMEOUT_MS
+#define SARAFW_XMODEM_ACK_TIMEOUT_MS 10000u /* Forsberg: 10 s per block */
+#endif
+#ifndef SARAFW_XMODEM_MAX_RETRIES
+#define SARAFW_XMODEM_MAX_RETRIES 10u /* Forsberg: give up after 10 errors */
+#endif
+#ifndef SARAFW_XMODEM_CAN_COUNT
+#define SARAFW_XMODEM_CAN_COUNT 8u /* CANs sent to abort; the receiver needs 2 */
+#endif
+#ifndef SARAFW_XMODEM_SHORT_TAIL
+/* In 1k mode, once no more than this many bytes remain they go in 128-byte
+ * SOH blocks (Forsberg: 1k and 128-byte blocks may be mixed). Up to four
+ * short blocks cost less line time than one padded 1k block; 0 disables. */
+#define SARAFW_XMODEM_SHORT_TAIL 512u
+#endif
+
+/* Reads len bytes of the package at offset into buf. Returns len on
+ * success; anything else (short count or a negative sarafw_error) fails the
+ * transfer with SARAFW_EIO. offset + len never exceeds cfg->size. */
+typedef int (*sarafw_xmodem_read_fn)(void *ctx, uint32_t offset, uint8_t *buf, size_t len);
+
+typedef struct sarafw_xmodem_config {
+	uint8_t *buf;        /* block buffer, >= SARAFW_XMODEM_BUF_SIZE(block_size) */
+	size_t buf_size;
+	uint32_t size;       /* package size in bytes; 0 sends only EOT */
+	sarafw_xmodem_read_fn read; /* may be NULL only when size is 0 */
+	void *ctx;           /* passed to read */
+	uint16_t block_size; /* 128 (XMODEM) or 1024 (XMODEM-1k) */
+	uint32_t start_timeout_ms; /* 0: SARAFW_XMODEM_START_TIMEOUT_MS */
+	uint32_t ack_timeout_ms;   /* 0: SARAFW_XMODEM_ACK_TIMEOUT_MS */
+	uint8_t max_retries;       /* resends per block/EOT; 0: SARAFW_XMODEM_MAX_RETRIES */
+} sarafw_xmodem_config;
+
+typedef struct sarafw_xmodem_stats {
+	uint32_t blocks;          /* distinct blocks sent */
+	uint32_t retransmissions; /* blocks and EOTs sent again */
+	uint32_t naks;            /* NAKs received after a block or EOT */
+	uint32_t timeouts;        /* waits for ACK that expired */
+	uint32_t garbage;         /* ignored bytes: noise, stale or duplicate ACKs */
+} sarafw_xmodem_stats;
+
+/* The engine. Allocate it anywhere; the fields are private. */
+typedef struct sarafw_xmodem {
+	sarafw_xmodem_config cfg;
+	sarafw_xmodem_stats stats;
+	int err;           /* SARAFW_XMODEM_RUNNING, 0 or a negative sarafw_error */
+	uint8_t state;
+	uint8_t crc;       /* 1: CRC-16 blocks, 0: checksum blocks */
+	uint8_t blk;       /* block number on the line, wraps 255 -> 0 */
+	uint8_t retries;   /* resends of the current block or EOT */
+	uint8_t cans;      /* consecutive CANs received */
+	uint8_t armed;     /* deadline is set */
+	uint16_t payload;  /* package bytes in the current block */
+	uint32_t offset;   /* package offset of the current block */
+	uint32_t deadline;
+	size_t out_len;    /* bytes of buf to send */
+	size_t out_pos;    /* of which already sent */
+} sarafw_xmodem;
+
+/* Status while the transfer goes on (a positive value, not an error). */
+#define SARAFW_XMODEM_RUNNING 1
+
+/* Begins a transfer: waits for the receiver's 'C' (CRC-16) or NAK
+ * (checksum), ignoring anything else, until start_timeout_ms.
+ * Returns 0, or SARAFW_EINVAL for a bad config (the engine then reports
+ * SARAFW_EINVAL as its status). */
+int sarafw_xmodem_start(sarafw_xmodem *x, const sarafw_xmodem_config *cfg, uint32_t now);
+
+/* Feeds n bytes from the receiver. Returns the bytes consumed: all n while
+ * running; when the transfer ends (final ACK, CAN CAN) the count up to and
+ * including the deciding byte, so the rest (e.g. the module's "OK", note
+ * §5.1.1) can go to the AT engine. Bytes that arrive while a block is
+ * still being written cannot answer it: they are ignored (CAN excepted). */
+size_t sarafw_xmodem_input(sarafw_xmodem *x, const uint8_t *in, size_t n, uint32_t now);
+
+/* Bytes to write now, or 0. *out points into cfg->buf and stays valid
+ * until the next call to input, sent, tick or abort. Write as many as
+ * the line takes, in one write if it can, and report them with sent(). */
+size_t sarafw_xmodem_output(sarafw_xmodem *x, const uint8_t **out);
+
+/* Marks n bytes of the last output() as written at time now. The ACK
+ * timeout runs from the moment the whole block has been written. */
+void sarafw_xmodem_sent(sarafw_xmodem *x, size_t n, uint32_t now);
+
+/* Advances the clock: an expired wait resends or fails. Call it whenever
+ * time passes; extra calls are harmless. */
+void sarafw_xmodem_tick(sarafw_xmodem *x, uint32_t now);
+
+/* Milliseconds until the engine's next deadline (0 if it has passed or
+ * output is waiting, UINT32_MAX when it is no longer running): a bound
+ * for the caller's read or poll. */
+uint32_t sarafw_xmodem_wait_ms(const sarafw_xmodem *x, uint32_t now);
+
+/* The caller gives up: queues CANs and fails with SARAFW_ECANCEL. */
+void sarafw_xmodem_abort(sarafw_xmodem *x);
+
+/* SARAFW_XMODEM_RUNNING, 0 when the receiver acknowledged EOT, or:
+ * SARAFW_ETIMEOUT no 'C'/NAK before start_timeout_ms, or a block that
+ *                 the caller never finished writing within ack_timeout_ms;
+ * SARAFW_ERETRY   a block or EOT failed 1 + max_retries times (CANs sent);
+ * SARAFW_ECANCEL  the receiver sent CAN CAN, or abort() was called;
+ * SARAFW_EIO      cfg->read failed (CANs sent);
+ * SARAFW_EINVAL   bad config given to start(). */
+int sarafw_xmodem_status(const sarafw_xmodem *x);
+
+/* Package bytes acknowledged by the receiver, and the package size. */
+void sarafw_xmodem_progress(const sarafw_xmodem *x, uint32_t *acked, uint32_t *total);
+
+/* Counters since start(). */
+const sarafw_xmodem_stats *sarafw_xmodem_get_stats(const sarafw_xmodem *x);
+
 #ifdef __cplusplus
 }
 #endif
