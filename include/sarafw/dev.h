@@ -47,12 +47,19 @@ typedef enum sarafw_download {
 	SARAFW_DL_HTTP,     /* AT+UHTTPC=<p>,100 */
 } sarafw_download;
 
+/* The longest command line sarafw_cmd() sends, without "\r". */
+#ifndef SARAFW_CMD_MAX
+#define SARAFW_CMD_MAX 256
+#endif
+
 typedef struct sarafw_dev {
 	sarafw_dev_config cfg;
 	sarafw_at at;
 	uint8_t rx[128];   /* bytes read from the port, not yet parsed */
 	size_t rx_len;
 	size_t rx_pos;
+	uint32_t rx_total;  /* bytes ever read: tells a silent line from a garbled one */
+	uint32_t urc_count; /* URCs ever handled */
 	const sarafw_variant *variant; /* set by sarafw_identify(), else NULL */
 	int last_cme;          /* last +CME ERROR code, -1 if verbose or none */
 	char last_error[64];   /* last final result line that was not OK */
@@ -77,6 +84,14 @@ int sarafw_dev_init(sarafw_dev *dev, const sarafw_dev_config *cfg);
 int sarafw_cmd(sarafw_dev *dev, const char *cmd, const char *resp_prefix, uint32_t timeout_ms,
 	       sarafw_line_fn on_line, void *ctx);
 
+/* The two halves of sarafw_cmd, for commands that continue with a
+ * prompt or raw data: send cmd (guard-checked) and declare it pending... */
+int sarafw_dev_send(sarafw_dev *dev, const char *cmd, const char *resp_prefix, bool prompt,
+		    uint32_t timeout_ms);
+/* ...then wait for its final result code, or for the '>' prompt when
+ * prompt was set (returns SARAFW_OK with the command still pending). */
+int sarafw_dev_result(sarafw_dev *dev, uint32_t timeout_ms, sarafw_line_fn on_line, void *ctx);
+
 /* Like sarafw_cmd, copying the first information response that starts
  * with resp_prefix (prefix and ": " removed when resp_prefix is given) into
  * out. Returns SARAFW_EPROTO if no such line came, SARAFW_ENOSPACE if out
@@ -86,8 +101,9 @@ int sarafw_cmd_get(sarafw_dev *dev, const char *cmd, const char *resp_prefix, ui
 
 /* Wait at most timeout_ms for lines from the module, dispatching URCs.
  * Returns the number of URCs handled, or a negative sarafw_error. If
- * stop_prefix is not NULL, returns as soon as a line starting with it has
- * been handled (and copies it into out when out is not NULL). */
+ * stop_prefix is not NULL, returns as soon as a line (URC or not)
+ * starting with it arrived, after its handler ran, and copies it into out
+ * when out is not NULL. */
 int sarafw_dev_wait(sarafw_dev *dev, uint32_t timeout_ms, const char *stop_prefix, char *out,
 		    size_t out_size);
 

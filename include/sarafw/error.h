@@ -24,6 +24,7 @@ enum sarafw_error {
 	SARAFW_EINSTALL = -13, /* module is installing firmware: do not touch it */
 	SARAFW_ERETRY = -14,   /* too many retries on the line */
 	SARAFW_ENOSPACE = -15, /* caller's buffer too small for the answer */
+	SARAFW_EGARBLED = -16, /* bytes arrive but make no sense: wrong baud rate? */
 };
 
 /* One line of English for an error code; never NULL. */

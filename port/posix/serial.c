@@ -1,0 +1,173 @@
+/* POSIX serial port and scaled monotonic clock for libsarafw. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/ioctl.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "sarafw/error.h"
+#include "sarafw_posix.h"
+
+static const struct {
+	uint32_t baud;
+	speed_t speed;
+} speeds[] = {
+	{ 1200, B1200 },       { 2400, B2400 },       { 4800, B4800 },     { 9600, B9600 },
+	{ 19200, B19200 },     { 38400, B38400 },     { 57600, B57600 },   { 115200, B115200 },
+	{ 230400, B230400 },   { 460800, B460800 },   { 921600, B921600 }, { 3000000, B3000000 },
+};
+
+unsigned sarafw_posix_speed(uint32_t baud)
+{
+	for (size_t i = 0; i < sizeof speeds / sizeof speeds[0]; i++)
+		if (speeds[i].baud == baud)
+			return (unsigned)speeds[i].speed;
+	return 0;
+}
+
+double sarafw_posix_time_scale(void)
+{
+	const char *s = getenv("SARAFW_TIME_SCALE");
+	char *end;
+	double v;
+	if (!s || !*s)
+		return 1.0;
+	v = strtod(s, &end);
+	return (*end || !(v > 0.0) || v > 1e6) ? 1.0 : v;
+}
+
+static uint32_t now_ms(void *ctx)
+{
+	sarafw_posix *p = ctx;
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	double ms = (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+	return (uint32_t)(uint64_t)(ms * p->scale);
+}
+
+static int port_write(void *ctx, const uint8_t *buf, size_t len)
+{
+	sarafw_posix *p = ctx;
+	size_t done = 0;
+	while (done < len) {
+		ssize_t n = write(p->fd, buf + done, len - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN) {
+			struct pollfd pfd = { p->fd, POLLOUT, 0 };
+			if (poll(&pfd, 1, 10000) <= 0)
+				return SARAFW_EIO; /* the line does not drain: give up */
+			continue;
+		}
+		if (n <= 0)
+			return SARAFW_EIO;
+		done += (size_t)n;
+	}
+	return (int)len;
+}
+
+static int port_read(void *ctx, uint8_t *buf, size_t len, uint32_t timeout_ms)
+{
+	sarafw_posix *p = ctx;
+	struct pollfd pfd = { p->fd, POLLIN, 0 };
+	/* timeout_ms is module time: a scaled clock makes real waits shorter,
+	 * but never below a line round trip (100 ms), so scaling speeds up the
+	 * note's long waits without starving short exchanges. */
+	double real = (double)timeout_ms / p->scale;
+	double floor_ms = timeout_ms < 100u ? (double)timeout_ms : 100.0;
+	if (real < floor_ms)
+		real = floor_ms;
+	int wait = real > 1e9 ? 1000000000 : (int)(real + 0.999);
+	int r;
+	do
+		r = poll(&pfd, 1, wait);
+	while (r < 0 && errno == EINTR);
+	if (r < 0)
+		return SARAFW_EIO;
+	if (r == 0)
+		return 0;
+	ssize_t n = read(p->fd, buf, len);
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return 0;
+	return n <= 0 ? SARAFW_EIO : (int)n;
+}
+
+static int set_termios(int fd, uint32_t baud)
+{
+	struct termios t;
+	speed_t sp = (speed_t)sarafw_posix_speed(baud);
+	if (!sp)
+		return -EINVAL;
+	if (tcgetattr(fd, &t) < 0)
+		return -errno;
+	cfmakeraw(&t);
+	t.c_cflag |= CLOCAL | CREAD;
+	t.c_cflag &= ~(CRTSCTS | CSTOPB);
+	t.c_cc[VMIN] = 0;
+	t.c_cc[VTIME] = 0;
+	cfsetispeed(&t, sp);
+	cfsetospeed(&t, sp);
+	if (tcsetattr(fd, TCSADRAIN, &t) < 0)
+		return -errno;
+	return 0;
+}
+
+static int port_set_baud(void *ctx, uint32_t baud)
+{
+	sarafw_posix *p = ctx;
+	tcdrain(p->fd);
+	if (set_termios(p->fd, baud) < 0)
+		return SARAFW_EINVAL;
+	p->baud = baud;
+	return SARAFW_OK;
+}
+
+int sarafw_posix_open(sarafw_posix *p, const char *path, uint32_t baud)
+{
+	int fd, rc;
+	memset(p, 0, sizeof *p);
+	p->fd = -1;
+	if (!sarafw_posix_speed(baud))
+		return -EINVAL;
+	fd = open(path, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (!isatty(fd)) {
+		close(fd);
+		return -ENOTTY;
+	}
+	/* Two programs on one serial line corrupt each other's traffic. */
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0 || ioctl(fd, TIOCEXCL) < 0) {
+		rc = errno == EWOULDBLOCK ? -EBUSY : -errno;
+		close(fd);
+		return rc;
+	}
+	if ((rc = set_termios(fd, baud)) < 0) {
+		close(fd);
+		return rc;
+	}
+	tcflush(fd, TCIOFLUSH);
+	p->fd = fd;
+	p->baud = baud;
+	p->scale = sarafw_posix_time_scale();
+	p->port.ctx = p;
+	p->port.write = port_write;
+	p->port.read = port_read;
+	p->port.now_ms = now_ms;
+	p->port.set_baud = port_set_baud;
+	return 0;
+}
+
+void sarafw_posix_close(sarafw_posix *p)
+{
+	if (p->fd >= 0) {
+		ioctl(p->fd, TIOCNXCL);
+		close(p->fd);
+	}
+	p->fd = -1;
+}
