@@ -237,11 +237,9 @@ uint32_t sarafw_xmodem_wait_ms(const sarafw_xmodem *x, uint32_t now)
 {
 	int32_t d;
 
-	if (x->state == ST_END)
-		return UINT32_MAX;
 	if (pending(x))
 		return 0;
-	if (!x->armed)
+	if (x->state == ST_END || !x->armed)
 		return UINT32_MAX;
 	d = (int32_t)(x->deadline - now);
 	return d > 0 ? (uint32_t)d : 0;

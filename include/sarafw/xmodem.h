@@ -159,9 +159,9 @@ void sarafw_xmodem_sent(sarafw_xmodem *x, size_t n, uint32_t now);
  * time passes; extra calls are harmless. */
 void sarafw_xmodem_tick(sarafw_xmodem *x, uint32_t now);
 
-/* Milliseconds until the engine's next deadline (0 if it has passed or
- * output is waiting, UINT32_MAX when it is no longer running): a bound
- * for the caller's read or poll. */
+/* Milliseconds until the engine's next deadline: 0 if it has passed or
+ * output is waiting (CANs after a failure too), UINT32_MAX when it is no
+ * longer running and has nothing to send. A bound for the caller's poll. */
 uint32_t sarafw_xmodem_wait_ms(const sarafw_xmodem *x, uint32_t now);
 
 /* The caller gives up: queues CANs and fails with SARAFW_ECANCEL. */
