@@ -10,11 +10,11 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define MAX_INPUT 4096
-#define MAX_FILES 256
+#define FUZZ_MAX_INPUT 4096
+#define FUZZ_MAX_FILES 256
 
-static uint8_t corpus[MAX_FILES][MAX_INPUT];
-static size_t corpus_len[MAX_FILES];
+static uint8_t corpus[FUZZ_MAX_FILES][FUZZ_MAX_INPUT];
+static size_t corpus_len[FUZZ_MAX_FILES];
 static size_t n_corpus;
 static uint64_t rng = 0x9E3779B97F4A7C15ull;
 
@@ -32,7 +32,7 @@ static void load(const char *dir)
 	struct dirent *e;
 	if (!d)
 		return;
-	while ((e = readdir(d)) && n_corpus < MAX_FILES) {
+	while ((e = readdir(d)) && n_corpus < FUZZ_MAX_FILES) {
 		char path[1024];
 		FILE *f;
 		if (e->d_name[0] == '.')
@@ -41,7 +41,7 @@ static void load(const char *dir)
 		f = fopen(path, "rb");
 		if (!f)
 			continue;
-		corpus_len[n_corpus] = fread(corpus[n_corpus], 1, MAX_INPUT, f);
+		corpus_len[n_corpus] = fread(corpus[n_corpus], 1, FUZZ_MAX_INPUT, f);
 		fclose(f);
 		LLVMFuzzerTestOneInput(corpus[n_corpus], corpus_len[n_corpus]);
 		n_corpus++;
@@ -51,7 +51,7 @@ static void load(const char *dir)
 
 int main(int argc, char **argv)
 {
-	static uint8_t buf[MAX_INPUT];
+	static uint8_t buf[FUZZ_MAX_INPUT];
 	long count = argc > 2 ? atol(argv[2]) : 10000;
 	if (argc > 1)
 		load(argv[1]);
@@ -65,7 +65,7 @@ int main(int argc, char **argv)
 				uint32_t op = next() % 4, pos = len ? next() % len : 0;
 				if (op == 0 && len)
 					buf[pos] ^= (uint8_t)(1u << (next() % 8));
-				else if (op == 1 && len < MAX_INPUT) {
+				else if (op == 1 && len < FUZZ_MAX_INPUT) {
 					memmove(buf + pos + 1, buf + pos, len - pos);
 					buf[pos] = (uint8_t)next();
 					len++;
