@@ -31,15 +31,14 @@ int sarafw_dev_init(sarafw_dev *dev, const sarafw_dev_config *cfg)
 	return sarafw_at_init(&dev->at, &ac);
 }
 
-/* Read more bytes into dev->rx, waiting until deadline at the latest.
- * Returns the count, 0 when the deadline passed, or a negative error. */
+/* Read more bytes into dev->rx, waiting until deadline at the latest (a
+ * passed deadline still takes what is already there). Returns the count,
+ * 0 when nothing came, or a negative error. */
 static int fill(sarafw_dev *dev, uint32_t deadline)
 {
 	uint32_t t = now(dev);
-	int n;
-	if (sarafw_time_reached(t, deadline))
-		return 0;
-	n = dev->cfg.port->read(dev->cfg.port->ctx, dev->rx, sizeof dev->rx, deadline - t);
+	int n = dev->cfg.port->read(dev->cfg.port->ctx, dev->rx, sizeof dev->rx,
+				    sarafw_time_reached(t, deadline) ? 0 : deadline - t);
 	if (n < 0)
 		return SARAFW_EIO;
 	dev->rx_pos = 0;
@@ -221,20 +220,59 @@ int sarafw_dev_wait(sarafw_dev *dev, uint32_t timeout_ms, const char *stop_prefi
 	return (int)(dev->urc_count - before);
 }
 
+int sarafw_dev_until(sarafw_dev *dev, uint32_t timeout_ms, const char *prefix, char *out,
+		     size_t out_size)
+{
+	uint32_t deadline = now(dev) + timeout_ms;
+	sarafw_at_event ev;
+	for (;;) {
+		int rc = next_event(dev, deadline, &ev, false);
+		if (rc)
+			return rc;
+		if (ev.type == SARAFW_AT_EV_FINAL) {
+			sarafw_at_end(&dev->at);
+			rc = final_result(dev, &ev);
+			return rc ? rc : SARAFW_EPROTO;
+		}
+		if (ev.type == SARAFW_AT_EV_RESPONSE && strncmp(ev.line, prefix, strlen(prefix)) == 0) {
+			if (out && out_size) {
+				size_t n = ev.len < out_size ? ev.len : out_size - 1;
+				memcpy(out, ev.line, n);
+				out[n] = '\0';
+			}
+			return SARAFW_OK;
+		}
+	}
+}
+
+int sarafw_dev_peek(sarafw_dev *dev, const uint8_t **data, uint32_t timeout_ms)
+{
+	if (dev->rx_pos >= dev->rx_len) {
+		int n = fill(dev, now(dev) + timeout_ms);
+		if (n <= 0)
+			return n;
+	}
+	*data = dev->rx + dev->rx_pos;
+	return (int)(dev->rx_len - dev->rx_pos);
+}
+
+void sarafw_dev_consume(sarafw_dev *dev, size_t n)
+{
+	size_t avail = dev->rx_len - dev->rx_pos;
+	dev->rx_pos += n < avail ? n : avail;
+}
+
 int sarafw_dev_read_raw(sarafw_dev *dev, uint8_t *buf, size_t len, uint32_t timeout_ms)
 {
-	if (dev->rx_pos < dev->rx_len) {
-		size_t n = dev->rx_len - dev->rx_pos;
-		if (n > len)
-			n = len;
-		memcpy(buf, dev->rx + dev->rx_pos, n);
-		dev->rx_pos += n;
-		return (int)n;
-	}
-	int n = dev->cfg.port->read(dev->cfg.port->ctx, buf, len, timeout_ms);
-	if (n > 0)
-		dev->rx_total += (uint32_t)n;
-	return n < 0 ? SARAFW_EIO : n;
+	const uint8_t *data;
+	int n = sarafw_dev_peek(dev, &data, timeout_ms);
+	if (n <= 0)
+		return n;
+	if ((size_t)n > len)
+		n = (int)len;
+	memcpy(buf, data, (size_t)n);
+	sarafw_dev_consume(dev, (size_t)n);
+	return n;
 }
 
 int sarafw_dev_write_raw(sarafw_dev *dev, const uint8_t *buf, size_t len)

@@ -92,6 +92,14 @@ int sarafw_dev_send(sarafw_dev *dev, const char *cmd, const char *resp_prefix, b
  * prompt was set (returns SARAFW_OK with the command still pending). */
 int sarafw_dev_result(sarafw_dev *dev, uint32_t timeout_ms, sarafw_line_fn on_line, void *ctx);
 
+/* Wait for an information response starting with prefix while the
+ * command stays pending (e.g. "+UFWUPD: ONGOING", note §5.1), copying it
+ * into out (may be NULL). Returns SARAFW_OK when it came; the final result
+ * code's error if the command ended first (SARAFW_EPROTO for OK);
+ * SARAFW_ETIMEOUT; SARAFW_EIO. */
+int sarafw_dev_until(sarafw_dev *dev, uint32_t timeout_ms, const char *prefix, char *out,
+		     size_t out_size);
+
 /* Like sarafw_cmd, copying the first information response that starts
  * with resp_prefix (prefix and ": " removed when resp_prefix is given) into
  * out. Returns SARAFW_EPROTO if no such line came, SARAFW_ENOSPACE if out
@@ -108,7 +116,14 @@ int sarafw_dev_wait(sarafw_dev *dev, uint32_t timeout_ms, const char *stop_prefi
 		    size_t out_size);
 
 /* Raw access for protocol engines that take over the line (XMODEM, file
- * data): bytes already read but not parsed are returned first. */
+ * data). peek: the bytes read but not yet parsed, reading from the port
+ * (waiting at most timeout_ms) only if there are none; returns their count
+ * (0 on timeout) or SARAFW_EIO. consume: n of them are used up; bytes not
+ * consumed stay for the AT engine. */
+int sarafw_dev_peek(sarafw_dev *dev, const uint8_t **data, uint32_t timeout_ms);
+void sarafw_dev_consume(sarafw_dev *dev, size_t n);
+
+/* read_raw copies what peek would give and consumes it. */
 int sarafw_dev_read_raw(sarafw_dev *dev, uint8_t *buf, size_t len, uint32_t timeout_ms);
 int sarafw_dev_write_raw(sarafw_dev *dev, const uint8_t *buf, size_t len);
 
