@@ -45,5 +45,6 @@ void cli_trace(void *ctx, char dir, const char *data, size_t len);
 void json_string(FILE *f, const char *s);
 
 int cmd_info(cli *c, int argc, char **argv);
+int cmd_update(cli *c, int argc, char **argv);
 
 #endif

@@ -11,6 +11,7 @@ static const struct {
 	const char *help;
 } commands[] = {
 	{ "info", cmd_info, "model, firmware versions, IMEI, MNO profile, update methods and URCs" },
+	{ "update", cmd_update, "FILE [--method xmodem|xmodem1k] [--baud N]: download a package (FOAT)" },
 };
 
 static void usage(FILE *f)

@@ -1,0 +1,213 @@
+/* sarafw update: download a firmware package into the module (FOAT). */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "progress.h"
+#include "sarafw/error.h"
+#include "sarafw/foat.h"
+
+typedef struct {
+	int fd;
+	progress prog;
+} job;
+
+static int read_pkg(void *ctx, uint32_t offset, uint8_t *buf, size_t len)
+{
+	job *j = ctx;
+	size_t done = 0;
+	while (done < len) {
+		ssize_t n = pread(j->fd, buf + done, len - done, (off_t)offset + (off_t)done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return SARAFW_EIO;
+		done += (size_t)n;
+	}
+	return (int)len;
+}
+
+static void on_progress(void *ctx, sarafw_foat_phase phase, uint32_t done, uint32_t total)
+{
+	job *j = ctx;
+	switch (phase) {
+	case SARAFW_FOAT_BAUD:
+		progress_phase(&j->prog, "baud", "switching the line speed for the transfer");
+		break;
+	case SARAFW_FOAT_PREPARE:
+		progress_phase(&j->prog, "prepare", "starting AT+UFWUPD=3 (the module prepares for a few seconds)");
+		break;
+	case SARAFW_FOAT_TRANSFER:
+		progress_bytes(&j->prog, done, total);
+		break;
+	case SARAFW_FOAT_FINISH:
+		progress_end(&j->prog);
+		progress_phase(&j->prog, "finish", "transfer ended, waiting for the module");
+		break;
+	case SARAFW_FOAT_DONE:
+		break;
+	}
+}
+
+/* One line that says what went wrong and what to do next. */
+static void explain(cli *c, int rc, unsigned long baud)
+{
+	const char *model = c->id.type_number;
+	switch (rc) {
+	case SARAFW_ENOTSUP:
+		if (c->id.variant && !(c->id.variant->methods & SARAFW_METHOD_FOAT))
+			fprintf(stderr, "sarafw: %s does not support FOAT (note Table 1)\n", model);
+		else
+			fprintf(stderr, "sarafw: %s cannot transfer at %lu baud: use --baud %lu or less (note §5.1.1)\n",
+				model, baud, c->id.variant ? (unsigned long)c->id.variant->max_baud : 115200ul);
+		break;
+	case SARAFW_ECME:
+	case SARAFW_EERROR:
+		fprintf(stderr, "sarafw: the module refused AT+UFWUPD=3 (%s): another download may be active (note §7); wait for it or cancel it, then retry\n",
+			c->dev.last_error[0] ? c->dev.last_error : "ERROR");
+		break;
+	case SARAFW_EERROR1:
+	case SARAFW_ETIMEOUT:
+		fprintf(stderr, "sarafw: the module did not complete the XMODEM exchange in time (ERROR1, note §5.1.1.3); its firmware is unchanged: retry the update\n");
+		break;
+	case SARAFW_ERETRY:
+		fprintf(stderr, "sarafw: too many errors on the line; the firmware is unchanged: check the cable or retry at a lower --baud\n");
+		break;
+	case SARAFW_ECANCEL:
+		fprintf(stderr, "sarafw: the module cancelled the transfer; the firmware is unchanged: retry the update\n");
+		break;
+	case SARAFW_EIO:
+		fprintf(stderr, "sarafw: the serial line or the package file failed during the transfer: check the cable and the file, then retry\n");
+		break;
+	default:
+		fprintf(stderr, "sarafw: update failed: %s\n", sarafw_strerror(rc));
+		break;
+	}
+}
+
+int cmd_update(cli *c, int argc, char **argv)
+{
+	enum { OPT_JSON = 256, OPT_TRACE, OPT_NOINSTALL };
+	static const struct option opts[] = {
+		{ "method", required_argument, NULL, 'm' }, { "baud", required_argument, NULL, 'b' },
+		{ "no-install", no_argument, NULL, OPT_NOINSTALL }, { "json", no_argument, NULL, OPT_JSON },
+		{ "trace", required_argument, NULL, OPT_TRACE }, { NULL, 0, NULL, 0 },
+	};
+	const char *method = "xmodem1k";
+	unsigned long baud = 0;
+	bool no_install = false;
+	int opt;
+	optind = 0; /* glibc: start a fresh scan of the command's own arguments */
+	while ((opt = getopt_long(argc, argv, "m:b:", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'm':
+			method = optarg;
+			break;
+		case 'b': {
+			char *end;
+			baud = strtoul(optarg, &end, 10);
+			if (*end || !sarafw_posix_speed((uint32_t)baud)) {
+				fprintf(stderr, "sarafw: --baud %s: use 115200, 921600 or 3000000\n", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		}
+		case OPT_NOINSTALL:
+			no_install = true;
+			break;
+		case OPT_JSON:
+			c->json = true;
+			break;
+		case OPT_TRACE:
+			if (c->trace)
+				fclose(c->trace);
+			if (!(c->trace = fopen(optarg, "w"))) {
+				fprintf(stderr, "sarafw: cannot write trace file %s\n", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		default:
+			fprintf(stderr, "usage: sarafw --port PATH update FILE [--method xmodem|xmodem1k] [--baud N] [--no-install] [--json] [--trace FILE]\n");
+			return EXIT_USAGE;
+		}
+	}
+	if (optind != argc - 1) {
+		fprintf(stderr, "sarafw: update needs exactly one package file\n");
+		return EXIT_USAGE;
+	}
+	uint16_t block;
+	if (strcmp(method, "xmodem") == 0)
+		block = 128;
+	else if (strcmp(method, "xmodem1k") == 0)
+		block = 1024;
+	else {
+		fprintf(stderr, "sarafw: unknown --method %s: use xmodem or xmodem1k\n", method);
+		return EXIT_USAGE;
+	}
+
+	const char *path = argv[optind];
+	job j;
+	struct stat st;
+	j.fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (j.fd < 0 || fstat(j.fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		fprintf(stderr, "sarafw: cannot read package %s: %s\n", path, strerror(j.fd < 0 ? errno : EINVAL));
+		return EXIT_USAGE;
+	}
+	if (st.st_size == 0 || st.st_size > 0x7fffffff) {
+		fprintf(stderr, "sarafw: package %s is %s: give the package file u-blox supplied\n", path,
+			st.st_size ? "too large" : "empty");
+		close(j.fd);
+		return EXIT_USAGE;
+	}
+
+	int rc = cli_connect(c, NULL, 0, NULL);
+	if (rc) {
+		close(j.fd);
+		return rc;
+	}
+	static uint8_t buf[SARAFW_XMODEM_BUF_1K];
+	sarafw_foat_config fc = {
+		.size = (uint32_t)st.st_size,
+		.read = read_pkg,
+		.ctx = &j,
+		.block_size = block,
+		.buf = buf,
+		.buf_size = sizeof buf,
+		.host_baud = (uint32_t)c->baud,
+		.baud = (uint32_t)baud,
+		.progress = on_progress,
+		.progress_ctx = &j,
+	};
+	sarafw_xmodem_stats stats;
+	progress_init(&j.prog, c->json);
+	if (!c->json)
+		fprintf(stderr, "%s %s,%s: sending %s (%ld bytes) with %s\n", c->id.type_number,
+			c->id.modem_version, c->id.app_version, path, (long)st.st_size, method);
+	rc = sarafw_foat_xmodem(&c->dev, &fc, &stats);
+	progress_end(&j.prog);
+	double secs = progress_elapsed(&j.prog);
+	close(j.fd);
+	cli_disconnect(c);
+	if (rc) {
+		if (c->json)
+			printf("{\"event\":\"error\",\"code\":%d,\"message\":\"%s\"}\n", rc, sarafw_strerror(rc));
+		explain(c, rc, baud);
+		return EXIT_FAIL;
+	}
+	if (c->json) {
+		printf("{\"event\":\"downloaded\",\"bytes\":%ld,\"seconds\":%.3f,\"retransmissions\":%u,\"installed\":false}\n",
+		       (long)st.st_size, secs, stats.retransmissions);
+	} else {
+		printf("downloaded %ld bytes in %.1f s (%u retransmissions)\n", (long)st.st_size, secs,
+		       stats.retransmissions);
+		if (!no_install)
+			printf("not installed: sarafw does not run AT+UFWINSTALL yet (note §6); the module keeps %s,%s until it is installed\n",
+			       c->id.modem_version, c->id.app_version);
+	}
+	return EXIT_OK;
+}
