@@ -35,5 +35,8 @@ demo: build
 bench: build
 	@scripts/bench.sh $(BUILD)
 
+fuzz: deps
+	@scripts/fuzz.sh
+
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) build-size
