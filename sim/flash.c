@@ -1,0 +1,200 @@
+#include "flash.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static int mkdir_p(const char *path)
+{
+	char tmp[512];
+	size_t len = strlen(path);
+	if (len == 0 || len >= sizeof tmp)
+		return -ENAMETOOLONG;
+	memcpy(tmp, path, len + 1);
+	for (char *p = tmp + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(tmp, 0755) < 0 && errno != EEXIST)
+			return -errno;
+		*p = '/';
+	}
+	if (mkdir(tmp, 0755) < 0 && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+int sim_flash_open(struct sim_flash *f, const char *dir)
+{
+	char files[600];
+	int rc;
+	if (strlen(dir) >= sizeof f->dir)
+		return -ENAMETOOLONG;
+	snprintf(f->dir, sizeof f->dir, "%s", dir);
+	rc = mkdir_p(dir);
+	if (rc)
+		return rc;
+	snprintf(files, sizeof files, "%s/files", dir);
+	return mkdir_p(files);
+}
+
+int sim_flash_path(const struct sim_flash *f, const char *name, char *out, size_t cap)
+{
+	int n = snprintf(out, cap, "%s/%s", f->dir, name);
+	return n < 0 || (size_t)n >= cap ? -1 : 0;
+}
+
+bool sim_flash_exists(const struct sim_flash *f, const char *name)
+{
+	char path[600];
+	return sim_flash_path(f, name, path, sizeof path) == 0 && access(path, F_OK) == 0;
+}
+
+int sim_flash_write(const struct sim_flash *f, const char *name, const void *data, size_t len)
+{
+	char path[600], tmp[620];
+	const char *p = data;
+	int fd, dfd, err = 0;
+	if (sim_flash_path(f, name, path, sizeof path))
+		return -ENAMETOOLONG;
+	snprintf(tmp, sizeof tmp, "%s.tmp", path);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -errno;
+	while (len) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			err = n < 0 ? -errno : -EIO;
+			break;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	if (!err && fsync(fd) < 0)
+		err = -errno;
+	close(fd);
+	if (!err && rename(tmp, path) < 0)
+		err = -errno;
+	if (err) {
+		unlink(tmp);
+		return err;
+	}
+	/* the rename itself must survive the power cut */
+	dfd = open(f->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0) {
+		fsync(dfd);
+		close(dfd);
+	}
+	return 0;
+}
+
+long sim_flash_read(const struct sim_flash *f, const char *name, void *buf, size_t cap)
+{
+	char path[600];
+	size_t got = 0;
+	int fd;
+	if (sim_flash_path(f, name, path, sizeof path))
+		return -ENAMETOOLONG;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	while (got < cap) {
+		ssize_t n = read(fd, (char *)buf + got, cap - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	close(fd);
+	return (long)got;
+}
+
+void sim_kv_clear(struct sim_kv *kv)
+{
+	kv->n = 0;
+}
+
+int sim_kv_load(const struct sim_flash *f, const char *name, struct sim_kv *kv)
+{
+	static char buf[SIM_KV_MAX * (SIM_KV_KEY + SIM_KV_VAL + 2)];
+	long len;
+	char *line, *save = NULL;
+	sim_kv_clear(kv);
+	len = sim_flash_read(f, name, buf, sizeof buf - 1);
+	if (len < 0)
+		return (int)len;
+	buf[len] = '\0';
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *eq = strchr(line, '=');
+		if (!eq || line[0] == '#')
+			continue;
+		*eq = '\0';
+		sim_kv_set(kv, line, eq + 1);
+	}
+	return 0;
+}
+
+int sim_kv_save(const struct sim_flash *f, const char *name, const struct sim_kv *kv)
+{
+	static char buf[SIM_KV_MAX * (SIM_KV_KEY + SIM_KV_VAL + 2)];
+	size_t len = 0;
+	for (int i = 0; i < kv->n; i++) {
+		int n = snprintf(buf + len, sizeof buf - len, "%s=%s\n", kv->key[i], kv->val[i]);
+		if (n < 0 || (size_t)n >= sizeof buf - len)
+			return -ENOSPC;
+		len += (size_t)n;
+	}
+	return sim_flash_write(f, name, buf, len);
+}
+
+const char *sim_kv_get(const struct sim_kv *kv, const char *key)
+{
+	for (int i = 0; i < kv->n; i++)
+		if (strcmp(kv->key[i], key) == 0)
+			return kv->val[i];
+	return NULL;
+}
+
+long sim_kv_get_long(const struct sim_kv *kv, const char *key, long dflt)
+{
+	const char *v = sim_kv_get(kv, key);
+	char *end;
+	long r;
+	if (!v || !*v)
+		return dflt;
+	r = strtol(v, &end, 10);
+	return *end ? dflt : r;
+}
+
+int sim_kv_set(struct sim_kv *kv, const char *key, const char *val)
+{
+	int i;
+	for (i = 0; i < kv->n; i++)
+		if (strcmp(kv->key[i], key) == 0)
+			break;
+	if (i == kv->n) {
+		if (kv->n == SIM_KV_MAX)
+			return -1;
+		snprintf(kv->key[i], SIM_KV_KEY, "%s", key);
+		kv->n++;
+	}
+	snprintf(kv->val[i], SIM_KV_VAL, "%s", val);
+	for (char *p = kv->val[i]; *p; p++)
+		if (*p == '\n' || *p == '\r')
+			*p = ' ';
+	return 0;
+}
+
+int sim_kv_set_long(struct sim_kv *kv, const char *key, long val)
+{
+	char s[24];
+	snprintf(s, sizeof s, "%ld", val);
+	return sim_kv_set(kv, key, s);
+}

@@ -1,0 +1,225 @@
+/* sarafw-sim: a virtual SARA-R4 on a pseudo-terminal. */
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "audit.h"
+#include "clock.h"
+#include "factory.h"
+#include "flash.h"
+#include "line.h"
+#include "modem.h"
+#include "variants.h"
+
+#ifndef SARAFW_VERSION
+#define SARAFW_VERSION "0"
+#endif
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: sarafw-sim --variant NAME --state DIR --link PATH [options]\n"
+		"A virtual u-blox SARA-R4 module on a pseudo-terminal.\n\n"
+		"  --variant NAME    product version (list below)\n"
+		"  --state DIR       the module's flash; created if missing, kept across runs\n"
+		"  --link PATH       symlink to the serial port (the PTY slave)\n"
+		"  --time-scale X    run module time X times faster (default 1)\n"
+		"  --seed N          seed for the IMEI and other random choices (default 1)\n"
+		"  --audit FILE      append one JSON line per host mistake\n"
+		"  --log FILE        append every line in and out with timestamps\n"
+		"  --help, --version\n\n"
+		"Prints \"ready PATH\" when the port exists; SIGTERM stops it cleanly,\n"
+		"SIGKILL is a power cut.\n\nvariants:\n");
+	for (size_t i = 0; i < sim_variant_count(); i++)
+		fprintf(f, "  %s\n", sim_variant_at(i)->name);
+}
+
+static void io_write(void *ctx, const void *p, size_t n)
+{
+	sim_line_write(ctx, p, n);
+}
+
+static void io_set_baud(void *ctx, uint32_t baud)
+{
+	sim_line_set_baud(ctx, baud);
+}
+
+static FILE *open_append(const char *path, const char *what)
+{
+	FILE *f = fopen(path, "a");
+	if (!f)
+		fprintf(stderr, "sarafw-sim: cannot open %s file %s: %s\n", what, path,
+			strerror(errno));
+	return f;
+}
+
+static int serve(struct sim_line *line, struct sim_modem *m, struct sim_clock *clock)
+{
+	while (!stop) {
+		struct pollfd p = {-1, 0, 0};
+		uint8_t buf[sizeof m->held];
+		int t_line, t_timer, timeout;
+		uint64_t due;
+		short ev;
+
+		sim_modem_tick(m);
+		sim_line_pump(line);
+		ev = sim_line_events(line, sim_modem_wants_input(m), &t_line);
+		due = sim_modem_next_due(m);
+		t_timer = due == UINT64_MAX ? -1 : sim_clock_wall_ms_until(clock, due);
+		timeout = t_line;
+		if (t_timer >= 0 && (timeout < 0 || t_timer < timeout))
+			timeout = t_timer;
+		if (ev >= 0) {
+			p.fd = line->master;
+			p.events = ev;
+		}
+		if (poll(&p, 1, timeout) < 0) {
+			if (errno == EINTR)
+				continue;
+			perror("sarafw-sim: poll");
+			return 1;
+		}
+		if (p.fd >= 0 && p.revents) {
+			size_t n = sim_line_read(line, p.revents, buf, sizeof buf);
+			if (n)
+				sim_modem_input(m, buf, n);
+		}
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"variant", required_argument, NULL, 'v'}, {"state", required_argument, NULL, 's'},
+		{"link", required_argument, NULL, 'l'},    {"time-scale", required_argument, NULL, 't'},
+		{"seed", required_argument, NULL, 'S'},    {"audit", required_argument, NULL, 'a'},
+		{"log", required_argument, NULL, 'L'},     {"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},       {NULL, 0, NULL, 0},
+	};
+	const char *variant = NULL, *state = NULL, *link = NULL, *audit_path = NULL,
+		   *log_path = NULL;
+	double scale = 1.0;
+	unsigned long seed = 1;
+	static struct sim_line line;
+	static struct sim_modem modem;
+	struct sim_flash flash;
+	struct sim_clock clock;
+	struct sim_audit audit = {NULL, NULL};
+	const struct sim_variant *v;
+	struct sigaction sa;
+	char err[600];
+	uint32_t ipr;
+	int c, rc;
+
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		char *end;
+		switch (c) {
+		case 'v': variant = optarg; break;
+		case 's': state = optarg; break;
+		case 'l': link = optarg; break;
+		case 'a': audit_path = optarg; break;
+		case 'L': log_path = optarg; break;
+		case 't':
+			errno = 0;
+			scale = strtod(optarg, &end);
+			if (errno || *end || !(scale > 0.0) || scale > 1e6) {
+				fprintf(stderr, "sarafw-sim: --time-scale wants a number > 0, got '%s'\n", optarg);
+				return 2;
+			}
+			break;
+		case 'S':
+			errno = 0;
+			seed = strtoul(optarg, &end, 10);
+			if (errno || *end || !*optarg) {
+				fprintf(stderr, "sarafw-sim: --seed wants an integer, got '%s'\n", optarg);
+				return 2;
+			}
+			break;
+		case 'h': usage(stdout); return 0;
+		case 'V': printf("sarafw-sim %s\n", SARAFW_VERSION); return 0;
+		default: fprintf(stderr, "Try 'sarafw-sim --help'.\n"); return 2;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "sarafw-sim: unexpected argument '%s'\nTry 'sarafw-sim --help'.\n", argv[optind]);
+		return 2;
+	}
+	if (!variant || !state || !link) {
+		fprintf(stderr, "sarafw-sim: --variant, --state and --link are required\nTry 'sarafw-sim --help'.\n");
+		return 2;
+	}
+	v = sim_variant_find(variant);
+	if (!v) {
+		fprintf(stderr, "sarafw-sim: unknown variant '%s'; 'sarafw-sim --help' lists them\n", variant);
+		return 2;
+	}
+	rc = sim_flash_open(&flash, state);
+	if (rc) {
+		fprintf(stderr, "sarafw-sim: cannot use state dir %s: %s\n", state, strerror(-rc));
+		return 2;
+	}
+	if (sim_factory_prepare(&flash, v, (uint32_t)seed, err, sizeof err)) {
+		fprintf(stderr, "sarafw-sim: %s\n", err);
+		return 2;
+	}
+	if (audit_path && !(audit.audit = open_append(audit_path, "audit")))
+		return 2;
+	if (log_path && !(audit.log = open_append(log_path, "log")))
+		return 2;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal; /* no SA_RESTART: poll() returns EINTR */
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	sim_clock_init(&clock, scale);
+	{
+		/* the slave starts at the stored +IPR: a naive opener that
+		 * matches the module works without touching the speed */
+		struct sim_kv kv;
+		sim_kv_load(&flash, "nvm", &kv);
+		ipr = (uint32_t)sim_kv_get_long(&kv, "ipr", 115200);
+		if (!sim_variant_ipr_ok(v, ipr))
+			ipr = 115200;
+	}
+	if (sim_line_open(&line, &clock, &audit, ipr, link, err, sizeof err)) {
+		fprintf(stderr, "sarafw-sim: %s\n", err);
+		return 1;
+	}
+	{
+		struct sim_modem_config cfg = {v, &flash, &clock, &audit,
+					       {io_write, io_set_baud, &line}};
+		rc = sim_modem_init(&modem, &cfg);
+	}
+	if (rc) {
+		fprintf(stderr, "sarafw-sim: cannot read the flash in %s: %s\n", state, strerror(-rc));
+		sim_line_close(&line, link);
+		return 1;
+	}
+	printf("ready %s\n", link);
+	fflush(stdout);
+
+	rc = serve(&line, &modem, &clock);
+	sim_line_close(&line, link);
+	if (audit.audit)
+		fclose(audit.audit);
+	if (audit.log)
+		fclose(audit.log);
+	return rc;
+}
