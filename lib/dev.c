@@ -284,8 +284,9 @@ void sarafw_dev_drain(sarafw_dev *dev, uint32_t quiet_ms, uint32_t max_ms)
 {
 	uint32_t end = now(dev) + max_ms;
 	uint8_t junk[64];
+	sarafw_at_config cfg = dev->at.cfg;
 	dev->rx_pos = dev->rx_len = 0;
-	sarafw_at_init(&dev->at, &dev->at.cfg); /* drop any partial line */
+	sarafw_at_init(&dev->at, &cfg); /* drop any partial line */
 	while (!sarafw_time_reached(now(dev), end)) {
 		uint32_t left = end - now(dev);
 		if (dev->cfg.port->read(dev->cfg.port->ctx, junk, sizeof junk,
