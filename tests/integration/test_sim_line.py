@@ -1,0 +1,108 @@
+"""sarafw-sim: the serial line. Baud mismatch garbles, +IPR switches after
+its OK, output and input are paced at the module's rate, the host may
+close and reopen the port, and an idle simulator does not spin."""
+import os
+import time
+import unittest
+
+from simharness import Sim
+
+SCALE = 50
+
+
+def printable(data):
+    return any(32 <= b < 127 for b in data)
+
+
+class Line(unittest.TestCase):
+    def test_wrong_speed_garbles(self):
+        with Sim("SARA-R410M-02B-03", time_scale=SCALE) as sim:
+            p = sim.open(9600)  # module is at 115200
+            time.sleep(sim.boot_time() + 0.1)
+            p.drain(0.05)
+            p.write("AT\r")
+            got = p.drain(0.3)
+            self.assertNotIn(b"OK", got)
+            self.assertFalse(printable(got), got)
+            p.set_speed(115200)
+            p.drain(0.05)
+            p.write("\r")  # end whatever garbage the module collected
+            p.drain(0.1)
+            self.assertEqual(p.command("AT"), ["OK"])
+            events = [e for e in sim.audit_events() if e["event"] == "baud_mismatch"]
+            self.assertTrue(events)
+            self.assertEqual((events[0]["host_baud"], events[0]["module_baud"]), (9600, 115200))
+
+    def test_ipr_ok_at_old_rate_then_switch(self):
+        with Sim("SARA-R422S", time_scale=SCALE) as sim:
+            p = sim.open()
+            sim.wait_boot(p)
+            self.assertEqual(p.command("AT+IPR=3000000"), ["OK"])
+            p.drain(0.05)
+            p.write("AT\r")
+            got = p.drain(0.2)
+            self.assertNotIn(b"OK", got)  # still at 115200: garbage
+            p.set_speed(3000000)
+            p.drain(0.05)
+            p.write("\r")
+            p.drain(0.05)
+            self.assertEqual(p.command("AT+IPR?"), ["+IPR: 3000000", "OK"])
+            self.assertEqual(p.command("AT+IPR=115200"), ["OK"])
+            p.set_speed(115200)
+            self.assertEqual(p.command("AT"), ["OK"])
+
+    def test_output_paced_at_9600(self):
+        with Sim("SARA-R410M-02B-03", time_scale=SCALE) as sim:
+            p = sim.open()
+            sim.wait_boot(p)
+            self.assertEqual(p.command("AT+IPR=9600"), ["OK"])
+            p.set_speed(9600)
+            p.drain(0.05)
+            self.assertEqual(p.command("AT"), ["OK"])
+            # about 1000 bytes back: the echo of a 996-byte line and ERROR
+            line = "AT+" + "X" * 993
+            t0 = time.monotonic()
+            p.write(line + "\r")
+            lines = p.expect("ERROR", timeout=15)
+            elapsed = time.monotonic() - t0
+            self.assertEqual(lines, [line, "ERROR"])
+            self.assertGreaterEqual(elapsed, 0.7)   # 1005 bytes at 960 B/s: ~1.05 s
+            self.assertLess(elapsed, 8.0)
+
+    def test_fast_rate_is_faster(self):
+        with Sim("SARA-R422", time_scale=SCALE) as sim:
+            p = sim.open()
+            sim.wait_boot(p)
+            self.assertEqual(p.command("AT+IPR=921600"), ["OK"])
+            p.set_speed(921600)
+            p.drain(0.05)
+            line = "AT+" + "X" * 993
+            t0 = time.monotonic()
+            p.write(line + "\r")
+            self.assertEqual(p.expect("ERROR", timeout=15), [line, "ERROR"])
+            self.assertLess(time.monotonic() - t0, 0.7)
+
+    def test_reopen_many_times(self):
+        with Sim("SARA-R410M-63B", time_scale=SCALE) as sim:
+            p = sim.open()
+            sim.wait_boot(p)
+            p.close()
+            for i in range(20):
+                p = sim.open()
+                self.assertEqual(p.command("AT+CGMI"), ["u-blox", "OK"], i)
+                p.close()
+            # nobody on the port: the simulator must idle, not spin
+            pid = sim.proc.pid
+            def cpu():
+                with open("/proc/%d/stat" % pid) as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+                return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+            c0 = cpu()
+            time.sleep(1.0)
+            self.assertLess(cpu() - c0, 0.3)
+            p = sim.open()
+            self.assertEqual(p.command("AT"), ["OK"])
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
