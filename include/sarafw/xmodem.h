@@ -156,7 +156,8 @@ size_t sarafw_xmodem_output(sarafw_xmodem *x, const uint8_t **out);
 void sarafw_xmodem_sent(sarafw_xmodem *x, size_t n, uint32_t now);
 
 /* Advances the clock: an expired wait resends or fails. Call it whenever
- * time passes; extra calls are harmless. */
+ * time passes, and at least every 2^31 ms (deadlines compare wrap-safe);
+ * extra calls are harmless. */
 void sarafw_xmodem_tick(sarafw_xmodem *x, uint32_t now);
 
 /* Milliseconds until the engine's next deadline: 0 if it has passed or
