@@ -209,10 +209,16 @@ void sarafw_xmodem_sent(sarafw_xmodem *x, size_t n, uint32_t now)
 	if (n > x->out_len - x->out_pos)
 		n = x->out_len - x->out_pos;
 	x->out_pos += n;
-	if (x->state != ST_END && !pending(x))
+	if (pending(x))
+		return;
+	if (x->state != ST_END) {
 		arm(x, now, x->cfg.ack_timeout_ms);
-	else if (x->state == ST_END && !pending(x))
+	} else if (x->can_due) {
+		x->can_due = 0;
+		finish(x, x->err, true);
+	} else {
 		x->out_pos = x->out_len = 0;
+	}
 }
 
 void sarafw_xmodem_tick(sarafw_xmodem *x, uint32_t now)
@@ -247,8 +253,18 @@ uint32_t sarafw_xmodem_wait_ms(const sarafw_xmodem *x, uint32_t now)
 
 void sarafw_xmodem_abort(sarafw_xmodem *x)
 {
-	if (x->state != ST_END)
-		finish(x, SARAFW_ECANCEL, true);
+	if (x->state == ST_END)
+		return;
+	if (pending(x) && x->out_pos > 0) {
+		/* Half a block is on the line: CANs inside it would be taken
+		 * for data, so they follow the rest of the block. */
+		x->err = SARAFW_ECANCEL;
+		x->state = ST_END;
+		x->armed = 0;
+		x->can_due = 1;
+		return;
+	}
+	finish(x, SARAFW_ECANCEL, true);
 }
 
 int sarafw_xmodem_status(const sarafw_xmodem *x)

@@ -48,7 +48,7 @@ uint8_t sarafw_xmodem_checksum(const uint8_t *data, size_t len);
  *			uint8_t in[64];
  *			int r = read_with_timeout(line, in, sizeof in,
  *			                  sarafw_xmodem_wait_ms(&x, now()));
- *			if (r > 0)
+ *			if (r > 0)   // bytes after the last ACK: AT engine's
  *				sarafw_xmodem_input(&x, in, r, now());
  *		}
  *		sarafw_xmodem_tick(&x, now());
@@ -123,6 +123,7 @@ typedef struct sarafw_xmodem {
 	uint8_t retries;   /* resends of the current block or EOT */
 	uint8_t cans;      /* consecutive CANs received */
 	uint8_t armed;     /* deadline is set */
+	uint8_t can_due;   /* abort(): CANs follow the block being written */
 	uint16_t payload;  /* package bytes in the current block */
 	uint32_t offset;   /* package offset of the current block */
 	uint32_t deadline;
@@ -165,7 +166,8 @@ void sarafw_xmodem_tick(sarafw_xmodem *x, uint32_t now);
  * longer running and has nothing to send. A bound for the caller's poll. */
 uint32_t sarafw_xmodem_wait_ms(const sarafw_xmodem *x, uint32_t now);
 
-/* The caller gives up: queues CANs and fails with SARAFW_ECANCEL. */
+/* The caller gives up: queues CANs (after the rest of a block that is
+ * partly written) and fails with SARAFW_ECANCEL at once. */
 void sarafw_xmodem_abort(sarafw_xmodem *x);
 
 /* SARAFW_XMODEM_RUNNING, 0 when the receiver acknowledged EOT, or:

@@ -679,6 +679,25 @@ static void test_abort(void **st)
 	sarafw_xmodem_abort(&X);
 	assert_int_equal(run(0), SARAFW_ECANCEL);
 	assert_int_equal(R.cans, SARAFW_XMODEM_CAN_COUNT);
+
+	/* half a block written: the rest goes first, then the CANs */
+	const uint8_t *p;
+	uint8_t frame[1029], ans[8];
+	setup_rx(1);
+	begin(5000, 1024, 0);
+	feed("C", 1);
+	assert_int_equal(sarafw_xmodem_output(&X, &p), 1029);
+	memcpy(frame, p, 1029);
+	sarafw_xmodem_sent(&X, 600, 0);
+	sarafw_xmodem_abort(&X);
+	assert_int_equal(sarafw_xmodem_status(&X), SARAFW_ECANCEL);
+	assert_int_equal(sarafw_xmodem_output(&X, &p), 429);
+	assert_memory_equal(p, frame + 600, 429);
+	sarafw_xmodem_sent(&X, 429, 0);
+	assert_int_equal(rx_frame(&R, frame, 1029, ans), 1);
+	assert_int_equal(run(0), SARAFW_ECANCEL);
+	assert_int_equal(R.cans, SARAFW_XMODEM_CAN_COUNT);
+	assert_int_equal(sarafw_xmodem_wait_ms(&X, 0), UINT32_MAX);
 }
 
 static void test_bad_config(void **st)
