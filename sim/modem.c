@@ -122,22 +122,32 @@ void sim_modem_release_input(struct sim_modem *m)
 	sim_atline_reset(&m->line);
 }
 
+/* Held bytes can go on: to the engine, or to the AT parser once idle. */
+static bool held_ready(const struct sim_modem *m)
+{
+	return m->held_len && (m->engine || !m->pending);
+}
+
 bool sim_modem_wants_input(const struct sim_modem *m)
 {
-	return !m->pending;
+	return (m->engine || !m->pending) && m->held_len == 0;
 }
 
 uint64_t sim_modem_next_due(const struct sim_modem *m)
 {
-	if (!m->pending && m->held_len)
-		return 0;
-	return sim_timers_next(&m->timers);
+	uint64_t t = sim_timers_next(&m->timers);
+	if (held_ready(m)) {
+		/* an engine that refused bytes gets them again 1 ms later */
+		uint64_t soon = m->engine ? sim_modem_now(m) + 1 : 0;
+		return soon < t ? soon : t;
+	}
+	return t;
 }
 
 void sim_modem_tick(struct sim_modem *m)
 {
 	sim_timers_run(&m->timers, sim_modem_now(m));
-	if (!m->pending && m->held_len) {
+	if (held_ready(m)) {
 		uint8_t buf[sizeof m->held];
 		size_t n = m->held_len;
 		memcpy(buf, m->held, n);
@@ -310,6 +320,17 @@ static void input_while_booting(struct sim_modem *m, uint8_t c)
 	sim_audit_event(m->audit, sim_modem_now(m), "at_during_boot", "%s", extra);
 }
 
+/* Keeps bytes for later, in order (the main loop reads nothing more
+ * until they are gone). */
+static void hold(struct sim_modem *m, const uint8_t *p, size_t n)
+{
+	size_t room = sizeof m->held - m->held_len;
+	if (n > room)
+		n = room;
+	memcpy(m->held + m->held_len, p, n);
+	m->held_len += n;
+}
+
 void sim_modem_input(struct sim_modem *m, const uint8_t *p, size_t n)
 {
 	size_t i = 0;
@@ -317,17 +338,15 @@ void sim_modem_input(struct sim_modem *m, const uint8_t *p, size_t n)
 		uint8_t c;
 		if (m->engine) {
 			size_t used = m->engine->input(m, m->engine_ctx, p + i, n - i);
-			if (used == 0 && m->engine)
-				break; /* a stalled engine must not spin the loop */
+			if (used == 0 && m->engine) {
+				hold(m, p + i, n - i); /* engine full: retry on a tick */
+				return;
+			}
 			i += used;
 			continue;
 		}
 		if (m->pending) {
-			/* keep the rest for when the command completes */
-			size_t room = sizeof m->held - m->held_len;
-			size_t k = n - i < room ? n - i : room;
-			memcpy(m->held + m->held_len, p + i, k);
-			m->held_len += k;
+			hold(m, p + i, n - i); /* for when the command completes */
 			return;
 		}
 		c = p[i++];

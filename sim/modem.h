@@ -8,10 +8,16 @@
  * - a handler returns SIM_OK, a +CME code (> 0), SIM_ERROR, SIM_DONE (it sent
  *   its own final result) or SIM_PENDING (it will call sim_modem_final()
  *   later, e.g. from a timer). While a command is pending the modem reads
- *   no input: the host's bytes wait in the PTY, as on a busy module;
+ *   no input (unless an engine took it): the host's bytes wait in the
+ *   PTY, as on a busy module;
  * - sim_modem_after() arms a timer on module time (scaled clock);
  * - sim_modem_take_input() hands every byte from the host to another engine
  *   (the XMODEM receiver of +UFWUPD) until it calls sim_modem_release_input().
+ *   Typical +UFWUPD: the handler takes the input, arms its timers and
+ *   returns SIM_PENDING; the engine writes replies with sim_modem_write()
+ *   and at the end releases the input and calls sim_modem_final(). An
+ *   engine may consume fewer bytes than offered; if it takes none, the
+ *   rest is held and offered again 1 ms later.
  */
 #ifndef SIM_MODEM_H
 #define SIM_MODEM_H
@@ -130,7 +136,8 @@ int sim_modem_init(struct sim_modem *m, const struct sim_modem_config *cfg);
  * rates differ). */
 void sim_modem_input(struct sim_modem *m, const uint8_t *p, size_t n);
 
-/* false while a command is pending: leave the host's bytes in the PTY. */
+/* false while a command is pending without an engine, or while held
+ * bytes wait: leave the host's bytes in the PTY. */
 bool sim_modem_wants_input(const struct sim_modem *m);
 
 /* Module time of the next timer, UINT64_MAX if none (0 when held input
