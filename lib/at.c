@@ -201,6 +201,12 @@ size_t sarafw_at_parse(sarafw_at *at, const uint8_t *data, size_t len, sarafw_at
 			buf[at->len] = '\0';
 			classify(at, ev);
 			at->len = 0;
+			/* Take the LF of a CR LF pair if it is already here, so that
+			 * after "+UFWUPD: ONGOING\r\n" the next byte handed on is
+			 * XMODEM's 'C' (note §5.1.1). A LF in a later chunk is an
+			 * empty line, or a stray byte XMODEM ignores. */
+			if (c == '\r' && i < len && data[i] == '\n')
+				i++;
 			return i;
 		}
 		if (at->overflow)
