@@ -153,7 +153,18 @@ size_t sarafw_xmodem_input(sarafw_xmodem *x, const uint8_t *in, size_t n, uint32
 		if (x->state == ST_START) {
 			/* note §5.1.1: up to three 'C' then NAKs; the first one
 			 * we see decides CRC-16 or checksum. Anything else is the
-			 * tail of "+UFWUPD: ONGOING" or other line noise. */
+			 * tail of "+UFWUPD: ONGOING", a URC or line noise; a 'C'
+			 * inside a text line ("+CEREG: 1") is not a request. */
+			if (c == '\r' || c == '\n') {
+				x->in_text = 0;
+				continue;
+			}
+			if (c == SARAFW_XMODEM_CRC && x->in_text)
+				continue;
+			if (c > ' ' && c < 0x7f && c != SARAFW_XMODEM_CRC) {
+				x->in_text = 1;
+				continue;
+			}
 			if (c == SARAFW_XMODEM_CRC || c == SARAFW_XMODEM_NAK) {
 				x->crc = c == SARAFW_XMODEM_CRC;
 				build(x, now);

@@ -124,6 +124,7 @@ typedef struct sarafw_xmodem {
 	uint8_t cans;      /* consecutive CANs received */
 	uint8_t armed;     /* deadline is set */
 	uint8_t can_due;   /* abort(): CANs follow the block being written */
+	uint8_t in_text;   /* waiting to start, inside a text line */
 	uint16_t payload;  /* package bytes in the current block */
 	uint32_t offset;   /* package offset of the current block */
 	uint32_t deadline;
@@ -135,7 +136,9 @@ typedef struct sarafw_xmodem {
 #define SARAFW_XMODEM_RUNNING 1
 
 /* Begins a transfer: waits for the receiver's 'C' (CRC-16) or NAK
- * (checksum), ignoring anything else, until start_timeout_ms.
+ * (checksum), ignoring anything else, until start_timeout_ms. A 'C'
+ * inside a line of text (a URC such as "+CEREG: 1") does not count;
+ * one at the start of a line or after another 'C' does.
  * Returns 0, or SARAFW_EINVAL for a bad config (the engine then reports
  * SARAFW_EINVAL as its status). */
 int sarafw_xmodem_start(sarafw_xmodem *x, const sarafw_xmodem_config *cfg, uint32_t now);

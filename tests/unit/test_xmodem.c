@@ -354,6 +354,31 @@ static void test_garbage_before_start(void **st)
 	assert_int_equal(sarafw_xmodem_get_stats(&X)->garbage, 0);
 }
 
+static void test_urc_with_c_before_start(void **st)
+{
+	(void)st;
+	const uint8_t *p;
+	setup_rx(1);
+	begin(700, 128, 0);
+	/* URCs may still come before the first 'C': their 'C's are text */
+	feed("\r\n+CEREG: 1\r\n+CSCON: 0", 23);
+	assert_int_equal(sarafw_xmodem_output(&X, &p), 0);
+	feed("\r\n", 2);
+	feed("CC", 2); /* line start: the module's request */
+	assert_int_equal(sarafw_xmodem_output(&X, &p), 133);
+	assert_int_equal(run(0), 0);
+	check_received(700);
+
+	/* noise then NAK: NAK is never text, checksum mode */
+	setup_rx(0);
+	begin(10, 128, 0);
+	feed("xC", 2);
+	assert_int_equal(sarafw_xmodem_output(&X, &p), 0);
+	feed("\x15", 1);
+	assert_int_equal(run(0), 0);
+	check_received(10);
+}
+
 static void test_first_char_decides_mode(void **st)
 {
 	(void)st;
@@ -751,6 +776,7 @@ int main(void)
 		cmocka_unit_test(test_block_number_wraps),
 		cmocka_unit_test(test_tail_split),
 		cmocka_unit_test(test_garbage_before_start),
+		cmocka_unit_test(test_urc_with_c_before_start),
 		cmocka_unit_test(test_first_char_decides_mode),
 		cmocka_unit_test(test_nak_storm),
 		cmocka_unit_test(test_lost_ack_resends),
