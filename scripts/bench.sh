@@ -1,0 +1,6 @@
+#!/bin/sh
+# make bench: speed and size figures (not tests).
+set -eu
+build=${1:-build}
+cd "$(dirname "$0")/.."
+/usr/bin/python3 bench/bench_xmodem.py "$build" "${BENCH_SIZE:-1048576}"
