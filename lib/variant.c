@@ -60,7 +60,7 @@ static const sarafw_variant variants[] = {
 	R422("SARA-R422M8S", "SARA-R422M8S", M_R422S),
 	/* Table 1 lists SARA-N410 with the R410M methods; Table 2 does not
 	 * name it: treated as SARA-R410M-02B-03 (docs/behaviour.md). */
-	R410("SARA-N410", "SARA-N410", SARAFW_FAMILY_N410, U_NEW, 0, false, false, false, "AT+UFOTA=0",
+	R410("SARA-N410", "SARA-N410", SARAFW_FAMILY_N410, U_NEW, 0, false, false, true, "AT+UFOTA=0",
 	     21 * MIN),
 };
 
