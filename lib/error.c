@@ -22,6 +22,7 @@ const char *sarafw_strerror(int err)
 	case SARAFW_EINSTALL: return "module is installing firmware; do not reset or power it off";
 	case SARAFW_ERETRY: return "too many retries on the line";
 	case SARAFW_ENOSPACE: return "buffer too small for the answer";
+	case SARAFW_EGARBLED: return "garbled answers: the baud rate differs from the module's";
 	}
 	return err > 0 ? "success (count)" : "unknown error";
 }

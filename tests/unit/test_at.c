@@ -620,7 +620,7 @@ static void test_int(void **state)
 static void test_strerror(void **state)
 {
 	(void)state;
-	for (int e = SARAFW_OK; e >= SARAFW_ENOSPACE; e--) {
+	for (int e = SARAFW_OK; e >= SARAFW_EGARBLED; e--) {
 		const char *s = sarafw_strerror(e);
 		assert_non_null(s);
 		assert_true(strlen(s) > 0);
