@@ -134,10 +134,20 @@ void sim_line_close(struct sim_line *l, const char *link)
 void sim_line_write(struct sim_line *l, const void *p, size_t n)
 {
 	const uint8_t *s = p;
-	for (size_t i = 0; i < n && l->out_len < SIM_LINE_OUT_MAX; i++) {
-		l->out[(l->out_head + l->out_len) % SIM_LINE_OUT_MAX] = s[i];
-		l->out_len++;
-		l->queued++;
+	while (n) {
+		uint8_t b[256];
+		size_t k = n < sizeof b ? n : sizeof b;
+		memcpy(b, s, k);
+		s += k;
+		n -= k;
+		/* noise here, not in pump(): a partial write() would see the
+		 * same byte twice */
+		k = sim_fault_apply(&l->fault, SIM_FAULT_OUT, b, k);
+		for (size_t i = 0; i < k && l->out_len < SIM_LINE_OUT_MAX; i++) {
+			l->out[(l->out_head + l->out_len) % SIM_LINE_OUT_MAX] = b[i];
+			l->out_len++;
+			l->queued++;
+		}
 	}
 }
 
@@ -300,5 +310,5 @@ size_t sim_line_read(struct sim_line *l, short revents, uint8_t *buf, size_t cap
 	if (mismatch(l, "in"))
 		for (ssize_t i = 0; i < n; i++)
 			buf[i] = sim_line_garble(buf[i]);
-	return (size_t)n;
+	return sim_fault_apply(&l->fault, SIM_FAULT_IN, buf, (size_t)n);
 }

@@ -4,7 +4,9 @@
  * rate (10 bits a byte, token buckets; the PTY buffer back-pressures the
  * host). The host's own port speed is visible through TIOCPKT + EXTPROC:
  * when it differs from the module's rate every byte, both ways, is garbled
- * as on a wire with mismatched baud. Nobody on the slave: output is lost. */
+ * as on a wire with mismatched baud. Nobody on the slave: output is lost.
+ * Line noise (fault.h) hits output as it is queued and input as it is
+ * read: each byte once, so the faults do not depend on pacing. */
 #ifndef SIM_LINE_H
 #define SIM_LINE_H
 
@@ -14,6 +16,7 @@
 
 #include "audit.h"
 #include "clock.h"
+#include "fault.h"
 
 #ifndef SIM_LINE_OUT_MAX
 #define SIM_LINE_OUT_MAX 65536
@@ -38,6 +41,8 @@ struct sim_line {
 
 	double out_tokens, in_tokens;
 	uint64_t last_us;
+
+	struct sim_fault fault; /* zeroed by open: no noise until armed */
 };
 
 /* Opens the PTY, sets the slave raw at `baud` with EXTPROC, enables
@@ -47,7 +52,8 @@ int sim_line_open(struct sim_line *l, struct sim_clock *c, struct sim_audit *a, 
 		  const char *link, char *err, size_t cap);
 void sim_line_close(struct sim_line *l, const char *link);
 
-/* Queues bytes (dropped past SIM_LINE_OUT_MAX). */
+/* Queues bytes (dropped past SIM_LINE_OUT_MAX), after line noise; a byte
+ * lost to noise takes no line time. */
 void sim_line_write(struct sim_line *l, const void *p, size_t n);
 
 /* The module's rate changes once everything queued so far is sent. */
@@ -60,7 +66,8 @@ void sim_line_pump(struct sim_line *l);
  * -1 none). want_input: the modem takes bytes now. */
 short sim_line_events(struct sim_line *l, bool want_input, int *timeout_ms);
 
-/* After poll: reads what the rate allows into buf (garbled on mismatch);
+/* After poll: reads what the rate allows into buf (garbled on mismatch,
+ * then line noise; a lost byte still took its line time);
  * returns the number of data bytes (0 for none or a control packet). */
 size_t sim_line_read(struct sim_line *l, short revents, uint8_t *buf, size_t cap);
 

@@ -11,6 +11,7 @@
 #include "audit.h"
 #include "clock.h"
 #include "factory.h"
+#include "fault.h"
 #include "flash.h"
 #include "line.h"
 #include "modem.h"
@@ -40,9 +41,18 @@ static void usage(FILE *f)
 		"  --seed N          seed for the IMEI and other random choices (default 1)\n"
 		"  --audit FILE      append one JSON line per host mistake\n"
 		"  --log FILE        append every line in and out with timestamps\n"
+		"  --ber RATE        line noise: flip each data bit with probability RATE\n"
+		"  --drop RATE       line noise: lose each byte with probability RATE\n"
+		"  --lost-ack RATE   lose each ACK (0x06) the module sends with probability\n"
+		"                    RATE (XMODEM's lost ACKs; module to host only)\n"
+		"  --fault-dir DIR   in (host to module), out or both (default): where\n"
+		"                    --ber and --drop apply\n"
 		"  --help, --version\n\n"
 		"Prints \"ready PATH\" when the port exists; SIGTERM stops it cleanly,\n"
-		"SIGKILL is a power cut.\n\nvariants:\n");
+		"SIGKILL is a power cut. Line noise (RATE in [0, 1], default 0) is the same\n"
+		"for the same --seed and the same bytes; each fault is a \"#\" line in --log\n"
+		"and the totals are one line on stderr (and in --log) at a clean stop.\n\n"
+		"variants:\n");
 	for (size_t i = 0; i < sim_variant_count(); i++)
 		fprintf(f, "  %s\n", sim_variant_at(i)->name);
 }
@@ -55,6 +65,14 @@ static void io_write(void *ctx, const void *p, size_t n)
 static void io_set_baud(void *ctx, uint32_t baud)
 {
 	sim_line_set_baud(ctx, baud);
+}
+
+static int rate_option(const char *name, const char *arg, double *rate)
+{
+	if (sim_fault_parse_rate(arg, rate) == 0)
+		return 0;
+	fprintf(stderr, "sarafw-sim: --%s wants a probability from 0 to 1, got '%s'\n", name, arg);
+	return -1;
 }
 
 static FILE *open_append(const char *path, const char *what)
@@ -109,7 +127,9 @@ int main(int argc, char **argv)
 		{"link", required_argument, NULL, 'l'},    {"time-scale", required_argument, NULL, 't'},
 		{"seed", required_argument, NULL, 'S'},    {"audit", required_argument, NULL, 'a'},
 		{"log", required_argument, NULL, 'L'},     {"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},       {NULL, 0, NULL, 0},
+		{"version", no_argument, NULL, 'V'},       {"ber", required_argument, NULL, 'B'},
+		{"drop", required_argument, NULL, 'D'},    {"lost-ack", required_argument, NULL, 'K'},
+		{"fault-dir", required_argument, NULL, 'F'}, {NULL, 0, NULL, 0},
 	};
 	const char *variant = NULL, *state = NULL, *link = NULL, *audit_path = NULL,
 		   *log_path = NULL;
@@ -120,6 +140,7 @@ int main(int argc, char **argv)
 	struct sim_flash flash;
 	struct sim_clock clock;
 	struct sim_audit audit = {NULL, NULL};
+	struct sim_fault_config noise = {0.0, 0.0, 0.0, true, true, 0};
 	const struct sim_variant *v;
 	struct sigaction sa;
 	char err[600];
@@ -147,6 +168,17 @@ int main(int argc, char **argv)
 			seed = strtoul(optarg, &end, 10);
 			if (errno || *end || !*optarg) {
 				fprintf(stderr, "sarafw-sim: --seed wants an integer, got '%s'\n", optarg);
+				return 2;
+			}
+			break;
+		case 'B': if (rate_option("ber", optarg, &noise.ber)) return 2; break;
+		case 'D': if (rate_option("drop", optarg, &noise.drop)) return 2; break;
+		case 'K': if (rate_option("lost-ack", optarg, &noise.lost_ack)) return 2; break;
+		case 'F':
+			noise.in = strcmp(optarg, "out") != 0;
+			noise.out = strcmp(optarg, "in") != 0;
+			if (strcmp(optarg, "in") && strcmp(optarg, "out") && strcmp(optarg, "both")) {
+				fprintf(stderr, "sarafw-sim: --fault-dir wants in, out or both, got '%s'\n", optarg);
 				return 2;
 			}
 			break;
@@ -202,6 +234,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "sarafw-sim: %s\n", err);
 		return 1;
 	}
+	noise.seed = seed;
+	sim_fault_init(&line.fault, &noise, &audit, &clock);
 	{
 		struct sim_modem_config cfg = {v, &flash, &clock, &audit,
 					       {io_write, io_set_baud, &line}};
@@ -216,6 +250,12 @@ int main(int argc, char **argv)
 	fflush(stdout);
 
 	rc = serve(&line, &modem, &clock);
+	if (sim_fault_active(&line.fault)) {
+		char sum[200] = "line faults: ";
+		sim_fault_summary(&line.fault, sum + strlen(sum), sizeof sum - strlen(sum));
+		fprintf(stderr, "sarafw-sim: %s\n", sum);
+		sim_log_line(&audit, sim_clock_now(&clock), "#", sum, strlen(sum));
+	}
 	sim_line_close(&line, link);
 	if (audit.audit)
 		fclose(audit.audit);
