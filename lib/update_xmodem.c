@@ -46,6 +46,35 @@ static int switch_baud(sarafw_dev *dev, uint32_t to)
 	return sarafw_probe(dev, ANSWER_MS);
 }
 
+/* Trace what the XMODEM exchange did since the last call: the start mode,
+ * NAKs, timeouts and resent blocks, with the offset of the block. */
+static void trace_xmodem(sarafw_dev *dev, const sarafw_xmodem *x, sarafw_xmodem_stats *seen)
+{
+	const sarafw_xmodem_stats *st = sarafw_xmodem_get_stats(x);
+	char text[80];
+	sarafw_cmdbuf b;
+	if (!dev->cfg.trace)
+		return;
+	sarafw_cmdbuf_init(&b, text, sizeof text);
+	if (st->blocks && !seen->blocks)
+		sarafw_cmdbuf_str(&b, sarafw_xmodem_crc_mode(x) ? "XMODEM started, CRC-16" : "XMODEM started, checksum");
+	else if (st->naks != seen->naks)
+		sarafw_cmdbuf_str(&b, "XMODEM NAK at offset ");
+	else if (st->timeouts != seen->timeouts)
+		sarafw_cmdbuf_str(&b, "XMODEM no answer, resending offset ");
+	else if (st->retransmissions != seen->retransmissions)
+		sarafw_cmdbuf_str(&b, "XMODEM resent offset ");
+	else
+		return;
+	if (seen->blocks) {
+		uint32_t acked, total;
+		sarafw_xmodem_progress(x, &acked, &total);
+		sarafw_cmdbuf_u32(&b, acked); /* the block after the acknowledged bytes */
+	}
+	*seen = *st;
+	note(dev, text);
+}
+
 /* Run the XMODEM sender on the raw line until it ends. */
 static int transfer(sarafw_dev *dev, const sarafw_foat_config *cfg, uint32_t window_ms,
 		    sarafw_xmodem_stats *stats)
@@ -62,6 +91,7 @@ static int transfer(sarafw_dev *dev, const sarafw_foat_config *cfg, uint32_t win
 		.start_timeout_ms = window_ms,
 	};
 	uint32_t reported = UINT32_MAX;
+	sarafw_xmodem_stats seen = { 0 };
 	int rc = sarafw_xmodem_start(&x, &xc, now(dev));
 	if (rc)
 		return rc;
@@ -89,6 +119,7 @@ static int transfer(sarafw_dev *dev, const sarafw_foat_config *cfg, uint32_t win
 		if (got > 0)
 			sarafw_dev_consume(dev, sarafw_xmodem_input(&x, p, (size_t)got, now(dev)));
 		sarafw_xmodem_tick(&x, now(dev));
+		trace_xmodem(dev, &x, &seen);
 		uint32_t acked, total;
 		sarafw_xmodem_progress(&x, &acked, &total);
 		if (acked != reported) {

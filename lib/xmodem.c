@@ -295,3 +295,8 @@ const sarafw_xmodem_stats *sarafw_xmodem_get_stats(const sarafw_xmodem *x)
 {
 	return &x->stats;
 }
+
+int sarafw_xmodem_crc_mode(const sarafw_xmodem *x)
+{
+	return x->crc;
+}

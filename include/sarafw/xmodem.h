@@ -185,6 +185,10 @@ int sarafw_xmodem_status(const sarafw_xmodem *x);
 /* Package bytes acknowledged by the receiver, and the package size. */
 void sarafw_xmodem_progress(const sarafw_xmodem *x, uint32_t *acked, uint32_t *total);
 
+/* 1 when blocks carry CRC-16 (the receiver asked with 'C'), 0 for the
+ * checksum; meaningful once the first block went out. */
+int sarafw_xmodem_crc_mode(const sarafw_xmodem *x);
+
 /* Counters since start(). */
 const sarafw_xmodem_stats *sarafw_xmodem_get_stats(const sarafw_xmodem *x);
 
