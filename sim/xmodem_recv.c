@@ -140,8 +140,6 @@ static void purge(struct simx *x, uint64_t now)
 		return;
 	x->state = ST_PURGE;
 	x->purge_from = now;
-	if (x->last_rx > now)
-		x->last_rx = now;
 	uint64_t quiet = x->last_rx + x->cfg.purge_ms, cap = now + x->cfg.purge_max_ms;
 	x->deadline = quiet < cap ? quiet : cap;
 }
