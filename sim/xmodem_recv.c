@@ -344,7 +344,9 @@ size_t simx_input(struct simx *x, const uint8_t *data, size_t len, uint64_t now)
 			x->last_rx = now;
 			uint64_t quiet = now + x->cfg.purge_ms, cap = x->purge_from + x->cfg.purge_max_ms;
 			x->deadline = quiet < cap ? quiet : cap;
-			i = len; /* everything until silence is discarded */
+			/* Everything until silence is discarded, CANs too: the
+			 * rest of a garbled block is binary data. */
+			i = len;
 			break;
 		}
 		case ST_EOT_QUIET:
