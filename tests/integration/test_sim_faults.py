@@ -1,13 +1,25 @@
 """sarafw-sim: line noise (--ber, --drop, --lost-ack, --fault-dir). Faults
 happen in both directions, the same seed and the same bytes give the same
 faulted output, --drop loses its share, zero rates change nothing, bad
-values are refused."""
+values are refused; with lost ACKs an XMODEM transfer (AT+UFWUPD=3, once
+the simulator has it) still completes byte-exact."""
+import io
+import logging
+import os
+import random
 import re
+import select
 import signal
 import time
 import unittest
 
 from simharness import Sim, run_sim
+
+try:
+    import xmodem
+except ImportError:  # python3-xmodem: Debian's /usr/bin/python3 has it
+    xmodem = None
+logging.getLogger("xmodem").setLevel(logging.CRITICAL)  # each lost ACK is expected
 
 VARIANT = "SARA-R410M-02B-03"
 SCALE = 50
@@ -129,6 +141,61 @@ class Faults(unittest.TestCase):
         self.assertEqual(rc, 0)
         for opt in ("--ber RATE", "--drop RATE", "--lost-ack RATE", "--fault-dir"):
             self.assertIn(opt, out)
+
+
+class PortLine:
+    """getc/putc for python3-xmodem's sender on the port's fd."""
+
+    def __init__(self, port, first=b""):
+        self.port = port
+        self.pending = bytearray(first)
+
+    def getc(self, size, timeout=1):
+        end = time.monotonic() + timeout
+        while len(self.pending) < size:
+            left = end - time.monotonic()
+            if left <= 0:
+                return None
+            r, _, _ = select.select([self.port.fd], [], [], left)
+            if r:
+                try:
+                    self.pending += os.read(self.port.fd, 4096)
+                except BlockingIOError:
+                    pass
+        out = bytes(self.pending[:size])
+        del self.pending[:size]
+        return out
+
+    def putc(self, data, timeout=1):
+        self.port.write(data, timeout)
+        return len(data)
+
+
+@unittest.skipIf(xmodem is None, "python3-xmodem missing")
+class LostAck(unittest.TestCase):
+    def test_xmodem_survives_lost_acks(self):
+        data = random.Random(7).randbytes(96 * 1024)  # whole 1k blocks: no padding
+        with Sim("SARA-R422", time_scale=100, args=["--lost-ack", "0.05"]) as sim:
+            p = sim.open()
+            sim.wait_boot(p)
+            if p.command("AT+UFWUPD=?")[-1] != "OK":
+                self.skipTest("this sarafw-sim has no AT+UFWUPD")
+            p.write("AT+UFWUPD=3\r")
+            p.expect("+UFWUPD: ONGOING", 10)
+            first, p.buf = p.buf.lstrip(b"\n"), b""
+            line = PortLine(p, first)
+            x = xmodem.XMODEM(line.getc, line.putc, mode="xmodem1k")
+            # a lost ACK costs the sender its 1 s timeout, then it sends the
+            # block again and the module ACKs the duplicate
+            self.assertTrue(x.send(io.BytesIO(data), retry=16, timeout=1, quiet=True))
+            p.buf = bytes(line.pending)
+            p.expect("OK", 10)
+            err, log = stop(sim)
+            with open(os.path.join(sim.state, "fota", "package"), "rb") as f:
+                self.assertEqual(f.read(), data)
+            _, _, _, _, acks = counts(err)
+            self.assertGreater(acks, 0, err)
+            self.assertEqual(len(re.findall(r"# fault out byte \d+: ACK lost", log)), acks)
 
 
 if __name__ == "__main__":
