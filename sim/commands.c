@@ -21,6 +21,7 @@ const struct sim_cmd sim_commands[] = {
 	{"+UFOTASTAT", sim_cmd_ufotastat},
 	{"+ULWM2MSTAT", sim_cmd_ulwm2mstat},
 	{"+UBKUPDATA", sim_cmd_ubkupdata},
+	{"+UFWUPD", sim_cmd_ufwupd},
 	{NULL, NULL},
 };
 

@@ -30,6 +30,9 @@ int sim_cmd_ufotastat(struct sim_modem *m, const struct sim_at_req *req);
 int sim_cmd_ulwm2mstat(struct sim_modem *m, const struct sim_at_req *req);
 int sim_cmd_ubkupdata(struct sim_modem *m, const struct sim_at_req *req);
 
+/* cmd_ufwupd.c: FOAT download over XMODEM (note §5.1) */
+int sim_cmd_ufwupd(struct sim_modem *m, const struct sim_at_req *req);
+
 /* Helpers for handlers: argument i is a number in [lo, hi]. */
 int sim_arg_num(const struct sim_at_req *req, int i, long lo, long hi, long *out);
 

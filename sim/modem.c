@@ -21,6 +21,8 @@ const char *sim_cme_text(int code)
 		return "text string too long";
 	case SIM_CME_INCORRECT_PARAMS:
 		return "incorrect parameters";
+	case SIM_CME_FOTA_IN_USE:
+		return "FOTA memory is in use";
 	default:
 		return "unknown";
 	}
@@ -91,6 +93,8 @@ void sim_modem_final(struct sim_modem *m, int result)
 	m->pending = false;
 	if (result == SIM_OK)
 		final_text(m, "OK");
+	else if (result == SIM_ERROR1)
+		final_text(m, "ERROR1");
 	else if (result == SIM_ERROR || m->nvm.cmee == 0)
 		final_text(m, "ERROR");
 	else if (m->nvm.cmee == 1)
@@ -236,6 +240,7 @@ void sim_modem_reboot(struct sim_modem *m)
 {
 	sim_timers_clear(&m->timers);
 	m->engine = NULL;
+	sim_ufwupd_power_on(m); /* note §5.1: normal mode after a power loss */
 	m->pending = false;
 	m->held_len = 0;
 	m->info_open = false;
@@ -288,6 +293,12 @@ static void execute(struct sim_modem *m, char *line)
 		sim_modem_final(m, SIM_CME_INCORRECT_PARAMS);
 		return;
 	}
+	result = sim_download_check(m, &req); /* note §7, Table 7 */
+	if (result != SIM_OK) {
+		sim_modem_final(m, result);
+		return;
+	}
+	result = SIM_CME_UNKNOWN;
 	for (const struct sim_cmd *c = sim_commands; c->name; c++) {
 		if (strcmp(c->name, req.name) != 0)
 			continue;

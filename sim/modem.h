@@ -29,8 +29,10 @@
 #include "atcmd.h"
 #include "audit.h"
 #include "clock.h"
+#include "download.h"
 #include "flash.h"
 #include "timer.h"
+#include "ufwupd.h"
 #include "variants.h"
 
 /* Handler results besides SIM_OK (0) and +CME ERROR codes (> 0). */
@@ -38,6 +40,7 @@
 #define SIM_PENDING (-1) /* final result comes later via sim_modem_final() */
 #define SIM_DONE (-2)    /* the handler already sent its final result */
 #define SIM_ERROR (-3)   /* plain "ERROR" whatever +CMEE says */
+#define SIM_ERROR1 (-4)  /* "ERROR1": note §5.1.1.3, XMODEM start timeout */
 
 /* 3GPP TS 27.007 §9.2 numbers. */
 enum sim_cme {
@@ -47,6 +50,8 @@ enum sim_cme {
 	SIM_CME_TEXT_TOO_LONG = 24,
 	SIM_CME_INCORRECT_PARAMS = 50,
 	SIM_CME_UNKNOWN = 100,
+	/* note §7 gives only the text; the number is ours (docs/behaviour.md) */
+	SIM_CME_FOTA_IN_USE = 1602,
 };
 const char *sim_cme_text(int code);
 
@@ -126,6 +131,9 @@ struct sim_modem {
 	bool mnoprof_versions; /* AT+UMNOPROF=,1 */
 	int ufotastat;
 	int ulwm2mstat;
+	enum sim_download download; /* note §7: one download method at a time */
+	bool psm_held;              /* note §8: PSM held off while it runs */
+	struct sim_ufwupd ufwupd;
 };
 
 /* Loads the flash records and powers the module on (boot in progress).
