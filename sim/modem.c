@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "factory.h"
 
@@ -314,12 +315,15 @@ static void execute(struct sim_modem *m, char *line)
 }
 
 /* note §2.4, §5.1: the AT interface is unavailable while the module boots;
- * what the host sends is lost, and it is worth telling the host. */
+ * what the host sends is lost, and it is worth telling the host. A bare
+ * "AT" is the check loop note §2.6.4 asks for, not a mistake. */
 static void input_while_booting(struct sim_modem *m, uint8_t c)
 {
 	enum sim_atline_ev ev = sim_atline_feed(&m->boot_line, c);
 	char extra[300] = "";
 	if (ev == SIM_LINE_NONE || m->boot_audits >= BOOT_AUDIT_MAX)
+		return;
+	if (ev == SIM_LINE_READY && strcasecmp(m->boot_line.buf, "AT") == 0)
 		return;
 	m->boot_audits++;
 	if (ev == SIM_LINE_READY) {
