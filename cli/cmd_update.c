@@ -191,6 +191,7 @@ int cmd_update(cli *c, int argc, char **argv)
 	rc = sarafw_foat_xmodem(&c->dev, &fc, &stats);
 	progress_end(&j.prog);
 	double secs = progress_elapsed(&j.prog);
+	double data_secs = progress_data_seconds(&j.prog);
 	close(j.fd);
 	cli_disconnect(c);
 	if (rc) {
@@ -200,8 +201,9 @@ int cmd_update(cli *c, int argc, char **argv)
 		return EXIT_FAIL;
 	}
 	if (c->json) {
-		printf("{\"event\":\"downloaded\",\"bytes\":%ld,\"seconds\":%.3f,\"retransmissions\":%u,\"installed\":false}\n",
-		       (long)st.st_size, secs, stats.retransmissions);
+		printf("{\"event\":\"downloaded\",\"bytes\":%ld,\"seconds\":%.3f,\"data_seconds\":%.3f,"
+		       "\"retransmissions\":%u,\"installed\":false}\n",
+		       (long)st.st_size, secs, data_secs, stats.retransmissions);
 	} else {
 		printf("downloaded %ld bytes in %.1f s (%u retransmissions)\n", (long)st.st_size, secs,
 		       stats.retransmissions);

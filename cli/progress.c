@@ -18,6 +18,7 @@ void progress_init(progress *p, bool json)
 	p->json = json;
 	p->tty = !json && isatty(STDERR_FILENO);
 	p->start = 0;
+	p->full_at = 0;
 	p->last_draw = 0;
 	p->last_decile = -1;
 	p->drawn = false;
@@ -42,6 +43,8 @@ void progress_bytes(progress *p, unsigned long done, unsigned long total)
 	double t = seconds();
 	if (p->start == 0)
 		p->start = t;
+	if (done == total && p->full_at == 0)
+		p->full_at = t;
 	double rate = t > p->start ? (double)done / (t - p->start) : 0.0;
 	int pct = total ? (int)(100.0 * (double)done / (double)total) : 100;
 	if (p->json) {
@@ -79,4 +82,9 @@ void progress_end(progress *p)
 double progress_elapsed(const progress *p)
 {
 	return p->start ? seconds() - p->start : 0.0;
+}
+
+double progress_data_seconds(const progress *p)
+{
+	return p->full_at ? p->full_at - p->start : progress_elapsed(p);
 }

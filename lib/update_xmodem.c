@@ -99,6 +99,11 @@ static int transfer(sarafw_dev *dev, const sarafw_foat_config *cfg, uint32_t win
 		const uint8_t *p;
 		size_t n = sarafw_xmodem_output(&x, &p);
 		if (n) {
+			if (reported == UINT32_MAX) {
+				/* the clock of the data phase starts with the first block */
+				reported = 0;
+				report(cfg, SARAFW_FOAT_TRANSFER, 0, cfg->size);
+			}
 			if (sarafw_dev_write_raw(dev, p, n) < 0) {
 				sarafw_xmodem_abort(&x);
 				rc = SARAFW_EIO;
@@ -122,7 +127,7 @@ static int transfer(sarafw_dev *dev, const sarafw_foat_config *cfg, uint32_t win
 		trace_xmodem(dev, &x, &seen);
 		uint32_t acked, total;
 		sarafw_xmodem_progress(&x, &acked, &total);
-		if (acked != reported) {
+		if (reported != UINT32_MAX && acked != reported) {
 			reported = acked;
 			report(cfg, SARAFW_FOAT_TRANSFER, acked, total);
 		}

@@ -168,10 +168,13 @@ static double bytes_per_us(const struct sim_line *l)
 	return (double)l->module_baud / 10.0 / 1e6; /* 8N1: 10 bits a byte */
 }
 
+/* Line time a quiet line may bank: a UART cannot send faster than its rate
+ * after a pause, so the credit is small; 1 ms covers the main loop's wake-up
+ * slack (ppoll with microseconds). */
 static double burst(const struct sim_line *l)
 {
-	double b = bytes_per_us(l) * 4000.0; /* 4 ms of line time */
-	return b < 32.0 ? 32.0 : b;
+	double b = bytes_per_us(l) * 1000.0;
+	return b < 2.0 ? 2.0 : b;
 }
 
 static void refill(struct sim_line *l)
@@ -234,40 +237,39 @@ void sim_line_pump(struct sim_line *l)
 	}
 }
 
-static int ms_for(const struct sim_line *l, double tokens_missing)
+static int64_t us_for(const struct sim_line *l, double tokens_missing)
 {
-	double ms = tokens_missing / bytes_per_us(l) / 1000.0;
-	return ms < 1.0 ? 1 : (int)ms + 1;
+	return (int64_t)(tokens_missing / bytes_per_us(l)) + 1;
 }
 
-short sim_line_events(struct sim_line *l, bool want_input, int *timeout_ms)
+short sim_line_events(struct sim_line *l, bool want_input, int64_t *timeout_us)
 {
 	short ev = 0;
-	int t = -1;
+	int64_t t = -1;
 	if (!l->host_present) {
 		struct pollfd p = {l->master, POLLIN, 0};
 		if (poll(&p, 1, 0) >= 0 && !(p.revents & POLLHUP))
 			l->host_present = true;
 	}
 	if (!l->host_present) {
-		*timeout_ms = HOST_PROBE_MS;
+		*timeout_us = HOST_PROBE_MS * 1000;
 		return -1; /* caller: leave the master out of poll() */
 	}
 	if (l->out_len) {
 		if (l->out_tokens >= 1.0)
 			ev |= POLLOUT;
 		else
-			t = ms_for(l, 1.0 - l->out_tokens);
+			t = us_for(l, 1.0 - l->out_tokens);
 	}
 	if (want_input) {
 		if (l->in_tokens >= 1.0) {
 			ev |= POLLIN;
 		} else {
-			int ti = ms_for(l, 1.0 - l->in_tokens);
+			int64_t ti = us_for(l, 1.0 - l->in_tokens);
 			t = t < 0 || ti < t ? ti : t;
 		}
 	}
-	*timeout_ms = t;
+	*timeout_us = t;
 	return ev;
 }
 

@@ -62,9 +62,9 @@ void sim_line_set_baud(struct sim_line *l, uint32_t baud);
 /* Refills the buckets and sends what the rate allows. */
 void sim_line_pump(struct sim_line *l);
 
-/* poll() events to ask for and the longest wait before the next pump (ms,
+/* poll() events to ask for and the longest wait before the next pump (µs,
  * -1 none). want_input: the modem takes bytes now. */
-short sim_line_events(struct sim_line *l, bool want_input, int *timeout_ms);
+short sim_line_events(struct sim_line *l, bool want_input, int64_t *timeout_us);
 
 /* After poll: reads what the rate allows into buf (garbled on mismatch,
  * then line noise; a lost byte still took its line time);

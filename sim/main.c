@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <poll.h>
+#include <time.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -89,7 +90,8 @@ static int serve(struct sim_line *line, struct sim_modem *m, struct sim_clock *c
 	while (!stop) {
 		struct pollfd p = {-1, 0, 0};
 		uint8_t buf[sizeof m->held];
-		int t_line, t_timer, timeout;
+		int64_t t_line, t_timer, timeout;
+		struct timespec ts;
 		uint64_t due;
 		short ev;
 
@@ -97,7 +99,7 @@ static int serve(struct sim_line *line, struct sim_modem *m, struct sim_clock *c
 		sim_line_pump(line);
 		ev = sim_line_events(line, sim_modem_wants_input(m), &t_line);
 		due = sim_modem_next_due(m);
-		t_timer = due == UINT64_MAX ? -1 : sim_clock_wall_ms_until(clock, due);
+		t_timer = due == UINT64_MAX ? -1 : (int64_t)sim_clock_wall_ms_until(clock, due) * 1000;
 		timeout = t_line;
 		if (t_timer >= 0 && (timeout < 0 || t_timer < timeout))
 			timeout = t_timer;
@@ -105,7 +107,10 @@ static int serve(struct sim_line *line, struct sim_modem *m, struct sim_clock *c
 			p.fd = line->master;
 			p.events = ev;
 		}
-		if (poll(&p, 1, timeout) < 0) {
+		/* microseconds: at 3 Mbit/s a millisecond is 300 bytes of line time */
+		ts.tv_sec = timeout / 1000000;
+		ts.tv_nsec = (long)(timeout % 1000000) * 1000;
+		if (ppoll(&p, 1, timeout < 0 ? NULL : &ts, NULL) < 0) {
 			if (errno == EINTR)
 				continue;
 			perror("sarafw-sim: poll");

@@ -57,6 +57,7 @@ class Port:
         self.path = path
         self.fd = os.open(path, os.O_RDWR | os.O_NOCTTY | os.O_NONBLOCK)
         self.buf = b""
+        self._after_cr = False
         self.set_speed(baud)
         termios.tcflush(self.fd, termios.TCIOFLUSH)
 
@@ -105,6 +106,9 @@ class Port:
             data = os.read(self.fd, 4096)
         except (BlockingIOError, OSError):
             return b""
+        if self._after_cr and data.startswith(b"\n"):
+            data = data[1:]  # the LF of a CR LF whose line was already taken
+        self._after_cr = False
         self.buf += data
         return data
 
@@ -121,6 +125,11 @@ class Port:
         for i, c in enumerate(self.buf):
             if c in (13, 10):
                 line, self.buf = self.buf[:i], self.buf[i + 1:]
+                if c == 13:
+                    # CR LF is one line end, even when the LF comes later
+                    if self.buf.startswith(b"\n"):
+                        self.buf = self.buf[1:]
+                    self._after_cr = not self.buf
                 return line.decode("latin-1")
         return None
 
