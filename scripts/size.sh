@@ -17,6 +17,18 @@ done
 arm-none-eabi-ar rcs "$out/libsarafw.a" $objs
 echo "libsarafw for Cortex-M4 (arm-none-eabi-gcc -Os -mcpu=cortex-m4 -mthumb):"
 arm-none-eabi-size -t $objs | sed "s|$out/||"
+# RAM the caller allocates for each object (buffers given in configs aside).
+cat >"$out/objects.c" <<'C'
+#include "sarafw/dev.h"
+#include "sarafw/xmodem.h"
+sarafw_at sizeof_sarafw_at;
+sarafw_dev sizeof_sarafw_dev;
+sarafw_xmodem sizeof_sarafw_xmodem;
+C
+$CC $CFLAGS -fno-common -c "$out/objects.c" -o "$out/objects.o"
+echo "caller-allocated objects (bytes of RAM):"
+arm-none-eabi-nm -S --radix=d "$out/objects.o" | awk '$4 ~ /^sizeof_/ { sub("sizeof_", "", $4); printf "  %-16s %d\n", $4, $2 + 0 }'
+echo "  plus the caller's buffers: an AT line buffer (256 is enough for sarafw's commands), 1029 bytes for XMODEM-1k blocks"
 # What the library needs from outside itself: only these are allowed.
 allowed="memcpy memmove memset memcmp strlen strcmp strncmp strchr strrchr strstr strnlen __aeabi_uldivmod __aeabi_uidiv __aeabi_uidivmod __aeabi_idiv __aeabi_idivmod __aeabi_ldivmod __aeabi_memcpy __aeabi_memset __aeabi_memclr __aeabi_memmove"
 bad=""
