@@ -262,19 +262,6 @@ void sarafw_dev_consume(sarafw_dev *dev, size_t n)
 	dev->rx_pos += n < avail ? n : avail;
 }
 
-int sarafw_dev_read_raw(sarafw_dev *dev, uint8_t *buf, size_t len, uint32_t timeout_ms)
-{
-	const uint8_t *data;
-	int n = sarafw_dev_peek(dev, &data, timeout_ms);
-	if (n <= 0)
-		return n;
-	if ((size_t)n > len)
-		n = (int)len;
-	memcpy(buf, data, (size_t)n);
-	sarafw_dev_consume(dev, (size_t)n);
-	return n;
-}
-
 int sarafw_dev_write_raw(sarafw_dev *dev, const uint8_t *buf, size_t len)
 {
 	return dev->cfg.port->write(dev->cfg.port->ctx, buf, len) < 0 ? SARAFW_EIO : (int)len;

@@ -122,9 +122,7 @@ int sarafw_dev_wait(sarafw_dev *dev, uint32_t timeout_ms, const char *stop_prefi
  * consumed stay for the AT engine. */
 int sarafw_dev_peek(sarafw_dev *dev, const uint8_t **data, uint32_t timeout_ms);
 void sarafw_dev_consume(sarafw_dev *dev, size_t n);
-
-/* read_raw copies what peek would give and consumes it. */
-int sarafw_dev_read_raw(sarafw_dev *dev, uint8_t *buf, size_t len, uint32_t timeout_ms);
+/* Writes raw bytes (no "\r", no guard check). Returns len or SARAFW_EIO. */
 int sarafw_dev_write_raw(sarafw_dev *dev, const uint8_t *buf, size_t len);
 
 /* Discard every byte the module sends for quiet_ms (bounded by max_ms). */
