@@ -55,18 +55,8 @@ static void drain(void)
 
 static size_t build(uint8_t *f, uint8_t blk, size_t n, const uint8_t *d, bool crc)
 {
-	f[0] = n == 1024 ? SARAFW_XMODEM_STX : SARAFW_XMODEM_SOH;
-	f[1] = blk;
-	f[2] = (uint8_t)~blk;
 	memcpy(f + 3, d, n);
-	if (crc) {
-		uint16_t c = sarafw_xmodem_crc16(0, d, n);
-		f[3 + n] = (uint8_t)(c >> 8);
-		f[4 + n] = (uint8_t)c;
-		return n + 5;
-	}
-	f[3 + n] = sarafw_xmodem_checksum(d, n);
-	return n + 4;
+	return sarafw_xmodem_seal(f, blk, n, crc);
 }
 
 static int sink(void *ctx, uint32_t off, const uint8_t *d, size_t n)

@@ -71,23 +71,12 @@ static void build(sarafw_xmodem *x, uint32_t now)
 		bs = 128;
 	x->payload = (uint16_t)(left < bs ? left : bs);
 
-	b[0] = bs == 1024 ? SARAFW_XMODEM_STX : SARAFW_XMODEM_SOH;
-	b[1] = x->blk;
-	b[2] = (uint8_t)~x->blk;
 	if (x->cfg.read(x->cfg.ctx, x->offset, b + 3, x->payload) != (int)x->payload) {
 		finish(x, SARAFW_EIO, true);
 		return;
 	}
 	memset(b + 3 + x->payload, SARAFW_XMODEM_PAD, bs - x->payload);
-	if (x->crc) {
-		uint16_t c = sarafw_xmodem_crc16(0, b + 3, bs);
-		b[3 + bs] = (uint8_t)(c >> 8);
-		b[4 + bs] = (uint8_t)c;
-		len = bs + 5;
-	} else {
-		b[3 + bs] = sarafw_xmodem_checksum(b + 3, bs);
-		len = bs + 4;
-	}
+	len = sarafw_xmodem_seal(b, x->blk, bs, x->crc);
 	x->state = ST_BLOCK;
 	x->retries = 0;
 	x->stats.blocks++;

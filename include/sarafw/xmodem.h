@@ -25,6 +25,12 @@ uint16_t sarafw_xmodem_crc16(uint16_t crc, const uint8_t *data, size_t len);
 /* Arithmetic checksum: sum of the bytes modulo 256. */
 uint8_t sarafw_xmodem_checksum(const uint8_t *data, size_t len);
 
+/* Completes the frame around bs (128 or 1024) data bytes already at
+ * frame + 3: SOH/STX, block number and its complement before them,
+ * CRC-16 (crc != 0) or checksum after. Returns the frame length, bs + 5
+ * or bs + 4; frame must hold that many bytes. */
+size_t sarafw_xmodem_seal(uint8_t *frame, uint8_t blk, size_t bs, int crc);
+
 /* ---- Sender engine ------------------------------------------------------
  *
  * A sans-I/O XMODEM / XMODEM-1k sender: it never touches a port or a

@@ -76,7 +76,7 @@ struct rx {
 
 static uint16_t ref_crc(const uint8_t *p, size_t n)
 {
-	/* Independent of lib/xmodem_crc.c: table-free CRC-CCITT, MSB first. */
+	/* Independent of lib/xmodem_frame.c: table-free CRC-CCITT, MSB first. */
 	uint32_t c = 0;
 	for (size_t i = 0; i < n; i++) {
 		c ^= (uint32_t)p[i] << 8;

@@ -144,18 +144,8 @@ static void pattern(uint8_t *d, size_t n, unsigned seed)
 /* One frame: header, number, complement, data, CRC-16 or checksum. */
 static size_t frame(uint8_t *f, uint8_t blk, size_t n, const uint8_t *data, int crc)
 {
-	f[0] = n == 1024 ? STX : SOH;
-	f[1] = blk;
-	f[2] = (uint8_t)~blk;
 	memcpy(f + 3, data, n);
-	if (crc) {
-		uint16_t c = sarafw_xmodem_crc16(0, data, n);
-		f[3 + n] = (uint8_t)(c >> 8);
-		f[4 + n] = (uint8_t)c;
-		return n + 5;
-	}
-	f[3 + n] = sarafw_xmodem_checksum(data, n);
-	return n + 4;
+	return sarafw_xmodem_seal(f, blk, n, crc);
 }
 
 static void send_block(struct rig *r, uint8_t blk, size_t n, unsigned seed, int crc)
