@@ -1,4 +1,5 @@
 /* Probe and identify: find the module, then read who it is. */
+#include <stdbool.h>
 #include <string.h>
 
 #include "sarafw/error.h"
@@ -12,15 +13,26 @@ int sarafw_probe(sarafw_dev *dev, uint32_t timeout_ms)
 	const sarafw_port *p = dev->cfg.port;
 	uint32_t end = p->now_ms(p->ctx) + timeout_ms;
 	uint32_t rx_before = dev->rx_total;
+	bool in_step = true; /* no attempt has gone unanswered since the last drain */
 	int rc;
 	do {
 		uint32_t left = end - p->now_ms(p->ctx);
 		rc = sarafw_cmd(dev, "AT", NULL, left < TRY_MS ? left : TRY_MS, NULL, NULL);
-		if (rc == SARAFW_OK)
+		if (rc == SARAFW_OK && in_step)
 			return SARAFW_OK;
 		if (rc == SARAFW_EIO)
 			return rc;
+		if (rc == SARAFW_OK) {
+			/* This OK may answer an earlier attempt, and the answer to
+			 * this one may still be on its way: taken for the next
+			 * command's, it would put every answer after it one off.
+			 * Let the line fall quiet, then ask once more. */
+			sarafw_dev_drain(dev, TRY_MS, 3 * TRY_MS);
+			in_step = true;
+			continue;
+		}
 		/* ERROR to a bare AT means a module is there but mid-line: retry. */
+		in_step = false;
 	} while (!sarafw_time_reached(p->now_ms(p->ctx), end));
 	return dev->rx_total != rx_before ? SARAFW_EGARBLED : SARAFW_ENOMODULE;
 }

@@ -30,7 +30,17 @@ typedef struct {
 	size_t chunk; /* bytes per read */
 	int writes;
 	const char *garbage; /* answer every command with this if set */
+	size_t late;         /* step number (from 1) whose answer comes late */
+	const char *held;    /* that answer, released by the host's next command */
 } fake;
+
+static void queue(fake *f, const char *bytes)
+{
+	size_t r = strlen(bytes);
+	assert_true(f->out_len + r < sizeof f->out);
+	memcpy(f->out + f->out_len, bytes, r);
+	f->out_len += r;
+}
 
 static int f_write(void *ctx, const uint8_t *buf, size_t len)
 {
@@ -45,18 +55,22 @@ static int f_write(void *ctx, const uint8_t *buf, size_t len)
 		f->cmd[f->cmd_len] = '\0';
 		f->cmd_len = 0;
 		const char *reply = f->garbage;
+		if (f->held) {
+			queue(f, f->held);
+			f->held = NULL;
+		}
 		if (!reply && f->next < f->n) {
 			const step *s = &f->script[f->next++];
 			if (s->cmd)
 				assert_string_equal(f->cmd, s->cmd);
 			reply = s->reply;
+			if (f->late == f->next) {
+				f->held = reply;
+				reply = NULL;
+			}
 		}
-		if (reply) {
-			size_t r = strlen(reply);
-			assert_true(f->out_len + r < sizeof f->out);
-			memcpy(f->out + f->out_len, reply, r);
-			f->out_len += r;
-		}
+		if (reply)
+			queue(f, reply);
 	}
 	return (int)len;
 }
@@ -185,11 +199,37 @@ static void test_probe_waits_for_boot(void **state)
 	(void)state;
 	static const step boot[] = {
 		{ "AT", NULL }, { "AT", NULL }, { "AT", NULL }, { "AT", "\r\nOK\r\n" },
+		{ "AT", "\r\nOK\r\n" }, /* after silence, one more to be sure of the step */
 	};
 	rig r;
-	rig_up(&r, boot, 4, 8, 0);
+	rig_up(&r, boot, 5, 8, 0);
 	assert_int_equal(sarafw_probe(&r.dev, 10000), SARAFW_OK);
 	assert_true(r.f.clock >= 3000);
+	assert_int_equal(r.f.next, 5);
+}
+
+/* A loaded module answers the first AT after the host gave up on it: the
+ * late OK must not be taken for the next command's answer, or every answer
+ * after it is off by one. */
+static void test_probe_resyncs_after_late_answer(void **state)
+{
+	(void)state;
+	static const step s[] = {
+		{ "AT", "\r\nOK\r\n" }, /* late: arrives after the next AT */
+		{ "AT", "\r\nOK\r\n" },
+		{ "AT", "\r\nOK\r\n" },
+		{ "ATE0", "\r\nOK\r\n" },
+		{ "AT+CMEE=2", "\r\nOK\r\n" },
+		{ "ATI0", "\r\nSARA-R422S-00B\r\n\r\nOK\r\n" },
+	};
+	rig r;
+	sarafw_ident id;
+	rig_up(&r, s, sizeof s / sizeof s[0], 64, 0);
+	r.f.late = 1;
+	assert_int_equal(sarafw_probe(&r.dev, 10000), SARAFW_OK);
+	assert_int_equal(r.f.next, 3); /* a third AT confirmed the line is in step */
+	assert_int_equal(sarafw_identify(&r.dev, &id), SARAFW_OK);
+	assert_string_equal(id.type_number, "SARA-R422S-00B");
 }
 
 static void test_errors_and_timeout(void **state)
@@ -270,6 +310,7 @@ int main(void)
 		cmocka_unit_test(test_identify_any_chunking),
 		cmocka_unit_test(test_probe_silent_and_garbled),
 		cmocka_unit_test(test_probe_waits_for_boot),
+		cmocka_unit_test(test_probe_resyncs_after_late_answer),
 		cmocka_unit_test(test_errors_and_timeout),
 		cmocka_unit_test(test_cmd_get_copies_and_truncates),
 		cmocka_unit_test(test_guard_refuses_locally),
