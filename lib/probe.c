@@ -13,25 +13,27 @@ int sarafw_probe(sarafw_dev *dev, uint32_t timeout_ms)
 	const sarafw_port *p = dev->cfg.port;
 	uint32_t end = p->now_ms(p->ctx) + timeout_ms;
 	uint32_t rx_before = dev->rx_total;
-	bool in_step = true; /* no attempt has gone unanswered since the last drain */
+	bool in_step = true; /* no attempt has gone unanswered yet */
 	int rc;
 	do {
 		uint32_t left = end - p->now_ms(p->ctx);
 		rc = sarafw_cmd(dev, "AT", NULL, left < TRY_MS ? left : TRY_MS, NULL, NULL);
-		if (rc == SARAFW_OK && in_step)
-			return SARAFW_OK;
-		if (rc == SARAFW_EIO)
-			return rc;
 		if (rc == SARAFW_OK) {
+			if (in_step)
+				return SARAFW_OK;
 			/* This OK may answer an earlier attempt, and the answer to
 			 * this one may still be on its way: taken for the next
 			 * command's, it would put every answer after it one off.
-			 * Let the line fall quiet, then ask once more. */
+			 * Let the line fall quiet, then ask once more, even if the
+			 * deadline has passed meanwhile. */
 			sarafw_dev_drain(dev, TRY_MS, 3 * TRY_MS);
-			in_step = true;
-			continue;
+			rc = sarafw_cmd(dev, "AT", NULL, TRY_MS, NULL, NULL);
+			if (rc == SARAFW_OK)
+				return SARAFW_OK;
 		}
-		/* ERROR to a bare AT means a module is there but mid-line: retry. */
+		if (rc == SARAFW_EIO)
+			return rc;
+		/* No answer, or ERROR (a module mid-line): retry. */
 		in_step = false;
 	} while (!sarafw_time_reached(p->now_ms(p->ctx), end));
 	return dev->rx_total != rx_before ? SARAFW_EGARBLED : SARAFW_ENOMODULE;
