@@ -85,7 +85,13 @@ static FILE *open_append(const char *path, const char *what)
 	return f;
 }
 
-static int serve(struct sim_line *line, struct sim_modem *m, struct sim_clock *clock)
+/* SIGTERM and SIGINT stay blocked except inside ppoll(), which unblocks
+ * them atomically (awake is the mask to wait with): a signal that arrives
+ * while the loop is busy is held until the wait, which it then ends. Were
+ * it delivered just before a wait with no timeout, the stop flag would go
+ * unseen and the simulator would sleep forever. */
+static int serve(struct sim_line *line, struct sim_modem *m, struct sim_clock *clock,
+		 const sigset_t *awake)
 {
 	while (!stop) {
 		struct pollfd p = {-1, 0, 0};
@@ -110,7 +116,7 @@ static int serve(struct sim_line *line, struct sim_modem *m, struct sim_clock *c
 		/* microseconds: at 3 Mbit/s a millisecond is 300 bytes of line time */
 		ts.tv_sec = timeout / 1000000;
 		ts.tv_nsec = (long)(timeout % 1000000) * 1000;
-		if (ppoll(&p, 1, timeout < 0 ? NULL : &ts, NULL) < 0) {
+		if (ppoll(&p, 1, timeout < 0 ? NULL : &ts, awake) < 0) {
 			if (errno == EINTR)
 				continue;
 			perror("sarafw-sim: poll");
@@ -148,6 +154,7 @@ int main(int argc, char **argv)
 	struct sim_fault_config noise = {0.0, 0.0, 0.0, true, true, 0};
 	const struct sim_variant *v;
 	struct sigaction sa;
+	sigset_t stops, awake;
 	char err[600];
 	uint32_t ipr;
 	int c, rc;
@@ -224,6 +231,12 @@ int main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&stops);
+	sigaddset(&stops, SIGTERM);
+	sigaddset(&stops, SIGINT);
+	sigprocmask(SIG_BLOCK, &stops, &awake);
+	sigdelset(&awake, SIGTERM);
+	sigdelset(&awake, SIGINT);
 
 	sim_clock_init(&clock, scale);
 	{
@@ -254,7 +267,7 @@ int main(int argc, char **argv)
 	printf("ready %s\n", link);
 	fflush(stdout);
 
-	rc = serve(&line, &modem, &clock);
+	rc = serve(&line, &modem, &clock, &awake);
 	if (sim_fault_active(&line.fault)) {
 		char sum[200] = "line faults: ";
 		sim_fault_summary(&line.fault, sum + strlen(sum), sizeof sum - strlen(sum));

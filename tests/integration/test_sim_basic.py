@@ -1,6 +1,10 @@
 """sarafw-sim: identity of every variant, error forms, echo, robustness,
 command-line behaviour."""
 import os
+import random
+import signal
+import subprocess
+import time
 import unittest
 
 from simharness import VARIANTS, Sim, run_sim
@@ -206,6 +210,28 @@ class CommandLine(unittest.TestCase):
             s.start()
             p = s.open()
             s.wait_boot(p)
+
+    def test_sigterm_at_any_moment(self):
+        """SIGTERM ends the simulator whatever it is doing when the signal
+        lands: idle, answering, pacing output or between timers. (A signal
+        taken while the loop ran its timers, just before a wait with no
+        timeout, once left it asleep for good; the timing is not under the
+        test's control, so it tries many moments.)"""
+        rnd = random.Random(5)
+        with Sim("SARA-R422S", time_scale=SCALE) as s:
+            p = s.open()
+            s.wait_boot(p)
+            for i in range(100):
+                p.write(b"AT\r" * rnd.randrange(0, 30) + b"ATI9\r")
+                time.sleep(rnd.random() * 0.02)
+                s.proc.send_signal(signal.SIGTERM)
+                try:
+                    s.proc.wait(5)
+                except subprocess.TimeoutExpired:
+                    self.fail(f"SIGTERM #{i} left the simulator running")
+                self.assertEqual(s.stop(), 0)
+                s.start()
+                p = s.open()
 
 
 if __name__ == "__main__":
