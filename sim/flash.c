@@ -121,23 +121,78 @@ void sim_kv_clear(struct sim_kv *kv)
 	kv->n = 0;
 }
 
+static bool blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r';
+}
+
+/* a key is one word of visible characters */
+static bool key_ok(const char *k, size_t n)
+{
+	if (!n || n >= SIM_KV_KEY)
+		return false; /* cut, a long key could alias another */
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)k[i] <= ' ' || k[i] == 0x7f)
+			return false;
+	return true;
+}
+
+int sim_kv_parse(struct sim_kv *kv, const char *text, size_t len)
+{
+	size_t i = 0;
+	int rejected = 0;
+	sim_kv_clear(kv);
+	while (i < len) {
+		size_t start = i, end, k0, k1, v0, v1, eq;
+		char key[SIM_KV_KEY], val[SIM_KV_VAL];
+		while (i < len && text[i] != '\n')
+			i++;
+		end = i++; /* the line is [start, end) */
+		k0 = start;
+		while (k0 < end && blank(text[k0]))
+			k0++;
+		if (k0 == end || text[k0] == '#')
+			continue; /* empty line or comment */
+		for (eq = k0; eq < end && text[eq] != '='; eq++)
+			;
+		k1 = eq;
+		while (k1 > k0 && blank(text[k1 - 1]))
+			k1--;
+		v0 = eq + 1;
+		while (v0 < end && blank(text[v0]))
+			v0++;
+		v1 = end;
+		while (v1 > v0 && blank(text[v1 - 1]))
+			v1--;
+		/* no '=', a bad key, or a NUL in the value: not a record line */
+		if (eq == end || !key_ok(text + k0, k1 - k0) || memchr(text + v0, '\0', v1 - v0)) {
+			rejected++;
+			continue;
+		}
+		memcpy(key, text + k0, k1 - k0);
+		key[k1 - k0] = '\0';
+		if (v1 - v0 >= SIM_KV_VAL) { /* values are cut, as sim_kv_set does */
+			v1 = v0 + SIM_KV_VAL - 1;
+			while (v1 > v0 && blank(text[v1 - 1]))
+				v1--;
+		}
+		memcpy(val, text + v0, v1 - v0);
+		val[v1 - v0] = '\0';
+		if (sim_kv_set(kv, key, val) < 0)
+			rejected++;
+	}
+	return rejected;
+}
+
 int sim_kv_load(const struct sim_flash *f, const char *name, struct sim_kv *kv)
 {
 	static char buf[SIM_KV_MAX * (SIM_KV_KEY + SIM_KV_VAL + 2)];
 	long len;
-	char *line, *save = NULL;
 	sim_kv_clear(kv);
-	len = sim_flash_read(f, name, buf, sizeof buf - 1);
+	len = sim_flash_read(f, name, buf, sizeof buf);
 	if (len < 0)
 		return (int)len;
-	buf[len] = '\0';
-	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char *eq = strchr(line, '=');
-		if (!eq || line[0] == '#')
-			continue;
-		*eq = '\0';
-		sim_kv_set(kv, line, eq + 1);
-	}
+	sim_kv_parse(kv, buf, (size_t)len);
 	return 0;
 }
 

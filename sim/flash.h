@@ -44,6 +44,14 @@ int sim_flash_write(const struct sim_flash *f, const char *name, const void *dat
 long sim_flash_read(const struct sim_flash *f, const char *name, void *buf, size_t cap);
 
 /* Records as key=value lines. load: 0, or -errno (kv left empty). */
+/* A record's text, as a person may have edited it: blanks around keys and
+ * values and a CR before LF are ignored, '#' starts a comment line, a later
+ * line wins over an earlier one with the same key. A line with no '=', a
+ * key that is not one word of visible characters shorter than SIM_KV_KEY,
+ * or a NUL in the value is skipped; a long value is cut, a CR inside a
+ * value becomes a blank. Returns the number of lines skipped (or dropped
+ * because the record is full). */
+int sim_kv_parse(struct sim_kv *kv, const char *text, size_t len);
 int sim_kv_load(const struct sim_flash *f, const char *name, struct sim_kv *kv);
 int sim_kv_save(const struct sim_flash *f, const char *name, const struct sim_kv *kv);
 

@@ -47,6 +47,34 @@ class Persist(unittest.TestCase):
             self.assertIn("mno_profile=3\n", nvm)
             self.assertFalse([n for n in os.listdir(sim.state) if n.endswith(".tmp")])
 
+    def test_hand_edited_flash(self):
+        """A person edits the nvm record (CRLF, blanks, comments, junk
+        lines): what is readable is used, the rest is skipped, and a
+        record of pure garbage leaves the factory settings."""
+        with Sim("SARA-R422S", time_scale=SCALE) as sim:
+            p = sim.open()
+            sim.wait_boot(p)
+            factory = p.command("AT+UMNOPROF?")
+            self.assertNotEqual(factory[0], "+UMNOPROF: 3")
+            sim.stop()
+            nvm = os.path.join(sim.state, "nvm")
+            with open(nvm, "wb") as f:
+                f.write(b"# edited on a desk\r\n mno_profile = 3 \r\nnot a setting\r\n"
+                        b"\x00\xff=\x01\r\ncmee=2\r\n")
+            sim.start()
+            p = sim.open()
+            sim.wait_boot(p)
+            self.assertEqual(p.command("AT+UMNOPROF?"), ["+UMNOPROF: 3", "OK"])
+            self.assertEqual(p.command("AT+NOSUCH"), ["+CME ERROR: unknown"])  # cmee=2
+            sim.stop()
+            with open(nvm, "wb") as f:
+                f.write(bytes(range(256)) * 4)
+            sim.start()
+            p = sim.open()
+            sim.wait_boot(p)
+            self.assertEqual(p.command("AT+UMNOPROF?"), factory)
+            self.assertEqual(p.command("AT+IPR?"), ["+IPR: 115200", "OK"])
+
     def test_reboot_applies_profile_and_shows_greeting(self):
         with Sim("SARA-R422S", time_scale=SCALE) as sim:
             p = sim.open()
