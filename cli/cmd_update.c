@@ -15,6 +15,8 @@
 typedef struct {
 	int fd;
 	progress prog;
+	sarafw_foat_phase phase; /* the last phase reported */
+	bool stored;             /* the module confirmed the package */
 } job;
 
 static int read_pkg(void *ctx, uint32_t offset, uint8_t *buf, size_t len)
@@ -35,6 +37,10 @@ static int read_pkg(void *ctx, uint32_t offset, uint8_t *buf, size_t len)
 static void on_progress(void *ctx, sarafw_foat_phase phase, uint32_t done, uint32_t total)
 {
 	job *j = ctx;
+	if (phase == SARAFW_FOAT_STORED)
+		j->stored = true;
+	else if (phase != SARAFW_FOAT_TRANSFER)
+		j->phase = phase;
 	switch (phase) {
 	case SARAFW_FOAT_BAUD:
 		progress_phase(&j->prog, "baud", "switching the line speed for the transfer");
@@ -49,16 +55,31 @@ static void on_progress(void *ctx, sarafw_foat_phase phase, uint32_t done, uint3
 		progress_end(&j->prog);
 		progress_phase(&j->prog, "finish", "transfer ended, waiting for the module");
 		break;
+	case SARAFW_FOAT_STORED:
 	case SARAFW_FOAT_DONE:
 		break;
 	}
 }
 
 /* One line that says what went wrong and what to do next. */
-static void explain(cli *c, int rc, unsigned long baud)
+static void explain(cli *c, const job *j, int rc, unsigned long baud)
 {
 	const char *model = c->id.type_number;
+	if (j->phase == SARAFW_FOAT_BAUD && (rc == SARAFW_ECME || rc == SARAFW_EERROR)) {
+		fprintf(stderr, "sarafw: the module refused AT+IPR=%lu (%s): retry without --baud\n", baud,
+			c->dev.last_error[0] ? c->dev.last_error : "ERROR");
+		return;
+	}
 	switch (rc) {
+	case SARAFW_EBAUD:
+		fprintf(stderr, "sarafw: no answer at %lu baud (this adapter may not support it); the module is back at %lu and nothing was sent: retry with a lower --baud or none\n",
+			baud, c->baud);
+		break;
+	case SARAFW_EBAUDBACK:
+		fprintf(stderr, "sarafw: %s, but the module did not answer at %lu baud after switching back: it may still run at %lu; `sarafw --port %s info` finds its rate (or power-cycle it)\n",
+			j->stored ? "the package was downloaded" : "the download failed", c->baud, baud,
+			c->port_path);
+		break;
 	case SARAFW_ENOTSUP:
 		if (c->id.variant && !(c->id.variant->methods & SARAFW_METHOD_FOAT))
 			fprintf(stderr, "sarafw: %s does not support FOAT (note Table 1)\n", model);
@@ -151,7 +172,7 @@ int cmd_update(cli *c, int argc, char **argv)
 	}
 
 	const char *path = argv[optind];
-	job j;
+	job j = { .fd = -1, .phase = SARAFW_FOAT_DONE }; /* DONE: no phase yet */
 	struct stat st;
 	j.fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (j.fd < 0 || fstat(j.fd, &st) < 0 || !S_ISREG(st.st_mode)) {
@@ -197,7 +218,7 @@ int cmd_update(cli *c, int argc, char **argv)
 	if (rc) {
 		if (c->json)
 			printf("{\"event\":\"error\",\"code\":%d,\"message\":\"%s\"}\n", rc, sarafw_strerror(rc));
-		explain(c, rc, baud);
+		explain(c, &j, rc, baud);
 		return EXIT_FAIL;
 	}
 	if (c->json) {

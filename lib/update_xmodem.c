@@ -175,8 +175,11 @@ int sarafw_foat_xmodem(sarafw_dev *dev, const sarafw_foat_config *cfg, sarafw_xm
 		report(cfg, SARAFW_FOAT_BAUD, 0, cfg->size);
 		note(dev, "switching baud rate for the transfer");
 		switched = true;
-		if ((rc = switch_baud(dev, cfg->baud)) != SARAFW_OK)
+		if ((rc = switch_baud(dev, cfg->baud)) != SARAFW_OK) {
+			if (rc == SARAFW_ENOMODULE || rc == SARAFW_EGARBLED)
+				rc = SARAFW_EBAUD; /* the line does not work at that rate */
 			goto out;
+		}
 	}
 
 	report(cfg, SARAFW_FOAT_PREPARE, 0, cfg->size);
@@ -196,15 +199,19 @@ int sarafw_foat_xmodem(sarafw_dev *dev, const sarafw_foat_config *cfg, sarafw_xm
 	report(cfg, SARAFW_FOAT_FINISH, cfg->size, cfg->size);
 	rc = finish(dev, v, xrc);
 	sarafw_guard_set(dev, SARAFW_DL_NONE);
+	if (rc == SARAFW_OK)
+		report(cfg, SARAFW_FOAT_STORED, cfg->size, cfg->size);
 out:
 	if (switched) {
 		/* back to the rate the caller's port started with, whatever happened */
-		int brc = switch_baud(dev, cfg->host_baud);
-		if (brc != SARAFW_OK) {
-			/* the module may still run at cfg->baud: try the host side alone */
+		if (switch_baud(dev, cfg->host_baud) != SARAFW_OK) {
+			/* The module may never have left host_baud, or may be
+			 * stuck at cfg->baud: the host goes back anyway and looks. */
 			dev->cfg.port->set_baud(dev->cfg.port->ctx, cfg->host_baud);
-			if (rc == SARAFW_OK)
-				rc = brc;
+			if (sarafw_probe(dev, ANSWER_MS) != SARAFW_OK) {
+				note(dev, "no answer after switching the baud rate back");
+				rc = SARAFW_EBAUDBACK;
+			}
 		}
 	}
 	if (rc == SARAFW_OK)

@@ -25,6 +25,8 @@ enum sarafw_error {
 	SARAFW_ERETRY = -14,   /* too many retries on the line */
 	SARAFW_ENOSPACE = -15, /* caller's buffer too small for the answer */
 	SARAFW_EGARBLED = -16, /* bytes arrive but make no sense: wrong baud rate? */
+	SARAFW_EBAUD = -17,    /* no answer at the transfer's baud rate; the module is back at the host's */
+	SARAFW_EBAUDBACK = -18,/* no answer at the host's rate after switching back: the module may still run at the other */
 };
 
 /* One line of English for an error code; never NULL. */

@@ -16,6 +16,7 @@ typedef enum sarafw_foat_phase {
 	SARAFW_FOAT_PREPARE,   /* AT+UFWUPD=3 sent, waiting for "+UFWUPD: ONGOING" */
 	SARAFW_FOAT_TRANSFER,  /* XMODEM blocks going out; done/total valid */
 	SARAFW_FOAT_FINISH,    /* waiting for the module to accept AT again */
+	SARAFW_FOAT_STORED,    /* the module has the package (before any switch back) */
 	SARAFW_FOAT_DONE,
 } sarafw_foat_phase;
 
@@ -46,7 +47,12 @@ typedef struct sarafw_foat_config {
  * "FOTA memory is in use"); SARAFW_ETIMEOUT (no ONGOING, or no 'C'/NAK:
  * the module will answer ERROR1, note §5.1.1.3); SARAFW_ERETRY,
  * SARAFW_ECANCEL, SARAFW_EIO (transfer failed; the module keeps its old
- * firmware); SARAFW_EERROR1. stats (may be NULL) gets the XMODEM counters. */
+ * firmware); SARAFW_EERROR1; SARAFW_EBAUD (the module did not answer at
+ * cfg->baud, so nothing was sent, and it answers at host_baud again);
+ * SARAFW_EBAUDBACK (it did not answer at host_baud after the switch back:
+ * it may still run at cfg->baud; whether the package arrived is told by
+ * the SARAFW_FOAT_STORED event). stats (may be NULL) gets the XMODEM
+ * counters. */
 int sarafw_foat_xmodem(sarafw_dev *dev, const sarafw_foat_config *cfg, sarafw_xmodem_stats *stats);
 
 #ifdef __cplusplus

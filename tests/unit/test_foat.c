@@ -25,6 +25,9 @@ typedef struct {
 	uint32_t clock;
 	uint32_t module_baud, host_baud, transfer_baud;
 	uint32_t pending_baud; /* +IPR takes effect once its OK is out */
+	uint32_t dead_baud;    /* the host's adapter garbles this rate */
+	bool ignore_ipr;       /* answers OK to +IPR but keeps its rate */
+	bool refuse_ipr_back;  /* answers ERROR to +IPR at a non-default rate */
 	char cmd[64];
 	size_t cmd_len;
 	char out[256];
@@ -74,13 +77,18 @@ static void command(module *m, const char *cmd)
 		m->commands_in_window++;
 		return;
 	}
-	if (m->module_baud != m->host_baud)
+	if (m->module_baud != m->host_baud || m->host_baud == m->dead_baud)
 		return; /* garbled: the module does not understand */
 	if (strcmp(cmd, "AT") == 0) {
 		say(m, "\r\nOK\r\n");
 	} else if (strncmp(cmd, "AT+IPR=", 7) == 0) {
+		if (m->refuse_ipr_back && m->module_baud != 115200) {
+			say(m, "\r\nERROR\r\n");
+			return;
+		}
 		say(m, "\r\nOK\r\n"); /* sent at the old rate */
-		m->pending_baud = (uint32_t)atol(cmd + 7);
+		if (!m->ignore_ipr)
+			m->pending_baud = (uint32_t)atol(cmd + 7);
 	} else if (strcmp(cmd, "AT+UFWUPD=3") == 0) {
 		m->ufwupd_count++;
 		if (m->refuse) {
@@ -166,7 +174,7 @@ static int m_read(void *ctx, uint8_t *b, size_t len, uint32_t timeout)
 	memcpy(b, m->out + m->out_pos, n);
 	m->out_pos += n;
 	m->clock += 1;
-	if (m->module_baud != m->host_baud)
+	if (m->module_baud != m->host_baud || m->host_baud == m->dead_baud)
 		memset(b, 0xF0, n); /* a speed mismatch garbles the line */
 	return (int)n;
 }
@@ -304,6 +312,7 @@ static void test_baud_switch_and_back(void **state)
 	assert_int_equal(r.m.module_baud, 115200);
 	assert_int_equal(r.m.host_baud, 115200);
 	assert_true(r.p.phases & (1 << SARAFW_FOAT_BAUD));
+	assert_true(r.p.phases & (1 << SARAFW_FOAT_STORED));
 
 	/* §5.1.1's additional rate is for the SARA-R422 family only */
 	rig_up(&r, "SARA-R410M-02B-03", 20000, 1024);
@@ -311,6 +320,62 @@ static void test_baud_switch_and_back(void **state)
 	assert_int_equal(sarafw_foat_xmodem(&r.dev, &r.fc, NULL), SARAFW_ENOTSUP);
 	assert_int_equal(r.m.ufwupd_count, 0);
 	assert_int_equal(r.m.module_baud, 115200);
+}
+
+typedef struct {
+	int stored, done;
+} ends;
+
+static void on_end(void *ctx, sarafw_foat_phase ph, uint32_t done, uint32_t total)
+{
+	ends *e = ctx;
+	(void)done;
+	(void)total;
+	e->stored += ph == SARAFW_FOAT_STORED;
+	e->done += ph == SARAFW_FOAT_DONE;
+}
+
+/* An adapter that cannot do the rate, a module that keeps its rate, and a
+ * module that will not come back: each is told apart, and the module is
+ * never left at a rate the host does not know about without saying so. */
+static void test_baud_switch_failures(void **state)
+{
+	(void)state;
+	rig r;
+	ends e = { 0 };
+
+	/* the adapter garbles 3 Mbit/s: nothing sent, the module stuck there */
+	rig_up(&r, "SARA-R422S", 5000, 1024);
+	r.fc.baud = 3000000;
+	r.m.dead_baud = 3000000;
+	assert_int_equal(sarafw_foat_xmodem(&r.dev, &r.fc, NULL), SARAFW_EBAUDBACK);
+	assert_int_equal(r.m.ufwupd_count, 0);
+	assert_int_equal(r.m.fota_len, 0);
+	assert_int_equal(r.m.module_baud, 3000000);
+	assert_int_equal(r.m.host_baud, 115200);
+	assert_false(r.p.phases & (1 << SARAFW_FOAT_STORED));
+
+	/* the module says OK to +IPR but stays: the host finds it again */
+	rig_up(&r, "SARA-R422S", 5000, 1024);
+	r.fc.baud = 921600;
+	r.m.ignore_ipr = true;
+	assert_int_equal(sarafw_foat_xmodem(&r.dev, &r.fc, NULL), SARAFW_EBAUD);
+	assert_int_equal(r.m.ufwupd_count, 0);
+	assert_int_equal(r.m.module_baud, 115200);
+	assert_int_equal(r.m.host_baud, 115200);
+
+	/* the package arrives, then the module refuses to go back */
+	rig_up(&r, "SARA-R422", 5000, 1024);
+	r.fc.baud = 921600;
+	r.fc.progress = on_end;
+	r.fc.progress_ctx = &e;
+	r.m.refuse_ipr_back = true;
+	assert_int_equal(sarafw_foat_xmodem(&r.dev, &r.fc, NULL), SARAFW_EBAUDBACK);
+	assert_stored(&r, 5000, 1024);
+	assert_int_equal(e.stored, 1); /* the caller knows the package is there */
+	assert_int_equal(e.done, 0);
+	assert_int_equal(r.m.module_baud, 921600);
+	assert_int_equal(r.dev.guard, SARAFW_DL_NONE);
 }
 
 static void test_module_cancels(void **state)
@@ -349,7 +414,7 @@ int main(void)
 		cmocka_unit_test(test_r422_xmodem1k),  cmocka_unit_test(test_r422_xmodem128),
 		cmocka_unit_test(test_r410_silent_end), cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_baud_switch_and_back), cmocka_unit_test(test_module_cancels),
-		cmocka_unit_test(test_bad_config),
+		cmocka_unit_test(test_bad_config), cmocka_unit_test(test_baud_switch_failures),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
