@@ -29,6 +29,7 @@ const char *sarafw_strerror(int err)
 	return err > 0 ? "success (count)" : "unknown error";
 }
 
+#if SARAFW_CME_TEXT
 /* 3GPP TS 27.007 §9.2 (+CME ERROR numeric values), sorted by code. */
 static const struct {
 	short code;
@@ -92,3 +93,10 @@ const char *sarafw_cme_text(int code)
 			return cme[i].text;
 	return NULL;
 }
+#else
+const char *sarafw_cme_text(int code)
+{
+	(void)code;
+	return NULL;
+}
+#endif

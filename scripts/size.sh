@@ -17,6 +17,8 @@ done
 arm-none-eabi-ar rcs "$out/libsarafw.a" $objs
 echo "libsarafw for Cortex-M4 (arm-none-eabi-gcc -Os -mcpu=cortex-m4 -mthumb):"
 arm-none-eabi-size -t $objs | sed "s|$out/||"
+$CC $CFLAGS -DSARAFW_CME_TEXT=0 -c lib/error.c -o "$out/error-notext.o"
+echo "error.o without the +CME ERROR text table (-DSARAFW_CME_TEXT=0): $(arm-none-eabi-size "$out/error-notext.o" | awk 'NR==2 {print $1}') bytes of .text"
 # RAM the caller allocates for each object (buffers given in configs aside).
 cat >"$out/objects.c" <<'C'
 #include "sarafw/dev.h"

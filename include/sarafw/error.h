@@ -33,7 +33,12 @@ enum sarafw_error {
 const char *sarafw_strerror(int err);
 
 /* Meaning of a numeric +CME ERROR code (3GPP TS 27.007 and u-blox
- * additions), or NULL when unknown. */
+ * additions), or NULL when unknown. Building with -DSARAFW_CME_TEXT=0
+ * drops the table (about 1.6 KB of Cortex-M4 flash); it then always returns NULL
+ * and callers show the number. */
+#ifndef SARAFW_CME_TEXT
+#define SARAFW_CME_TEXT 1
+#endif
 const char *sarafw_cme_text(int code);
 
 #ifdef __cplusplus
