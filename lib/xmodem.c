@@ -124,6 +124,8 @@ int sarafw_xmodem_start(sarafw_xmodem *x, const sarafw_xmodem_config *cfg, uint3
 
 size_t sarafw_xmodem_input(sarafw_xmodem *x, const uint8_t *in, size_t n, uint32_t now)
 {
+	uint8_t start = 0; /* the start request seen in this input, if any */
+	size_t used = 0;   /* bytes up to the last 'C' or NAK of it */
 	for (size_t i = 0; i < n; i++) {
 		uint8_t c = in[i];
 
@@ -140,10 +142,13 @@ size_t sarafw_xmodem_input(sarafw_xmodem *x, const uint8_t *in, size_t n, uint32
 		x->cans = 0;
 
 		if (x->state == ST_START) {
-			/* note §5.1.1: up to three 'C' then NAKs; the first one
-			 * we see decides CRC-16 or checksum. Anything else is the
-			 * tail of "+UFWUPD: ONGOING", a URC or line noise; a 'C'
-			 * inside a text line ("+CEREG: 1") is not a request. */
+			/* note §5.1.1: up to three 'C' then NAKs. A receiver
+			 * only ever falls back from 'C' to NAK, so when the
+			 * input that starts us holds both (a host that read
+			 * late), a NAK among them decides: checksum. Anything
+			 * else is the tail of "+UFWUPD: ONGOING", a URC or line
+			 * noise; a 'C' inside a text line ("+CEREG: 1") is not a
+			 * request. */
 			if (c == '\r' || c == '\n') {
 				x->in_text = 0;
 				continue;
@@ -155,10 +160,9 @@ size_t sarafw_xmodem_input(sarafw_xmodem *x, const uint8_t *in, size_t n, uint32
 				continue;
 			}
 			if (c == SARAFW_XMODEM_CRC || c == SARAFW_XMODEM_NAK) {
-				x->crc = c == SARAFW_XMODEM_CRC;
-				build(x, now);
-				if (x->state == ST_END)
-					return i + 1;
+				if (start != SARAFW_XMODEM_NAK)
+					start = c;
+				used = i + 1;
 			}
 			continue;
 		}
@@ -188,6 +192,12 @@ size_t sarafw_xmodem_input(sarafw_xmodem *x, const uint8_t *in, size_t n, uint32
 		} else {
 			x->stats.garbage++;
 		}
+	}
+	if (start && x->state == ST_START) {
+		x->crc = start == SARAFW_XMODEM_CRC;
+		build(x, now);
+		if (x->state == ST_END)
+			return used;
 	}
 	return n;
 }

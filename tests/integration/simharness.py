@@ -307,6 +307,53 @@ class Sim:
         self.cleanup()
 
 
+class XmodemLine:
+    """getc/putc for python3-xmodem (or a hand-written XMODEM peer) on a
+    Port. `first` holds bytes already read from the port (e.g. a 'C').
+    Setting `dead` makes every later getc fail at once (a power cut).
+    give_back() returns what was read past the peer's last byte (such as
+    the final result code) to the port for the next expect()."""
+
+    def __init__(self, port, first=b""):
+        self.port = port
+        self.pending = bytearray(first)
+        self.dead = False
+
+    def getc(self, size, timeout=1):
+        end = time.monotonic() + timeout
+        while len(self.pending) < size and not self.dead:
+            left = end - time.monotonic()
+            if left <= 0:
+                break
+            try:
+                r, _, _ = select.select([self.port.fd], [], [], left)
+                if r:
+                    d = os.read(self.port.fd, 4096)
+                    if not d:
+                        break
+                    self.pending += d
+            except (BlockingIOError, InterruptedError):
+                continue
+            except OSError:
+                break
+        if len(self.pending) < size:
+            return None
+        out = bytes(self.pending[:size])
+        del self.pending[:size]
+        return out
+
+    def putc(self, data, timeout=1):
+        try:
+            self.port.write(data, timeout)
+        except (OSError, TimeoutError):
+            return None
+        return len(data)
+
+    def give_back(self):
+        self.port.buf = bytes(self.pending) + self.port.buf
+        self.pending = bytearray()
+
+
 def run_sim(args, timeout=10.0):
     """Runs sarafw-sim with args to completion (for CLI checks): returns
     (exit status, stdout, stderr)."""

@@ -8,12 +8,11 @@ import logging
 import os
 import random
 import re
-import select
 import signal
 import time
 import unittest
 
-from simharness import Sim, run_sim
+from simharness import Sim, XmodemLine, run_sim
 
 try:
     import xmodem
@@ -143,34 +142,6 @@ class Faults(unittest.TestCase):
             self.assertIn(opt, out)
 
 
-class PortLine:
-    """getc/putc for python3-xmodem's sender on the port's fd."""
-
-    def __init__(self, port, first=b""):
-        self.port = port
-        self.pending = bytearray(first)
-
-    def getc(self, size, timeout=1):
-        end = time.monotonic() + timeout
-        while len(self.pending) < size:
-            left = end - time.monotonic()
-            if left <= 0:
-                return None
-            r, _, _ = select.select([self.port.fd], [], [], left)
-            if r:
-                try:
-                    self.pending += os.read(self.port.fd, 4096)
-                except BlockingIOError:
-                    pass
-        out = bytes(self.pending[:size])
-        del self.pending[:size]
-        return out
-
-    def putc(self, data, timeout=1):
-        self.port.write(data, timeout)
-        return len(data)
-
-
 @unittest.skipIf(xmodem is None, "python3-xmodem missing")
 class LostAck(unittest.TestCase):
     def test_xmodem_survives_lost_acks(self):
@@ -183,12 +154,12 @@ class LostAck(unittest.TestCase):
             p.write("AT+UFWUPD=3\r")
             p.expect("+UFWUPD: ONGOING", 10)
             first, p.buf = p.buf.lstrip(b"\n"), b""
-            line = PortLine(p, first)
+            line = XmodemLine(p, first)
             x = xmodem.XMODEM(line.getc, line.putc, mode="xmodem1k")
             # a lost ACK costs the sender its 1 s timeout, then it sends the
             # block again and the module ACKs the duplicate
             self.assertTrue(x.send(io.BytesIO(data), retry=16, timeout=1, quiet=True))
-            p.buf = bytes(line.pending)
+            line.give_back()
             p.expect("OK", 10)
             err, log = stop(sim)
             with open(os.path.join(sim.state, "fota", "package"), "rb") as f:

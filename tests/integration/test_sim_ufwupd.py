@@ -10,7 +10,6 @@ import io
 import logging
 import os
 import random
-import select
 import subprocess
 import threading
 import time
@@ -19,7 +18,7 @@ import zlib
 
 import xmodem
 
-from simharness import Sim
+from simharness import Sim, XmodemLine
 
 # Transfers run at 20: the 'C' phase (note §5.1.1: 3 x 3 s) then lasts
 # 450 ms, so a sender's answer to a 'C' still arrives in it. Window
@@ -85,50 +84,15 @@ def run_sx(port, path, one_k, timeout=60):
     return r.returncode, r.stderr.decode(errors="replace")
 
 
-class PyLine:
-    """getc/putc for python3-xmodem on the port, select-based. `first`
-    holds bytes already read from the port (e.g. a 'C')."""
-
-    def __init__(self, port, first=b""):
-        self.port = port
-        self.pending = bytearray(first)
-        self.dead = False
-
-    def getc(self, size, timeout=1):
-        end = time.monotonic() + timeout
-        while len(self.pending) < size and not self.dead:
-            left = end - time.monotonic()
-            if left <= 0:
-                break
-            try:
-                r, _, _ = select.select([self.port.fd], [], [], left)
-                if r:
-                    d = os.read(self.port.fd, 4096)
-                    if not d:
-                        break
-                    self.pending += d
-            except (BlockingIOError, InterruptedError):
-                continue
-            except OSError:
-                break
-        if len(self.pending) < size:
-            return None
-        out = bytes(self.pending[:size])
-        del self.pending[:size]
-        return out
-
-    def putc(self, data, timeout=1):
-        try:
-            self.port.write(data, timeout)
-        except (OSError, TimeoutError):
-            return None
-        return len(data)
-
-
 def py_send(port, data, one_k=True, first=b"", **kw):
-    line = PyLine(port, first)
+    """python3-xmodem's sender on the port. What it read past its last ACK
+    (the final result code, if it came in the same read) goes back to the
+    port's buffer for the test's next expect()."""
+    line = XmodemLine(port, first)
     x = xmodem.XMODEM(line.getc, line.putc, mode="xmodem1k" if one_k else "xmodem")
-    return x.send(io.BytesIO(data), retry=8, timeout=5, quiet=True, **kw)
+    ok = x.send(io.BytesIO(data), retry=8, timeout=5, quiet=True, **kw)
+    line.give_back()
+    return ok
 
 
 def crc16(b):
@@ -138,8 +102,8 @@ def crc16(b):
 def mixed_send(port, data, sizes, deadline=30):
     """A minimal XMODEM-CRC sender (Forsberg) that uses block sizes from
     `sizes` in turn, to mix 128- and 1024-byte blocks. Returns True once
-    the EOT is ACKed."""
-    line = PyLine(port)
+    the EOT is ACKed; what it read past that goes back to the port."""
+    line = XmodemLine(port)
     end = time.monotonic() + deadline
     while True:
         c = line.getc(1, max(0.0, end - time.monotonic()))
@@ -166,6 +130,7 @@ def mixed_send(port, data, sizes, deadline=30):
     for _ in range(5):
         line.putc(bytes([EOT]))
         if line.getc(1, 3) == bytes([ACK]):
+            line.give_back()
             return True
     return False
 
@@ -438,7 +403,7 @@ class PowerCut(Base):
             sim.wait_boot(p)
             first = start(sim, p)
             acked = threading.Event()
-            line = PyLine(p, first)
+            line = XmodemLine(p, first)
 
             def cb(total, ok, errors):
                 if ok >= 5:

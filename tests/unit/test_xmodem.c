@@ -379,16 +379,27 @@ static void test_urc_with_c_before_start(void **st)
 	check_received(10);
 }
 
-static void test_first_char_decides_mode(void **st)
+static void test_start_mode(void **st)
 {
 	(void)st;
-	/* NAK then a late 'C' in the same burst: checksum mode, 'C' stale */
+	/* NAK then a stray 'C' in the same burst: a receiver never goes
+	 * back from NAK to 'C', so checksum */
 	setup_rx(0);
 	begin(300, 128, 0);
 	feed("\x15" "C", 2);
 	assert_int_equal(run(0), 0);
 	check_received(300);
-	assert_int_equal(sarafw_xmodem_get_stats(&X)->garbage, 1);
+
+	/* a host that read the line late finds the whole start schedule
+	 * waiting (note §5.1.1: three 'C', then NAKs): the receiver has
+	 * fallen back to checksum by now, and so must we */
+	setup_rx(0);
+	begin(300, 128, 0);
+	feed("CCC\x15\x15", 5);
+	assert_false(sarafw_xmodem_crc_mode(&X));
+	assert_int_equal(run(0), 0);
+	check_received(300);
+	assert_int_equal(sarafw_xmodem_get_stats(&X)->retransmissions, 0);
 
 	/* note §5.1.1: "CCC": the first 'C' starts, the others are late */
 	setup_rx(1);
@@ -777,7 +788,7 @@ int main(void)
 		cmocka_unit_test(test_tail_split),
 		cmocka_unit_test(test_garbage_before_start),
 		cmocka_unit_test(test_urc_with_c_before_start),
-		cmocka_unit_test(test_first_char_decides_mode),
+		cmocka_unit_test(test_start_mode),
 		cmocka_unit_test(test_nak_storm),
 		cmocka_unit_test(test_lost_ack_resends),
 		cmocka_unit_test(test_lost_block_resends),
