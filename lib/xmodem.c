@@ -84,14 +84,15 @@ static void build(sarafw_xmodem *x, uint32_t now)
 }
 
 /* Sends the block (or EOT) in buf again, unless it has failed too often. */
-static void resend(sarafw_xmodem *x, uint32_t now)
+/* Sends the current block or EOT again; counted: as a retransmission. */
+static void resend(sarafw_xmodem *x, uint32_t now, bool counted)
 {
 	if (x->retries >= x->cfg.max_retries) {
 		finish(x, SARAFW_ERETRY, true);
 		return;
 	}
 	x->retries++;
-	x->stats.retransmissions++;
+	x->stats.retransmissions += counted;
 	x->out_pos = 0;
 	arm(x, now, x->cfg.ack_timeout_ms);
 }
@@ -184,9 +185,16 @@ size_t sarafw_xmodem_input(sarafw_xmodem *x, const uint8_t *in, size_t n, uint32
 			if (x->state == ST_END)
 				return i + 1;
 		} else if (c == SARAFW_XMODEM_NAK) {
-			/* lrzsz rx answers the first EOT with NAK: resend it. */
-			x->stats.naks++;
-			resend(x, now);
+			/* Forsberg's receivers (lrzsz rx, sarafw-sim) answer the
+			 * first EOT with NAK, to be sure it was not noise: that
+			 * is the end handshake (EOT NAK EOT ACK), not an error,
+			 * so it is sent again without counting it as one. */
+			bool handshake = x->state == ST_EOT && !x->eot_nak;
+			if (handshake)
+				x->eot_nak = 1;
+			else
+				x->stats.naks++;
+			resend(x, now, !handshake);
 			if (x->state == ST_END)
 				return i + 1;
 		} else {
@@ -245,7 +253,7 @@ void sarafw_xmodem_tick(sarafw_xmodem *x, uint32_t now)
 	} else {
 		/* Forsberg: no answer in 10 s, send the block again. */
 		x->stats.timeouts++;
-		resend(x, now);
+		resend(x, now, true);
 	}
 }
 

@@ -112,8 +112,8 @@ typedef struct sarafw_xmodem_config {
 
 typedef struct sarafw_xmodem_stats {
 	uint32_t blocks;          /* distinct blocks sent */
-	uint32_t retransmissions; /* blocks and EOTs sent again */
-	uint32_t naks;            /* NAKs received after a block or EOT */
+	uint32_t retransmissions; /* blocks and EOTs sent again (not the EOT of the handshake) */
+	uint32_t naks;            /* NAKs received after a block or EOT (not the handshake's) */
 	uint32_t timeouts;        /* waits for ACK that expired */
 	uint32_t garbage;         /* ignored bytes: noise, stale or duplicate ACKs */
 } sarafw_xmodem_stats;
@@ -131,6 +131,7 @@ typedef struct sarafw_xmodem {
 	uint8_t armed;     /* deadline is set */
 	uint8_t can_due;   /* abort(): CANs follow the block being written */
 	uint8_t in_text;   /* waiting to start, inside a text line */
+	uint8_t eot_nak;   /* the receiver has NAKed an EOT once */
 	uint16_t payload;  /* package bytes in the current block */
 	uint32_t offset;   /* package offset of the current block */
 	uint32_t deadline;

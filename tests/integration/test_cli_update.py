@@ -112,6 +112,8 @@ class Update(unittest.TestCase):
             self.assertIn("progress", kinds)
             self.assertEqual(events[-1]["event"], "downloaded")
             self.assertEqual(events[-1]["bytes"], 20000)
+            # a clean line: the EOT NAK EOT ACK ending is not a retransmission
+            self.assertEqual(events[-1]["retransmissions"], 0)
             done = [e["done"] for e in events if e["event"] == "progress"]
             self.assertEqual(done, sorted(done))
             self.assertEqual(done[-1], 20000)
@@ -120,6 +122,7 @@ class Update(unittest.TestCase):
             self.assertIn("> AT+UFWUPD=3", text)
             self.assertIn("< +UFWUPD: ONGOING", text)
             self.assertIn("XMODEM started, CRC-16", text)
+            self.assertNotIn("NAK", text)
 
     def test_bad_arguments(self):
         with Sim("SARA-R422S", time_scale=SCALE) as sim:
