@@ -70,7 +70,16 @@ static void explain(cli *c, const job *j, int rc, unsigned long baud)
 			c->dev.last_error[0] ? c->dev.last_error : "ERROR");
 		return;
 	}
+	if (j->phase == SARAFW_FOAT_PREPARE && rc == SARAFW_ETIMEOUT) {
+		fprintf(stderr, "sarafw: the module did not answer AT+UFWUPD=3 with +UFWUPD: ONGOING in time (note §5.1); check that no other download is running (note §7), then retry\n");
+		return;
+	}
 	switch (rc) {
+	case SARAFW_ENOMODULE:
+	case SARAFW_EGARBLED:
+		fprintf(stderr, "sarafw: the transfer ended but the module did not answer AT again in time; its firmware is unchanged: wait a minute, check it with `sarafw --port %s info`, then retry the update\n",
+			c->port_path);
+		break;
 	case SARAFW_EBAUD:
 		fprintf(stderr, "sarafw: no answer at %lu baud (this adapter may not support it); the module is back at %lu and nothing was sent: retry with a lower --baud or none\n",
 			baud, c->baud);
