@@ -162,13 +162,16 @@ class Port:
             if pred(line):
                 return lines
 
-    def command(self, cmd, timeout=5.0):
+    def command(self, cmd, timeout=5.0, urcs=()):
         """Sends cmd + CR; returns the response lines up to and including
-        the final result code, without the echo of cmd."""
+        the final result code, without the echo of cmd (a URC may come
+        before it) and without lines that start with one of `urcs` (URCs
+        the test has enabled and that may arrive at any moment)."""
         self.write(cmd + "\r")
         lines = self.expect(is_final, timeout)
-        if lines and lines[0] == cmd:
-            lines = lines[1:]
+        lines = [l for l in lines if not l.startswith(tuple(urcs))] if urcs else lines
+        if cmd in lines[:-1]:
+            lines.remove(cmd)
         return lines
 
 
