@@ -86,7 +86,7 @@ static void explain(cli *c, const job *j, int rc, unsigned long baud)
 		break;
 	case SARAFW_EBAUDBACK:
 		fprintf(stderr, "sarafw: %s, but the module did not answer at %lu baud after switching back: it may still run at %lu; `sarafw --port %s info` finds its rate (or power-cycle it)\n",
-			j->stored ? "the package was downloaded" : "the download failed", c->baud, baud,
+			j->stored ? "the package was downloaded" : "the package was not downloaded", c->baud, baud,
 			c->port_path);
 		break;
 	case SARAFW_ENOTSUP:
