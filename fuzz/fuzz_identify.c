@@ -96,7 +96,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	CHECK(sarafw_dev_init(&dev, &cfg) == 0);
 	int rc = sarafw_probe(&dev, 5000);
 	CHECK(rc <= 0);
-	CHECK(f.clock < 5000 + 5000); /* the probe's bound, plus one confirm */
+	CHECK(f.clock < 5000 + 5000); /* the probe's bound, plus its drain (3 s) and one confirm (1 s) */
 	if (rc == 0) {
 		rc = sarafw_identify(&dev, &id);
 		CHECK(rc <= 0);
