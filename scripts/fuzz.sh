@@ -18,8 +18,8 @@ for t in fuzz/fuzz_*.c; do
 	name=$(basename "$t" .c)
 	corpus="fuzz/corpus/${name#fuzz_}"
 	mkdir -p "$out/$name.corpus"
-	clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -Isim \
-		"$t" lib/*.c $sim -lm -o "$out/$name"
+	clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -Isim -Icommon \
+		"$t" lib/*.c common/*.c $sim -lm -o "$out/$name"
 	echo "== $name for ${secs}s"
 	"$out/$name" -max_total_time="$secs" "$out/$name.corpus" "$corpus"
 done

@@ -20,7 +20,8 @@ void sim_audit_event(struct sim_audit *a, uint64_t t_ms, const char *event, cons
  * (simulator event). Bytes outside printable ASCII are escaped. */
 void sim_log_line(struct sim_audit *a, uint64_t t_ms, const char *dir, const void *p, size_t n);
 
-/* Appends s to out as a JSON string body (no quotes). */
+/* Appends s to out as a JSON string body (no quotes): esc_json of
+ * common/escape.h. */
 void sim_json_escape(char *out, size_t cap, const void *s, size_t n);
 
 #endif

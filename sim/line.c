@@ -1,5 +1,7 @@
 #include "line.h"
 
+#include "baud.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -13,30 +15,15 @@
 
 #define HOST_PROBE_MS 20 /* retry period while nobody holds the slave */
 
-static const struct {
-	speed_t s;
-	uint32_t bps;
-} speeds[] = {
-	{B1200, 1200},     {B2400, 2400},     {B4800, 4800},       {B9600, 9600},
-	{B19200, 19200},   {B38400, 38400},   {B57600, 57600},     {B115200, 115200},
-	{B230400, 230400}, {B460800, 460800}, {B921600, 921600},   {B1000000, 1000000},
-	{B2000000, 2000000}, {B3000000, 3000000}, {B4000000, 4000000},
-};
-
 uint32_t sim_line_speed_bps(unsigned speed)
 {
-	for (size_t i = 0; i < sizeof speeds / sizeof speeds[0]; i++)
-		if (speeds[i].s == (speed_t)speed)
-			return speeds[i].bps;
-	return 0;
+	return baud_bps(speed);
 }
 
 static speed_t bps_speed(uint32_t bps)
 {
-	for (size_t i = 0; i < sizeof speeds / sizeof speeds[0]; i++)
-		if (speeds[i].bps == bps)
-			return speeds[i].s;
-	return B115200;
+	speed_t s = (speed_t)baud_speed(bps);
+	return s ? s : B115200;
 }
 
 uint8_t sim_line_garble(uint8_t b)

@@ -10,35 +10,30 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "baud.h"
 #include "sarafw/error.h"
 #include "sarafw_posix.h"
 
-static const struct {
-	uint32_t baud;
-	speed_t speed;
-} speeds[] = {
-	{ 1200, B1200 },       { 2400, B2400 },       { 4800, B4800 },     { 9600, B9600 },
-	{ 19200, B19200 },     { 38400, B38400 },     { 57600, B57600 },   { 115200, B115200 },
-	{ 230400, B230400 },   { 460800, B460800 },   { 921600, B921600 }, { 3000000, B3000000 },
-};
-
 unsigned sarafw_posix_speed(uint32_t baud)
 {
-	for (size_t i = 0; i < sizeof speeds / sizeof speeds[0]; i++)
-		if (speeds[i].baud == baud)
-			return (unsigned)speeds[i].speed;
-	return 0;
+	return baud_speed(baud);
 }
 
-double sarafw_posix_time_scale(void)
+int sarafw_posix_time_scale(double *scale)
 {
 	const char *s = getenv("SARAFW_TIME_SCALE");
 	char *end;
 	double v;
+	*scale = 1.0;
 	if (!s || !*s)
-		return 1.0;
+		return 0; /* SARAFW_TIME_SCALE= is unset */
+	errno = 0;
 	v = strtod(s, &end);
-	return (*end || !(v > 0.0) || v > 1e6) ? 1.0 : v;
+	/* the bounds of sarafw-sim --time-scale; !(v > 0) also catches NaN */
+	if (*end || errno || !(v > 0.0) || v > 1e6)
+		return -EINVAL;
+	*scale = v;
+	return 0;
 }
 
 static uint32_t now_ms(void *ctx)
@@ -154,7 +149,7 @@ int sarafw_posix_open(sarafw_posix *p, const char *path, uint32_t baud)
 	tcflush(fd, TCIOFLUSH);
 	p->fd = fd;
 	p->baud = baud;
-	p->scale = sarafw_posix_time_scale();
+	sarafw_posix_time_scale(&p->scale); /* invalid: 1, the caller says so */
 	p->port.ctx = p;
 	p->port.write = port_write;
 	p->port.read = port_read;
