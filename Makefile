@@ -1,5 +1,7 @@
-# sarafw: `make demo` runs the main job on the built-in simulator,
-# `make check` runs every test. Both install missing Debian packages first.
+# sarafw: `make` builds; `make demo` runs the main job on the built-in
+# simulator; `make check` runs every test. demo, check, test, size, bench,
+# fuzz and deps install missing Debian packages first (as root) or print the
+# apt-get line; `make` and `make build` never install anything.
 BUILD ?= build
 ASAN_BUILD ?= build-asan
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
@@ -7,21 +9,27 @@ MAKEFLAGS += --no-print-directory
 
 .PHONY: all deps build check test test-asan size demo bench fuzz clean
 
+# configure and build $(1) with extra cmake arguments $(2)
+define cmake_build
+	@command -v cmake >/dev/null 2>&1 || { echo "make: cmake not found; debian-packages.txt lists what sarafw needs to build" >&2; exit 127; }
+	@cmake -S . -B $(1) $(2) >/dev/null
+	@cmake --build $(1) -j $(JOBS)
+endef
+
 all: build
 
 deps:
 	@scripts/deps.sh
 
-build: deps
-	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-	@cmake --build $(BUILD) -j $(JOBS)
+build:
+	$(call cmake_build,$(BUILD),-DCMAKE_BUILD_TYPE=RelWithDebInfo)
 
-test: build
+test: deps
+	$(call cmake_build,$(BUILD),-DCMAKE_BUILD_TYPE=RelWithDebInfo)
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
 
 test-asan: deps
-	@cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DSARAFW_SANITIZE=ON >/dev/null
-	@cmake --build $(ASAN_BUILD) -j $(JOBS)
+	$(call cmake_build,$(ASAN_BUILD),-DCMAKE_BUILD_TYPE=Debug -DSARAFW_SANITIZE=ON)
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 		ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS)
 
@@ -30,14 +38,16 @@ check: test test-asan size
 size: deps
 	@scripts/size.sh
 
-demo: build
+demo: deps
+	$(call cmake_build,$(BUILD),-DCMAKE_BUILD_TYPE=RelWithDebInfo)
 	@scripts/demo.sh $(BUILD)/bin
 
-bench: build
+bench: deps
+	$(call cmake_build,$(BUILD),-DCMAKE_BUILD_TYPE=RelWithDebInfo)
 	@scripts/bench.sh $(BUILD)
 
 fuzz: deps
 	@scripts/fuzz.sh
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) build-size
+	rm -rf $(BUILD) $(ASAN_BUILD) build-size build-fuzz
