@@ -2,6 +2,7 @@
 #ifndef SARAFW_CLI_H
 #define SARAFW_CLI_H
 
+#include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -22,16 +23,41 @@ enum {
 };
 
 typedef struct cli {
+	const char *command; /* the command's name, for messages */
 	const char *port_path;
 	unsigned long baud;
 	bool json;
 	bool baud_given;
+	int exit_code; /* when option parsing says stop (-1) */
 	FILE *trace;
 	sarafw_posix posix;
 	sarafw_dev dev;
 	sarafw_ident id;
 	char line_buf[1024];
 } cli;
+
+/* The help text (main.c). */
+void cli_usage(FILE *f);
+
+/* main: the global options before the command (argv[optind] is then the
+ * command, if any). Returns 0, or -1 when sarafw must exit with
+ * c->exit_code (a usage error was printed, or --help or --version). */
+int cli_global_options(cli *c, int argc, char **argv);
+
+/* A command's options: argv starts at the command's name. Returns the
+ * next of the command's own options (its .val, > 0; own may be NULL),
+ * taking the global options wherever they appear (a command option of the
+ * same name wins); 0 when they are done, with optind at the first other
+ * argument (getopt moves them to the end) and SARAFW_PORT, SARAFW_BAUD and
+ * SARAFW_TIME_SCALE applied; -1 when the command must return
+ * c->exit_code (a one-line usage error was printed, or --help). An own
+ * option's .val is below 0x4000; a letter is also its short form. */
+int cli_getopt(cli *c, int argc, char **argv, const struct option *own);
+
+/* Parse a rate for `what` (an option or variable name) into *baud: one a
+ * SARA-R4 runs at. Returns EXIT_OK, or EXIT_USAGE after one line that
+ * lists them. */
+int cli_baud_arg(const char *what, const char *arg, unsigned long *baud);
 
 /* Open the port, find the module and identify it. On failure prints one
  * line on stderr saying what to do and returns the exit code. */
@@ -40,9 +66,6 @@ void cli_disconnect(cli *c);
 
 /* Trace writer for sarafw_dev_config.trace (ctx is the FILE). */
 void cli_trace(void *ctx, char dir, const char *data, size_t len);
-
-/* JSON helpers: a string value with escapes. */
-void json_string(FILE *f, const char *s);
 
 int cmd_info(cli *c, int argc, char **argv);
 int cmd_update(cli *c, int argc, char **argv);

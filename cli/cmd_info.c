@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "escape.h"
 
 static const struct {
 	unsigned bit;
@@ -49,9 +50,10 @@ static const char *mno_name(int p)
 
 int cmd_info(cli *c, int argc, char **argv)
 {
-	(void)argv;
-	if (argc > 1) {
-		fprintf(stderr, "sarafw: info takes no arguments\n");
+	if (cli_getopt(c, argc, argv, NULL) < 0)
+		return c->exit_code;
+	if (optind < argc) {
+		fprintf(stderr, "sarafw: info takes no arguments, got '%s' (see sarafw --help)\n", argv[optind]);
 		return EXIT_USAGE;
 	}
 	int rc = cli_connect(c, NULL, 0, NULL);
@@ -65,18 +67,18 @@ int cmd_info(cli *c, int argc, char **argv)
 
 	if (c->json) {
 		printf("{\"model\":");
-		json_string(stdout, id->type_number);
+		esc_json_string(stdout, id->type_number);
 		printf(",\"product_version\":");
 		if (v)
-			json_string(stdout, v->name);
+			esc_json_string(stdout, v->name);
 		else
 			printf("null");
 		printf(",\"modem_version\":");
-		json_string(stdout, id->modem_version);
+		esc_json_string(stdout, id->modem_version);
 		printf(",\"app_version\":");
-		json_string(stdout, id->app_version);
+		esc_json_string(stdout, id->app_version);
 		printf(",\"imei\":");
-		json_string(stdout, id->imei);
+		esc_json_string(stdout, id->imei);
 		if (id->mno_profile >= 0)
 			printf(",\"mno_profile\":%d", id->mno_profile);
 		else

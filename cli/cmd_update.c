@@ -122,48 +122,29 @@ static void explain(cli *c, const job *j, int rc, unsigned long baud)
 
 int cmd_update(cli *c, int argc, char **argv)
 {
-	enum { OPT_JSON = 256, OPT_TRACE, OPT_NOINSTALL };
+	enum { OPT_NOINSTALL = 256 };
 	static const struct option opts[] = {
 		{ "method", required_argument, NULL, 'm' }, { "baud", required_argument, NULL, 'b' },
-		{ "no-install", no_argument, NULL, OPT_NOINSTALL }, { "json", no_argument, NULL, OPT_JSON },
-		{ "trace", required_argument, NULL, OPT_TRACE }, { NULL, 0, NULL, 0 },
+		{ "no-install", no_argument, NULL, OPT_NOINSTALL }, { NULL, 0, NULL, 0 },
 	};
 	const char *method = "xmodem1k";
 	unsigned long baud = 0;
 	bool no_install = false;
 	int opt;
-	optind = 0; /* glibc: start a fresh scan of the command's own arguments */
-	while ((opt = getopt_long(argc, argv, "m:b:", opts, NULL)) != -1) {
+	while ((opt = cli_getopt(c, argc, argv, opts)) != 0) {
 		switch (opt) {
 		case 'm':
 			method = optarg;
 			break;
-		case 'b': {
-			char *end;
-			baud = strtoul(optarg, &end, 10);
-			if (*end || !sarafw_posix_speed((uint32_t)baud)) {
-				fprintf(stderr, "sarafw: --baud %s: use 115200, 921600 or 3000000\n", optarg);
+		case 'b':
+			if (cli_baud_arg("--baud", optarg, &baud))
 				return EXIT_USAGE;
-			}
 			break;
-		}
 		case OPT_NOINSTALL:
 			no_install = true;
 			break;
-		case OPT_JSON:
-			c->json = true;
-			break;
-		case OPT_TRACE:
-			if (c->trace)
-				fclose(c->trace);
-			if (!(c->trace = fopen(optarg, "w"))) {
-				fprintf(stderr, "sarafw: cannot write trace file %s\n", optarg);
-				return EXIT_USAGE;
-			}
-			break;
-		default:
-			fprintf(stderr, "usage: sarafw --port PATH update FILE [--method xmodem|xmodem1k] [--baud N] [--no-install] [--json] [--trace FILE]\n");
-			return EXIT_USAGE;
+		default: /* a usage error was printed, or --help */
+			return c->exit_code;
 		}
 	}
 	if (optind != argc - 1) {

@@ -1,16 +1,26 @@
 /* Opening the port and finding the module, with one-line explanations of
  * every way that can fail. */
 #include <errno.h>
+#include <poll.h>
 #include <string.h>
+#include <termios.h>
 #include <time.h>
 
+#include "baud.h"
 #include "cli.h"
+#include "escape.h"
 #include "sarafw/error.h"
 
 #define PROBE_MS 20000u /* a module that is booting answers within this */
-#define SCAN_MS 3000u   /* per rate when looking for the module's baud */
+#define ASK_MS 300       /* real ms for the answer to one AT: line time and a reply */
+#define ASK_TRIES 3      /* at the given rate, before looking at the others */
 
-static const unsigned long rates[] = { 115200, 9600, 19200, 38400, 57600, 230400, 460800, 921600, 3000000 };
+static double real_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
 
 void cli_trace(void *ctx, char dir, const char *data, size_t len)
 {
@@ -18,30 +28,15 @@ void cli_trace(void *ctx, char dir, const char *data, size_t len)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	fprintf(f, "%ld.%03ld %c ", (long)ts.tv_sec, ts.tv_nsec / 1000000, dir);
-	for (size_t i = 0; i < len; i++) {
-		unsigned char ch = (unsigned char)data[i];
-		if (ch >= 0x20 && ch < 0x7f && ch != '\\')
-			fputc(ch, f);
-		else
-			fprintf(f, "\\x%02x", ch);
-	}
+	esc_trace_write(f, data, len);
 	fputc('\n', f);
 	fflush(f);
 }
 
-void json_string(FILE *f, const char *s)
+static void note(cli *c, const char *text)
 {
-	fputc('"', f);
-	for (; s && *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-		if (ch == '"' || ch == '\\')
-			fprintf(f, "\\%c", ch);
-		else if (ch < 0x20 || ch >= 0x7f)
-			fprintf(f, "\\u%04x", ch);
-		else
-			fputc(ch, f);
-	}
-	fputc('"', f);
+	if (c->trace)
+		cli_trace(c->trace, SARAFW_TRACE_NOTE, text, strlen(text));
 }
 
 static int open_port(cli *c, unsigned long baud)
@@ -62,10 +57,17 @@ static int open_port(cli *c, unsigned long baud)
 		fprintf(stderr, "sarafw: no permission to open %s: add yourself to the dialout group or run as root\n",
 			c->port_path);
 		return EXIT_PORTERR;
-	case -EINVAL:
-		fprintf(stderr, "sarafw: %lu baud is not supported by this port: use a standard rate, 921600 or 3000000\n",
-			baud);
+	case -ENOTTY:
+	case -EISDIR:
+		fprintf(stderr, "sarafw: %s is not a serial port: give the module's tty, e.g. /dev/ttyUSB0 or /dev/ttyACM0\n",
+			c->port_path);
+		return EXIT_PORTERR;
+	case -EINVAL: {
+		char list[160];
+		fprintf(stderr, "sarafw: %s cannot run at %lu baud: use one of %s\n", c->port_path, baud,
+			baud_module_list(list, sizeof list));
 		return EXIT_USAGE;
+	}
 	default:
 		fprintf(stderr, "sarafw: cannot use %s: %s\n", c->port_path, strerror(-rc));
 		return EXIT_PORTERR;
@@ -87,42 +89,123 @@ static int dev_up(cli *c, const sarafw_urc *urcs, size_t n_urcs, void *urc_ctx)
 	return sarafw_dev_init(&c->dev, &cfg);
 }
 
-/* The module answers garbage: find the rate it does answer at. */
-static unsigned long scan_baud(cli *c, const sarafw_urc *urcs, size_t n_urcs, void *urc_ctx)
+/* Bytes from the port until want appears in them or ms pass; then until
+ * the line is quiet for a moment, so a late answer is not left behind.
+ * Returns whether want appeared. */
+static bool listen_for(cli *c, const char *want, int ms)
 {
-	for (size_t i = 0; i < sizeof rates / sizeof rates[0]; i++) {
-		if (rates[i] == c->baud)
+	char got[64];
+	size_t n = 0, wlen = strlen(want);
+	bool found = false;
+	double end = real_ms() + ms;
+	for (;;) {
+		double left = end - real_ms();
+		struct pollfd pfd = { .fd = c->posix.fd, .events = POLLIN };
+		if (left <= 0)
+			return found;
+		if (poll(&pfd, 1, found ? 50 : (int)left + 1) <= 0)
+			return found; /* quiet after the answer, or the time is up */
+		uint8_t buf[256];
+		int r = c->posix.port.read(c->posix.port.ctx, buf, sizeof buf, 0);
+		if (r <= 0)
+			continue;
+		if (c->trace)
+			cli_trace(c->trace, SARAFW_TRACE_RX, (const char *)buf, (size_t)r);
+		for (int i = 0; i < r && !found; i++) {
+			if (n == sizeof got - 1) { /* keep the tail: want may span reads */
+				memmove(got, got + n - wlen, wlen);
+				n = wlen;
+			}
+			got[n++] = buf[i] ? (char)buf[i] : ' ';
+			got[n] = '\0';
+			found = strstr(got, want) != NULL;
+		}
+	}
+}
+
+/* One "AT" at the port's rate: does "OK" come back? Works whether the
+ * module echoes or not (ATE0 is stored: after one sarafw run it does not). */
+static bool ask(cli *c)
+{
+	static const char at[] = "AT\r";
+	tcflush(c->posix.fd, TCIFLUSH);
+	if (c->trace)
+		cli_trace(c->trace, SARAFW_TRACE_TX, at, 2);
+	if (c->posix.port.write(c->posix.port.ctx, (const uint8_t *)at, 3) < 0)
+		return false;
+	return listen_for(c, "\nOK\r", ASK_MS);
+}
+
+/* The module does not answer at c->baud: find the rate it answers at, the
+ * factory 115200 first, one "AT" each (note §5.1: +IPR default). Leaves
+ * the port closed; returns the rate or 0. */
+static unsigned long scan_baud(cli *c)
+{
+	uint32_t order[16];
+	size_t n = 0;
+	order[n++] = 115200;
+	for (size_t i = 0; i < baud_count && n < sizeof order / sizeof order[0]; i++)
+		if (baud_rates[i].module && baud_rates[i].bps != 115200)
+			order[n++] = baud_rates[i].bps;
+	for (size_t i = 0; i < n; i++) {
+		char text[48];
+		if (order[i] == c->baud)
 			continue;
 		sarafw_posix_close(&c->posix);
-		if (sarafw_posix_open(&c->posix, c->port_path, (uint32_t)rates[i]) < 0)
+		if (sarafw_posix_open(&c->posix, c->port_path, order[i]) < 0)
 			continue;
-		dev_up(c, urcs, n_urcs, urc_ctx);
-		if (sarafw_probe(&c->dev, SCAN_MS) == SARAFW_OK)
-			return rates[i];
+		snprintf(text, sizeof text, "looking for the module at %lu baud", (unsigned long)order[i]);
+		note(c, text);
+		if (ask(c)) {
+			sarafw_posix_close(&c->posix);
+			return order[i];
+		}
 	}
+	sarafw_posix_close(&c->posix);
 	return 0;
+}
+
+static int wrong_baud(cli *c, unsigned long found)
+{
+	fprintf(stderr, "sarafw: the module answers at %lu baud, not %lu: rerun with --baud %lu\n", found,
+		c->baud, found);
+	return EXIT_BAUD;
 }
 
 int cli_connect(cli *c, const sarafw_urc *urcs, size_t n_urcs, void *urc_ctx)
 {
+	bool answered = false;
+	unsigned long found;
+	if (!c->port_path) {
+		fprintf(stderr, "sarafw: %s needs --port PATH (e.g. --port /dev/ttyUSB0) or SARAFW_PORT\n",
+			c->command ? c->command : "this command");
+		return EXIT_USAGE;
+	}
 	int rc = open_port(c, c->baud);
 	if (rc)
 		return rc;
+	/* A module that is up answers at once; if it does not, look at the
+	 * other rates before waiting for one that may be booting. */
+	for (int i = 0; i < ASK_TRIES && !answered; i++)
+		answered = ask(c);
+	if (!answered) {
+		if ((found = scan_baud(c)))
+			return wrong_baud(c, found);
+		if ((rc = open_port(c, c->baud)))
+			return rc;
+	}
 	dev_up(c, urcs, n_urcs, urc_ctx);
 	rc = sarafw_probe(&c->dev, PROBE_MS);
+	if (rc == SARAFW_EGARBLED && (found = scan_baud(c)))
+		return wrong_baud(c, found);
 	if (rc == SARAFW_ENOMODULE) {
-		fprintf(stderr, "sarafw: nothing answers AT on %s: check power (PWR_ON), the cable and that this is the module's AT port\n",
+		fprintf(stderr, "sarafw: nothing answers AT on %s at any rate: check power (PWR_ON), the cable and that this is the module's AT port\n",
 			c->port_path);
 		return EXIT_NOANSWER;
 	}
 	if (rc == SARAFW_EGARBLED) {
-		unsigned long found = scan_baud(c, urcs, n_urcs, urc_ctx);
-		if (found)
-			fprintf(stderr, "sarafw: the module answers at %lu baud, not %lu: rerun with --baud %lu\n",
-				found, c->baud, found);
-		else
-			fprintf(stderr, "sarafw: garbled answers on %s at %lu baud: try --baud with the rate set by AT+IPR\n",
-				c->port_path, c->baud);
+		fprintf(stderr, "sarafw: garbled answers on %s at %lu baud and no answer at the other rates: check the cable and the port settings of the adapter\n",
+			c->port_path, c->baud);
 		return EXIT_BAUD;
 	}
 	if (rc) {

@@ -123,7 +123,7 @@ class Failures(unittest.TestCase):
             os.close(slave)
 
     def test_not_a_serial_port(self):
-        self.one_line(sarafw("--port", "/dev/null", "info"), 7, "cannot use /dev/null")
+        self.one_line(sarafw("--port", "/dev/null", "info"), 7, "/dev/null is not a serial port")
 
     def test_wrong_baud_names_the_right_one(self):
         with Sim("SARA-R410M-02B-03", time_scale=SCALE) as sim:
