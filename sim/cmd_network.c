@@ -45,26 +45,141 @@ struct sim_mno {
 
 /* The first eight in the order of note §2.6.6, then AT-FACTS ones. */
 static const struct sim_mno mnos[] = {
-	{0, "SW default", "0001", "01A2D101", "10.64.12.34", {{1, "IP", ""}}},
-	{1, "SIM ICCID select", "0001", "01A2D101", "10.64.12.34", {{1, "IP", ""}}},
-	{6, "CT 5.0", "5A21", "0C3B2201", "10.96.40.7", {{1, "IP", "ctnb"}}},
-	{4, "Telstra 5.0", "3011", "08F1A201", "10.72.5.19", {{1, "IP", "telstra.internet"}}},
-	{21, "TELUS 5.1", "4E20", "02B7C101", "10.80.33.2", {{1, "IP", "m2m.telus.iot"}}},
-	{5, "TMO 5.2", "6C11", "0A21B301", "10.160.7.41", {{1, "IPV4V6", "fast.t-mobile.com"}}},
+	{
+		.id = 0,
+		.name = "SW default",
+		.tac = "0001",
+		.ci = "01A2D101",
+		.addr = "10.64.12.34",
+		.apn = {
+			{.cid = 1, .type = "IP", .apn = ""},
+		},
+	},
+	{
+		.id = 1,
+		.name = "SIM ICCID select",
+		.tac = "0001",
+		.ci = "01A2D101",
+		.addr = "10.64.12.34",
+		.apn = {
+			{.cid = 1, .type = "IP", .apn = ""},
+		},
+	},
+	{
+		.id = 6,
+		.name = "CT 5.0",
+		.tac = "5A21",
+		.ci = "0C3B2201",
+		.addr = "10.96.40.7",
+		.apn = {
+			{.cid = 1, .type = "IP", .apn = "ctnb"},
+		},
+	},
+	{
+		.id = 4,
+		.name = "Telstra 5.0",
+		.tac = "3011",
+		.ci = "08F1A201",
+		.addr = "10.72.5.19",
+		.apn = {
+			{.cid = 1, .type = "IP", .apn = "telstra.internet"},
+		},
+	},
+	{
+		.id = 21,
+		.name = "TELUS 5.1",
+		.tac = "4E20",
+		.ci = "02B7C101",
+		.addr = "10.80.33.2",
+		.apn = {
+			{.cid = 1, .type = "IP", .apn = "m2m.telus.iot"},
+		},
+	},
+	{
+		.id = 5,
+		.name = "TMO 5.2",
+		.tac = "6C11",
+		.ci = "0A21B301",
+		.addr = "10.160.7.41",
+		.apn = {
+			{.cid = 1, .type = "IPV4V6", .apn = "fast.t-mobile.com"},
+		},
+	},
 	/* note B.1.1: Verizon contexts and the cell of its transcript */
-	{3, "Verizon 5.0", "2809", "9EBB03",
-	 "100.112.30.30 38.0.16.18.177.72.114.69.0.0.0.81.254.124.3.1",
-	 {{1, "IPV4V6", "vzwinternet"},
-	  {2, "IPV4V6", "vzwadmin"},
-	  {3, "IPV4V6", "vzwinternet"},
-	  {4, "IPV4V6", "vzwapp"},
-	  {6, "IPV4V6", "VZWCLASS6"}}},
-	{2, "ATT 5.0", "7E1B", "0B3A1F02", "10.176.22.9", {{1, "IPV4V6", "m2m.com.attz"}}},
-	{19, "Vodafone 1.0", "0D49", "00D2E101", "10.12.88.3", {{1, "IP", "internet"}}},
-	{31, "DT 1.0", "B3C1", "01F0A001", "10.32.61.8", {{1, "IP", "internet.telekom"}}},
-	{90, "Global 1.0", "0001", "01A2D101", "10.64.12.34", {{1, "IP", ""}}},
-	{100, "Standard Europe 1.0", "0D49", "00D2E101", "10.12.88.3", {{1, "IP", ""}}},
-	{198, "ATT 2-4-12 1.0", "7E1B", "0B3A1F02", "10.176.22.9", {{1, "IPV4V6", "m2m.com.attz"}}},
+	{
+		.id = 3,
+		.name = "Verizon 5.0",
+		.tac = "2809",
+		.ci = "9EBB03",
+		.addr = "100.112.30.30 38.0.16.18.177.72.114.69.0.0.0.81.254.124.3.1",
+		.apn = {
+			{.cid = 1, .type = "IPV4V6", .apn = "vzwinternet"},
+			{.cid = 2, .type = "IPV4V6", .apn = "vzwadmin"},
+			{.cid = 3, .type = "IPV4V6", .apn = "vzwinternet"},
+			{.cid = 4, .type = "IPV4V6", .apn = "vzwapp"},
+			{.cid = 6, .type = "IPV4V6", .apn = "VZWCLASS6"},
+		},
+	},
+	{
+		.id = 2,
+		.name = "ATT 5.0",
+		.tac = "7E1B",
+		.ci = "0B3A1F02",
+		.addr = "10.176.22.9",
+		.apn = {
+			{.cid = 1, .type = "IPV4V6", .apn = "m2m.com.attz"},
+		},
+	},
+	{
+		.id = 19,
+		.name = "Vodafone 1.0",
+		.tac = "0D49",
+		.ci = "00D2E101",
+		.addr = "10.12.88.3",
+		.apn = {
+			{.cid = 1, .type = "IP", .apn = "internet"},
+		},
+	},
+	{
+		.id = 31,
+		.name = "DT 1.0",
+		.tac = "B3C1",
+		.ci = "01F0A001",
+		.addr = "10.32.61.8",
+		.apn = {
+			{.cid = 1, .type = "IP", .apn = "internet.telekom"},
+		},
+	},
+	{
+		.id = 90,
+		.name = "Global 1.0",
+		.tac = "0001",
+		.ci = "01A2D101",
+		.addr = "10.64.12.34",
+		.apn = {
+			{.cid = 1, .type = "IP", .apn = ""},
+		},
+	},
+	{
+		.id = 100,
+		.name = "Standard Europe 1.0",
+		.tac = "0D49",
+		.ci = "00D2E101",
+		.addr = "10.12.88.3",
+		.apn = {
+			{.cid = 1, .type = "IP", .apn = ""},
+		},
+	},
+	{
+		.id = 198,
+		.name = "ATT 2-4-12 1.0",
+		.tac = "7E1B",
+		.ci = "0B3A1F02",
+		.addr = "10.176.22.9",
+		.apn = {
+			{.cid = 1, .type = "IPV4V6", .apn = "m2m.com.attz"},
+		},
+	},
 };
 #define N_MNOS (sizeof mnos / sizeof mnos[0])
 

@@ -302,7 +302,7 @@ static size_t ufw_input(struct sim_modem *m, void *ctx, const uint8_t *p, size_t
 	return i;
 }
 
-static const struct sim_input_engine ufw_engine = {ufw_input};
+static const struct sim_input_engine ufw_engine = {.input = ufw_input};
 
 static void prep_done(void *ctx, int arg)
 {

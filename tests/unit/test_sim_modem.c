@@ -185,7 +185,7 @@ static size_t sink_input(struct sim_modem *m, void *ctx, const uint8_t *p, size_
 	return n;
 }
 
-static const struct sim_input_engine sink_engine = {sink_input};
+static const struct sim_input_engine sink_engine = {.input = sink_input};
 
 static void raw_mode_feeds_the_engine_and_holds_what_it_refuses(void **state)
 {
