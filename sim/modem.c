@@ -117,16 +117,15 @@ void sim_modem_cancel(struct sim_modem *m, int timer_id)
 void sim_modem_set_mode(struct sim_modem *m, enum sim_mode mode, const struct sim_input_engine *e,
 			void *ctx)
 {
-	char msg[64];
 	bool engine = mode == SIM_MODE_RAW || mode == SIM_MODE_FLASH;
-	if (m->mode != mode) {
+	if (m->mode != mode && mode != SIM_MODE_RAW && m->mode != SIM_MODE_RAW) {
+		/* (a raw engine's window is logged by the feature that runs it) */
+		char msg[64];
 		snprintf(msg, sizeof msg, "mode %s", sim_mode_name(mode));
-		/* the XMODEM window is logged by its own feature */
-		if (mode != SIM_MODE_RAW && m->mode != SIM_MODE_RAW)
-			sim_log_line(m->audit, sim_modem_now(m), "#", msg, strlen(msg));
+		sim_log_line(m->audit, sim_modem_now(m), "#", msg, strlen(msg));
 	}
 	if (m->mode != mode && (mode == SIM_MODE_INSTALL || mode == SIM_MODE_BOOTING)) {
-		sim_atline_reset(&m->lost_line);
+		sim_atline_reset(&m->lost_line); /* audits count per stay */
 		m->lost_audits = 0;
 	}
 	m->mode = mode;
