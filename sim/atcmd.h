@@ -40,6 +40,14 @@ enum sim_at_type {
 	SIM_AT_TEST,   /* AT+X=? */
 };
 
+/* Sets of request forms (command rows, Table 7 patterns). */
+#define SIM_FORM(type) (1u << (type))
+#define SIM_FORM_ACTION SIM_FORM(SIM_AT_ACTION)
+#define SIM_FORM_SET SIM_FORM(SIM_AT_SET)
+#define SIM_FORM_READ SIM_FORM(SIM_AT_READ)
+#define SIM_FORM_TEST SIM_FORM(SIM_AT_TEST)
+#define SIM_FORM_ANY (SIM_FORM_ACTION | SIM_FORM_SET | SIM_FORM_READ | SIM_FORM_TEST)
+
 enum sim_arg_type { SIM_ARG_EMPTY, SIM_ARG_NUM, SIM_ARG_STR };
 
 struct sim_at_arg {

@@ -2,6 +2,27 @@
  * Neither URC switch is stored: note §2.6.1.1 tells the host to enable
  * them again after each reboot; their boot value is note Table 2's. */
 #include "commands.h"
+#include "feature.h"
+
+struct urc_switches {
+	int ufotastat;
+	int ulwm2mstat;
+};
+
+extern const struct sim_feature sim_feature_update_urcs;
+
+static struct urc_switches *state(struct sim_modem *m)
+{
+	return sim_feature_state(m, &sim_feature_update_urcs);
+}
+
+static int power_on(struct sim_modem *m, void *st)
+{
+	struct urc_switches *u = st;
+	u->ufotastat = (m->v->urcs_default & SIM_URC_UFOTASTAT) != 0;
+	u->ulwm2mstat = (m->v->urcs_default & SIM_URC_ULWM2MSTAT) != 0;
+	return 0;
+}
 
 static int urc_switch(struct sim_modem *m, const struct sim_at_req *req, const char *name,
 		      int *value)
@@ -14,32 +35,26 @@ static int urc_switch(struct sim_modem *m, const struct sim_at_req *req, const c
 	case SIM_AT_TEST:
 		sim_modem_info(m, "%s: (0,1)", name);
 		return SIM_OK;
-	case SIM_AT_SET:
+	default: /* SIM_AT_SET: the row takes no other form */
 		if (req->argc != 1 || sim_arg_num(req, 0, 0, 1, &n) != SIM_OK)
 			return SIM_CME_INCORRECT_PARAMS;
 		*value = (int)n;
 		return SIM_OK;
-	default:
-		return SIM_CME_INCORRECT_PARAMS;
 	}
 }
 
-int sim_cmd_ufotastat(struct sim_modem *m, const struct sim_at_req *req)
+static int cmd_ufotastat(struct sim_modem *m, const struct sim_at_req *req)
 {
-	if (!(m->v->urcs & SIM_URC_UFOTASTAT)) /* note Table 2 */
-		return SIM_CME_NOT_SUPPORTED;
-	return urc_switch(m, req, "+UFOTASTAT", &m->ufotastat);
+	return urc_switch(m, req, "+UFOTASTAT", &state(m)->ufotastat);
 }
 
-int sim_cmd_ulwm2mstat(struct sim_modem *m, const struct sim_at_req *req)
+static int cmd_ulwm2mstat(struct sim_modem *m, const struct sim_at_req *req)
 {
-	return urc_switch(m, req, "+ULWM2MSTAT", &m->ulwm2mstat);
+	return urc_switch(m, req, "+ULWM2MSTAT", &state(m)->ulwm2mstat);
 }
 
-int sim_cmd_ubkupdata(struct sim_modem *m, const struct sim_at_req *req)
+static int cmd_ubkupdata(struct sim_modem *m, const struct sim_at_req *req)
 {
-	if (!m->v->backup_restore) /* note §6.3 */
-		return SIM_CME_NOT_SUPPORTED;
 	if (req->type == SIM_AT_READ) {
 		/* note §9.1: one backup made by the factory/first boot */
 		sim_modem_info(m, "+UBKUPDATA: 0,0,1,0,0,0,\"\"");
@@ -47,5 +62,31 @@ int sim_cmd_ubkupdata(struct sim_modem *m, const struct sim_at_req *req)
 	}
 	if (req->type == SIM_AT_TEST)
 		return SIM_OK;
-	return SIM_CME_NOT_SUPPORTED; /* backup itself: a later slice */
+	return SIM_CME_NOT_SUPPORTED; /* the backup itself is not simulated yet */
 }
+
+#define SETTING_FORMS (SIM_FORM_SET | SIM_FORM_READ | SIM_FORM_TEST)
+
+static const struct sim_cmd cmds[] = {
+	/* note Table 2: the new +UFOTASTAT is absent on legacy versions */
+	{.name = "+UFOTASTAT",
+	 .forms = SETTING_FORMS,
+	 .cap = SIM_CAP_URC(SIM_URC_UFOTASTAT),
+	 .modes = SIM_IN_AT,
+	 .fn = cmd_ufotastat},
+	{.name = "+ULWM2MSTAT", .forms = SETTING_FORMS, .modes = SIM_IN_AT, .fn = cmd_ulwm2mstat},
+	/* note §6.3; every form answers, the backup itself with +CME 4 */
+	{.name = "+UBKUPDATA",
+	 .forms = SIM_FORM_ANY,
+	 .cap = SIM_CAP_BACKUP,
+	 .modes = SIM_IN_AT,
+	 .fn = cmd_ubkupdata},
+	{.name = NULL},
+};
+
+const struct sim_feature sim_feature_update_urcs = {
+	.name = "update_urcs",
+	.cmds = cmds,
+	.state_size = sizeof(struct urc_switches),
+	.power_on = power_on,
+};

@@ -5,6 +5,27 @@
 #include <string.h>
 
 #include "commands.h"
+#include "factory.h"
+#include "feature.h"
+
+struct network {
+	/* NVM */
+	int mno_profile; /* +UMNOPROF, in effect from the next boot */
+	char cpms[3][3]; /* +CPMS mem1..mem3: "ME" or "SM" */
+	/* volatile */
+	int mno_active; /* profile in effect since boot */
+	int cereg_mode;
+	int reg_stat; /* 0 not registered, 1 home, 2 searching */
+	int reg_timer;
+	bool mnoprof_versions; /* AT+UMNOPROF=,1 */
+};
+
+extern const struct sim_feature sim_feature_network;
+
+static struct network *state(struct sim_modem *m)
+{
+	return sim_feature_state(m, &sim_feature_network);
+}
 
 struct sim_apn {
 	int cid;
@@ -24,26 +45,141 @@ struct sim_mno {
 
 /* The first eight in the order of note §2.6.6, then AT-FACTS ones. */
 static const struct sim_mno mnos[] = {
-	{0, "SW default", "0001", "01A2D101", "10.64.12.34", {{1, "IP", ""}}},
-	{1, "SIM ICCID select", "0001", "01A2D101", "10.64.12.34", {{1, "IP", ""}}},
-	{6, "CT 5.0", "5A21", "0C3B2201", "10.96.40.7", {{1, "IP", "ctnb"}}},
-	{4, "Telstra 5.0", "3011", "08F1A201", "10.72.5.19", {{1, "IP", "telstra.internet"}}},
-	{21, "TELUS 5.1", "4E20", "02B7C101", "10.80.33.2", {{1, "IP", "m2m.telus.iot"}}},
-	{5, "TMO 5.2", "6C11", "0A21B301", "10.160.7.41", {{1, "IPV4V6", "fast.t-mobile.com"}}},
+	{
+		.id = 0,
+		.name = "SW default",
+		.tac = "0001",
+		.ci = "01A2D101",
+		.addr = "10.64.12.34",
+		.apn = {
+			{.cid = 1, .type = "IP", .apn = ""},
+		},
+	},
+	{
+		.id = 1,
+		.name = "SIM ICCID select",
+		.tac = "0001",
+		.ci = "01A2D101",
+		.addr = "10.64.12.34",
+		.apn = {
+			{.cid = 1, .type = "IP", .apn = ""},
+		},
+	},
+	{
+		.id = 6,
+		.name = "CT 5.0",
+		.tac = "5A21",
+		.ci = "0C3B2201",
+		.addr = "10.96.40.7",
+		.apn = {
+			{.cid = 1, .type = "IP", .apn = "ctnb"},
+		},
+	},
+	{
+		.id = 4,
+		.name = "Telstra 5.0",
+		.tac = "3011",
+		.ci = "08F1A201",
+		.addr = "10.72.5.19",
+		.apn = {
+			{.cid = 1, .type = "IP", .apn = "telstra.internet"},
+		},
+	},
+	{
+		.id = 21,
+		.name = "TELUS 5.1",
+		.tac = "4E20",
+		.ci = "02B7C101",
+		.addr = "10.80.33.2",
+		.apn = {
+			{.cid = 1, .type = "IP", .apn = "m2m.telus.iot"},
+		},
+	},
+	{
+		.id = 5,
+		.name = "TMO 5.2",
+		.tac = "6C11",
+		.ci = "0A21B301",
+		.addr = "10.160.7.41",
+		.apn = {
+			{.cid = 1, .type = "IPV4V6", .apn = "fast.t-mobile.com"},
+		},
+	},
 	/* note B.1.1: Verizon contexts and the cell of its transcript */
-	{3, "Verizon 5.0", "2809", "9EBB03",
-	 "100.112.30.30 38.0.16.18.177.72.114.69.0.0.0.81.254.124.3.1",
-	 {{1, "IPV4V6", "vzwinternet"},
-	  {2, "IPV4V6", "vzwadmin"},
-	  {3, "IPV4V6", "vzwinternet"},
-	  {4, "IPV4V6", "vzwapp"},
-	  {6, "IPV4V6", "VZWCLASS6"}}},
-	{2, "ATT 5.0", "7E1B", "0B3A1F02", "10.176.22.9", {{1, "IPV4V6", "m2m.com.attz"}}},
-	{19, "Vodafone 1.0", "0D49", "00D2E101", "10.12.88.3", {{1, "IP", "internet"}}},
-	{31, "DT 1.0", "B3C1", "01F0A001", "10.32.61.8", {{1, "IP", "internet.telekom"}}},
-	{90, "Global 1.0", "0001", "01A2D101", "10.64.12.34", {{1, "IP", ""}}},
-	{100, "Standard Europe 1.0", "0D49", "00D2E101", "10.12.88.3", {{1, "IP", ""}}},
-	{198, "ATT 2-4-12 1.0", "7E1B", "0B3A1F02", "10.176.22.9", {{1, "IPV4V6", "m2m.com.attz"}}},
+	{
+		.id = 3,
+		.name = "Verizon 5.0",
+		.tac = "2809",
+		.ci = "9EBB03",
+		.addr = "100.112.30.30 38.0.16.18.177.72.114.69.0.0.0.81.254.124.3.1",
+		.apn = {
+			{.cid = 1, .type = "IPV4V6", .apn = "vzwinternet"},
+			{.cid = 2, .type = "IPV4V6", .apn = "vzwadmin"},
+			{.cid = 3, .type = "IPV4V6", .apn = "vzwinternet"},
+			{.cid = 4, .type = "IPV4V6", .apn = "vzwapp"},
+			{.cid = 6, .type = "IPV4V6", .apn = "VZWCLASS6"},
+		},
+	},
+	{
+		.id = 2,
+		.name = "ATT 5.0",
+		.tac = "7E1B",
+		.ci = "0B3A1F02",
+		.addr = "10.176.22.9",
+		.apn = {
+			{.cid = 1, .type = "IPV4V6", .apn = "m2m.com.attz"},
+		},
+	},
+	{
+		.id = 19,
+		.name = "Vodafone 1.0",
+		.tac = "0D49",
+		.ci = "00D2E101",
+		.addr = "10.12.88.3",
+		.apn = {
+			{.cid = 1, .type = "IP", .apn = "internet"},
+		},
+	},
+	{
+		.id = 31,
+		.name = "DT 1.0",
+		.tac = "B3C1",
+		.ci = "01F0A001",
+		.addr = "10.32.61.8",
+		.apn = {
+			{.cid = 1, .type = "IP", .apn = "internet.telekom"},
+		},
+	},
+	{
+		.id = 90,
+		.name = "Global 1.0",
+		.tac = "0001",
+		.ci = "01A2D101",
+		.addr = "10.64.12.34",
+		.apn = {
+			{.cid = 1, .type = "IP", .apn = ""},
+		},
+	},
+	{
+		.id = 100,
+		.name = "Standard Europe 1.0",
+		.tac = "0D49",
+		.ci = "00D2E101",
+		.addr = "10.12.88.3",
+		.apn = {
+			{.cid = 1, .type = "IP", .apn = ""},
+		},
+	},
+	{
+		.id = 198,
+		.name = "ATT 2-4-12 1.0",
+		.tac = "7E1B",
+		.ci = "0B3A1F02",
+		.addr = "10.176.22.9",
+		.apn = {
+			{.cid = 1, .type = "IPV4V6", .apn = "m2m.com.attz"},
+		},
+	},
 };
 #define N_MNOS (sizeof mnos / sizeof mnos[0])
 
@@ -57,9 +193,9 @@ static const struct sim_mno *mno_find(const struct sim_modem *m, long id)
 	return NULL;
 }
 
-static const struct sim_mno *mno_active(const struct sim_modem *m)
+static const struct sim_mno *mno_active(struct sim_modem *m)
 {
-	const struct sim_mno *p = mno_find(m, m->mno_active);
+	const struct sim_mno *p = mno_find(m, state(m)->mno_active);
 	return p ? p : &mnos[1];
 }
 
@@ -83,76 +219,111 @@ static void cgdcont_defaults(const struct sim_mno *p, struct sim_kv *kv)
 static void cgdcont_load(struct sim_modem *m, struct sim_kv *kv)
 {
 	if (sim_kv_load(m->flash, "cgdcont", kv) < 0 ||
-	    sim_kv_get_long(kv, "profile", -1) != m->mno_active) {
+	    sim_kv_get_long(kv, "profile", -1) != state(m)->mno_active) {
 		cgdcont_defaults(mno_active(m), kv);
 		sim_kv_save(m->flash, "cgdcont", kv);
 	}
 }
 
-static void cereg_urc(struct sim_modem *m)
+static void cereg_urc(struct sim_modem *m, const struct network *n)
 {
 	const struct sim_mno *p = mno_active(m);
-	if (m->cereg_mode == 0)
+	if (n->cereg_mode == 0)
 		return;
-	if (m->cereg_mode >= 2 && (m->reg_stat == 1 || m->reg_stat == 5))
-		sim_modem_urc(m, "+CEREG: %d,\"%s\",\"%s\",%d", m->reg_stat, p->tac, p->ci, m->v->act);
+	if (n->cereg_mode >= 2 && (n->reg_stat == 1 || n->reg_stat == 5))
+		sim_modem_urc(m, "+CEREG: %d,\"%s\",\"%s\",%d", n->reg_stat, p->tac, p->ci, m->v->act);
 	else
-		sim_modem_urc(m, "+CEREG: %d", m->reg_stat);
+		sim_modem_urc(m, "+CEREG: %d", n->reg_stat);
 }
 
-static void set_reg(struct sim_modem *m, int stat)
+static void set_reg(struct sim_modem *m, struct network *n, int stat)
 {
-	if (m->reg_stat == stat)
+	if (n->reg_stat == stat)
 		return;
-	m->reg_stat = stat;
-	cereg_urc(m);
+	n->reg_stat = stat;
+	cereg_urc(m, n);
 }
 
 static void registered(void *ctx, int arg)
 {
 	struct sim_modem *m = ctx;
+	struct network *n = state(m);
 	(void)arg;
-	m->reg_timer = 0;
+	n->reg_timer = 0;
 	if (m->cfun == 1)
-		set_reg(m, 1);
+		set_reg(m, n, 1);
 }
 
-static void start_search(struct sim_modem *m)
+static void start_search(struct sim_modem *m, struct network *n)
 {
-	set_reg(m, 2);
-	sim_modem_cancel(m, m->reg_timer);
-	m->reg_timer = sim_modem_after(m, m->v->t.register_ms, registered, 0);
+	set_reg(m, n, 2);
+	sim_modem_cancel(m, n->reg_timer);
+	n->reg_timer = sim_modem_after(m, m->v->t.register_ms, registered, 0);
 }
 
-void sim_network_boot_done(struct sim_modem *m)
+static void nvm_load(struct sim_modem *m, void *st, const struct sim_kv *nvm)
+{
+	struct network *n = st;
+	const char *s = sim_kv_get(nvm, "cpms");
+	n->mno_profile = (int)sim_kv_get_long(nvm, "mno_profile", sim_factory_mno_profile(m->v));
+	for (int i = 0; i < 3; i++) {
+		const char *mem = "ME";
+		if (s && strlen(s) >= (size_t)(i * 3 + 2) && strncmp(s + i * 3, "SM", 2) == 0)
+			mem = "SM";
+		memcpy(n->cpms[i], mem, 3);
+	}
+}
+
+static void nvm_save(const struct sim_modem *m, const void *st, struct sim_kv *nvm)
+{
+	const struct network *n = st;
+	char cpms[16];
+	(void)m;
+	sim_kv_set_long(nvm, "mno_profile", n->mno_profile);
+	snprintf(cpms, sizeof cpms, "%s,%s,%s", n->cpms[0], n->cpms[1], n->cpms[2]);
+	sim_kv_set(nvm, "cpms", cpms);
+}
+
+/* +CEREG=<n> is not stored (27.007); the profile stored takes effect */
+static int power_on(struct sim_modem *m, void *st)
+{
+	struct network *n = st;
+	(void)m;
+	n->mno_active = n->mno_profile;
+	return 0;
+}
+
+static void boot_done(struct sim_modem *m, void *st)
 {
 	struct sim_kv kv;
 	cgdcont_load(m, &kv);
 	if (m->cfun == 1)
-		start_search(m);
+		start_search(m, st);
 }
 
-void sim_network_cfun(struct sim_modem *m, int fun)
+static void cfun(struct sim_modem *m, void *st, int fun)
 {
+	struct network *n = st;
 	if (fun == 1) {
-		if (m->reg_stat != 1)
-			start_search(m);
+		if (n->reg_stat != 1)
+			start_search(m, n);
 		return;
 	}
-	sim_modem_cancel(m, m->reg_timer);
-	m->reg_timer = 0;
-	set_reg(m, 0);
+	sim_modem_cancel(m, n->reg_timer);
+	n->reg_timer = 0;
+	set_reg(m, n, 0);
 }
 
-int sim_cmd_umnoprof(struct sim_modem *m, const struct sim_at_req *req)
+static int cmd_umnoprof(struct sim_modem *m, const struct sim_at_req *req)
 {
+	struct network *n = state(m);
 	long id;
 	switch (req->type) {
 	case SIM_AT_READ:
-		sim_modem_info(m, "+UMNOPROF: %d", m->nvm.mno_profile);
+		sim_modem_info(m, "+UMNOPROF: %d", n->mno_profile);
 		return SIM_OK;
 	case SIM_AT_TEST:
-		if (m->mnoprof_versions) {
+		if (n->mnoprof_versions) {
 			/* note §2.6.6: one "<id>: <name> <version>" per line */
 			bool first = true;
 			for (size_t i = 0; i < N_MNOS; i++) {
@@ -171,51 +342,48 @@ int sim_cmd_umnoprof(struct sim_modem *m, const struct sim_at_req *req)
 			sim_modem_info(m, "+UMNOPROF: (%s)", list);
 		}
 		return SIM_OK;
-	case SIM_AT_SET:
+	default: /* SIM_AT_SET: the row takes no other form */
 		/* AT+UMNOPROF=,1: show carrier profile versions in the test
 		 * response (note §2.6.6); AT+UMNOPROF=,0 hides them again */
 		if (req->argc == 2 && req->argv[0].type == SIM_ARG_EMPTY) {
 			long on;
 			if (sim_arg_num(req, 1, 0, 1, &on) != SIM_OK)
 				return SIM_CME_INCORRECT_PARAMS;
-			m->mnoprof_versions = on == 1;
+			n->mnoprof_versions = on == 1;
 			return SIM_OK;
 		}
 		if (req->argc > 4 || sim_arg_num(req, 0, 0, 255, &id) != SIM_OK || !mno_find(m, id))
 			return SIM_CME_INCORRECT_PARAMS;
 		/* stored now, in effect from the next boot (note B.1.1: CFUN=15) */
-		m->nvm.mno_profile = (int)id;
+		n->mno_profile = (int)id;
 		return sim_modem_save_nvm(m);
-	default:
-		return SIM_CME_INCORRECT_PARAMS;
 	}
 }
 
-int sim_cmd_cereg(struct sim_modem *m, const struct sim_at_req *req)
+static int cmd_cereg(struct sim_modem *m, const struct sim_at_req *req)
 {
+	struct network *n = state(m);
 	const struct sim_mno *p = mno_active(m);
-	long n;
+	long mode;
 	switch (req->type) {
 	case SIM_AT_READ:
-		if (m->cereg_mode < 2 || (m->reg_stat != 1 && m->reg_stat != 5))
-			sim_modem_info(m, "+CEREG: %d,%d", m->cereg_mode, m->reg_stat);
-		else if (m->cereg_mode == 2)
-			sim_modem_info(m, "+CEREG: 2,%d,\"%s\",\"%s\",%d", m->reg_stat, p->tac, p->ci,
+		if (n->cereg_mode < 2 || (n->reg_stat != 1 && n->reg_stat != 5))
+			sim_modem_info(m, "+CEREG: %d,%d", n->cereg_mode, n->reg_stat);
+		else if (n->cereg_mode == 2)
+			sim_modem_info(m, "+CEREG: 2,%d,\"%s\",\"%s\",%d", n->reg_stat, p->tac, p->ci,
 				       m->v->act);
 		else /* note B.1.1: mode 3 adds <cause_type>,<reject_cause> */
-			sim_modem_info(m, "+CEREG: 3,%d,\"%s\",\"%s\",%d,0,0", m->reg_stat, p->tac,
+			sim_modem_info(m, "+CEREG: 3,%d,\"%s\",\"%s\",%d,0,0", n->reg_stat, p->tac,
 				       p->ci, m->v->act);
 		return SIM_OK;
 	case SIM_AT_TEST:
 		sim_modem_info(m, "+CEREG: (0-3)");
 		return SIM_OK;
-	case SIM_AT_SET:
-		if (req->argc != 1 || sim_arg_num(req, 0, 0, 3, &n) != SIM_OK)
+	default: /* SIM_AT_SET: the row takes no other form */
+		if (req->argc != 1 || sim_arg_num(req, 0, 0, 3, &mode) != SIM_OK)
 			return SIM_CME_INCORRECT_PARAMS;
-		m->cereg_mode = (int)n;
+		n->cereg_mode = (int)mode;
 		return SIM_OK;
-	default:
-		return SIM_CME_INCORRECT_PARAMS;
 	}
 }
 
@@ -233,7 +401,7 @@ static bool apn_ok(const char *s)
 	return true;
 }
 
-int sim_cmd_cgdcont(struct sim_modem *m, const struct sim_at_req *req)
+static int cmd_cgdcont(struct sim_modem *m, const struct sim_at_req *req)
 {
 	static const char *const types[] = {"IP", "IPV6", "IPV4V6", "NONIP"};
 	struct sim_kv kv;
@@ -253,7 +421,7 @@ int sim_cmd_cgdcont(struct sim_modem *m, const struct sim_at_req *req)
 			type[comma - v] = '\0';
 			sim_modem_info(m, "+CGDCONT: %d,\"%s\",\"%s\",\"%s\",0,0,0,0,0", c, type,
 				       comma + 1,
-				       c == 1 && m->reg_stat == 1 ? mno_active(m)->addr : zero_addr(type));
+				       c == 1 && state(m)->reg_stat == 1 ? mno_active(m)->addr : zero_addr(type));
 		}
 		return SIM_OK;
 	case SIM_AT_TEST:
@@ -261,7 +429,7 @@ int sim_cmd_cgdcont(struct sim_modem *m, const struct sim_at_req *req)
 			sim_modem_info(m, "+CGDCONT: (1-%d),\"%s\",,,(0),(0),(0-2),(0),(0)", CID_MAX,
 				       types[i]);
 		return SIM_OK;
-	case SIM_AT_SET: {
+	default: { /* SIM_AT_SET: the row takes no other form */
 		const char *type = "IP", *apn = "";
 		bool type_ok = false;
 		if (req->argc > 9 || sim_arg_num(req, 0, 1, CID_MAX, &cid) != SIM_OK)
@@ -291,8 +459,6 @@ int sim_cmd_cgdcont(struct sim_modem *m, const struct sim_at_req *req)
 		sim_kv_set(&kv, key, val);
 		return sim_kv_save(m->flash, "cgdcont", &kv) == 0 ? SIM_OK : SIM_CME_MEMORY_FAILURE;
 	}
-	default:
-		return SIM_CME_INCORRECT_PARAMS;
 	}
 }
 
@@ -302,9 +468,9 @@ static int cpms_total(const char *mem)
 	return strcmp(mem, "SM") == 0 ? 50 : 23;
 }
 
-int sim_cmd_cpms(struct sim_modem *m, const struct sim_at_req *req)
+static int cmd_cpms(struct sim_modem *m, const struct sim_at_req *req)
 {
-	char (*c)[3] = m->nvm.cpms;
+	char (*c)[3] = state(m)->cpms;
 	int rc;
 	switch (req->type) {
 	case SIM_AT_READ:
@@ -314,7 +480,7 @@ int sim_cmd_cpms(struct sim_modem *m, const struct sim_at_req *req)
 	case SIM_AT_TEST:
 		sim_modem_info(m, "+CPMS: (\"ME\",\"SM\"),(\"ME\",\"SM\"),(\"ME\",\"SM\")");
 		return SIM_OK;
-	case SIM_AT_SET:
+	default: /* SIM_AT_SET: the row takes no other form */
 		if (req->argc > 3)
 			return SIM_CME_INCORRECT_PARAMS;
 		for (int i = 0; i < req->argc; i++) {
@@ -334,7 +500,26 @@ int sim_cmd_cpms(struct sim_modem *m, const struct sim_at_req *req)
 		sim_modem_info(m, "+CPMS: 0,%d,0,%d,0,%d", cpms_total(c[0]), cpms_total(c[1]),
 			       cpms_total(c[2]));
 		return SIM_OK;
-	default:
-		return SIM_CME_INCORRECT_PARAMS;
 	}
 }
+
+#define SETTING_FORMS (SIM_FORM_SET | SIM_FORM_READ | SIM_FORM_TEST)
+
+static const struct sim_cmd cmds[] = {
+	{.name = "+UMNOPROF", .forms = SETTING_FORMS, .modes = SIM_IN_AT, .fn = cmd_umnoprof},
+	{.name = "+CEREG", .forms = SETTING_FORMS, .modes = SIM_IN_AT, .fn = cmd_cereg},
+	{.name = "+CGDCONT", .forms = SETTING_FORMS, .modes = SIM_IN_AT, .fn = cmd_cgdcont},
+	{.name = "+CPMS", .forms = SETTING_FORMS, .modes = SIM_IN_AT, .fn = cmd_cpms},
+	{.name = NULL},
+};
+
+const struct sim_feature sim_feature_network = {
+	.name = "network",
+	.cmds = cmds,
+	.state_size = sizeof(struct network),
+	.nvm_load = nvm_load,
+	.power_on = power_on,
+	.boot_done = boot_done,
+	.cfun = cfun,
+	.nvm_save = nvm_save,
+};

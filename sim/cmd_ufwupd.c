@@ -12,8 +12,41 @@
 
 #include "commands.h"
 #include "download.h"
+#include "feature.h"
+#include "fota.h"
+#include "xmodem_recv.h"
 
 #define AT_AUDIT_MAX 3 /* at_in_xmodem_window records per window */
+
+enum sim_ufwupd_phase {
+	SIM_UFW_IDLE = 0,
+	SIM_UFW_PREP,   /* note §5.1.1: ~5 s, §5.1.2: ~20 s before ONGOING */
+	SIM_UFW_WINDOW, /* the XMODEM receiver has the line */
+	SIM_UFW_LINGER, /* transfer over: still ACK a resent EOT, eat the tail */
+};
+
+#define SIM_UFW_AT_MAX 64 /* AT text collected inside the window */
+
+struct sim_ufwupd {
+	enum sim_ufwupd_phase phase;
+	int timer; /* 0: none */
+	struct simx x;
+	struct sim_fota_dl dl;
+	uint64_t linger_end, linger_cap;
+	int result; /* final result once the transfer is over */
+	/* AT text arriving where a block header is due */
+	int at_state; /* 0 idle, 1 "A" seen, 2 collecting after "AT" */
+	char at_buf[SIM_UFW_AT_MAX + 1];
+	size_t at_len;
+	int at_audits;
+};
+
+extern const struct sim_feature sim_feature_ufwupd;
+
+static struct sim_ufwupd *state(struct sim_modem *m)
+{
+	return sim_feature_state(m, &sim_feature_ufwupd);
+}
 
 static const struct sim_input_engine ufw_engine;
 
@@ -136,7 +169,7 @@ static void ended(struct sim_modem *m, struct sim_ufwupd *u)
 static void on_timer(void *ctx, int arg)
 {
 	struct sim_modem *m = ctx;
-	struct sim_ufwupd *u = &m->ufwupd;
+	struct sim_ufwupd *u = state(m);
 	(void)arg;
 	u->timer = 0;
 	if (u->phase == SIM_UFW_LINGER) {
@@ -269,12 +302,12 @@ static size_t ufw_input(struct sim_modem *m, void *ctx, const uint8_t *p, size_t
 	return i;
 }
 
-static const struct sim_input_engine ufw_engine = {ufw_input};
+static const struct sim_input_engine ufw_engine = {.input = ufw_input};
 
 static void prep_done(void *ctx, int arg)
 {
 	struct sim_modem *m = ctx;
-	struct sim_ufwupd *u = &m->ufwupd;
+	struct sim_ufwupd *u = state(m);
 	struct simx_config cfg;
 	(void)arg;
 	u->timer = 0;
@@ -310,25 +343,18 @@ static void prep_done(void *ctx, int arg)
 	rearm(m, u);
 }
 
-int sim_cmd_ufwupd(struct sim_modem *m, const struct sim_at_req *req)
+static int cmd_ufwupd(struct sim_modem *m, const struct sim_at_req *req)
 {
-	struct sim_ufwupd *u = &m->ufwupd;
+	struct sim_ufwupd *u = state(m);
 	long type;
-	if (!(m->v->caps & SIM_CAP_FOAT)) /* note Table 1 */
-		return SIM_CME_NOT_SUPPORTED;
-	switch (req->type) {
-	case SIM_AT_TEST:
+	if (req->type == SIM_AT_TEST) {
 		/* AT-FACTS, note §5.1.2.1 example */
 		sim_modem_info(m, "+UFWUPD: (3)");
 		return SIM_OK;
-	case SIM_AT_SET:
-		if (req->argc != 1 || sim_arg_num(req, 0, 3, 3, &type) != SIM_OK)
-			return SIM_CME_INCORRECT_PARAMS;
-		break;
-	default:
-		return SIM_CME_INCORRECT_PARAMS;
 	}
-	if (u->phase != SIM_UFW_IDLE || m->download != SIM_DL_NONE)
+	if (req->argc != 1 || sim_arg_num(req, 0, 3, 3, &type) != SIM_OK)
+		return SIM_CME_INCORRECT_PARAMS;
+	if (u->phase != SIM_UFW_IDLE || sim_download_active(m) != SIM_DL_NONE)
 		return SIM_CME_FOTA_IN_USE;
 	sim_download_begin(m, SIM_DL_UFWUPD);
 	u->phase = SIM_UFW_PREP;
@@ -337,13 +363,28 @@ int sim_cmd_ufwupd(struct sim_modem *m, const struct sim_at_req *req)
 	return SIM_PENDING;
 }
 
-void sim_ufwupd_power_on(struct sim_modem *m)
+/* A reset or power cut ends a transfer (note §5.1: normal mode after a
+ * power loss); the FOTA area's power-on removes the partial package. */
+static void power_off(struct sim_modem *m, void *st)
 {
-	struct sim_ufwupd *u = &m->ufwupd;
-	/* timers and the input engine were reset by the modem core */
+	struct sim_ufwupd *u = st;
+	(void)m;
 	sim_fota_close(&u->dl);
-	memset(u, 0, sizeof *u);
-	m->download = SIM_DL_NONE;
-	m->psm_held = false;
-	sim_fota_boot(m->flash);
 }
+
+static const struct sim_cmd cmds[] = {
+	/* note Table 1: FOAT; =? and =3 only (docs/behaviour.md) */
+	{.name = "+UFWUPD",
+	 .forms = SIM_FORM_SET | SIM_FORM_TEST,
+	 .cap = SIM_CAP_FOAT,
+	 .modes = SIM_IN_AT,
+	 .fn = cmd_ufwupd},
+	{.name = NULL},
+};
+
+const struct sim_feature sim_feature_ufwupd = {
+	.name = "ufwupd",
+	.cmds = cmds,
+	.state_size = sizeof(struct sim_ufwupd),
+	.power_off = power_off,
+};

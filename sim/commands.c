@@ -1,29 +1,34 @@
-/* The module's AT commands. A new command is one line here and a handler
- * in the cmd_*.c file of its topic. */
+/* The command rows of every feature, answered from data before a handler
+ * runs: which command exists in which mode, on which variant, in which
+ * request forms. */
 #include "commands.h"
 
-const struct sim_cmd sim_commands[] = {
-	{"", sim_cmd_at},
-	{"E", sim_cmd_ate},
-	{"I", sim_cmd_ati},
-	{"+CGMI", sim_cmd_cgmi},
-	{"+CGMM", sim_cmd_cgmm},
-	{"+CGMR", sim_cmd_cgmr},
-	{"+CGSN", sim_cmd_cgsn},
-	{"+CMEE", sim_cmd_cmee},
-	{"+IPR", sim_cmd_ipr},
-	{"+CFUN", sim_cmd_cfun},
-	{"+CSGT", sim_cmd_csgt},
-	{"+UMNOPROF", sim_cmd_umnoprof},
-	{"+CEREG", sim_cmd_cereg},
-	{"+CGDCONT", sim_cmd_cgdcont},
-	{"+CPMS", sim_cmd_cpms},
-	{"+UFOTASTAT", sim_cmd_ufotastat},
-	{"+ULWM2MSTAT", sim_cmd_ulwm2mstat},
-	{"+UBKUPDATA", sim_cmd_ubkupdata},
-	{"+UFWUPD", sim_cmd_ufwupd},
-	{NULL, NULL},
-};
+#include <string.h>
+
+#include "feature.h"
+
+const struct sim_cmd *sim_command_find(const struct sim_modem *m, const struct sim_at_req *req,
+				       int *result)
+{
+	for (size_t i = 0; sim_features[i]; i++) {
+		const struct sim_cmd *c = sim_features[i]->cmds;
+		for (; c && c->name; c++) {
+			if (strcmp(c->name, req->name) != 0 || !(c->modes & SIM_IN(m->mode)))
+				continue;
+			if (!sim_variant_has(m->v, c->cap)) {
+				*result = SIM_CME_NOT_SUPPORTED;
+				return NULL;
+			}
+			if (!(c->forms & SIM_FORM(req->type))) {
+				*result = SIM_CME_INCORRECT_PARAMS;
+				return NULL;
+			}
+			return c;
+		}
+	}
+	*result = SIM_CME_UNKNOWN;
+	return NULL;
+}
 
 int sim_arg_num(const struct sim_at_req *req, int i, long lo, long hi, long *out)
 {

@@ -7,6 +7,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "feature.h"
+
 #define DIR_NAME "fota"
 #define PKG "fota/package"
 #define PKG_TMP "fota/package.tmp"
@@ -172,3 +174,18 @@ bool sim_fota_present(const struct sim_flash *f, struct sim_kv *meta)
 	return size >= 0 && sim_kv_load(f, META, k) == 0 &&
 	       sim_kv_get_long(k, "complete", 0) == 1 && sim_kv_get_long(k, "size", -1) == size;
 }
+
+/* note §5.1: after a power loss during a download the module wakes up in
+ * normal mode, without the partial package. */
+static int power_on(struct sim_modem *m, void *st)
+{
+	(void)st;
+	sim_fota_boot(m->flash);
+	return 0;
+}
+
+/* The FOTA area as a feature of the module: its power-on cleanup. */
+const struct sim_feature sim_feature_fota_area = {
+	.name = "fota_area",
+	.power_on = power_on,
+};

@@ -12,7 +12,8 @@
  * then meta written (each step fsynced). At boot the temp files go (note
  * §5.1: after a power loss during +UFWUPD the module is in normal mode)
  * and a package without a matching meta is deleted, so a power cut at any
- * instant leaves the old package, the new one, or none: never half. */
+ * instant leaves the old package, the new one, or none: never half.
+ * The feature sim_feature_fota_area runs that cleanup at every power-on. */
 #ifndef SIM_FOTA_H
 #define SIM_FOTA_H
 

@@ -1,13 +1,13 @@
 #include "modem.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
 #include "factory.h"
-
-#define BOOT_AUDIT_MAX 50 /* per boot: a host polling with AT is not a flood */
+#include "feature.h"
+#include "modes.h"
 
 const char *sim_cme_text(int code)
 {
@@ -114,34 +114,52 @@ void sim_modem_cancel(struct sim_modem *m, int timer_id)
 	sim_timer_cancel(&m->timers, timer_id);
 }
 
+void sim_modem_set_mode(struct sim_modem *m, enum sim_mode mode, const struct sim_input_engine *e,
+			void *ctx)
+{
+	bool engine = mode == SIM_MODE_RAW || mode == SIM_MODE_FLASH;
+	if (m->mode != mode && mode != SIM_MODE_RAW && m->mode != SIM_MODE_RAW) {
+		/* (a raw engine's window is logged by the feature that runs it) */
+		char msg[64];
+		snprintf(msg, sizeof msg, "mode %s", sim_mode_name(mode));
+		sim_log_line(m->audit, sim_modem_now(m), "#", msg, strlen(msg));
+	}
+	if (m->mode != mode && (mode == SIM_MODE_INSTALL || mode == SIM_MODE_BOOTING)) {
+		sim_atline_reset(&m->lost_line); /* audits count per stay */
+		m->lost_audits = 0;
+	}
+	m->mode = mode;
+	m->engine = engine ? e : NULL;
+	m->engine_ctx = engine ? ctx : NULL;
+	if (mode == SIM_MODE_AT)
+		sim_atline_reset(&m->line);
+}
+
 void sim_modem_take_input(struct sim_modem *m, const struct sim_input_engine *e, void *ctx)
 {
-	m->engine = e;
-	m->engine_ctx = ctx;
+	sim_modem_set_mode(m, SIM_MODE_RAW, e, ctx);
 }
 
 void sim_modem_release_input(struct sim_modem *m)
 {
-	m->engine = NULL;
-	m->engine_ctx = NULL;
-	sim_atline_reset(&m->line);
+	sim_modem_set_mode(m, SIM_MODE_AT, NULL, NULL);
 }
 
-/* Held bytes can go on: to the engine, or to the AT parser once idle. */
-static bool held_ready(const struct sim_modem *m)
+/* A pending command stops input in AT mode only. */
+static bool input_open(const struct sim_modem *m)
 {
-	return m->held_len && (m->engine || !m->pending);
+	return m->mode != SIM_MODE_AT || !m->pending;
 }
 
 bool sim_modem_wants_input(const struct sim_modem *m)
 {
-	return (m->engine || !m->pending) && m->held_len == 0;
+	return input_open(m) && m->held_len == 0;
 }
 
 uint64_t sim_modem_next_due(const struct sim_modem *m)
 {
 	uint64_t t = sim_timers_next(&m->timers);
-	if (held_ready(m)) {
+	if (m->held_len && input_open(m)) {
 		/* an engine that refused bytes gets them again 1 ms later */
 		uint64_t soon = m->engine ? sim_modem_now(m) + 1 : 0;
 		return soon < t ? soon : t;
@@ -152,187 +170,16 @@ uint64_t sim_modem_next_due(const struct sim_modem *m)
 void sim_modem_tick(struct sim_modem *m)
 {
 	sim_timers_run(&m->timers, sim_modem_now(m));
-	if (held_ready(m)) {
+	for (size_t i = 0; sim_features[i]; i++)
+		if (sim_features[i]->tick)
+			sim_features[i]->tick(m, m->state[i]);
+	if (m->held_len && input_open(m)) {
 		uint8_t buf[sizeof m->held];
 		size_t n = m->held_len;
 		memcpy(buf, m->held, n);
 		m->held_len = 0;
 		sim_modem_input(m, buf, n);
 	}
-}
-
-int sim_modem_save_nvm(struct sim_modem *m)
-{
-	struct sim_kv kv;
-	const struct sim_nvm *n = &m->nvm;
-	char cpms[16];
-	sim_kv_clear(&kv);
-	sim_kv_set_long(&kv, "echo", n->echo);
-	sim_kv_set_long(&kv, "cmee", n->cmee);
-	sim_kv_set_long(&kv, "ipr", (long)n->ipr);
-	sim_kv_set_long(&kv, "csgt_mode", n->csgt_mode);
-	sim_kv_set(&kv, "csgt_text", n->csgt_text);
-	sim_kv_set_long(&kv, "mno_profile", n->mno_profile);
-	snprintf(cpms, sizeof cpms, "%s,%s,%s", n->cpms[0], n->cpms[1], n->cpms[2]);
-	sim_kv_set(&kv, "cpms", cpms);
-	return sim_kv_save(m->flash, "nvm", &kv) == 0 ? SIM_OK : SIM_CME_MEMORY_FAILURE;
-}
-
-static void load_nvm(struct sim_modem *m, const struct sim_kv *kv)
-{
-	struct sim_nvm *n = &m->nvm;
-	const char *s;
-	n->echo = sim_kv_get_long(kv, "echo", 1) != 0;
-	n->cmee = (int)sim_kv_get_long(kv, "cmee", 0);
-	if (n->cmee < 0 || n->cmee > 2)
-		n->cmee = 0;
-	n->ipr = (uint32_t)sim_kv_get_long(kv, "ipr", 115200);
-	if (!sim_variant_ipr_ok(m->v, n->ipr))
-		n->ipr = 115200;
-	n->csgt_mode = sim_kv_get_long(kv, "csgt_mode", 0) == 1;
-	s = sim_kv_get(kv, "csgt_text");
-	snprintf(n->csgt_text, sizeof n->csgt_text, "%s", s ? s : "");
-	n->mno_profile = (int)sim_kv_get_long(kv, "mno_profile", sim_factory_mno_profile(m->v));
-	s = sim_kv_get(kv, "cpms");
-	for (int i = 0; i < 3; i++) {
-		const char *mem = "ME";
-		if (s && strlen(s) >= (size_t)(i * 3 + 2) && strncmp(s + i * 3, "SM", 2) == 0)
-			mem = "SM";
-		memcpy(n->cpms[i], mem, 3);
-	}
-}
-
-static void boot_done(void *ctx, int arg)
-{
-	struct sim_modem *m = ctx;
-	(void)arg;
-	m->power = SIM_POWER_ON;
-	sim_log_line(m->audit, sim_modem_now(m), "#", "boot done", 9);
-	/* +CSGT: the greeting text is shown at power on */
-	if (m->nvm.csgt_mode == 1)
-		sim_modem_urc(m, "%s", m->nvm.csgt_text);
-	sim_network_boot_done(m);
-}
-
-static int load_flash(struct sim_modem *m)
-{
-	struct sim_kv kv;
-	const char *s;
-	int rc = sim_kv_load(m->flash, "nvm", &kv);
-	if (rc < 0)
-		sim_factory_nvm(m->v, &kv); /* lost NVM: factory values, as after a reset */
-	load_nvm(m, &kv);
-	rc = sim_kv_load(m->flash, "identity", &kv);
-	if (rc < 0)
-		return rc;
-	s = sim_kv_get(&kv, "imei");
-	snprintf(m->imei, sizeof m->imei, "%s", s ? s : "");
-	rc = sim_kv_load(m->flash, "firmware", &kv);
-	if (rc < 0)
-		return rc;
-	s = sim_kv_get(&kv, "modem_version");
-	snprintf(m->fw_modem, sizeof m->fw_modem, "%s", s ? s : m->v->id.modem_fw);
-	s = sim_kv_get(&kv, "app_version");
-	snprintf(m->fw_app, sizeof m->fw_app, "%s", s ? s : m->v->id.app_fw);
-	return 0;
-}
-
-void sim_modem_reboot(struct sim_modem *m)
-{
-	sim_timers_clear(&m->timers);
-	m->engine = NULL;
-	sim_ufwupd_power_on(m); /* note §5.1: normal mode after a power loss */
-	m->pending = false;
-	m->held_len = 0;
-	m->info_open = false;
-	sim_atline_reset(&m->line);
-	sim_atline_reset(&m->boot_line);
-	m->power = SIM_POWER_BOOTING;
-	m->boots++;
-	m->boot_audits = 0;
-	load_flash(m); /* NVM as stored: what was set survives, the rest resets */
-	m->mno_active = m->nvm.mno_profile;
-	m->cfun = 1;
-	m->cereg_mode = 0; /* 27.007: +CEREG=<n> is not stored */
-	m->reg_stat = 0;
-	m->reg_timer = 0;
-	m->mnoprof_versions = false;
-	m->ufotastat = (m->v->urcs_default & SIM_URC_UFOTASTAT) != 0;
-	m->ulwm2mstat = (m->v->urcs_default & SIM_URC_ULWM2MSTAT) != 0;
-	m->io.set_baud(m->io.ctx, m->nvm.ipr);
-	sim_log_line(m->audit, sim_modem_now(m), "#", "power on", 8);
-	sim_modem_after(m, m->v->t.boot_ms, boot_done, 0);
-}
-
-int sim_modem_init(struct sim_modem *m, const struct sim_modem_config *cfg)
-{
-	int rc;
-	memset(m, 0, sizeof *m);
-	m->v = cfg->variant;
-	m->flash = cfg->flash;
-	m->clock = cfg->clock;
-	m->audit = cfg->audit;
-	m->io = cfg->io;
-	sim_timers_init(&m->timers);
-	rc = load_flash(m);
-	if (rc < 0)
-		return rc;
-	sim_modem_reboot(m);
-	return 0;
-}
-
-static void execute(struct sim_modem *m, char *line)
-{
-	struct sim_at_req req;
-	enum sim_at_parse_rc rc;
-	int result = SIM_CME_UNKNOWN;
-	sim_log_line(m->audit, sim_modem_now(m), "<", line, strlen(line));
-	rc = sim_at_parse(line, &req);
-	if (rc == SIM_PARSE_NO_AT)
-		return; /* V.250: no "AT", nothing to answer */
-	if (rc == SIM_PARSE_SYNTAX) {
-		sim_modem_final(m, SIM_CME_INCORRECT_PARAMS);
-		return;
-	}
-	result = sim_download_check(m, &req); /* note §7, Table 7 */
-	if (result != SIM_OK) {
-		sim_modem_final(m, result);
-		return;
-	}
-	result = SIM_CME_UNKNOWN;
-	for (const struct sim_cmd *c = sim_commands; c->name; c++) {
-		if (strcmp(c->name, req.name) != 0)
-			continue;
-		m->pending = true;
-		result = c->fn(m, &req);
-		break;
-	}
-	if (result == SIM_PENDING)
-		return;
-	if (result != SIM_DONE)
-		sim_modem_final(m, result);
-	m->pending = false;
-}
-
-/* note §2.4, §5.1: the AT interface is unavailable while the module boots;
- * what the host sends is lost, and it is worth telling the host. A bare
- * "AT" is the check loop note §2.6.4 asks for, not a mistake. */
-static void input_while_booting(struct sim_modem *m, uint8_t c)
-{
-	enum sim_atline_ev ev = sim_atline_feed(&m->boot_line, c);
-	char extra[300] = "";
-	if (ev == SIM_LINE_NONE || m->boot_audits >= BOOT_AUDIT_MAX)
-		return;
-	if (ev == SIM_LINE_READY && strcasecmp(m->boot_line.buf, "AT") == 0)
-		return;
-	m->boot_audits++;
-	if (ev == SIM_LINE_READY) {
-		strcpy(extra, ",\"line\":\"");
-		sim_json_escape(extra, sizeof extra - 2, m->boot_line.buf,
-				strnlen(m->boot_line.buf, 200));
-		strcat(extra, "\"");
-	}
-	sim_audit_event(m->audit, sim_modem_now(m), "at_during_boot", "%s", extra);
 }
 
 /* Keeps bytes for later, in order (the main loop reads nothing more
@@ -350,37 +197,143 @@ void sim_modem_input(struct sim_modem *m, const uint8_t *p, size_t n)
 {
 	size_t i = 0;
 	while (i < n) {
-		uint8_t c;
-		if (m->engine) {
-			size_t used = m->engine->input(m, m->engine_ctx, p + i, n - i);
-			if (used == 0 && m->engine) {
-				hold(m, p + i, n - i); /* engine full: retry on a tick */
-				return;
-			}
-			i += used;
-			continue;
-		}
-		if (m->pending) {
-			hold(m, p + i, n - i); /* for when the command completes */
+		enum sim_mode mode = m->mode;
+		size_t used = sim_mode_input(m, p + i, n - i);
+		if (used == 0 && m->mode == mode) {
+			/* a busy engine or a pending command: later */
+			hold(m, p + i, n - i);
 			return;
 		}
-		c = p[i++];
-		if (m->power == SIM_POWER_BOOTING) {
-			input_while_booting(m, c);
-			continue;
-		}
-		if (m->nvm.echo)
-			sim_modem_write(m, &c, 1);
-		switch (sim_atline_feed(&m->line, c)) {
-		case SIM_LINE_READY:
-			execute(m, m->line.buf);
-			break;
-		case SIM_LINE_TOO_LONG:
-			sim_log_line(m->audit, sim_modem_now(m), "#", "line too long", 13);
-			sim_modem_final(m, SIM_ERROR);
-			break;
-		default:
-			break;
-		}
+		i += used;
 	}
+}
+
+void *sim_feature_state(struct sim_modem *m, const struct sim_feature *f)
+{
+	for (size_t i = 0; sim_features[i]; i++)
+		if (sim_features[i] == f)
+			return m->state[i];
+	return NULL;
+}
+
+/* Places each feature's state in state_mem. 0, or -ENOMEM. */
+static int place_states(struct sim_modem *m)
+{
+	size_t off = 0, align = _Alignof(max_align_t);
+	for (size_t i = 0; sim_features[i]; i++) {
+		size_t n = sim_features[i]->state_size;
+		if (i >= SIM_FEATURES_MAX || off + n > sizeof m->state_mem)
+			return -ENOMEM;
+		m->state[i] = n ? m->state_mem + off : NULL;
+		off += (n + align - 1) / align * align;
+	}
+	return 0;
+}
+
+int sim_modem_save_nvm(struct sim_modem *m)
+{
+	struct sim_kv kv;
+	const struct sim_nvm *n = &m->nvm;
+	sim_kv_clear(&kv);
+	sim_kv_set_long(&kv, "echo", n->echo);
+	sim_kv_set_long(&kv, "cmee", n->cmee);
+	sim_kv_set_long(&kv, "ipr", (long)n->ipr);
+	for (size_t i = 0; sim_features[i]; i++)
+		if (sim_features[i]->nvm_save)
+			sim_features[i]->nvm_save(m, m->state[i], &kv);
+	return sim_kv_save(m->flash, "nvm", &kv) == 0 ? SIM_OK : SIM_CME_MEMORY_FAILURE;
+}
+
+static void load_nvm(struct sim_modem *m, const struct sim_kv *kv)
+{
+	struct sim_nvm *n = &m->nvm;
+	n->echo = sim_kv_get_long(kv, "echo", 1) != 0;
+	n->cmee = (int)sim_kv_get_long(kv, "cmee", 0);
+	if (n->cmee < 0 || n->cmee > 2)
+		n->cmee = 0;
+	n->ipr = (uint32_t)sim_kv_get_long(kv, "ipr", 115200);
+	if (!sim_variant_ipr_ok(m->v, n->ipr))
+		n->ipr = 115200;
+}
+
+static void boot_done(void *ctx, int arg)
+{
+	struct sim_modem *m = ctx;
+	(void)arg;
+	m->mode = SIM_MODE_AT;
+	sim_log_line(m->audit, sim_modem_now(m), "#", "boot done", 9);
+	for (size_t i = 0; sim_features[i]; i++)
+		if (sim_features[i]->boot_done)
+			sim_features[i]->boot_done(m, m->state[i]);
+}
+
+void sim_modem_set_cfun(struct sim_modem *m, int fun)
+{
+	m->cfun = fun;
+	for (size_t i = 0; sim_features[i]; i++)
+		if (sim_features[i]->cfun)
+			sim_features[i]->cfun(m, m->state[i], fun);
+}
+
+/* Everything volatile goes; the NVM and the features' records are read
+ * back. The first error of a record that must exist, or 0. */
+static int power_on(struct sim_modem *m)
+{
+	struct sim_kv kv;
+	int rc = 0;
+	sim_timers_clear(&m->timers);
+	for (size_t i = 0; sim_features[i]; i++)
+		if (sim_features[i]->power_off && m->boots)
+			sim_features[i]->power_off(m, m->state[i]);
+	m->mode = SIM_MODE_BOOTING;
+	m->engine = NULL;
+	m->engine_ctx = NULL;
+	m->pending = false;
+	m->held_len = 0;
+	m->info_open = false;
+	sim_atline_reset(&m->line);
+	sim_atline_reset(&m->lost_line);
+	m->lost_audits = 0;
+	m->boots++;
+	m->cfun = 1;
+	for (size_t i = 0; sim_features[i]; i++)
+		if (m->state[i])
+			memset(m->state[i], 0, sim_features[i]->state_size);
+	/* NVM as stored: what was set survives, the rest resets */
+	if (sim_kv_load(m->flash, "nvm", &kv) < 0)
+		sim_factory_nvm(m->v, &kv); /* lost NVM: factory values, as after a reset */
+	load_nvm(m, &kv);
+	for (size_t i = 0; sim_features[i]; i++)
+		if (sim_features[i]->nvm_load)
+			sim_features[i]->nvm_load(m, m->state[i], &kv);
+	for (size_t i = 0; sim_features[i]; i++) {
+		int r = sim_features[i]->power_on ? sim_features[i]->power_on(m, m->state[i]) : 0;
+		if (r < 0 && rc == 0)
+			rc = r;
+	}
+	m->io.set_baud(m->io.ctx, m->nvm.ipr);
+	sim_log_line(m->audit, sim_modem_now(m), "#", "power on", 8);
+	sim_modem_after(m, m->v->t.boot_ms, boot_done, 0);
+	return rc;
+}
+
+void sim_modem_reboot(struct sim_modem *m)
+{
+	power_on(m);
+}
+
+int sim_modem_init(struct sim_modem *m, const struct sim_modem_config *cfg)
+{
+	int rc;
+	memset(m, 0, sizeof *m);
+	m->v = cfg->variant;
+	m->flash = cfg->flash;
+	m->clock = cfg->clock;
+	m->audit = cfg->audit;
+	m->io = cfg->io;
+	sim_timers_init(&m->timers);
+	rc = place_states(m);
+	if (rc < 0)
+		return rc;
+	return power_on(m);
 }

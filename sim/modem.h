@@ -1,23 +1,31 @@
-/* sarafw-sim: the simulated module. Sans-I/O: bytes from the host come in
- * through sim_modem_input(), bytes to the host leave through io.write, time
- * comes from the clock and timers; the main loop owns the PTY and poll().
+/* sarafw-sim: the simulated module's core. Sans-I/O: bytes from the host
+ * come in through sim_modem_input(), bytes to the host leave through
+ * io.write, time comes from the clock and timers; the main loop owns the
+ * PTY and poll().
  *
- * Extending it:
- * - a command is one entry of the const table in commands.c pointing to a
- *   handler (sim_cmd_fn) in a file named for its topic (cmd_*.c);
- * - a handler returns SIM_OK, a +CME code (> 0), SIM_ERROR, SIM_DONE (it sent
- *   its own final result) or SIM_PENDING (it will call sim_modem_final()
- *   later, e.g. from a timer). While a command is pending the modem reads
- *   no input (unless an engine took it): the host's bytes wait in the
- *   PTY, as on a busy module;
- * - sim_modem_after() arms a timer on module time (scaled clock);
- * - sim_modem_take_input() hands every byte from the host to another engine
- *   (the XMODEM receiver of +UFWUPD) until it calls sim_modem_release_input().
- *   Typical +UFWUPD: the handler takes the input, arms its timers and
- *   returns SIM_PENDING; the engine writes replies with sim_modem_write()
- *   and at the end releases the input and calls sim_modem_final(). An
- *   engine may consume fewer bytes than offered; if it takes none, the
- *   rest is held and offered again 1 ms later.
+ * The core owns what every mode and feature shares: the line (input
+ * routing, output framing, held input), the clock and timers, the flash
+ * and the audit, the mode, the power state (boot, CFUN) and the interface
+ * settings kept in NVM (echo, +CMEE, +IPR). Everything else is a feature
+ * (feature.h): a const descriptor with its AT command rows, its hooks and
+ * its own state, listed in features.c. The core calls features only
+ * through that list, never by name.
+ *
+ * Modes (enum sim_mode, modes.c) decide where host input goes:
+ * - BOOTING: AT unavailable (note §2.4, §5.1), input lost and audited;
+ * - AT: the V.250 parser; a line runs a command row of a feature;
+ * - RAW: an input engine takes every byte (the XMODEM window of +UFWUPD,
+ *   the '>' stream of +UDWNFILE): sim_modem_take_input();
+ * - INSTALL: Firmware Install Mode (note §6), AT unavailable, input lost;
+ * - FLASH: the bootloader, which speaks a binary protocol: bytes go to the
+ *   engine given to sim_modem_set_mode(), or are lost when there is none.
+ *
+ * Commands: a handler returns SIM_OK, a +CME code (> 0), SIM_ERROR,
+ * SIM_DONE (it sent its own final result) or SIM_PENDING (it will call
+ * sim_modem_final() later, e.g. from a timer). While a command is pending
+ * in AT mode the modem reads no input: the host's bytes wait in the PTY,
+ * as on a busy module. An engine may consume fewer bytes than offered; if
+ * it takes none, the rest is held and offered again 1 ms later.
  */
 #ifndef SIM_MODEM_H
 #define SIM_MODEM_H
@@ -29,10 +37,8 @@
 #include "atcmd.h"
 #include "audit.h"
 #include "clock.h"
-#include "download.h"
 #include "flash.h"
 #include "timer.h"
-#include "ufwupd.h"
 #include "variants.h"
 
 /* Handler results besides SIM_OK (0) and +CME ERROR codes (> 0). */
@@ -55,14 +61,34 @@ enum sim_cme {
 };
 const char *sim_cme_text(int code);
 
+/* Where host input goes (modes.c). */
+enum sim_mode {
+	SIM_MODE_BOOTING, /* AT unavailable while the module boots */
+	SIM_MODE_AT,      /* the AT parser */
+	SIM_MODE_RAW,     /* an input engine has the byte stream */
+	SIM_MODE_INSTALL, /* Firmware Install Mode: AT unavailable (note §6) */
+	SIM_MODE_FLASH,   /* bootloader: a binary protocol, no AT */
+	SIM_MODE_COUNT,
+};
+#define SIM_IN(mode) (1u << (mode)) /* sets of modes (command rows) */
+#define SIM_IN_AT SIM_IN(SIM_MODE_AT)
+
+const char *sim_mode_name(enum sim_mode mode);
+
 struct sim_modem;
 typedef int (*sim_cmd_fn)(struct sim_modem *m, const struct sim_at_req *req);
 
+/* One AT command of a feature. The core answers before the handler runs:
+ * a command the variant lacks (cap) with +CME 4, a form the row does not
+ * take with +CME 50, a row that does not exist in the current mode as an
+ * unknown command. */
 struct sim_cmd {
 	const char *name; /* as sim_at_req.name: "+CGMI", "E", "" (bare AT) */
+	unsigned forms;   /* SIM_FORM_* (atcmd.h) it accepts */
+	uint32_t cap;     /* SIM_CAP_* (variants.h) it needs; 0: every variant */
+	unsigned modes;   /* SIM_IN(...) the command exists in */
 	sim_cmd_fn fn;
 };
-extern const struct sim_cmd sim_commands[]; /* ends with {NULL, NULL} */
 
 struct sim_modem_io {
 	void (*write)(void *ctx, const void *p, size_t n);
@@ -71,24 +97,19 @@ struct sim_modem_io {
 	void *ctx;
 };
 
-/* An engine that takes the raw byte stream from the AT parser for a while. */
+/* An engine that takes the raw byte stream (RAW and FLASH modes). */
 struct sim_input_engine {
 	/* Returns how many bytes it consumed (all, unless it released input). */
 	size_t (*input)(struct sim_modem *m, void *ctx, const uint8_t *p, size_t n);
 };
 
-/* Settings the module keeps in NVM (record "nvm"). */
+/* The interface settings the core keeps in NVM (record "nvm"); features
+ * add their own keys to the same record (feature.h). */
 struct sim_nvm {
-	int echo;       /* ATE */
-	int cmee;       /* +CMEE */
-	uint32_t ipr;   /* +IPR */
-	int csgt_mode;  /* +CSGT */
-	char csgt_text[50];
-	int mno_profile; /* +UMNOPROF, in effect from the next boot */
-	char cpms[3][3]; /* +CPMS mem1..mem3: "ME" or "SM" */
+	int echo;     /* ATE */
+	int cmee;     /* +CMEE */
+	uint32_t ipr; /* +IPR */
 };
-
-enum sim_power { SIM_POWER_BOOTING, SIM_POWER_ON };
 
 struct sim_modem_config {
 	const struct sim_variant *variant;
@@ -98,6 +119,14 @@ struct sim_modem_config {
 	struct sim_modem_io io;
 };
 
+/* Room for the features' state structs (feature.h). */
+#ifndef SIM_FEATURES_MAX
+#define SIM_FEATURES_MAX 16
+#endif
+#ifndef SIM_FEATURE_STATE_MAX
+#define SIM_FEATURE_STATE_MAX 16384
+#endif
+
 struct sim_modem {
 	const struct sim_variant *v;
 	struct sim_flash *flash;
@@ -105,47 +134,37 @@ struct sim_modem {
 	struct sim_audit *audit;
 	struct sim_modem_io io;
 	struct sim_timers timers;
-	struct sim_atline line;
-	struct sim_atline boot_line; /* what the host typed while AT was unavailable */
-	const struct sim_input_engine *engine;
+
+	enum sim_mode mode;
+	const struct sim_input_engine *engine; /* RAW and FLASH modes */
 	void *engine_ctx;
-	bool pending;  /* a command awaits its final result */
-	uint8_t held[512]; /* input that arrived with the pending command */
+	struct sim_atline line;      /* AT mode */
+	struct sim_atline lost_line; /* what the host typed while AT was unavailable */
+	int lost_audits;             /* audit events for it since power-on */
+	bool pending;                /* a command awaits its final result */
+	uint8_t held[512];           /* input that arrived with the pending command */
 	size_t held_len;
 	bool info_open; /* an information response has begun */
-	enum sim_power power;
 	uint32_t boots;
-	int boot_audits;
+	int cfun; /* +CFUN level since boot (features follow it: cfun hook) */
 
-	/* flash */
 	struct sim_nvm nvm;
-	char imei[16];
-	char fw_modem[32], fw_app[32];
 
-	/* volatile, reset at each boot */
-	int mno_active; /* profile in effect since boot */
-	int cfun;
-	int cereg_mode;
-	int reg_stat; /* 0 not registered, 1 home, 2 searching */
-	int reg_timer;
-	bool mnoprof_versions; /* AT+UMNOPROF=,1 */
-	int ufotastat;
-	int ulwm2mstat;
-	enum sim_download download; /* note §7: one download method at a time */
-	bool psm_held;              /* note §8: PSM held off while it runs */
-	struct sim_ufwupd ufwupd;
+	void *state[SIM_FEATURES_MAX]; /* each feature's state, in list order */
+	_Alignas(max_align_t) unsigned char state_mem[SIM_FEATURE_STATE_MAX];
 };
 
 /* Loads the flash records and powers the module on (boot in progress).
- * 0, or -errno when a record cannot be read. */
+ * 0, -ENOMEM when the features' state does not fit, or -errno when a
+ * record cannot be read. */
 int sim_modem_init(struct sim_modem *m, const struct sim_modem_config *cfg);
 
 /* Bytes from the host (already through the line: garbled if the baud
  * rates differ). */
 void sim_modem_input(struct sim_modem *m, const uint8_t *p, size_t n);
 
-/* false while a command is pending without an engine, or while held
- * bytes wait: leave the host's bytes in the PTY. */
+/* false while a command is pending in AT mode, or while held bytes wait:
+ * leave the host's bytes in the PTY. */
 bool sim_modem_wants_input(const struct sim_modem *m);
 
 /* Module time of the next timer, UINT64_MAX if none (0 when held input
@@ -154,12 +173,16 @@ bool sim_modem_wants_input(const struct sim_modem *m);
 uint64_t sim_modem_next_due(const struct sim_modem *m);
 void sim_modem_tick(struct sim_modem *m);
 
-/* For handlers. */
+/* For features. */
 uint64_t sim_modem_now(const struct sim_modem *m);
 int sim_modem_after(struct sim_modem *m, uint32_t delay_ms, sim_timer_fn fn, int arg);
 void sim_modem_cancel(struct sim_modem *m, int timer_id);
+/* Mode RAW with engine e until sim_modem_release_input() (back to AT). */
 void sim_modem_take_input(struct sim_modem *m, const struct sim_input_engine *e, void *ctx);
 void sim_modem_release_input(struct sim_modem *m);
+/* Any mode; e (may be NULL) takes the input in RAW and FLASH modes. */
+void sim_modem_set_mode(struct sim_modem *m, enum sim_mode mode, const struct sim_input_engine *e,
+			void *ctx);
 void sim_modem_info(struct sim_modem *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void sim_modem_urc(struct sim_modem *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void sim_modem_final(struct sim_modem *m, int result);
@@ -167,9 +190,7 @@ void sim_modem_write(struct sim_modem *m, const void *p, size_t n); /* raw bytes
 int sim_modem_save_nvm(struct sim_modem *m); /* SIM_OK or SIM_CME_MEMORY_FAILURE */
 /* Power cycle: volatile state lost, AT unavailable for the boot time. */
 void sim_modem_reboot(struct sim_modem *m);
-
-/* Hooks of the topic files, called by the modem core. */
-void sim_network_boot_done(struct sim_modem *m);
-void sim_network_cfun(struct sim_modem *m, int fun);
+/* +CFUN=0/1/4: sets the level and tells every feature. */
+void sim_modem_set_cfun(struct sim_modem *m, int fun);
 
 #endif

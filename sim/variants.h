@@ -21,6 +21,11 @@ enum sim_family { SIM_R410M, SIM_R412M, SIM_R422, SIM_N410 };
 #define SIM_URC_ULWM2MSTAT 0x02u
 #define SIM_URC_UFWINSTALL 0x04u
 
+/* What a command row may need of the variant (struct sim_cmd .cap): the
+ * methods of note Table 1 above (SIM_CAP_*), and these. */
+#define SIM_CAP_URC(urcs) ((uint32_t)(urcs) << 8) /* update URCs, note Table 2 */
+#define SIM_CAP_BACKUP 0x10000u                  /* Backup & Restore, note §6.3 */
+
 /* uFOTA download cancel, note §2.3. */
 enum sim_cancel { SIM_CANCEL_UFOTA, SIM_CANCEL_ULWM2M };
 
@@ -63,6 +68,8 @@ size_t sim_variant_count(void);
 const struct sim_variant *sim_variant_at(size_t i);
 /* Exact, case-sensitive name match; NULL if none. */
 const struct sim_variant *sim_variant_find(const char *name);
+/* v has every capability in cap (SIM_CAP_*). */
+bool sim_variant_has(const struct sim_variant *v, uint32_t cap);
 bool sim_variant_ipr_ok(const struct sim_variant *v, uint32_t rate);
 
 #endif

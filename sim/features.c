@@ -1,0 +1,22 @@
+/* The module's features, in the order their hooks run (feature.h). A new
+ * feature is its own files plus one line in this list. */
+#include "feature.h"
+
+extern const struct sim_feature sim_feature_identity;    /* cmd_info.c */
+extern const struct sim_feature sim_feature_interface;   /* cmd_general.c */
+extern const struct sim_feature sim_feature_network;     /* cmd_network.c */
+extern const struct sim_feature sim_feature_update_urcs; /* cmd_fota.c */
+extern const struct sim_feature sim_feature_download;    /* download.c */
+extern const struct sim_feature sim_feature_ufwupd;      /* cmd_ufwupd.c */
+extern const struct sim_feature sim_feature_fota_area;   /* fota.c */
+
+const struct sim_feature *const sim_features[] = {
+	&sim_feature_identity,
+	&sim_feature_interface,
+	&sim_feature_network,
+	&sim_feature_update_urcs,
+	&sim_feature_download,
+	&sim_feature_ufwupd,
+	&sim_feature_fota_area,
+	NULL,
+};
