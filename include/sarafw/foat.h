@@ -25,7 +25,7 @@ typedef struct sarafw_foat_config {
 	sarafw_xmodem_read_fn read;  /* reads the package block by block */
 	void *ctx;                   /* for read */
 	uint16_t block_size;         /* 128 (XMODEM) or 1024 (XMODEM-1k) */
-	uint8_t *buf;                /* >= SARAFW_XMODEM_BUF_SIZE(block_size) */
+	uint8_t *buf;                /* XMODEM output buffer, >= SARAFW_XMODEM_BUF_MIN (xmodem.h) */
 	size_t buf_size;
 	uint32_t host_baud;          /* the rate the port runs at now */
 	uint32_t baud;               /* 0, or the rate for the transfer (module first, then host) */
