@@ -397,7 +397,7 @@ static void test_bad_config(void **state)
 	(void)state;
 	rig r;
 	rig_up(&r, "SARA-R422S", 100, 1024);
-	r.fc.buf_size = 200; /* too small for 1k blocks */
+	r.fc.buf_size = SARAFW_XMODEM_BUF_MIN - 1; /* too small */
 	assert_int_equal(sarafw_foat_xmodem(&r.dev, &r.fc, NULL), SARAFW_EINVAL);
 	r.fc.buf_size = sizeof r.buf;
 	r.fc.block_size = 512;
