@@ -78,36 +78,33 @@ static bool fill(sarafw_xmodem *x)
 		x->spoiled = 0;
 		n = pos = 3;
 	}
-	while (n < room && pos < data_end) {
+	while (n < room && pos < x->flen) {
 		uint8_t *d = b + n;
-		size_t k = room - n;
-		if (pos < pay_end) {
-			if (k > pay_end - pos)
-				k = pay_end - pos;
-			if (!x->spoiled &&
-			    x->cfg.read(x->cfg.ctx, x->offset + (uint32_t)(pos - 3u), d, k) != (int)k) {
+		size_t k = room - n, end = pos < pay_end ? pay_end : data_end;
+		if (pos >= data_end) {
+			/* CRC-16 high byte first; the checksum is one byte */
+			uint16_t c = x->spoiled ? (uint16_t)~x->check : x->check;
+			*d = (uint8_t)(x->crc && pos == data_end ? c >> 8 : c);
+			k = 1;
+		} else {
+			bool data = pos < pay_end && !x->spoiled;
+			if (k > end - pos)
+				k = end - pos;
+			if (data && x->cfg.read(x->cfg.ctx, x->offset + (uint32_t)(pos - 3u), d, k) != (int)k) {
 				if (x->gen == 0)
 					return false;
 				x->spoiled = 1;
+				data = false;
 			}
-			if (x->spoiled)
+			if (!data)
 				memset(d, SARAFW_XMODEM_PAD, k);
-		} else {
-			if (k > data_end - pos)
-				k = data_end - pos;
-			memset(d, SARAFW_XMODEM_PAD, k);
+			if (x->crc)
+				x->check = sarafw_xmodem_crc16(x->check, d, k);
+			else
+				x->check = (uint8_t)(x->check + sarafw_xmodem_checksum(d, k));
 		}
-		if (x->crc)
-			x->check = sarafw_xmodem_crc16(x->check, d, k);
-		else
-			x->check = (uint8_t)(x->check + sarafw_xmodem_checksum(d, k));
 		n += k;
 		pos += k;
-	}
-	for (; n < room && pos < x->flen; pos++) {
-		uint16_t c = x->spoiled ? (uint16_t)~x->check : x->check;
-		/* CRC-16 high byte first; the checksum is one byte */
-		b[n++] = (uint8_t)(x->crc && pos == data_end ? c >> 8 : c);
 	}
 	x->gen = (uint16_t)pos;
 	x->out_len = (uint16_t)n;
@@ -115,25 +112,22 @@ static bool fill(sarafw_xmodem *x)
 	return true;
 }
 
-/* Starts writing the current block from its first byte (again, for a
- * resend: the data is read again). The write itself must end within the
- * ACK timeout, so a line that never drains cannot stall the engine. */
-static bool queue_block(sarafw_xmodem *x, uint32_t now)
+/* Starts the current frame, block or EOT, from its first byte: a block
+ * sent again is read again. The write itself must end within the ACK
+ * timeout, so a line that never drains cannot stall the engine. */
+static void queue(sarafw_xmodem *x, uint32_t now)
 {
-	x->flen = (uint16_t)(3u + x->bs + (x->crc ? 2u : 1u));
-	x->gen = 0;
-	if (!fill(x)) {
-		finish(x, SARAFW_EIO, true);
-		return false;
+	if (x->state == ST_EOT) {
+		x->cfg.buf[0] = SARAFW_XMODEM_EOT;
+		queue_bytes(x, 1);
+	} else {
+		x->flen = (uint16_t)(3u + x->bs + (x->crc ? 2u : 1u));
+		x->gen = 0;
+		if (!fill(x)) {
+			finish(x, SARAFW_EIO, true);
+			return;
+		}
 	}
-	arm(x, now, x->cfg.ack_timeout_ms);
-	return true;
-}
-
-static void queue_eot(sarafw_xmodem *x, uint32_t now)
-{
-	x->cfg.buf[0] = SARAFW_XMODEM_EOT;
-	queue_bytes(x, 1);
 	arm(x, now, x->cfg.ack_timeout_ms);
 }
 
@@ -144,19 +138,15 @@ static void build(sarafw_xmodem *x, uint32_t now)
 	size_t bs = x->cfg.block_size;
 
 	x->retries = 0;
-	if (left == 0) {
-		x->state = ST_EOT;
-		queue_eot(x, now);
-		return;
-	}
+	x->state = left ? ST_BLOCK : ST_EOT;
 	/* Forsberg: 1k and 128-byte blocks may be mixed; a short tail in
 	 * SOH blocks saves the padding of a mostly empty 1k block. */
 	if (bs == 1024 && left <= SARAFW_XMODEM_SHORT_TAIL)
 		bs = 128;
 	x->bs = (uint16_t)bs;
 	x->payload = (uint16_t)(left < bs ? left : bs);
-	x->state = ST_BLOCK;
-	if (queue_block(x, now))
+	queue(x, now);
+	if (x->state == ST_BLOCK)
 		x->stats.blocks++;
 }
 
@@ -169,10 +159,7 @@ static void resend(sarafw_xmodem *x, uint32_t now, bool counted)
 	}
 	x->retries++;
 	x->stats.retransmissions += counted;
-	if (x->state == ST_EOT)
-		queue_eot(x, now);
-	else
-		queue_block(x, now);
+	queue(x, now);
 }
 
 int sarafw_xmodem_start(sarafw_xmodem *x, const sarafw_xmodem_config *cfg, uint32_t now)
