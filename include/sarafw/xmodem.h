@@ -64,7 +64,8 @@ size_t sarafw_xmodem_seal(uint8_t *frame, uint8_t blk, size_t bs, int crc);
  *		}
  *		sarafw_xmodem_tick(&x, now());
  *	}
- *	// A failure queues CANs for the receiver: drain output() once more.
+ *	// A failure may leave output for the receiver (the rest of a block,
+ *	// CANs): write it until output() returns 0.
  *
  * Ownership: the caller allocates the engine and cfg->buf. start() copies
  * the config, so the struct itself may be temporary, but cfg->buf and
@@ -75,8 +76,8 @@ size_t sarafw_xmodem_seal(uint8_t *frame, uint8_t blk, size_t bs, int crc);
  * SARAFW_XMODEM_BUF_MIN bytes; any size above works. A block of bs bytes
  * is bs + 5 bytes on the line (bs + 4 with the checksum) and goes out in
  * pieces of up to cfg->buf_size bytes, each one output() and one read
- * call at most, so a bigger buffer means fewer calls, never a faster
- * line. SARAFW_XMODEM_BUF_SIZE(bs) holds a whole block: one read and one
+ * call at most: a bigger buffer means fewer calls, the line time is the
+ * same. SARAFW_XMODEM_BUF_SIZE(bs) holds a whole block: one read and one
  * output per block. 64 bytes suit a small MCU (17 pieces a 1k block). */
 #define SARAFW_XMODEM_BUF_MIN 32u
 #define SARAFW_XMODEM_BUF_SIZE(block) ((size_t)(block) + 5u)
