@@ -181,7 +181,7 @@ int cmd_update(cli *c, int argc, char **argv)
 		close(j.fd);
 		return rc;
 	}
-	static uint8_t buf[SARAFW_XMODEM_BUF_1K];
+	static uint8_t buf[SARAFW_XMODEM_BUF_1K]; /* a whole block: one read and one write each */
 	sarafw_foat_config fc = {
 		.size = (uint32_t)st.st_size,
 		.read = read_pkg,

@@ -1,8 +1,11 @@
-/* Fuzz the XMODEM sender: arbitrary receiver bytes, partial writes and
- * clock jumps (wrap included) from the input. Checks: the package is never
- * read past its end, one output is never more than one block + header, the
- * block buffer is never overrun, and once input stops and time runs the
- * engine ends (done or failed) within a bounded number of steps. */
+/* Fuzz the XMODEM sender: arbitrary receiver bytes, partial writes, clock
+ * jumps (wrap included), buffer sizes and failing reads from the input.
+ * Checks: the package is never read past its end nor into more than the
+ * buffer, output stays inside the buffer, which is never overrun; every
+ * byte written parses as whole frames (EOT, CAN, or a block with a good
+ * header, package bytes then padding, and a good check, inverted if a
+ * read failed inside it); once input stops and time runs the engine ends (done or failed)
+ * within a bounded number of steps. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,16 +25,21 @@
 
 struct pkg {
 	uint32_t size;
-	int fail; /* make reads fail */
+	size_t bufsz;
+	int fail;         /* make reads fail */
+	uint32_t fail_at; /* make the read that covers this offset fail */
+	int failed;       /* a read has failed */
 };
 
 static int pkg_read(void *ctx, uint32_t off, uint8_t *buf, size_t len)
 {
 	struct pkg *p = ctx;
-	check(len > 0 && len <= 1024);
+	check(len > 0 && len <= 1024 && len <= p->bufsz);
 	check((uint64_t)off + len <= p->size);
-	if (p->fail)
+	if (p->fail || (p->fail_at >= off && p->fail_at - off < len)) {
+		p->failed = 1;
 		return SARAFW_EIO;
+	}
 	for (size_t i = 0; i < len; i++)
 		buf[i] = (uint8_t)(off + i);
 	return (int)len;
@@ -47,25 +55,72 @@ static uint8_t take(struct in *in)
 	return in->i < in->n ? in->d[in->i++] : 0;
 }
 
+/* The receiver's view: the bytes written, cut into frames. */
+struct line {
+	uint8_t f[SARAFW_XMODEM_BUF_1K];
+	size_t have, want;
+};
+
+static void frame_done(const struct line *l, const struct pkg *pkg, int crc)
+{
+	size_t bs = l->want - 3 - (crc ? 2 : 1), i = 1;
+	const uint8_t *d = l->f + 3;
+	uint16_t c = crc ? sarafw_xmodem_crc16(0, d, bs) : sarafw_xmodem_checksum(d, bs);
+	uint16_t got = crc ? (uint16_t)(d[bs] << 8 | d[bs + 1]) : d[bs];
+	check((l->f[1] ^ l->f[2]) == 0xff);
+	/* package bytes are (uint8_t)offset: a run, then padding to the end */
+	while (i < bs && d[i] == (uint8_t)(d[0] + i))
+		i++;
+	for (; i < bs; i++)
+		check(d[i] == SARAFW_XMODEM_PAD);
+	/* After a failed read the engine ends, so only the block it was in
+	 * can still be completed: spoiled, with its check inverted. */
+	check(got == (pkg->failed ? (uint16_t)(crc ? ~c : (uint8_t)~c) : c));
+}
+
+static void line_take(struct line *l, const uint8_t *p, size_t n, const struct pkg *pkg, int crc)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (!l->want) {
+			if (p[i] == SARAFW_XMODEM_EOT || p[i] == SARAFW_XMODEM_CAN)
+				continue;
+			check(p[i] == SARAFW_XMODEM_SOH || p[i] == SARAFW_XMODEM_STX);
+			l->want = (p[i] == SARAFW_XMODEM_STX ? 1024u : 128u) + (crc ? 5u : 4u);
+			l->have = 0;
+		}
+		l->f[l->have++] = p[i];
+		if (l->have == l->want) {
+			frame_done(l, pkg, crc);
+			l->want = 0;
+		}
+	}
+}
+
+/* Writes n bytes of the engine's output (at most what it offers). */
+static void write_out(sarafw_xmodem *x, size_t n, uint32_t now, struct line *l, const struct pkg *pkg)
+{
+	const uint8_t *p;
+	size_t avail = sarafw_xmodem_output(x, &p);
+	if (n > avail)
+		n = avail;
+	line_take(l, p, n, pkg, sarafw_xmodem_crc_mode(x));
+	sarafw_xmodem_sent(x, n, now);
+}
+
 static void check_output(sarafw_xmodem *x, const uint8_t *buf, size_t bufsz)
 {
 	const uint8_t *p;
 	size_t n = sarafw_xmodem_output(x, &p);
 	check(n <= bufsz);
-	if (n) {
+	if (n)
 		check(p >= buf && p + n <= buf + bufsz);
-		if (p == buf && (buf[0] == SARAFW_XMODEM_SOH || buf[0] == SARAFW_XMODEM_STX)) {
-			size_t bs = buf[0] == SARAFW_XMODEM_STX ? 1024 : 128;
-			check(n == bs + 4 || n == bs + 5);
-			check((buf[1] ^ buf[2]) == 0xff);
-		}
-	}
 	check(buf[bufsz] == CANARY);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static uint8_t buf[SARAFW_XMODEM_BUF_1K + 1];
+	static uint8_t buf[SARAFW_XMODEM_BUF_MIN + 255 * 4 + 1];
+	static struct line line;
 	static const uint8_t alphabet[] = {SARAFW_XMODEM_CRC, SARAFW_XMODEM_NAK, SARAFW_XMODEM_ACK,
 					   SARAFW_XMODEM_CAN, SARAFW_XMODEM_EOT, '\r', '\n', 'O'};
 	struct in in = {data, size, 0};
@@ -75,11 +130,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint16_t block = (mode & 1) ? 1024 : 128;
 	size_t bufsz = SARAFW_XMODEM_BUF_SIZE(block);
 	uint32_t now, acked, total;
-	sarafw_xmodem_config cfg = {.buf = buf, .buf_size = bufsz, .read = pkg_read, .ctx = &pkg,
-				    .block_size = block};
+	sarafw_xmodem_config cfg = {.read = pkg_read, .ctx = &pkg, .block_size = block};
 
+	memset(&pkg, 0, sizeof pkg);
+	memset(&line, 0, sizeof line);
 	pkg.size = (uint32_t)(take(&in) | (take(&in) & 0x0f) << 8); /* 0..4095 bytes */
 	pkg.fail = (mode & 0x80) && (mode & 0x40);
+	pkg.fail_at = UINT32_MAX;
 	cfg.size = pkg.size;
 	if (mode & 2) {
 		/* short, odd timeouts and few retries reach the edges sooner */
@@ -88,6 +145,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		cfg.max_retries = take(&in) & 3;
 	}
 	now = (mode & 4) ? UINT32_MAX - (uint32_t)take(&in) * 1000u : (uint32_t)take(&in) << 24;
+	if (mode & 8) /* blocks made in pieces: 32..1052 bytes */
+		bufsz = SARAFW_XMODEM_BUF_MIN + (size_t)take(&in) * 4;
+	if (mode & 0x10) /* one read fails, maybe inside a block */
+		pkg.fail_at = (uint32_t)(take(&in) | (take(&in) & 0x0f) << 8);
+	pkg.bufsz = cfg.buf_size = bufsz;
+	cfg.buf = buf;
 	memset(buf, CANARY, sizeof buf);
 	if (sarafw_xmodem_start(&x, &cfg, now) != 0)
 		return 0;
@@ -123,11 +186,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			break;
 		case 4: /* partial write */
 			n = sarafw_xmodem_output(&x, &p);
-			sarafw_xmodem_sent(&x, n ? (size_t)arg % (n + 1) : arg, now);
+			if (n)
+				write_out(&x, (size_t)arg % (n + 1), now, &line, &pkg);
+			else
+				sarafw_xmodem_sent(&x, arg, now); /* nothing asked: ignored */
 			break;
 		case 5: /* whole write */
 			n = sarafw_xmodem_output(&x, &p);
-			sarafw_xmodem_sent(&x, n, now);
+			write_out(&x, n, now, &line, &pkg);
 			break;
 		case 6:
 			sarafw_xmodem_tick(&x, now);
@@ -149,10 +215,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (int steps = 0;; steps++) {
 		const uint8_t *p;
 		size_t n = sarafw_xmodem_output(&x, &p);
-		check(steps < 64);
+		check(steps < 64 * 40); /* a block may take 33 pieces */
 		check_output(&x, buf, bufsz);
 		if (n) {
-			sarafw_xmodem_sent(&x, n, now);
+			write_out(&x, n, now, &line, &pkg);
 			continue;
 		}
 		if (sarafw_xmodem_status(&x) != SARAFW_XMODEM_RUNNING)

@@ -163,7 +163,7 @@ int sarafw_foat_xmodem(sarafw_dev *dev, const sarafw_foat_config *cfg, sarafw_xm
 	int rc, xrc;
 
 	if (!cfg || !cfg->read || (cfg->block_size != 128 && cfg->block_size != 1024) ||
-	    cfg->buf_size < SARAFW_XMODEM_BUF_SIZE(cfg->block_size))
+	    cfg->buf_size < SARAFW_XMODEM_BUF_MIN)
 		return SARAFW_EINVAL;
 	if (!v || !(v->methods & SARAFW_METHOD_FOAT))
 		return SARAFW_ENOTSUP;

@@ -21,12 +21,17 @@ uint8_t sarafw_xmodem_checksum(const uint8_t *data, size_t len)
 	return sum;
 }
 
+void sarafw_xmodem_header(uint8_t *h, uint8_t blk, size_t bs)
+{
+	h[0] = bs == 1024 ? SARAFW_XMODEM_STX : SARAFW_XMODEM_SOH;
+	h[1] = blk;
+	h[2] = (uint8_t)~blk;
+}
+
 size_t sarafw_xmodem_seal(uint8_t *frame, uint8_t blk, size_t bs, int crc)
 {
 	uint8_t *data = frame + 3;
-	frame[0] = bs == 1024 ? SARAFW_XMODEM_STX : SARAFW_XMODEM_SOH;
-	frame[1] = blk;
-	frame[2] = (uint8_t)~blk;
+	sarafw_xmodem_header(frame, blk, bs);
 	if (crc) {
 		uint16_t c = sarafw_xmodem_crc16(0, data, bs);
 		data[bs] = (uint8_t)(c >> 8);

@@ -22,10 +22,10 @@ typedef enum sarafw_foat_phase {
 
 typedef struct sarafw_foat_config {
 	uint32_t size;               /* package bytes */
-	sarafw_xmodem_read_fn read;  /* reads the package block by block */
+	sarafw_xmodem_read_fn read;  /* reads the package a piece at a time (xmodem.h) */
 	void *ctx;                   /* for read */
 	uint16_t block_size;         /* 128 (XMODEM) or 1024 (XMODEM-1k) */
-	uint8_t *buf;                /* >= SARAFW_XMODEM_BUF_SIZE(block_size) */
+	uint8_t *buf;                /* XMODEM pieces: >= SARAFW_XMODEM_BUF_MIN, e.g. 64 (xmodem.h) */
 	size_t buf_size;
 	uint32_t host_baud;          /* the rate the port runs at now */
 	uint32_t baud;               /* 0, or the rate for the transfer (module first, then host) */

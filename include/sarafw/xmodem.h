@@ -25,6 +25,10 @@ uint16_t sarafw_xmodem_crc16(uint16_t crc, const uint8_t *data, size_t len);
 /* Arithmetic checksum: sum of the bytes modulo 256. */
 uint8_t sarafw_xmodem_checksum(const uint8_t *data, size_t len);
 
+/* Writes the 3-byte header of block number blk holding bs (128 or 1024)
+ * data bytes: SOH or STX, blk, ~blk. */
+void sarafw_xmodem_header(uint8_t *h, uint8_t blk, size_t bs);
+
 /* Completes the frame around bs (128 or 1024) data bytes already at
  * frame + 3: SOH/STX, block number and its complement before them,
  * CRC-16 (crc != 0) or checksum after. Returns the frame length, bs + 5
@@ -37,8 +41,9 @@ size_t sarafw_xmodem_seal(uint8_t *frame, uint8_t blk, size_t bs, int crc);
  * clock. Bytes from the receiver go in with sarafw_xmodem_input(), bytes
  * for the line come out of sarafw_xmodem_output(), and the caller's clock
  * ("now", milliseconds, wrapping at 2^32) comes in with every call.
- * The package is pulled block by block through cfg->read, so the host
- * never holds more than one block in RAM.
+ * The package is pulled through cfg->read a piece at a time, as each
+ * block goes out, with the block's check computed on the way: the host
+ * never holds a whole block in RAM, only cfg->buf (see its size rule).
  *
  * A caller's loop:
  *
@@ -59,14 +64,22 @@ size_t sarafw_xmodem_seal(uint8_t *frame, uint8_t blk, size_t bs, int crc);
  *		}
  *		sarafw_xmodem_tick(&x, now());
  *	}
- *	// A failure queues CANs for the receiver: drain output() once more.
+ *	// A failure may leave output for the receiver (the rest of a block,
+ *	// CANs): write it until output() returns 0.
  *
  * Ownership: the caller allocates the engine and cfg->buf. start() copies
  * the config, so the struct itself may be temporary, but cfg->buf and
  * cfg->ctx (and what read() reaches) must stay valid until the engine is
  * no longer running and its output is drained. */
 
-/* Block buffer size for a block size: header (3) + data + CRC-16 (2). */
+/* Size rule for cfg->buf, the piece of a block being written: at least
+ * SARAFW_XMODEM_BUF_MIN bytes; any size above works. A block of bs bytes
+ * is bs + 5 bytes on the line (bs + 4 with the checksum) and goes out in
+ * pieces of up to cfg->buf_size bytes, each one output() and one read
+ * call at most: a bigger buffer means fewer calls, the line time is the
+ * same. SARAFW_XMODEM_BUF_SIZE(bs) holds a whole block: one read and one
+ * output per block. 64 bytes suit a small MCU (17 pieces a 1k block). */
+#define SARAFW_XMODEM_BUF_MIN 32u
 #define SARAFW_XMODEM_BUF_SIZE(block) ((size_t)(block) + 5u)
 #define SARAFW_XMODEM_BUF_1K SARAFW_XMODEM_BUF_SIZE(1024)  /* 1029 */
 #define SARAFW_XMODEM_BUF_128 SARAFW_XMODEM_BUF_SIZE(128)  /* 133 */
@@ -95,11 +108,14 @@ size_t sarafw_xmodem_seal(uint8_t *frame, uint8_t blk, size_t bs, int crc);
 
 /* Reads len bytes of the package at offset into buf. Returns len on
  * success; anything else (short count or a negative sarafw_error) fails the
- * transfer with SARAFW_EIO. offset + len never exceeds cfg->size. */
+ * transfer with SARAFW_EIO. offset + len never exceeds cfg->size; len is at
+ * most cfg->buf_size and 1024. A block is read in order, piece by piece,
+ * and read again from its start when it is sent again: the package must
+ * not change during the transfer. */
 typedef int (*sarafw_xmodem_read_fn)(void *ctx, uint32_t offset, uint8_t *buf, size_t len);
 
 typedef struct sarafw_xmodem_config {
-	uint8_t *buf;        /* block buffer, >= SARAFW_XMODEM_BUF_SIZE(block_size) */
+	uint8_t *buf;        /* output buffer, >= SARAFW_XMODEM_BUF_MIN (size rule above) */
 	size_t buf_size;
 	uint32_t size;       /* package size in bytes; 0 sends only EOT */
 	sarafw_xmodem_read_fn read; /* may be NULL only when size is 0 */
@@ -132,11 +148,16 @@ typedef struct sarafw_xmodem {
 	uint8_t can_due;   /* abort(): CANs follow the block being written */
 	uint8_t in_text;   /* waiting to start, inside a text line */
 	uint8_t eot_nak;   /* the receiver has NAKed an EOT once */
+	uint8_t spoiled;   /* a read failed inside the block: it goes out with a wrong check */
+	uint16_t bs;       /* data bytes of the current block: 128 or 1024 */
 	uint16_t payload;  /* package bytes in the current block */
+	uint16_t check;    /* CRC-16 or checksum of the block's data generated so far */
+	uint16_t flen;     /* bytes of the frame on the line (block, EOT or CANs) */
+	uint16_t gen;      /* of which already put into buf */
 	uint32_t offset;   /* package offset of the current block */
 	uint32_t deadline;
-	size_t out_len;    /* bytes of buf to send */
-	size_t out_pos;    /* of which already sent */
+	uint16_t out_len;  /* bytes of buf to send (the piece at gen - out_len) */
+	uint16_t out_pos;  /* of which already sent */
 } sarafw_xmodem;
 
 /* Status while the transfer goes on (a positive value, not an error). */
@@ -159,11 +180,15 @@ size_t sarafw_xmodem_input(sarafw_xmodem *x, const uint8_t *in, size_t n, uint32
 
 /* Bytes to write now, or 0. *out points into cfg->buf and stays valid
  * until the next call to input, sent, tick or abort. Write as many as
- * the line takes, in one write if it can, and report them with sent(). */
+ * the line takes, in one write if it can, and report them with sent().
+ * A block comes in pieces of at most cfg->buf_size bytes: the next one
+ * is ready as soon as sent() has taken the last byte of this one, so
+ * writing until output() returns 0 sends the whole block. */
 size_t sarafw_xmodem_output(sarafw_xmodem *x, const uint8_t **out);
 
-/* Marks n bytes of the last output() as written at time now. The ACK
- * timeout runs from the moment the whole block has been written. */
+/* Marks n bytes of the last output() as written at time now; the next
+ * piece of the block is read then. The ACK timeout runs from the moment
+ * the whole block has been written. */
 void sarafw_xmodem_sent(sarafw_xmodem *x, size_t n, uint32_t now);
 
 /* Advances the clock: an expired wait resends or fails. Call it whenever
@@ -185,7 +210,11 @@ void sarafw_xmodem_abort(sarafw_xmodem *x);
  *                 the caller never finished writing within ack_timeout_ms;
  * SARAFW_ERETRY   a block or EOT failed 1 + max_retries times (CANs sent);
  * SARAFW_ECANCEL  the receiver sent CAN CAN, or abort() was called;
- * SARAFW_EIO      cfg->read failed (CANs sent);
+ * SARAFW_EIO      cfg->read failed (CANs sent). A read that fails after
+ *                 part of the block is on the line ends the block with
+ *                 padding and a wrong check, so the receiver rejects it;
+ *                 the CANs follow its answer (or the ACK timeout), and
+ *                 the status stays RUNNING until then;
  * SARAFW_EINVAL   bad config given to start(). */
 int sarafw_xmodem_status(const sarafw_xmodem *x);
 

@@ -1,6 +1,7 @@
 """libsarafw's XMODEM sender (tests/tools/xmodem_send) against independent
 receivers: lrzsz rx (CRC-16 and checksum) and python3-xmodem, in 128-byte
-and 1k modes, over os.pipe pairs. Every wait is bounded."""
+and 1k modes, over os.pipe pairs, with a whole-block buffer and with small
+ones (blocks made piece by piece). Every wait is bounded."""
 import os
 import random
 import subprocess
@@ -78,9 +79,9 @@ class Peers(unittest.TestCase):
             raise unittest.SkipTest("no %s (set SARAFW_TOOLS)" % SEND)
         cls.rng = random.Random(0x5A4A)
 
-    def transfer(self, peer, crc, onek):
+    def transfer(self, peer, crc, onek, buf=None):
         for size in SIZES:
-            with self.subTest(peer=peer, crc=crc, onek=onek, size=size), \
+            with self.subTest(peer=peer, crc=crc, onek=onek, size=size, buf=buf), \
                     tempfile.TemporaryDirectory() as d:
                 data = bytes(self.rng.getrandbits(8) for _ in range(size))
                 src = os.path.join(d, "pkg.bin")
@@ -91,8 +92,8 @@ class Peers(unittest.TestCase):
                     argv = ["rx", "-q", "-y", "-t", "50"] + (["-c"] if crc else []) + ["out.bin"]
                 else:
                     argv = [sys.executable, "-c", PY_RECV, "out.bin", "1" if crc else "0"]
-                send = (["--1k"] if onek else []) + ["--start-timeout-ms", "20000",
-                                                     "--timeout-ms", "5000", src]
+                send = (["--1k"] if onek else []) + (["--buf", str(buf)] if buf else []) + \
+                    ["--start-timeout-ms", "20000", "--timeout-ms", "5000", src]
                 trc, terr, rrc, rerr = connect(send, argv, d)
                 self.assertEqual(trc, 0, "sender: " + terr + " receiver: " + rerr)
                 self.assertEqual(rrc, 0, "receiver: " + rerr)
@@ -129,6 +130,19 @@ class Peers(unittest.TestCase):
     def test_python_xmodem_checksum_1k(self):
         self.transfer("python", False, True)
 
+    # Small buffers: the smallest, and sizes that do not divide a block.
+    def test_lrzsz_crc_1k_buf32(self):
+        self.transfer("lrzsz", True, True, 32)
+
+    def test_lrzsz_checksum_128_buf45(self):
+        self.transfer("lrzsz", False, False, 45)
+
+    def test_python_xmodem_crc_128_buf64(self):
+        self.transfer("python", True, False, 64)
+
+    def test_python_xmodem_checksum_1k_buf100(self):
+        self.transfer("python", False, True, 100)
+
     def test_silent_peer_start_timeout(self):
         # A peer that never asks: the sender gives up at its start timeout.
         with tempfile.TemporaryDirectory() as d:
@@ -156,6 +170,10 @@ class Peers(unittest.TestCase):
         self.assertEqual(r.returncode, 2)
         r = subprocess.run([SEND, "/nonexistent/pkg"], capture_output=True, timeout=10)
         self.assertEqual(r.returncode, 2)
+        with tempfile.NamedTemporaryFile() as f:
+            # a buffer below SARAFW_XMODEM_BUF_MIN is a bad configuration
+            r = subprocess.run([SEND, "--buf", "31", f.name], capture_output=True, timeout=10)
+            self.assertEqual(r.returncode, 2)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 /* xmodem_send: the libsarafw XMODEM sender on stdin/stdout, so it can be
  * wired to independent receivers (lrzsz rx, python3-xmodem).
- * Usage: xmodem_send [--1k] [--timeout-ms N] [--start-timeout-ms N] FILE
+ * Usage: xmodem_send [--1k] [--timeout-ms N] [--start-timeout-ms N] [--buf N] FILE
+ * --buf: the engine's buffer size (default: a whole 1k block).
  * Exit 0 on success, 1 when the transfer fails, 2 on bad usage. */
 #include <errno.h>
 #include <fcntl.h>
@@ -43,7 +44,7 @@ static int file_read(void *ctx, uint32_t off, uint8_t *buf, size_t len)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: xmodem_send [--1k] [--timeout-ms N] [--start-timeout-ms N] FILE\n");
+	fprintf(stderr, "usage: xmodem_send [--1k] [--timeout-ms N] [--start-timeout-ms N] [--buf N] FILE\n");
 	exit(2);
 }
 
@@ -62,16 +63,17 @@ int main(int argc, char **argv)
 		{"1k", no_argument, NULL, 'k'},
 		{"timeout-ms", required_argument, NULL, 't'},
 		{"start-timeout-ms", required_argument, NULL, 's'},
+		{"buf", required_argument, NULL, 'b'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	static uint8_t block[SARAFW_XMODEM_BUF_1K];
-	sarafw_xmodem_config cfg = {.buf = block, .buf_size = sizeof block, .block_size = 128};
+	static uint8_t block[4096];
+	sarafw_xmodem_config cfg = {.buf = block, .buf_size = SARAFW_XMODEM_BUF_1K, .block_size = 128};
 	sarafw_xmodem x;
 	struct stat st;
 	int c, fd, hangup = 0, werr = 0;
 
-	while ((c = getopt_long(argc, argv, "kt:s:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "kt:s:b:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'k':
 			cfg.block_size = 1024;
@@ -81,6 +83,11 @@ int main(int argc, char **argv)
 			break;
 		case 's':
 			cfg.start_timeout_ms = number(optarg);
+			break;
+		case 'b':
+			cfg.buf_size = number(optarg);
+			if (cfg.buf_size > sizeof block)
+				usage();
 			break;
 		default:
 			usage();

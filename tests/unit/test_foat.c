@@ -278,6 +278,18 @@ static void test_r422_xmodem128(void **state)
 	assert_int_equal(r.m.x.stats.blocks_1k, 0);
 }
 
+static void test_r422_small_buffer(void **state)
+{
+	(void)state;
+	rig r;
+	/* blocks made in SARAFW_XMODEM_BUF_MIN-byte pieces through the device */
+	rig_up(&r, "SARA-R422S", 5000, 1024);
+	r.fc.buf_size = SARAFW_XMODEM_BUF_MIN;
+	assert_int_equal(sarafw_foat_xmodem(&r.dev, &r.fc, NULL), SARAFW_OK);
+	assert_stored(&r, 5000, 1024);
+	assert_int_equal(r.m.commands_in_window, 0);
+}
+
 static void test_r410_silent_end(void **state)
 {
 	(void)state;
@@ -397,7 +409,7 @@ static void test_bad_config(void **state)
 	(void)state;
 	rig r;
 	rig_up(&r, "SARA-R422S", 100, 1024);
-	r.fc.buf_size = 200; /* too small for 1k blocks */
+	r.fc.buf_size = SARAFW_XMODEM_BUF_MIN - 1; /* too small */
 	assert_int_equal(sarafw_foat_xmodem(&r.dev, &r.fc, NULL), SARAFW_EINVAL);
 	r.fc.buf_size = sizeof r.buf;
 	r.fc.block_size = 512;
@@ -415,6 +427,7 @@ int main(void)
 		cmocka_unit_test(test_r410_silent_end), cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_baud_switch_and_back), cmocka_unit_test(test_module_cancels),
 		cmocka_unit_test(test_bad_config), cmocka_unit_test(test_baud_switch_failures),
+		cmocka_unit_test(test_r422_small_buffer),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -23,14 +23,20 @@ struct src {
 	uint32_t fail_at; /* fail the read that covers this offset; UINT32_MAX: never */
 	int fail_ret;     /* what the failing read returns */
 	uint32_t reads;
+	uint32_t offs[64]; /* offsets of the first reads */
 };
+
+static size_t bufsz; /* the engine's buffer size in this run */
 
 static int src_read(void *ctx, uint32_t off, uint8_t *buf, size_t len)
 {
 	struct src *s = ctx;
 	assert_true(len > 0);
 	assert_true(len <= 1024);
+	assert_true(len <= bufsz); /* read in place, into the engine's buffer */
 	assert_true((uint64_t)off + len <= s->size); /* never past the package */
+	if (s->reads < 64)
+		s->offs[s->reads] = off;
 	s->reads++;
 	if (s->fail_at != UINT32_MAX && s->fail_at >= off && s->fail_at < off + len)
 		return s->fail_ret;
@@ -47,6 +53,8 @@ static void fill(uint32_t size, uint32_t seed)
 }
 
 /* ---- the receiver model ---- */
+
+static size_t S_size(void);
 
 enum act {
 	A_OK,      /* check the frame, answer as a receiver does */
@@ -68,6 +76,8 @@ struct rx {
 	int eots;
 	int done;
 	int cans;       /* CAN bytes the sender wrote */
+	int bad_ok;     /* a frame with a wrong check is NAKed, not a test failure */
+	unsigned bad;   /* such frames */
 	unsigned frames, stx, soh, dups;
 	enum act script[64]; /* action for frame i; A_OK beyond */
 	enum act always;     /* action for every frame after the script */
@@ -121,15 +131,31 @@ static size_t rx_frame(struct rx *r, const uint8_t *f, size_t n, uint8_t *ans)
 	assert_true(f[0] == SARAFW_XMODEM_STX || f[0] == SARAFW_XMODEM_SOH);
 	assert_int_equal(n, 3 + bs + (r->crc ? 2 : 1));
 	assert_int_equal(f[1], (uint8_t)~f[2]);
+	uint16_t want, got;
 	if (r->crc) {
-		uint16_t c = ref_crc(f + 3, bs);
-		assert_int_equal(f[3 + bs], c >> 8);
-		assert_int_equal(f[4 + bs], c & 0xff);
+		want = ref_crc(f + 3, bs);
+		got = (uint16_t)(f[3 + bs] << 8 | f[4 + bs]);
 	} else {
 		uint8_t s = 0;
 		for (size_t i = 0; i < bs; i++)
 			s = (uint8_t)(s + f[3 + i]);
-		assert_int_equal(f[3 + bs], s);
+		want = s;
+		got = f[3 + bs];
+	}
+	if (want != got) {
+		assert_true(r->bad_ok);
+		r->bad++;
+		ans[0] = SARAFW_XMODEM_NAK;
+		return 1;
+	}
+	if (f[1] == r->expect) {
+		/* byte for byte what sarafw_xmodem_seal makes of the same data */
+		static uint8_t ref[SARAFW_XMODEM_BUF_1K];
+		size_t have = S_size() - r->len < bs ? S_size() - r->len : bs;
+		memcpy(ref + 3, file + r->len, have);
+		memset(ref + 3 + have, SARAFW_XMODEM_PAD, bs - have);
+		assert_int_equal(sarafw_xmodem_seal(ref, f[1], bs, r->crc), n);
+		assert_memory_equal(ref, f, n);
 	}
 	if (a == A_NAK) {
 		ans[0] = SARAFW_XMODEM_NAK;
@@ -174,11 +200,16 @@ static size_t rx_frame(struct rx *r, const uint8_t *f, size_t n, uint8_t *ans)
 
 /* ---- harness ---- */
 
-static uint8_t blockbuf[SARAFW_XMODEM_BUF_1K + 16];
+static uint8_t blockbuf[2048 + 16];
 static struct rx R;
 static struct src S;
 static sarafw_xmodem X;
 static uint32_t now;
+
+static size_t S_size(void)
+{
+	return S.size;
+}
 
 static void setup_rx(int crc)
 {
@@ -187,11 +218,14 @@ static void setup_rx(int crc)
 	R.crc = crc;
 }
 
-static void begin(uint32_t size, uint16_t block, uint32_t t0)
+/* Starts a transfer with a buffer of buf bytes (0: a whole block). */
+static void begin_buf(uint32_t size, uint16_t block, uint32_t t0, size_t buf)
 {
+	bufsz = buf ? buf : SARAFW_XMODEM_BUF_SIZE(block);
+	assert_true(bufsz < sizeof blockbuf);
 	sarafw_xmodem_config c = {
 		.buf = blockbuf,
-		.buf_size = SARAFW_XMODEM_BUF_SIZE(block),
+		.buf_size = bufsz,
 		.size = size,
 		.read = src_read,
 		.ctx = &S,
@@ -207,20 +241,40 @@ static void begin(uint32_t size, uint16_t block, uint32_t t0)
 	assert_int_equal(sarafw_xmodem_status(&X), SARAFW_XMODEM_RUNNING);
 }
 
+static void begin(uint32_t size, uint16_t block, uint32_t t0)
+{
+	begin_buf(size, block, t0, 0);
+}
+
+/* Line bytes of the frame that starts with f[0] in the receiver's mode;
+ * 0 for CANs (as many as come). */
+static size_t frame_len(uint8_t first)
+{
+	size_t check = R.crc ? 2 : 1;
+	if (first == SARAFW_XMODEM_STX)
+		return 3 + 1024 + check;
+	if (first == SARAFW_XMODEM_SOH)
+		return 3 + 128 + check;
+	if (first == SARAFW_XMODEM_EOT)
+		return 1;
+	return 0;
+}
+
 static void feed(const void *p, size_t n)
 {
 	assert_int_equal(sarafw_xmodem_input(&X, p, n, now), n);
 }
 
-/* Runs the conversation; chunk > 0 writes blocks in pieces of that size. */
+/* Runs the conversation; chunk > 0 writes the engine's output in pieces
+ * of that size. A frame is what output() gives until it is complete. */
 static int run(size_t chunk)
 {
-	uint8_t frame[SARAFW_XMODEM_BUF_1K], ans[16];
+	uint8_t frame[SARAFW_XMODEM_BUF_1K + 64], ans[16];
 	unsigned steps = 0;
 
 	for (;;) {
 		const uint8_t *p;
-		size_t n = sarafw_xmodem_output(&X, &p), got = 0;
+		size_t n = sarafw_xmodem_output(&X, &p), got = 0, want;
 
 		assert_true(++steps < 100000);
 		if (!n) {
@@ -233,19 +287,22 @@ static int run(size_t chunk)
 			sarafw_xmodem_tick(&X, now);
 			continue;
 		}
-		assert_true(n <= SARAFW_XMODEM_BUF_1K);
-		assert_true(p >= blockbuf && p + n <= blockbuf + SARAFW_XMODEM_BUF_1K);
-		assert_int_equal(sarafw_xmodem_wait_ms(&X, now), 0);
-		while (got < n) {
-			size_t k = chunk && n - got > chunk ? chunk : n - got;
-			const uint8_t *q;
-			assert_int_equal(sarafw_xmodem_output(&X, &q), n - got);
-			memcpy(frame + got, q, k);
+		want = frame_len(p[0]);
+		while (n && (!want || got < want)) {
+			size_t k = chunk && n > chunk ? chunk : n;
+			assert_true(n <= bufsz);
+			assert_true(p >= blockbuf && p + n <= blockbuf + bufsz);
+			assert_int_equal(sarafw_xmodem_wait_ms(&X, now), 0);
+			assert_true(got + k <= sizeof frame);
+			memcpy(frame + got, p, k);
 			got += k;
 			now += 1;
 			sarafw_xmodem_sent(&X, k, now);
+			n = sarafw_xmodem_output(&X, &p);
 		}
-		size_t a = rx_frame(&R, frame, n, ans);
+		assert_true(!want || got == want);
+		assert_int_equal(blockbuf[bufsz], 0xEE); /* never written past the buffer */
+		size_t a = rx_frame(&R, frame, got, ans);
 		now += 2;
 		if (a != NO_ANSWER)
 			feed(ans, a);
@@ -296,8 +353,8 @@ static void sizes_run(int crc, uint16_t block)
 			assert_int_equal(R.stx, full);
 			assert_int_equal(R.soh, (rest + 127) / 128);
 		}
-		/* the buffer is never written past the declared size */
-		assert_int_equal(blockbuf[SARAFW_XMODEM_BUF_SIZE(block)], 0xEE);
+		/* one read per block with a whole-block buffer */
+		assert_int_equal(S.reads, st->blocks);
 	}
 }
 
@@ -742,10 +799,12 @@ static void test_abort(void **st)
 static void test_bad_config(void **st)
 {
 	(void)st;
-	sarafw_xmodem_config c = {.buf = blockbuf, .buf_size = SARAFW_XMODEM_BUF_128,
+	sarafw_xmodem_config c = {.buf = blockbuf, .buf_size = SARAFW_XMODEM_BUF_MIN - 1,
 				  .size = 10, .read = src_read, .block_size = 1024};
 	assert_int_equal(sarafw_xmodem_start(&X, &c, 0), SARAFW_EINVAL); /* buffer too small */
 	assert_int_equal(sarafw_xmodem_status(&X), SARAFW_EINVAL);
+	c.buf_size = SARAFW_XMODEM_BUF_MIN; /* far less than a 1k block: fine */
+	assert_int_equal(sarafw_xmodem_start(&X, &c, 0), 0);
 	c.block_size = 512;
 	c.buf_size = sizeof blockbuf;
 	assert_int_equal(sarafw_xmodem_start(&X, &c, 0), SARAFW_EINVAL);
@@ -763,7 +822,7 @@ static void test_bad_config(void **st)
 static void test_custom_timeouts(void **st)
 {
 	(void)st;
-	sarafw_xmodem_config c = {.buf = blockbuf, .buf_size = sizeof blockbuf, .size = 10,
+	sarafw_xmodem_config c = {.buf = blockbuf, .buf_size = sizeof blockbuf - 16, .size = 10,
 				  .read = src_read, .ctx = &S, .block_size = 128,
 				  .start_timeout_ms = 500, .ack_timeout_ms = 200, .max_retries = 2};
 	setup_rx(1);
@@ -771,6 +830,8 @@ static void test_custom_timeouts(void **st)
 	memset(&S, 0, sizeof S);
 	S.size = 10;
 	S.fail_at = UINT32_MAX;
+	bufsz = sizeof blockbuf - 16;
+	memset(blockbuf, 0xEE, sizeof blockbuf);
 	now = 0;
 	assert_int_equal(sarafw_xmodem_start(&X, &c, 0), 0);
 	assert_int_equal(sarafw_xmodem_wait_ms(&X, 100), 400);
@@ -778,6 +839,292 @@ static void test_custom_timeouts(void **st)
 	assert_int_equal(run(0), SARAFW_ERETRY);
 	assert_int_equal(R.frames, 3 + 1);
 	assert_true(now < 1000);
+}
+
+/* ---- blocks made piece by piece in a small buffer ---- */
+
+static const size_t bufs[] = {SARAFW_XMODEM_BUF_MIN, SARAFW_XMODEM_BUF_MIN + 1, 64, 100, 130,
+			      SARAFW_XMODEM_BUF_128, 500, 1028, SARAFW_XMODEM_BUF_1K, 2000};
+
+static void test_small_buffers(void **st)
+{
+	(void)st;
+	static const uint32_t lens[] = {0, 1, 127, 128, 129, 1023, 1024, 1025, 1024 + 513, 5000};
+	for (size_t b = 0; b < sizeof bufs / sizeof bufs[0]; b++)
+		for (size_t l = 0; l < sizeof lens / sizeof lens[0]; l++)
+			for (int mode = 0; mode < 4; mode++) {
+				int crc = mode & 1;
+				uint16_t block = (mode & 2) ? 1024 : 128;
+				setup_rx(crc);
+				begin_buf(lens[l], block, 1000, bufs[b]);
+				feed(crc ? "C" : "\x15", 1);
+				/* odd write sizes too: pieces and writes do not line up */
+				assert_int_equal(run(l % 3 ? 0 : 7 + l), 0);
+				assert_true(R.done);
+				check_received(lens[l]);
+				const sarafw_xmodem_stats *s = sarafw_xmodem_get_stats(&X);
+				assert_int_equal(s->blocks, R.stx + R.soh);
+				assert_int_equal(s->retransmissions, 0);
+				/* every payload byte read once, in as few reads as the buffer allows */
+				uint32_t most = 0;
+				most = s->blocks * (uint32_t)((1024 + 5 + bufs[b] - 1) / bufs[b]);
+				assert_true(S.reads >= s->blocks && S.reads <= most);
+			}
+}
+
+static void test_buffer_pieces(void **st)
+{
+	(void)st;
+	const uint8_t *p;
+	/* 64 bytes, CRC, 1k block: header + 61 data, 15 x 64 data, then the
+	 * last 3 data bytes and the CRC */
+	setup_rx(1);
+	begin_buf(3000, 1024, 0, 64);
+	feed("C", 1);
+	size_t total = 0, pieces = 0, n;
+	while ((n = sarafw_xmodem_output(&X, &p)) != 0) {
+		assert_true(n == 64 || (pieces == 16 && n == 5));
+		if (pieces == 0)
+			assert_memory_equal(p, "\x02\x01\xfe", 3);
+		total += n;
+		pieces++;
+		sarafw_xmodem_sent(&X, n, now);
+	}
+	assert_int_equal(total, 1029);
+	assert_int_equal(pieces, 17);
+	assert_int_equal(S.reads, 17);
+	assert_int_equal(S.offs[0], 0);
+	assert_int_equal(S.offs[1], 61);
+	assert_int_equal(S.offs[16], 61 + 15 * 64);
+
+	/* checksum: the trailer alone in the last piece when the data ends
+	 * with the buffer */
+	setup_rx(0);
+	begin_buf(1000, 128, 0, 33);
+	feed("\x15", 1);
+	pieces = total = 0;
+	while ((n = sarafw_xmodem_output(&X, &p)) != 0) {
+		total += n;
+		pieces++;
+		sarafw_xmodem_sent(&X, n, now);
+	}
+	assert_int_equal(total, 132);
+	assert_int_equal(pieces, 4); /* 33 * 4 = 132: 3 + 128 + 1 */
+}
+
+static void test_stale_ack_between_pieces(void **st)
+{
+	(void)st;
+	const uint8_t *p;
+	setup_rx(1);
+	begin_buf(3000, 1024, 0, 64);
+	feed("C", 1);
+	size_t n = sarafw_xmodem_output(&X, &p);
+	sarafw_xmodem_sent(&X, n, now);
+	/* the first piece is out, the block is not: an ACK now answers nothing */
+	assert_int_equal(sarafw_xmodem_wait_ms(&X, now), 0);
+	feed("\x06", 1);
+	assert_int_equal(sarafw_xmodem_get_stats(&X)->garbage, 1);
+	assert_int_equal(sarafw_xmodem_output(&X, &p), 64);
+	uint32_t acked;
+	sarafw_xmodem_progress(&X, &acked, NULL);
+	assert_int_equal(acked, 0);
+	/* the rest of the block, then the usual conversation; the receiver
+	 * model gets the whole frame from the start */
+	setup_rx(1);
+	begin_buf(3000, 1024, 0, 64);
+	feed("C", 1);
+	assert_int_equal(run(0), 0);
+	check_received(3000);
+}
+
+static void test_resend_rereads(void **st)
+{
+	(void)st;
+	setup_rx(1);
+	R.script[0] = A_NAK;
+	R.script[1] = A_LOST;
+	R.nscript = 2;
+	begin_buf(1024, 1024, 0, 100);
+	feed("C", 1);
+	assert_int_equal(run(0), 0);
+	check_received(1024);
+	/* 1029 bytes in 100-byte pieces: 11 reads a time, the block sent
+	 * three times, each time read again from its first byte */
+	assert_int_equal(S.reads, 3 * 11);
+	for (int t = 0; t < 3; t++) {
+		assert_int_equal(S.offs[t * 11], 0);
+		assert_int_equal(S.offs[t * 11 + 1], 97);
+	}
+	const sarafw_xmodem_stats *s = sarafw_xmodem_get_stats(&X);
+	assert_int_equal(s->blocks, 1);
+	assert_int_equal(s->retransmissions, 2);
+
+	/* the re-read fails before anything of the resent block is out: the
+	 * block cannot go, CANs at once */
+	setup_rx(1);
+	R.script[0] = A_NAK;
+	R.nscript = 1;
+	begin_buf(1024, 1024, 0, 100);
+	feed("C", 1);
+	const uint8_t *p;
+	uint8_t frame[1029], ans[4];
+	size_t got = 0, n;
+	while ((n = sarafw_xmodem_output(&X, &p)) != 0) {
+		memcpy(frame + got, p, n);
+		got += n;
+		sarafw_xmodem_sent(&X, n, now);
+	}
+	assert_int_equal(rx_frame(&R, frame, got, ans), 1);
+	S.fail_at = 0;
+	S.fail_ret = SARAFW_EIO;
+	feed(ans, 1);
+	assert_int_equal(sarafw_xmodem_status(&X), SARAFW_EIO);
+	assert_int_equal(run(0), SARAFW_EIO);
+	assert_int_equal(R.cans, SARAFW_XMODEM_CAN_COUNT);
+	assert_int_equal(R.frames, 2);
+}
+
+static void test_read_failure_mid_block(void **st)
+{
+	(void)st;
+	for (int crc = 0; crc < 2; crc++) {
+		/* fails in block 2's fifth piece: four pieces are on the line */
+		setup_rx(crc);
+		R.bad_ok = 1;
+		begin_buf(5000, 1024, 0, 64);
+		S.fail_at = 1024 + 61 + 3 * 64 + 10;
+		S.fail_ret = SARAFW_EIO;
+		feed(crc ? "C" : "\x15", 1);
+		assert_int_equal(run(0), SARAFW_EIO);
+		/* the block went out whole, its check wrong: rejected, then
+		 * the CANs in the header's place */
+		assert_int_equal(R.bad, 1);
+		assert_int_equal(R.len, 1024);
+		assert_int_equal(R.cans, SARAFW_XMODEM_CAN_COUNT);
+		assert_int_equal(R.frames, 3);
+		assert_int_equal(sarafw_xmodem_get_stats(&X)->retransmissions, 0);
+	}
+
+	/* the receiver does not answer the spoiled block: CANs after the
+	 * ACK timeout; the status says RUNNING until they are queued */
+	setup_rx(1);
+	R.bad_ok = 1;
+	R.script[1] = A_LOST;
+	R.nscript = 2;
+	begin_buf(5000, 1024, 0, 64);
+	S.fail_at = 2000;
+	S.fail_ret = 3;
+	feed("C", 1);
+	uint32_t t0 = now;
+	assert_int_equal(run(0), SARAFW_EIO);
+	assert_int_equal(R.cans, SARAFW_XMODEM_CAN_COUNT);
+	assert_true(now - t0 >= SARAFW_XMODEM_ACK_TIMEOUT_MS);
+	assert_true(now - t0 < SARAFW_XMODEM_ACK_TIMEOUT_MS + 1000);
+	assert_int_equal(sarafw_xmodem_get_stats(&X)->timeouts, 0);
+
+	/* the spoiled block's bytes: data up to the failing piece, padding
+	 * after it, the check inverted */
+	setup_rx(1);
+	begin_buf(300, 128, 0, 40);
+	S.fail_at = 100;
+	S.fail_ret = SARAFW_EIO;
+	feed("C", 1);
+	const uint8_t *p;
+	uint8_t frame[133];
+	size_t got = 0, n;
+	while ((n = sarafw_xmodem_output(&X, &p)) != 0) {
+		memcpy(frame + got, p, n);
+		got += n;
+		sarafw_xmodem_sent(&X, n, now);
+	}
+	assert_int_equal(got, 133);
+	assert_int_equal(sarafw_xmodem_status(&X), SARAFW_XMODEM_RUNNING);
+	assert_memory_equal(frame + 3, file, 37 + 40); /* pieces 1 and 2 */
+	for (size_t i = 3 + 77; i < 3 + 128; i++)
+		assert_int_equal(frame[i], SARAFW_XMODEM_PAD);
+	uint16_t c = ref_crc(frame + 3, 128);
+	assert_int_equal(frame[131], (uint8_t)~(c >> 8));
+	assert_int_equal(frame[132], (uint8_t)~c);
+	feed("\x15", 1);
+	assert_int_equal(sarafw_xmodem_status(&X), SARAFW_EIO);
+	assert_int_equal(sarafw_xmodem_output(&X, &p), SARAFW_XMODEM_CAN_COUNT);
+	assert_int_equal(p[0], SARAFW_XMODEM_CAN);
+}
+
+static void test_abort_small_buffer(void **st)
+{
+	(void)st;
+	const uint8_t *p;
+	uint8_t frame[1029], ans[8];
+	size_t got = 0, n;
+	/* two pieces of a block written, then abort: the rest is read and
+	 * written as usual, so the receiver takes a good block, then CANs */
+	setup_rx(1);
+	begin_buf(5000, 1024, 0, 64);
+	feed("C", 1);
+	for (int i = 0; i < 2; i++) {
+		n = sarafw_xmodem_output(&X, &p);
+		memcpy(frame + got, p, n);
+		got += n;
+		sarafw_xmodem_sent(&X, n, now);
+	}
+	sarafw_xmodem_abort(&X);
+	assert_int_equal(sarafw_xmodem_status(&X), SARAFW_ECANCEL);
+	while (got < 1029 && (n = sarafw_xmodem_output(&X, &p)) != 0) {
+		memcpy(frame + got, p, n);
+		got += n;
+		sarafw_xmodem_sent(&X, n, now);
+	}
+	assert_int_equal(got, 1029);
+	assert_int_equal(rx_frame(&R, frame, got, ans), 1);
+	assert_int_equal(ans[0], SARAFW_XMODEM_ACK);
+	assert_int_equal(run(0), SARAFW_ECANCEL);
+	assert_int_equal(R.cans, SARAFW_XMODEM_CAN_COUNT);
+
+	/* same, and the read fails on the way: the block is spoiled, the
+	 * CANs follow it at once (the caller has given up) */
+	setup_rx(1);
+	R.bad_ok = 1;
+	begin_buf(5000, 1024, 0, 64);
+	feed("C", 1);
+	got = 0;
+	n = sarafw_xmodem_output(&X, &p);
+	memcpy(frame, p, n);
+	got = n;
+	sarafw_xmodem_sent(&X, n, now);
+	sarafw_xmodem_abort(&X);
+	S.fail_at = 500;
+	S.fail_ret = SARAFW_EIO;
+	while (got < 1029 && (n = sarafw_xmodem_output(&X, &p)) != 0) {
+		memcpy(frame + got, p, n);
+		got += n;
+		sarafw_xmodem_sent(&X, n, now);
+	}
+	assert_int_equal(got, 1029);
+	assert_int_equal(rx_frame(&R, frame, got, ans), 1);
+	assert_int_equal(R.bad, 1);
+	assert_int_equal(run(0), SARAFW_ECANCEL);
+	assert_int_equal(R.cans, SARAFW_XMODEM_CAN_COUNT);
+}
+
+static void test_line_never_drains_small_buffer(void **st)
+{
+	(void)st;
+	const uint8_t *p;
+	begin_buf(5000, 1024, 0, 64);
+	feed("C", 1);
+	/* pieces keep going out, but the block is not done within the ACK
+	 * timeout of its start */
+	for (uint32_t t = 0; t < 5; t++) {
+		size_t n = sarafw_xmodem_output(&X, &p);
+		assert_int_equal(n, 64);
+		sarafw_xmodem_sent(&X, n, t * 2000);
+		sarafw_xmodem_tick(&X, t * 2000);
+	}
+	assert_int_equal(sarafw_xmodem_status(&X), SARAFW_XMODEM_RUNNING);
+	sarafw_xmodem_tick(&X, SARAFW_XMODEM_ACK_TIMEOUT_MS);
+	assert_int_equal(sarafw_xmodem_status(&X), SARAFW_ETIMEOUT);
 }
 
 int main(void)
@@ -810,6 +1157,13 @@ int main(void)
 		cmocka_unit_test(test_abort),
 		cmocka_unit_test(test_bad_config),
 		cmocka_unit_test(test_custom_timeouts),
+		cmocka_unit_test(test_small_buffers),
+		cmocka_unit_test(test_buffer_pieces),
+		cmocka_unit_test(test_stale_ack_between_pieces),
+		cmocka_unit_test(test_resend_rereads),
+		cmocka_unit_test(test_read_failure_mid_block),
+		cmocka_unit_test(test_abort_small_buffer),
+		cmocka_unit_test(test_line_never_drains_small_buffer),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

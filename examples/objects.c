@@ -1,0 +1,12 @@
+/* One of each object a libsarafw caller allocates, for scripts/size.sh
+ * to read their sizes from the symbol table. */
+#include "sarafw/dev.h"
+#include "sarafw/foat.h"
+#include "sarafw/probe.h"
+#include "sarafw/xmodem.h"
+
+sarafw_at sizeof_sarafw_at;
+sarafw_dev sizeof_sarafw_dev;
+sarafw_xmodem sizeof_sarafw_xmodem;
+sarafw_ident sizeof_sarafw_ident;
+sarafw_foat_config sizeof_sarafw_foat_config;
