@@ -45,6 +45,7 @@ typedef enum sarafw_download {
 	SARAFW_DL_UFWUPD,   /* AT+UFWUPD=3 */
 	SARAFW_DL_UDWNFILE, /* AT+UDWNFILE=...,"FOAT" */
 	SARAFW_DL_HTTP,     /* AT+UHTTPC=<p>,100 */
+	SARAFW_DL_FILE,     /* a plain AT+UDWNFILE (no tag): Table 7 row 4's last sentence */
 } sarafw_download;
 
 /* The longest command line sarafw_cmd() sends, without "\r". */
@@ -132,8 +133,15 @@ void sarafw_dev_drain(sarafw_dev *dev, uint32_t quiet_ms, uint32_t max_ms);
  * the table forbids are refused locally with SARAFW_EBUSY on every
  * variant, since SARA-R422 modules would not refuse them. */
 void sarafw_guard_set(sarafw_dev *dev, sarafw_download method);
-/* SARAFW_OK if cmd may be sent while method is active, else SARAFW_EBUSY. */
+/* SARAFW_OK if cmd may be sent while method is active, else SARAFW_EBUSY.
+ * The rules are one const table in lib/guard.c; tests/table7.vectors
+ * lists the cases. */
 int sarafw_guard_check(sarafw_download method, const char *cmd);
+/* Why cmd is refused: the Table 7 reference of the deciding row, or NULL
+ * when it is allowed. */
+const char *sarafw_guard_note(sarafw_download method, const char *cmd);
+/* May the LwM2M client start a FOTA download while method is active? */
+bool sarafw_guard_lwm2m_allowed(sarafw_download method);
 
 #ifdef __cplusplus
 }
