@@ -22,6 +22,7 @@ static void ev_clear(sarafw_at_event *ev)
 	ev->line = at_empty;
 	ev->len = 0;
 	ev->urc = -1;
+	ev->argc = 0;
 }
 
 static void copy_trunc(char *dst, size_t size, const char *src)
@@ -70,6 +71,19 @@ void sarafw_at_begin(sarafw_at *at, const char *cmd, const char *resp_prefix,
 	at->expect_prompt = expect_prompt;
 	at->has_deadline = timeout_ms != 0;
 	at->deadline = now_ms + timeout_ms; /* wraps at 2^32, compared wrap-safe */
+}
+
+void sarafw_at_deadline(sarafw_at *at, uint32_t now_ms, uint32_t timeout_ms)
+{
+	at->has_deadline = timeout_ms != 0;
+	at->deadline = now_ms + timeout_ms;
+}
+
+uint32_t sarafw_at_wait_ms(const sarafw_at *at, uint32_t now_ms)
+{
+	if (!at->pending || !at->has_deadline)
+		return UINT32_MAX;
+	return sarafw_time_reached(now_ms, at->deadline) ? 0 : at->deadline - now_ms;
 }
 
 void sarafw_at_end(sarafw_at *at)
@@ -146,7 +160,36 @@ static bool classify_final(const char *line, sarafw_at_event *ev)
 	return false;
 }
 
+/* Split a copy of the line (in the buffer, just after it) into ev->argv. */
+static void split_args(sarafw_at *at, sarafw_at_event *ev)
+{
+	size_t need = at->len + 1;
+	char *copy = at->cfg.buf + need;
+	char *argv[SARAFW_AT_ARGS_MAX];
+	int n;
+
+	if (at->cfg.buf_size - need < need) {
+		ev->argc = SARAFW_ENOSPACE;
+		return;
+	}
+	memcpy(copy, at->cfg.buf, need);
+	n = sarafw_at_split(copy, argv, SARAFW_AT_ARGS_MAX);
+	ev->argc = n;
+	for (int i = 0; i < n; i++)
+		ev->argv[i] = argv[i];
+}
+
+static void classify_line(sarafw_at *at, sarafw_at_event *ev);
+
 static void classify(sarafw_at *at, sarafw_at_event *ev)
+{
+	classify_line(at, ev);
+	if (ev->type == SARAFW_AT_EV_RESPONSE || ev->type == SARAFW_AT_EV_URC ||
+	    ev->type == SARAFW_AT_EV_STRAY)
+		split_args(at, ev);
+}
+
+static void classify_line(sarafw_at *at, sarafw_at_event *ev)
 {
 	const char *line = at->cfg.buf;
 
@@ -283,7 +326,7 @@ int sarafw_at_split(char *line, char **argv, int max)
 		if (quoted)
 			return SARAFW_EPROTO;
 		if (n == max)
-			return SARAFW_EOVERFLOW;
+			return SARAFW_ENOSPACE;
 		last = *p == '\0';
 		end = p;
 		while (start < end && is_blank(*start))

@@ -26,10 +26,49 @@ typedef enum sarafw_urc_state {
 	SARAFW_URC_UNKNOWN, /* supported, but the module does not tell */
 } sarafw_urc_state;
 
-/* Send "AT" about once a second until the module answers OK, for at most
- * timeout_ms. Returns SARAFW_OK; SARAFW_ENOMODULE if the line stayed
- * silent; SARAFW_EGARBLED if bytes came back that made no sense (most
- * often a baud rate that differs from the module's +IPR). */
+/* ---- The probe engine ----------------------------------------------------
+ * Sans-I/O (see sarafw_engine in sarafw/dev.h): sends "AT" about once a
+ * second (note §2.6.4) until the module answers OK, for at most
+ * timeout_ms. After an unanswered attempt, an OK may answer the earlier
+ * one: it then waits for quiet and confirms with one more AT. A module
+ * that sends only XMODEM start characters ('C' twice, or NAK; note
+ * §5.1.1) waits for a transfer nobody makes: the engine cancels it with
+ * CAN CAN, sets SARAFW_DEV_XMODEM_CANCELLED in dev->flags and goes on.
+ * The engine uses dev's AT engine and URC handlers, never its port. */
+typedef struct sarafw_prober {
+	sarafw_dev *dev;
+	uint32_t end;      /* the probe's bound */
+	uint32_t quiet;    /* draining: the line is quiet at this time */
+	uint32_t drain_end;
+	uint32_t rx;       /* bytes received */
+	int status;
+	uint8_t state;
+	uint8_t in_step;   /* no attempt has gone unanswered yet */
+	uint8_t run;       /* XMODEM start characters in a row */
+	uint8_t out_len, out_pos;
+	uint8_t out[8];    /* "AT\r", or the CANs */
+} sarafw_prober;
+
+/* Starts probing; the first "AT" is in the output at once. */
+void sarafw_probe_start(sarafw_prober *p, sarafw_dev *dev, uint32_t timeout_ms, uint32_t now);
+size_t sarafw_probe_output(sarafw_prober *p, const uint8_t **out);
+void sarafw_probe_sent(sarafw_prober *p, size_t n, uint32_t now);
+size_t sarafw_probe_input(sarafw_prober *p, const uint8_t *in, size_t n, uint32_t now);
+void sarafw_probe_tick(sarafw_prober *p, uint32_t now);
+uint32_t sarafw_probe_wait_ms(const sarafw_prober *p, uint32_t now);
+/* SARAFW_RUNNING; SARAFW_OK; SARAFW_ENOMODULE if the line stayed silent;
+ * SARAFW_EGARBLED if bytes came back that made no sense (most often a
+ * baud rate that differs from the module's +IPR). */
+int sarafw_probe_status(const sarafw_prober *p);
+/* The engine for sarafw_dev_step(). */
+extern const sarafw_engine sarafw_probe_engine;
+
+/* Does byte c, after the ones counted in *run, show a receiver waiting for
+ * an XMODEM sender ('C' 'C', or NAK; CR and LF are ignored)? */
+bool sarafw_xmodem_waiting(uint8_t *run, uint8_t c);
+
+/* The blocking probe: a loop of sarafw_dev_step() over the engine.
+ * Returns its status. */
 int sarafw_probe(sarafw_dev *dev, uint32_t timeout_ms);
 
 /* Turn echo off, ask for verbose +CME errors, read identity and versions,

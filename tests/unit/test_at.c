@@ -533,9 +533,9 @@ static const struct split_case splits[] = {
 	{ "ab\"c,d\"e,f", 4, 2, { "ab\"c,d\"e", "f" } },
 	{ "\"a\" , \"b\"", 4, 2, { "a", "b" } },
 	{ "1,2,3,4", 4, 4, { "1", "2", "3", "4" } },
-	{ "1,2,3,4,5", 4, SARAFW_EOVERFLOW, { NULL } },
-	{ "1,2", 1, SARAFW_EOVERFLOW, { NULL } },
-	{ "1", 0, SARAFW_EOVERFLOW, { NULL } },
+	{ "1,2,3,4,5", 4, SARAFW_ENOSPACE, { NULL } },
+	{ "1,2", 1, SARAFW_ENOSPACE, { NULL } },
+	{ "1", 0, SARAFW_ENOSPACE, { NULL } },
 	{ "+X:", 0, 0, { NULL } },
 	{ "+X: \"unterminated,1", 4, SARAFW_EPROTO, { NULL } },
 	{ "\"", 4, SARAFW_EPROTO, { NULL } },
@@ -620,14 +620,20 @@ static void test_int(void **state)
 static void test_strerror(void **state)
 {
 	(void)state;
-	for (int e = SARAFW_OK; e >= SARAFW_EGARBLED; e--) {
+	static const int gaps[] = { -4, -6 }; /* merged into ENOSPACE and EERROR */
+	for (int e = SARAFW_OK; e >= SARAFW_EBAUDBACK; e--) {
 		const char *s = sarafw_strerror(e);
+		if (e == gaps[0] || e == gaps[1]) {
+			assert_string_equal(s, "unknown error");
+			continue;
+		}
 		assert_non_null(s);
 		assert_true(strlen(s) > 0);
 		assert_null(strchr(s, '\n'));
 		/* Every code has its own text. */
 		for (int f = e + 1; f <= SARAFW_OK; f++)
-			assert_string_not_equal(s, sarafw_strerror(f));
+			if (f != gaps[0] && f != gaps[1])
+				assert_string_not_equal(s, sarafw_strerror(f));
 		assert_string_not_equal(s, sarafw_strerror(-1000));
 	}
 	assert_non_null(sarafw_strerror(-1000));
