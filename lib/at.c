@@ -66,7 +66,7 @@ void sarafw_at_begin(sarafw_at *at, const char *cmd, const char *resp_prefix,
 {
 	/* A partly received line (a URC, say) stays in the buffer. */
 	copy_trunc(at->cmd, sizeof at->cmd, cmd);
-	copy_trunc(at->resp_prefix, sizeof at->resp_prefix, resp_prefix);
+	at->resp_prefix = resp_prefix && resp_prefix[0] ? resp_prefix : NULL;
 	at->pending = true;
 	at->expect_prompt = expect_prompt;
 	at->has_deadline = timeout_ms != 0;
@@ -92,7 +92,7 @@ void sarafw_at_end(sarafw_at *at)
 	at->expect_prompt = false;
 	at->has_deadline = false;
 	at->cmd[0] = '\0';
-	at->resp_prefix[0] = '\0';
+	at->resp_prefix = NULL;
 }
 
 /* Is line the echo of the pending command? The module echoes what it
@@ -205,7 +205,7 @@ static void classify_line(sarafw_at *at, sarafw_at_event *ev)
 		ev->type = SARAFW_AT_EV_ECHO;
 		return;
 	}
-	if (at->pending && at->resp_prefix[0] && starts_with(line, at->resp_prefix)) {
+	if (at->pending && at->resp_prefix && starts_with(line, at->resp_prefix)) {
 		ev->type = SARAFW_AT_EV_RESPONSE;
 		return;
 	}

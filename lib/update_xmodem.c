@@ -39,8 +39,8 @@ static uint32_t until(uint32_t now, uint32_t t)
 
 static void report(sarafw_foat *f, sarafw_foat_phase phase, uint32_t done, uint32_t total)
 {
-	if (f->cfg.progress)
-		f->cfg.progress(f->cfg.progress_ctx, phase, done, total);
+	if (f->cfg->progress)
+		f->cfg->progress(f->cfg->progress_ctx, phase, done, total);
 }
 
 static void note(sarafw_foat *f, const char *text)
@@ -74,7 +74,7 @@ static int command(sarafw_foat *f, const char *cmd, const char *prefix, uint32_t
 
 static void queue_cancel(sarafw_foat *f)
 {
-	uint8_t can[SARAFW_XMODEM_CAN_COUNT < 24 ? SARAFW_XMODEM_CAN_COUNT : 24];
+	uint8_t can[SARAFW_XMODEM_CAN_COUNT < sizeof f->out ? SARAFW_XMODEM_CAN_COUNT : sizeof f->out];
 	memset(can, SARAFW_XMODEM_CAN, sizeof can);
 	queue(f, can, sizeof can);
 	note(f, "cancelling the XMODEM window (CAN CAN)");
@@ -86,7 +86,7 @@ static void finish(sarafw_foat *f)
 	f->state = F_DONE;
 	f->status = f->rc;
 	if (f->rc == SARAFW_OK)
-		report(f, SARAFW_FOAT_DONE, f->cfg.size, f->cfg.size);
+		report(f, SARAFW_FOAT_DONE, f->cfg->size, f->cfg->size);
 }
 
 static void start_ipr(sarafw_foat *f, uint32_t to, uint32_t now)
@@ -109,7 +109,7 @@ static void wind_up(sarafw_foat *f, uint32_t now)
 	sarafw_guard_set(f->dev, SARAFW_DL_NONE);
 	if (f->switched && !f->back) {
 		f->back = 1;
-		start_ipr(f, f->cfg.host_baud, now);
+		start_ipr(f, f->cfg->host_baud, now);
 		return;
 	}
 	finish(f);
@@ -135,7 +135,7 @@ static void start_prep(sarafw_foat *f, uint32_t now)
 		fail(f, SARAFW_ECANCEL, now);
 		return;
 	}
-	report(f, SARAFW_FOAT_PREPARE, 0, f->cfg.size);
+	report(f, SARAFW_FOAT_PREPARE, 0, f->cfg->size);
 	/* note §5.1.1: ~5 s (§5.1.2: ~20 s) to prepare, then ONGOING */
 	rc = command(f, "AT+UFWUPD=3", "+UFWUPD", f->v->foat_prep_ms, now);
 	if (rc) {
@@ -156,26 +156,27 @@ static void switch_failed(sarafw_foat *f, int rc, uint32_t now)
 	}
 	/* The module may never have left host_baud, or may be stuck at
 	 * cfg->baud: the host goes back anyway and looks. */
-	f->want_baud = f->cfg.host_baud;
+	f->want_baud = f->cfg->host_baud;
 	f->state = F_FORCE_SET;
 }
 
 static void start_xmodem(sarafw_foat *f, uint32_t now)
 {
 	sarafw_xmodem_config xc = {
-		.buf = f->cfg.buf,
-		.buf_size = f->cfg.buf_size,
-		.size = f->cfg.size,
-		.read = f->cfg.read,
-		.ctx = f->cfg.ctx,
-		.block_size = f->cfg.block_size,
+		.buf = f->cfg->buf,
+		.buf_size = f->cfg->buf_size,
+		.size = f->cfg->size,
+		.read = f->cfg->read,
+		.ctx = f->cfg->ctx,
+		.block_size = f->cfg->block_size,
 		/* the module sends 'C' then NAK for its window, then gives up */
 		.start_timeout_ms = f->v->xmodem_window_ms,
 	};
 	sarafw_guard_set(f->dev, SARAFW_DL_UFWUPD);
 	note(f, "XMODEM window open");
 	f->reported = UINT32_MAX;
-	memset(&f->seen, 0, sizeof f->seen);
+	f->seen_started = 0;
+	f->seen_naks = f->seen_timeouts = f->seen_resent = 0;
 	sarafw_xmodem_start(&f->x, &xc, now); /* the config was checked by start */
 	f->state = F_XFER;
 }
@@ -185,28 +186,32 @@ static void start_xmodem(sarafw_foat *f, uint32_t now)
 static void trace_xmodem(sarafw_foat *f)
 {
 	const sarafw_xmodem_stats *st = sarafw_xmodem_get_stats(&f->x);
-	sarafw_xmodem_stats *seen = &f->seen;
 	char text[48];
 	sarafw_cmdbuf b;
+	bool started = f->seen_started;
 	if (!f->dev->cfg.trace)
 		return;
 	sarafw_cmdbuf_init(&b, text, sizeof text);
-	if (st->blocks && !seen->blocks)
+	/* the low 16 bits of each counter tell that it moved */
+	if (st->blocks && !started)
 		sarafw_cmdbuf_str(&b, sarafw_xmodem_crc_mode(&f->x) ? "XMODEM started, CRC-16" : "XMODEM started, checksum");
-	else if (st->naks != seen->naks)
+	else if ((uint16_t)st->naks != f->seen_naks)
 		sarafw_cmdbuf_str(&b, "XMODEM NAK at offset ");
-	else if (st->timeouts != seen->timeouts)
+	else if ((uint16_t)st->timeouts != f->seen_timeouts)
 		sarafw_cmdbuf_str(&b, "XMODEM no answer, resending offset ");
-	else if (st->retransmissions != seen->retransmissions)
+	else if ((uint16_t)st->retransmissions != f->seen_resent)
 		sarafw_cmdbuf_str(&b, "XMODEM resent offset ");
 	else
 		return;
-	if (seen->blocks) {
+	if (started) {
 		uint32_t acked, total;
 		sarafw_xmodem_progress(&f->x, &acked, &total);
 		sarafw_cmdbuf_u32(&b, acked); /* the block after the acknowledged bytes */
 	}
-	*seen = *st;
+	f->seen_started = st->blocks != 0;
+	f->seen_naks = (uint16_t)st->naks;
+	f->seen_timeouts = (uint16_t)st->timeouts;
+	f->seen_resent = (uint16_t)st->retransmissions;
 	note(f, text);
 }
 
@@ -216,7 +221,7 @@ static void stored_or_not(sarafw_foat *f, int rc, uint32_t now)
 	if (!f->rc)
 		f->rc = rc;
 	if (f->rc == SARAFW_OK)
-		report(f, SARAFW_FOAT_STORED, f->cfg.size, f->cfg.size);
+		report(f, SARAFW_FOAT_STORED, f->cfg->size, f->cfg->size);
 	wind_up(f, now);
 }
 
@@ -236,7 +241,7 @@ static void check_transfer(sarafw_foat *f, uint32_t now)
 	if (xrc == SARAFW_XMODEM_RUNNING || sarafw_xmodem_output(&f->x, &p))
 		return;
 	note(f, xrc ? "XMODEM transfer failed" : "XMODEM transfer complete");
-	report(f, SARAFW_FOAT_FINISH, f->cfg.size, f->cfg.size);
+	report(f, SARAFW_FOAT_FINISH, f->cfg->size, f->cfg->size);
 	f->rc = xrc;
 	if (f->v->family == SARAFW_FAMILY_R422) {
 		/* SARA-R422 family ends +UFWUPD with a final result code
@@ -292,7 +297,7 @@ static bool in_probe(const sarafw_foat *f)
 static void cancel_now(sarafw_foat *f, uint32_t now)
 {
 	queue_cancel(f);
-	report(f, SARAFW_FOAT_CANCEL, 0, f->cfg.size);
+	report(f, SARAFW_FOAT_CANCEL, 0, f->cfg->size);
 	if (!f->dev->at.pending)
 		sarafw_at_begin(&f->dev->at, "", NULL, false, now, SARAFW_CANCEL_MS);
 	else
@@ -387,7 +392,7 @@ int sarafw_foat_start(sarafw_foat *f, sarafw_dev *dev, const sarafw_foat_config 
 	if (!dev || !cfg || !cfg->read || (cfg->block_size != 128 && cfg->block_size != 1024) ||
 	    !cfg->buf || cfg->buf_size < SARAFW_XMODEM_BUF_SIZE(cfg->block_size))
 		return f->status;
-	f->cfg = *cfg;
+	f->cfg = cfg;
 	f->v = dev->variant;
 	f->status = SARAFW_ENOTSUP;
 	if (!f->v || !(f->v->methods & SARAFW_METHOD_FOAT))
@@ -423,7 +428,7 @@ void sarafw_foat_sent(sarafw_foat *f, size_t n, uint32_t now)
 		if (f->reported == UINT32_MAX) {
 			/* the clock of the data phase starts with the first block */
 			f->reported = 0;
-			report(f, SARAFW_FOAT_TRANSFER, 0, f->cfg.size);
+			report(f, SARAFW_FOAT_TRANSFER, 0, f->cfg->size);
 		}
 		sarafw_xmodem_sent(&f->x, n, now);
 		check_transfer(f, now);
@@ -578,10 +583,10 @@ void sarafw_foat_abort(sarafw_foat *f)
 		 * for it (bounded by the preparation time), then cancel it. */
 		f->rc = SARAFW_ECANCEL;
 		f->state = F_CANCEL_WAIT;
-		report(f, SARAFW_FOAT_CANCEL, 0, f->cfg.size);
+		report(f, SARAFW_FOAT_CANCEL, 0, f->cfg->size);
 		note(f, "aborting: waiting for the XMODEM window to cancel it");
 	} else if (f->state == F_XFER) {
-		report(f, SARAFW_FOAT_CANCEL, 0, f->cfg.size);
+		report(f, SARAFW_FOAT_CANCEL, 0, f->cfg->size);
 		sarafw_xmodem_abort(&f->x); /* CANs, then ECANCEL */
 	}
 	/* elsewhere: a forward baud switch stops before AT+UFWUPD; the rest

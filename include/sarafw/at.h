@@ -115,7 +115,7 @@ typedef struct sarafw_at {
 	bool has_deadline;
 	uint32_t deadline;
 	char cmd[SARAFW_AT_CMD_MAX]; /* pending command (for echo), truncated */
-	char resp_prefix[24];        /* prefix of the expected information response */
+	const char *resp_prefix;     /* prefix of the expected information response, or NULL */
 	bool skip_space;     /* just after a '>' prompt: drop one ' ' ("> ") */
 } sarafw_at;
 
@@ -125,7 +125,9 @@ int sarafw_at_init(sarafw_at *at, const sarafw_at_config *cfg);
 /* Declare the command just sent (without "\r"). resp_prefix: the prefix of
  * its information response (e.g. "+CGMR:"), or NULL; a line that starts
  * with it is a RESPONSE even if it is also in the URC table. Lines that
- * are not URCs are RESPONSEs while the command is pending. */
+ * are not URCs are RESPONSEs while the command is pending. The engine
+ * keeps the resp_prefix pointer (a string literal, normally) until
+ * sarafw_at_end(); cmd is copied. */
 void sarafw_at_begin(sarafw_at *at, const char *cmd, const char *resp_prefix,
 		     bool expect_prompt, uint32_t now_ms, uint32_t timeout_ms);
 

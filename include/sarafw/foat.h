@@ -50,10 +50,10 @@ typedef struct sarafw_foat_config {
 typedef struct sarafw_foat {
 	sarafw_dev *dev;
 	const sarafw_variant *v;
-	sarafw_foat_config cfg;
+	const sarafw_foat_config *cfg; /* the caller's, kept until the end */
 	sarafw_xmodem x;
 	sarafw_prober probe;     /* the probes after a baud switch and on R410M */
-	sarafw_xmodem_stats seen; /* traced so far */
+	uint16_t seen_naks, seen_timeouts, seen_resent; /* traced so far */
 	uint32_t timer;          /* quiet waits and the cancel: the engine's own */
 	uint32_t timer_end;
 	uint32_t reported;       /* bytes reported with TRANSFER, UINT32_MAX before */
@@ -66,13 +66,15 @@ typedef struct sarafw_foat {
 	uint8_t switched;        /* the rate was switched for the transfer */
 	uint8_t aborted;
 	uint8_t run;             /* XMODEM start characters seen (cancel) */
+	uint8_t seen_started;
 	uint8_t out_len, out_pos;
-	uint8_t out[24];         /* a command line, or the CANs */
+	uint8_t out[16];         /* a command line ("AT+IPR=3000000\r"), or the CANs */
 } sarafw_foat;
 
 /* Checks the config and starts; the engine's status says the result
  * (SARAFW_EINVAL / SARAFW_ENOTSUP at once for what sarafw_foat_xmodem
- * refuses). dev must have been identified. */
+ * refuses). dev must have been identified. The engine keeps a pointer to
+ * cfg: it must stay valid until the engine has finished. */
 int sarafw_foat_start(sarafw_foat *f, sarafw_dev *dev, const sarafw_foat_config *cfg, uint32_t now);
 size_t sarafw_foat_output(sarafw_foat *f, const uint8_t **out);
 void sarafw_foat_sent(sarafw_foat *f, size_t n, uint32_t now);
