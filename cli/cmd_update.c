@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -21,16 +22,33 @@ typedef struct {
 	sarafw_foat_phase phase; /* the last phase reported */
 	bool stored;             /* the module confirmed the package */
 	bool all_acked;          /* the module acknowledged every block */
+	bool cancelled;          /* the XMODEM window was cancelled (CAN CAN) */
 	cli *c;
-	double prep_start;       /* progress clock when AT+UFWUPD=3 went out */
+	double prep_start;       /* when AT+UFWUPD=3 went out (monotonic seconds) */
 	char last_rx[64];        /* the module's last line, for explanations */
 } job;
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
 
 /* SIGINT/SIGTERM during the update: abort it cleanly (CAN CAN). */
 static volatile sig_atomic_t stop_signal;
 
 static void on_signal(int sig)
 {
+	/* A second one while the cancel runs: the default action, at once. */
+	if (stop_signal) {
+		struct sigaction dfl;
+		memset(&dfl, 0, sizeof dfl);
+		dfl.sa_handler = SIG_DFL;
+		sigaction(sig, &dfl, NULL);
+		raise(sig);
+		return;
+	}
 	stop_signal = sig;
 }
 
@@ -69,8 +87,8 @@ static void on_progress(void *ctx, sarafw_foat_phase phase, uint32_t done, uint3
 	job *j = ctx;
 	if (phase == SARAFW_FOAT_STORED)
 		j->stored = true;
-	else if (phase != SARAFW_FOAT_TRANSFER)
-		j->phase = phase;
+	else if (phase != SARAFW_FOAT_TRANSFER && phase != SARAFW_FOAT_CANCEL)
+		j->phase = phase; /* CANCEL: j->cancelled; the phase it cut stays */
 	switch (phase) {
 	case SARAFW_FOAT_BAUD:
 		progress_phase(&j->prog, "baud", "switching the line speed for the transfer");
@@ -78,7 +96,7 @@ static void on_progress(void *ctx, sarafw_foat_phase phase, uint32_t done, uint3
 	case SARAFW_FOAT_PREPARE: {
 		const sarafw_variant *v = j->c->id.variant;
 		j->last_rx[0] = '\0';
-		j->prep_start = progress_elapsed(&j->prog);
+		j->prep_start = now_s();
 		progress_phase(&j->prog, "prepare",
 			       v && v->family != SARAFW_FAMILY_R422
 				       ? "starting AT+UFWUPD=3 (the module prepares for about 20 s without a word, note §5.1.2)"
@@ -97,6 +115,7 @@ static void on_progress(void *ctx, sarafw_foat_phase phase, uint32_t done, uint3
 					    : "transfer stopped, waiting for the module");
 		break;
 	case SARAFW_FOAT_CANCEL:
+		j->cancelled = true;
 		progress_end(&j->prog);
 		progress_phase(&j->prog, "cancel", "cancelling the XMODEM transfer (CAN CAN) so the module is free");
 		break;
@@ -128,7 +147,7 @@ static void explain(cli *c, const job *j, int rc, unsigned long baud)
 		return;
 	}
 	if (j->phase == SARAFW_FOAT_PREPARE && rc == SARAFW_ETIMEOUT) {
-		double waited = progress_elapsed(&j->prog) - j->prep_start;
+		double waited = now_s() - j->prep_start;
 		double scale = sarafw_posix_time_scale();
 		fprintf(stderr, "sarafw: expected +UFWUPD: ONGOING within %u s of AT+UFWUPD=3 (note %s), but %s%s%s came in %.1f s%s; CAN CAN was sent in case the window had opened: ",
 			v ? (unsigned)(v->foat_prep_ms / 1000) : 0u,
@@ -362,7 +381,7 @@ int cmd_update(cli *c, int argc, char **argv)
 			printf("{\"event\":\"error\",\"code\":%d,\"message\":\"interrupted\"}\n", rc);
 		fprintf(stderr, "sarafw: interrupted by %s; %s; the firmware is unchanged\n",
 			sig == SIGINT ? "Ctrl-C" : "SIGTERM",
-			j.phase == SARAFW_FOAT_CANCEL ? "the XMODEM transfer was cancelled (CAN CAN) and the module answers AT again"
+			j.cancelled ? "the XMODEM transfer was cancelled (CAN CAN) and the module answers AT again"
 						      : "nothing was sent to the module");
 		return 128 + sig;
 	}

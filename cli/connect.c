@@ -110,6 +110,8 @@ int cli_connect(cli *c, const sarafw_urc *urcs, size_t n_urcs, void *urc_ctx)
 		return rc;
 	dev_up(c, urcs, n_urcs, urc_ctx);
 	rc = sarafw_probe(&c->dev, PROBE_MS);
+	if (c->dev.flags & SARAFW_DEV_XMODEM_CANCELLED)
+		fprintf(stderr, "sarafw: the module was waiting for an XMODEM transfer; cancelled it\n");
 	if (rc == SARAFW_ENOMODULE) {
 		fprintf(stderr, "sarafw: nothing answers AT on %s: check power (PWR_ON), the cable and that this is the module's AT port\n",
 			c->port_path);

@@ -22,6 +22,7 @@ enum {
 	F_PROBE_AFTER,  /* SARA-R410M/R412M: AT accepted again */
 	F_CANCEL_WAIT,  /* aborted while preparing: wait for the window */
 	F_CANCEL_END,   /* CAN CAN sent: the module's answer, if any */
+	F_PROBE_CANCEL, /* after the cancel: AT answered again */
 	F_FORCE_SET,    /* switching back failed: the host goes back anyway */
 	F_FORCE_PROBE,  /* ...and looks for the module there */
 	F_DONE,
@@ -282,6 +283,11 @@ static void probe_done(sarafw_foat *f, int rc, uint32_t now)
 	case F_PROBE_AFTER:
 		stored_or_not(f, rc, now);
 		break;
+	case F_PROBE_CANCEL:
+		if (rc != SARAFW_OK)
+			note(f, "no answer to AT after the cancel");
+		wind_up(f, now);
+		break;
 	default:
 		break;
 	}
@@ -289,13 +295,15 @@ static void probe_done(sarafw_foat *f, int rc, uint32_t now)
 
 static bool in_probe(const sarafw_foat *f)
 {
-	return f->state == F_PROBE || f->state == F_FORCE_PROBE || f->state == F_PROBE_AFTER;
+	return f->state == F_PROBE || f->state == F_FORCE_PROBE || f->state == F_PROBE_AFTER ||
+	       f->state == F_PROBE_CANCEL;
 }
 
 /* The module's window is (or may be) open: cancel it, then wait briefly
  * for its answer (ERROR on the SARA-R422 family, nothing on R410M). */
 static void cancel_now(sarafw_foat *f, uint32_t now)
 {
+	f->cancels++;
 	queue_cancel(f);
 	report(f, SARAFW_FOAT_CANCEL, 0, f->cfg->size);
 	if (!f->dev->at.pending)
@@ -371,12 +379,21 @@ static bool at_event(sarafw_foat *f, const sarafw_at_event *ev, uint32_t now)
 		stored_or_not(f, sarafw_dev_final(f->dev, ev), now);
 		return true;
 	case F_CANCEL_END:
+		if (ev->type == SARAFW_AT_EV_RESPONSE && strncmp(ev->line, "+UFWUPD: ONGOING", 16) == 0 &&
+		    f->cancels < 2) {
+			/* the window opened after the first CANs: once more */
+			cancel_now(f, now);
+			return true;
+		}
 		if (ev->type != SARAFW_AT_EV_TIMEOUT && ev->type != SARAFW_AT_EV_FINAL)
 			return false;
 		if (ev->type == SARAFW_AT_EV_FINAL)
 			(void)sarafw_dev_final(f->dev, ev);
 		sarafw_at_end(&f->dev->at);
-		wind_up(f, now);
+		/* An R410M says nothing after a cancel, and its "OK" after
+		 * ONGOING (§5.1.2.1) is no answer to it: confirm with AT (the
+		 * probe cancels again if the window is still open). */
+		start_probe(f, SARAFW_ANSWER_MS, F_PROBE_CANCEL, now);
 		return true;
 	default:
 		return false;
@@ -458,6 +475,7 @@ size_t sarafw_foat_input(sarafw_foat *f, const uint8_t *in, size_t n, uint32_t n
 	case F_PROBE:
 	case F_FORCE_PROBE:
 	case F_PROBE_AFTER:
+	case F_PROBE_CANCEL:
 		i = sarafw_probe_input(&f->probe, in, n, now);
 		if ((rc = sarafw_probe_status(&f->probe)) != SARAFW_RUNNING)
 			probe_done(f, rc, now);
@@ -475,7 +493,7 @@ size_t sarafw_foat_input(sarafw_foat *f, const uint8_t *in, size_t n, uint32_t n
 		sarafw_at_event ev;
 		size_t used = sarafw_dev_parse(f->dev, in + i, n - i, &ev);
 		bool window = false;
-		if (f->state == F_CANCEL_WAIT)
+		if (f->state == F_CANCEL_WAIT || (f->state == F_CANCEL_END && f->cancels < 2))
 			for (size_t k = i; k < i + used; k++)
 				window |= sarafw_xmodem_waiting(&f->run, in[k]);
 		i += used;
@@ -507,6 +525,7 @@ void sarafw_foat_tick(sarafw_foat *f, uint32_t now)
 	case F_PROBE:
 	case F_FORCE_PROBE:
 	case F_PROBE_AFTER:
+	case F_PROBE_CANCEL:
 		sarafw_probe_tick(&f->probe, now);
 		if ((rc = sarafw_probe_status(&f->probe)) != SARAFW_RUNNING)
 			probe_done(f, rc, now);
@@ -535,6 +554,7 @@ uint32_t sarafw_foat_wait_ms(const sarafw_foat *f, uint32_t now)
 	case F_PROBE:
 	case F_FORCE_PROBE:
 	case F_PROBE_AFTER:
+	case F_PROBE_CANCEL:
 		return sarafw_probe_wait_ms(&f->probe, now);
 	case F_QUIET:
 		return min32(until(now, f->timer), until(now, f->timer_end));

@@ -66,6 +66,7 @@ typedef struct sarafw_foat {
 	uint8_t switched;        /* the rate was switched for the transfer */
 	uint8_t aborted;
 	uint8_t run;             /* XMODEM start characters seen (cancel) */
+	uint8_t cancels;         /* CAN CAN sent so far (at most 2) */
 	uint8_t seen_started;
 	uint8_t out_len, out_pos;
 	uint8_t out[16];         /* a command line ("AT+IPR=3000000\r"), or the CANs */

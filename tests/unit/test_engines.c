@@ -270,9 +270,13 @@ static void test_foat_engine_abort_in_preparation(void **state)
 	assert_int_equal(sarafw_foat_status(&f), SARAFW_RUNNING);
 	foat_in(&f, "\r\n+UFWUPD: ONGOING\r\n", 20, now += 17000);
 	assert_string_equal(foat_text(&f, now), "^^^^^^^^");
-	/* R410M says nothing after a cancel: a short bound, then done */
+	/* R410M says nothing after a cancel: a short bound */
 	assert_int_equal(sarafw_foat_wait_ms(&f, now), 2000);
 	foat_in(&f, "\r\nOK\r\n", 6, now += 10); /* the OK of §5.1.2.1 */
+	/* ...which is no answer to the cancel: AT confirms the module is free */
+	assert_string_equal(foat_text(&f, now), "AT\r");
+	assert_int_equal(sarafw_foat_status(&f), SARAFW_RUNNING);
+	foat_in(&f, "\r\nOK\r\n", 6, now += 10);
 	assert_int_equal(sarafw_foat_status(&f), SARAFW_ECANCEL);
 	assert_int_equal(r.dev.guard, SARAFW_DL_NONE);
 }
@@ -310,8 +314,9 @@ static void test_foat_engine_no_ongoing(void **state)
 	now += sarafw_foat_wait_ms(&f, now);
 	sarafw_foat_tick(&f, now);
 	assert_string_equal(foat_text(&f, now), "^^^^^^^^");
-	now += sarafw_foat_wait_ms(&f, now);
-	sarafw_foat_tick(&f, now);
+	foat_in(&f, "\r\nERROR\r\n", 9, now += 30); /* the window was open */
+	assert_string_equal(foat_text(&f, now), "AT\r");
+	foat_in(&f, "\r\nOK\r\n", 6, now += 10);
 	assert_int_equal(sarafw_foat_status(&f), SARAFW_ETIMEOUT);
 }
 
