@@ -133,6 +133,19 @@ static bool not_understood(const char *line, int cme)
 	       strstr(line, "unknown") || strstr(line, "incorrect parameters");
 }
 
+/* Rates for the transfer (--baud): +IPR rates at or above the factory
+ * 115200 that the host's port can set; 921600 and 3000000 are note
+ * §5.1.1's "Additional rate". Slower ones gain nothing for a transfer. */
+static const unsigned long transfer_rates[] = { 115200, 230400, 460800, 921600, 3000000 };
+
+static bool transfer_rate(unsigned long baud)
+{
+	for (size_t i = 0; i < sizeof transfer_rates / sizeof transfer_rates[0]; i++)
+		if (transfer_rates[i] == baud)
+			return sarafw_posix_speed((uint32_t)baud) != 0;
+	return false;
+}
+
 /* One line that says what went wrong and what to do next. */
 static void explain(cli *c, const job *j, int rc, unsigned long baud)
 {
@@ -279,9 +292,12 @@ int cmd_update(cli *c, int argc, char **argv)
 		case 'b': {
 			char *end;
 			baud = strtoul(optarg, &end, 10);
-			if (*end || !sarafw_posix_speed((uint32_t)baud)) {
-				fprintf(stderr, "sarafw: --baud %s: not a rate sarafw can set; use 115200, 230400, 460800, 921600 or 3000000 (the module's own limit is checked once it is identified)\n",
-					optarg);
+			if (*end || !transfer_rate(baud)) {
+				fprintf(stderr, "sarafw: --baud %s: use ", optarg);
+				for (size_t i = 0; i < sizeof transfer_rates / sizeof transfer_rates[0]; i++)
+					fprintf(stderr, "%s%lu", i == 0 ? "" : i + 1 < sizeof transfer_rates / sizeof transfer_rates[0] ? ", " : " or ",
+						transfer_rates[i]);
+				fprintf(stderr, " (the module's own limit, note §5.1.1, is checked once it is identified)\n");
 				return EXIT_USAGE;
 			}
 			break;

@@ -112,6 +112,38 @@ class StuckWindow(unittest.TestCase):
             self.assertLess(took, 20, "info waited for the window to expire")
 
 
+class OneLine(unittest.TestCase):
+    def test_port_vanishes_mid_transfer(self):
+        with Sim("SARA-R422S", time_scale=50) as sim:
+            pkg = os.path.join(sim.work, "pkg.bin")
+            package(pkg, 150000)
+            p = start_sarafw(50, "--port", sim.link, "update", pkg, "--json")
+            try:
+                wait_event(p, lambda e: e["event"] == "progress" and e["done"] > 0, 60)
+                sim.kill()  # the adapter is pulled
+                out, err = p.communicate(timeout=60)
+            finally:
+                if p.poll() is None:
+                    p.kill()
+                    p.wait()
+            self.assertEqual(p.returncode, 1, err)
+            errors = [l for l in err.splitlines() if l.startswith("sarafw:")]
+            self.assertEqual(len(errors), 1, err)
+            self.assertIn("serial port", errors[0])
+            self.assertNotIn("transfer ended", err)
+
+    def test_arguments(self):
+        with Sim("SARA-R422S", time_scale=50) as sim:
+            r = run_sarafw(50, "--port", sim.link, "update", sim.work)
+            self.assertEqual(r.returncode, 2)
+            self.assertIn("is a directory", r.stderr)
+            pkg = os.path.join(sim.work, "pkg.bin")
+            package(pkg, 100)
+            r = run_sarafw(50, "--port", sim.link, "update", pkg, "--baud", "9600")
+            self.assertEqual(r.returncode, 2)
+            self.assertIn("use 115200, 230400, 460800, 921600 or 3000000", r.stderr)
+
+
 class TimeScale(unittest.TestCase):
     def test_mismatch_says_expected_and_observed(self):
         # the simulator at 5, sarafw at 500: ONGOING comes "late" for sarafw
