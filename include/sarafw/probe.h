@@ -71,9 +71,36 @@ bool sarafw_xmodem_waiting(uint8_t *run, uint8_t c);
  * Returns its status. */
 int sarafw_probe(sarafw_dev *dev, uint32_t timeout_ms);
 
-/* Turn echo off, ask for verbose +CME errors, read identity and versions,
- * and set dev->variant. Returns SARAFW_OK, or the first command's error;
- * an unknown product version is not an error (id->variant is NULL). */
+/* ---- The identify engine -------------------------------------------------
+ * Sans-I/O like the probe: ATE0, AT+CMEE=2, ATI0, AT+CGMM, ATI9, AT+CGSN,
+ * AT+UMNOPROF? one after the other, each bounded by SARAFW_ANSWER_MS,
+ * filling *id and, at the end, dev->variant. */
+typedef struct sarafw_identifier {
+	sarafw_dev *dev;
+	sarafw_ident *id;
+	int status;
+	uint8_t step;
+	uint8_t got;       /* this step's response was taken */
+	uint8_t out_len, out_pos;
+	char out[16];      /* the command and "\r" */
+} sarafw_identifier;
+
+void sarafw_identify_start(sarafw_identifier *e, sarafw_dev *dev, sarafw_ident *id, uint32_t now);
+size_t sarafw_identify_output(sarafw_identifier *e, const uint8_t **out);
+void sarafw_identify_sent(sarafw_identifier *e, size_t n, uint32_t now);
+size_t sarafw_identify_input(sarafw_identifier *e, const uint8_t *in, size_t n, uint32_t now);
+void sarafw_identify_tick(sarafw_identifier *e, uint32_t now);
+uint32_t sarafw_identify_wait_ms(const sarafw_identifier *e, uint32_t now);
+/* SARAFW_RUNNING, SARAFW_OK, or the error of ATE0 or ATI0 (SARAFW_EPROTO
+ * when ATI0 answered no line); the other commands are optional. */
+int sarafw_identify_status(const sarafw_identifier *e);
+extern const sarafw_engine sarafw_identify_engine;
+
+/* The blocking identify: a loop of sarafw_dev_step() over the engine.
+ * Turns echo off, asks for verbose +CME errors, reads identity and
+ * versions, and sets dev->variant. Returns SARAFW_OK, or the first
+ * required command's error; an unknown product version is not an error
+ * (id->variant is NULL). */
 int sarafw_identify(sarafw_dev *dev, sarafw_ident *id);
 
 /* Read whether the update URC `which` (SARAFW_URC_*) is enabled. */

@@ -13,6 +13,7 @@
 #include "sarafw/error.h"
 #include "sarafw/foat.h"
 #include "sarafw/probe.h"
+#include "sarafw/timeouts.h"
 
 static int no_write(void *ctx, const uint8_t *b, size_t n)
 {
@@ -165,6 +166,61 @@ static void test_xmodem_waiting(void **state)
 	run = 0;
 	assert_false(sarafw_xmodem_waiting(&run, 'C'));
 	assert_true(sarafw_xmodem_waiting(&run, 'C'));
+}
+
+/* Identify: one command per step, each answered when the test says. */
+static void test_identify_engine(void **state)
+{
+	(void)state;
+	static const char *const script[][2] = {
+		{ "ATE0\r", "ATE0\r\r\nOK\r\n" },
+		{ "AT+CMEE=2\r", "\r\nERROR\r\n" }, /* optional: goes on */
+		{ "ATI0\r", "\r\nSARA-R422S-00B-00\r\n\r\nOK\r\n" },
+		{ "AT+CGMM\r", "\r\nSARA-R422S\r\n\r\nOK\r\n" },
+		{ "ATI9\r", "\r\n00.12,A00.01\r\n\r\nOK\r\n" },
+		{ "AT+CGSN\r", NULL }, /* no answer: its deadline passes */
+		{ "AT+UMNOPROF?\r", "\r\n+UMNOPROF: 90\r\n\r\nOK\r\n" },
+	};
+	rig r;
+	sarafw_identifier e;
+	sarafw_ident id;
+	uint32_t now = 0;
+	rig_up(&r, NULL);
+	sarafw_identify_start(&e, &r.dev, &id, now);
+	for (size_t i = 0; i < sizeof script / sizeof script[0]; i++) {
+		const uint8_t *o;
+		size_t n = sarafw_identify_output(&e, &o);
+		assert_string_equal(take(o, n), script[i][0]);
+		sarafw_identify_sent(&e, n, now);
+		assert_int_equal(sarafw_identify_status(&e), SARAFW_RUNNING);
+		if (script[i][1]) {
+			const char *a = script[i][1];
+			size_t off = 0, len = strlen(a);
+			while (off < len && sarafw_identify_status(&e) == SARAFW_RUNNING)
+				off += sarafw_identify_input(&e, (const uint8_t *)a + off, len - off, now += 5);
+		} else {
+			assert_int_equal(sarafw_identify_wait_ms(&e, now), SARAFW_ANSWER_MS);
+			sarafw_identify_tick(&e, now += SARAFW_ANSWER_MS);
+		}
+	}
+	assert_int_equal(sarafw_identify_status(&e), SARAFW_OK);
+	assert_string_equal(id.type_number, "SARA-R422S-00B-00");
+	assert_string_equal(id.modem_version, "00.12");
+	assert_string_equal(id.app_version, "A00.01");
+	assert_string_equal(id.imei, "");
+	assert_int_equal(id.mno_profile, 90);
+	assert_non_null(id.variant);
+	assert_string_equal(id.variant->name, "SARA-R422S");
+	assert_ptr_equal(r.dev.variant, id.variant);
+
+	/* ATE0 refused: identify ends with its error */
+	rig_up(&r, NULL);
+	sarafw_identify_start(&e, &r.dev, &id, 0);
+	const uint8_t *o;
+	sarafw_identify_sent(&e, sarafw_identify_output(&e, &o), 0);
+	sarafw_identify_input(&e, (const uint8_t *)"\r\nERROR\r\n", 9, 1);
+	assert_int_equal(sarafw_identify_status(&e), SARAFW_EERROR);
+	assert_int_equal(sarafw_identify_output(&e, &o), 0);
 }
 
 static void on_progress(void *ctx, sarafw_foat_phase phase, uint32_t done, uint32_t total)
@@ -380,6 +436,7 @@ int main(void)
 		cmocka_unit_test(test_probe_engine_silence),
 		cmocka_unit_test(test_probe_engine_cancels_window),
 		cmocka_unit_test(test_xmodem_waiting),
+		cmocka_unit_test(test_identify_engine),
 		cmocka_unit_test(test_foat_engine_download),
 		cmocka_unit_test(test_foat_engine_abort_in_preparation),
 		cmocka_unit_test(test_foat_engine_abort_in_window),
