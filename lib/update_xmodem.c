@@ -125,7 +125,7 @@ static void fail(sarafw_foat *f, int rc, uint32_t now)
 
 static void start_probe(sarafw_foat *f, uint32_t timeout, uint8_t state, uint32_t now)
 {
-	sarafw_probe_start(&f->probe, f->dev, timeout, now);
+	sarafw_probe_start(&f->u.probe, f->dev, timeout, now);
 	f->state = state;
 }
 
@@ -178,7 +178,7 @@ static void start_xmodem(sarafw_foat *f, uint32_t now)
 	f->reported = UINT32_MAX;
 	f->seen_started = 0;
 	f->seen_naks = f->seen_timeouts = f->seen_resent = 0;
-	sarafw_xmodem_start(&f->x, &xc, now); /* the config was checked by start */
+	sarafw_xmodem_start(&f->u.x, &xc, now); /* the config was checked by start */
 	f->state = F_XFER;
 }
 
@@ -186,7 +186,7 @@ static void start_xmodem(sarafw_foat *f, uint32_t now)
  * NAKs, timeouts and resent blocks, with the offset of the block. */
 static void trace_xmodem(sarafw_foat *f)
 {
-	const sarafw_xmodem_stats *st = sarafw_xmodem_get_stats(&f->x);
+	const sarafw_xmodem_stats *st = sarafw_xmodem_get_stats(&f->u.x);
 	char text[48];
 	sarafw_cmdbuf b;
 	bool started = f->seen_started;
@@ -195,7 +195,7 @@ static void trace_xmodem(sarafw_foat *f)
 	sarafw_cmdbuf_init(&b, text, sizeof text);
 	/* the low 16 bits of each counter tell that it moved */
 	if (st->blocks && !started)
-		sarafw_cmdbuf_str(&b, sarafw_xmodem_crc_mode(&f->x) ? "XMODEM started, CRC-16" : "XMODEM started, checksum");
+		sarafw_cmdbuf_str(&b, sarafw_xmodem_crc_mode(&f->u.x) ? "XMODEM started, CRC-16" : "XMODEM started, checksum");
 	else if ((uint16_t)st->naks != f->seen_naks)
 		sarafw_cmdbuf_str(&b, "XMODEM NAK at offset ");
 	else if ((uint16_t)st->timeouts != f->seen_timeouts)
@@ -206,7 +206,7 @@ static void trace_xmodem(sarafw_foat *f)
 		return;
 	if (started) {
 		uint32_t acked, total;
-		sarafw_xmodem_progress(&f->x, &acked, &total);
+		sarafw_xmodem_progress(&f->u.x, &acked, &total);
 		sarafw_cmdbuf_u32(&b, acked); /* the block after the acknowledged bytes */
 	}
 	f->seen_started = st->blocks != 0;
@@ -231,16 +231,17 @@ static void check_transfer(sarafw_foat *f, uint32_t now)
 {
 	const uint8_t *p;
 	uint32_t acked, total;
-	int xrc = sarafw_xmodem_status(&f->x);
+	int xrc = sarafw_xmodem_status(&f->u.x);
 
 	trace_xmodem(f);
-	sarafw_xmodem_progress(&f->x, &acked, &total);
+	sarafw_xmodem_progress(&f->u.x, &acked, &total);
 	if (f->reported != UINT32_MAX && acked != f->reported) {
 		f->reported = acked;
 		report(f, SARAFW_FOAT_TRANSFER, acked, total);
 	}
-	if (xrc == SARAFW_XMODEM_RUNNING || sarafw_xmodem_output(&f->x, &p))
+	if (xrc == SARAFW_XMODEM_RUNNING || sarafw_xmodem_output(&f->u.x, &p))
 		return;
+	f->stats = *sarafw_xmodem_get_stats(&f->u.x); /* the probe reuses its room */
 	note(f, xrc ? "XMODEM transfer failed" : "XMODEM transfer complete");
 	report(f, SARAFW_FOAT_FINISH, f->cfg->size, f->cfg->size);
 	f->rc = xrc;
@@ -432,9 +433,9 @@ int sarafw_foat_start(sarafw_foat *f, sarafw_dev *dev, const sarafw_foat_config 
 size_t sarafw_foat_output(sarafw_foat *f, const uint8_t **out)
 {
 	if (f->state == F_XFER)
-		return sarafw_xmodem_output(&f->x, out);
+		return sarafw_xmodem_output(&f->u.x, out);
 	if (in_probe(f))
-		return sarafw_probe_output(&f->probe, out);
+		return sarafw_probe_output(&f->u.probe, out);
 	*out = f->out + f->out_pos;
 	return (size_t)(f->out_len - f->out_pos);
 }
@@ -447,12 +448,12 @@ void sarafw_foat_sent(sarafw_foat *f, size_t n, uint32_t now)
 			f->reported = 0;
 			report(f, SARAFW_FOAT_TRANSFER, 0, f->cfg->size);
 		}
-		sarafw_xmodem_sent(&f->x, n, now);
+		sarafw_xmodem_sent(&f->u.x, n, now);
 		check_transfer(f, now);
 		return;
 	}
 	if (in_probe(f)) {
-		sarafw_probe_sent(&f->probe, n, now);
+		sarafw_probe_sent(&f->u.probe, n, now);
 		return;
 	}
 	f->out_pos = (uint8_t)(f->out_pos + min32((uint32_t)n, (uint32_t)(f->out_len - f->out_pos)));
@@ -469,15 +470,15 @@ size_t sarafw_foat_input(sarafw_foat *f, const uint8_t *in, size_t n, uint32_t n
 	case F_DONE:
 		return 0;
 	case F_XFER:
-		i = sarafw_xmodem_input(&f->x, in, n, now);
+		i = sarafw_xmodem_input(&f->u.x, in, n, now);
 		check_transfer(f, now);
 		return i;
 	case F_PROBE:
 	case F_FORCE_PROBE:
 	case F_PROBE_AFTER:
 	case F_PROBE_CANCEL:
-		i = sarafw_probe_input(&f->probe, in, n, now);
-		if ((rc = sarafw_probe_status(&f->probe)) != SARAFW_RUNNING)
+		i = sarafw_probe_input(&f->u.probe, in, n, now);
+		if ((rc = sarafw_probe_status(&f->u.probe)) != SARAFW_RUNNING)
 			probe_done(f, rc, now);
 		return i;
 	case F_QUIET:
@@ -519,15 +520,15 @@ void sarafw_foat_tick(sarafw_foat *f, uint32_t now)
 	case F_FORCE_SET:
 		return;
 	case F_XFER:
-		sarafw_xmodem_tick(&f->x, now);
+		sarafw_xmodem_tick(&f->u.x, now);
 		check_transfer(f, now);
 		return;
 	case F_PROBE:
 	case F_FORCE_PROBE:
 	case F_PROBE_AFTER:
 	case F_PROBE_CANCEL:
-		sarafw_probe_tick(&f->probe, now);
-		if ((rc = sarafw_probe_status(&f->probe)) != SARAFW_RUNNING)
+		sarafw_probe_tick(&f->u.probe, now);
+		if ((rc = sarafw_probe_status(&f->u.probe)) != SARAFW_RUNNING)
 			probe_done(f, rc, now);
 		return;
 	case F_QUIET:
@@ -550,12 +551,12 @@ uint32_t sarafw_foat_wait_ms(const sarafw_foat *f, uint32_t now)
 	case F_DONE:
 		return UINT32_MAX;
 	case F_XFER:
-		return sarafw_xmodem_wait_ms(&f->x, now);
+		return sarafw_xmodem_wait_ms(&f->u.x, now);
 	case F_PROBE:
 	case F_FORCE_PROBE:
 	case F_PROBE_AFTER:
 	case F_PROBE_CANCEL:
-		return sarafw_probe_wait_ms(&f->probe, now);
+		return sarafw_probe_wait_ms(&f->u.probe, now);
 	case F_QUIET:
 		return min32(until(now, f->timer), until(now, f->timer_end));
 	default:
@@ -586,8 +587,10 @@ void sarafw_foat_io_error(sarafw_foat *f, int err, uint32_t now)
 	(void)now;
 	if (f->state == F_DONE)
 		return;
-	if (f->state == F_XFER)
-		sarafw_xmodem_abort(&f->x);
+	if (f->state == F_XFER) {
+		sarafw_xmodem_abort(&f->u.x);
+		f->stats = *sarafw_xmodem_get_stats(&f->u.x);
+	}
 	sarafw_at_end(&f->dev->at);
 	f->rc = err;
 	finish(f);
@@ -607,7 +610,7 @@ void sarafw_foat_abort(sarafw_foat *f)
 		note(f, "aborting: waiting for the XMODEM window to cancel it");
 	} else if (f->state == F_XFER) {
 		report(f, SARAFW_FOAT_CANCEL, 0, f->cfg->size);
-		sarafw_xmodem_abort(&f->x); /* CANs, then ECANCEL */
+		sarafw_xmodem_abort(&f->u.x); /* CANs, then ECANCEL */
 	}
 	/* elsewhere: a forward baud switch stops before AT+UFWUPD; the rest
 	 * (result code, switch back) finishes by itself */
@@ -620,7 +623,7 @@ int sarafw_foat_status(const sarafw_foat *f)
 
 const sarafw_xmodem_stats *sarafw_foat_stats(const sarafw_foat *f)
 {
-	return sarafw_xmodem_get_stats(&f->x);
+	return f->state == F_XFER ? sarafw_xmodem_get_stats(&f->u.x) : &f->stats;
 }
 
 static size_t e_output(void *e, const uint8_t **out) { return sarafw_foat_output(e, out); }
