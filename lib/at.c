@@ -73,6 +73,12 @@ void sarafw_at_begin(sarafw_at *at, const char *cmd, const char *resp_prefix,
 	at->deadline = now_ms + timeout_ms; /* wraps at 2^32, compared wrap-safe */
 }
 
+void sarafw_at_reset(sarafw_at *at)
+{
+	sarafw_at_config cfg = at->cfg;
+	sarafw_at_init(at, &cfg);
+}
+
 void sarafw_at_deadline(sarafw_at *at, uint32_t now_ms, uint32_t timeout_ms)
 {
 	at->has_deadline = timeout_ms != 0;

@@ -309,9 +309,8 @@ int sarafw_dev_write_raw(sarafw_dev *dev, const uint8_t *buf, size_t len)
 /* Forget every partial line and the pending command. */
 static void forget_line(sarafw_dev *dev)
 {
-	sarafw_at_config cfg = dev->at.cfg;
 	dev->rx_pos = dev->rx_len = 0;
-	sarafw_at_init(&dev->at, &cfg);
+	sarafw_at_reset(&dev->at);
 }
 
 void sarafw_dev_drain(sarafw_dev *dev, uint32_t quiet_ms, uint32_t max_ms)

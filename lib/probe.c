@@ -43,8 +43,8 @@ static void queue(sarafw_prober *p, const uint8_t *bytes, size_t n)
 static void attempt(sarafw_prober *p, uint32_t now, uint32_t timeout)
 {
 	queue(p, (const uint8_t *)"AT\r", 3);
-	sarafw_dev_trace(p->dev, SARAFW_TRACE_TX, "AT", 2);
-	sarafw_at_begin(&p->dev->at, "AT", NULL, false, now, timeout ? timeout : 1);
+	/* "AT" passes every guard and fits every buffer */
+	(void)sarafw_dev_begin(p->dev, "AT", NULL, false, now, timeout ? timeout : 1);
 }
 
 static void finish(sarafw_prober *p, int rc)
@@ -54,12 +54,6 @@ static void finish(sarafw_prober *p, int rc)
 	p->status = rc;
 }
 
-/* Drop a partial line (e.g. "CC") and the pending command. */
-static void forget_line(sarafw_prober *p)
-{
-	sarafw_at_config cfg = p->dev->at.cfg;
-	sarafw_at_init(&p->dev->at, &cfg);
-}
 
 static void next_attempt(sarafw_prober *p, uint32_t now)
 {
@@ -112,7 +106,7 @@ static void cancel_window(sarafw_prober *p, uint32_t now)
 	queue(p, can, sizeof can);
 	p->dev->flags |= SARAFW_DEV_XMODEM_CANCELLED;
 	sarafw_dev_trace(p->dev, SARAFW_TRACE_NOTE, "XMODEM start characters: cancelling", 35);
-	forget_line(p);
+	sarafw_at_reset(&p->dev->at); /* e.g. a partial "CC" */
 	p->in_step = 0;
 	/* The quiet wait lets the module leave its window (the R422 family
 	 * answers ERROR); the confirming AT runs even past the deadline. */
@@ -167,7 +161,7 @@ void sarafw_probe_tick(sarafw_prober *p, uint32_t now)
 	switch (p->state) {
 	case P_DRAIN:
 		if (sarafw_time_reached(now, p->quiet) || sarafw_time_reached(now, p->drain_end)) {
-			forget_line(p);
+			sarafw_at_reset(&p->dev->at); /* a clean line for the confirming AT */
 			attempt(p, now, SARAFW_PROBE_TRY_MS);
 			p->state = P_CONFIRM;
 		}

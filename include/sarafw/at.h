@@ -140,6 +140,9 @@ void sarafw_at_deadline(sarafw_at *at, uint32_t now_ms, uint32_t timeout_ms);
  * UINT32_MAX when no command with a deadline is pending. */
 uint32_t sarafw_at_wait_ms(const sarafw_at *at, uint32_t now_ms);
 
+/* Drop a partly received line and the pending command; the config stays. */
+void sarafw_at_reset(sarafw_at *at);
+
 /* Forget the pending command (after its final result, or to give up). */
 void sarafw_at_end(sarafw_at *at);
 
