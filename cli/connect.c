@@ -196,6 +196,8 @@ int cli_connect(cli *c, const sarafw_urc *urcs, size_t n_urcs, void *urc_ctx)
 	}
 	dev_up(c, urcs, n_urcs, urc_ctx);
 	rc = sarafw_probe(&c->dev, PROBE_MS);
+	if (c->dev.flags & SARAFW_DEV_XMODEM_CANCELLED)
+		fprintf(stderr, "sarafw: the module was waiting for an XMODEM transfer; cancelled it\n");
 	if (rc == SARAFW_EGARBLED && (found = scan_baud(c)))
 		return wrong_baud(c, found);
 	if (rc == SARAFW_ENOMODULE) {

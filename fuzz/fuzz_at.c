@@ -29,7 +29,7 @@ static void check_split(const sarafw_at_event *ev)
 	memcpy(line, ev->line, ev->len + 1);
 	argv[0] = argv[9] = NULL;
 	n = sarafw_at_split(line, argv + 1, 8);
-	CHECK(n == SARAFW_EOVERFLOW || n == SARAFW_EPROTO || (n >= 0 && n <= 8));
+	CHECK(n == SARAFW_ENOSPACE || n == SARAFW_EPROTO || (n >= 0 && n <= 8));
 	CHECK(argv[0] == NULL && argv[9] == NULL);
 	for (int i = 0; i < n; i++) {
 		long v;
@@ -68,6 +68,15 @@ static void check_event(const sarafw_at *at, const char *mem, size_t buf_size,
 	}
 	if (ev->type == SARAFW_AT_EV_PROMPT)
 		CHECK(ev->len == 1 && ev->line[0] == '>');
+	/* Split arguments lie in the buffer, after the line, terminated. */
+	CHECK(ev->argc <= SARAFW_AT_ARGS_MAX);
+	if (ev->type != SARAFW_AT_EV_RESPONSE && ev->type != SARAFW_AT_EV_URC &&
+	    ev->type != SARAFW_AT_EV_STRAY)
+		CHECK(ev->argc == 0);
+	for (int i = 0; i < ev->argc; i++) {
+		CHECK(ev->argv[i] > ev->line + ev->len && ev->argv[i] < mem + buf_size);
+		CHECK(memchr(ev->argv[i], '\0', (size_t)(mem + buf_size - ev->argv[i])) != NULL);
+	}
 	check_split(ev);
 }
 

@@ -66,9 +66,12 @@ static uint32_t f_now(void *ctx)
 	return ((fake *)ctx)->clock;
 }
 
-static void on_urc(void *ctx, char *line, size_t len)
+static void on_urc(void *ctx, int argc, const char *const *argv, const char *line)
 {
-	CHECK(strlen(line) == len);
+	CHECK(line != NULL);
+	CHECK(argc <= SARAFW_AT_ARGS_MAX);
+	for (int i = 0; i < argc; i++)
+		CHECK(argv[i] != NULL && strlen(argv[i]) <= strlen(line));
 	(*(unsigned *)ctx)++;
 }
 

@@ -22,6 +22,7 @@ static void ev_clear(sarafw_at_event *ev)
 	ev->line = at_empty;
 	ev->len = 0;
 	ev->urc = -1;
+	ev->argc = 0;
 }
 
 static void copy_trunc(char *dst, size_t size, const char *src)
@@ -65,11 +66,30 @@ void sarafw_at_begin(sarafw_at *at, const char *cmd, const char *resp_prefix,
 {
 	/* A partly received line (a URC, say) stays in the buffer. */
 	copy_trunc(at->cmd, sizeof at->cmd, cmd);
-	copy_trunc(at->resp_prefix, sizeof at->resp_prefix, resp_prefix);
+	at->resp_prefix = resp_prefix && resp_prefix[0] ? resp_prefix : NULL;
 	at->pending = true;
 	at->expect_prompt = expect_prompt;
 	at->has_deadline = timeout_ms != 0;
 	at->deadline = now_ms + timeout_ms; /* wraps at 2^32, compared wrap-safe */
+}
+
+void sarafw_at_reset(sarafw_at *at)
+{
+	sarafw_at_config cfg = at->cfg;
+	sarafw_at_init(at, &cfg);
+}
+
+void sarafw_at_deadline(sarafw_at *at, uint32_t now_ms, uint32_t timeout_ms)
+{
+	at->has_deadline = timeout_ms != 0;
+	at->deadline = now_ms + timeout_ms;
+}
+
+uint32_t sarafw_at_wait_ms(const sarafw_at *at, uint32_t now_ms)
+{
+	if (!at->pending || !at->has_deadline)
+		return UINT32_MAX;
+	return sarafw_time_reached(now_ms, at->deadline) ? 0 : at->deadline - now_ms;
 }
 
 void sarafw_at_end(sarafw_at *at)
@@ -78,7 +98,7 @@ void sarafw_at_end(sarafw_at *at)
 	at->expect_prompt = false;
 	at->has_deadline = false;
 	at->cmd[0] = '\0';
-	at->resp_prefix[0] = '\0';
+	at->resp_prefix = NULL;
 }
 
 /* Is line the echo of the pending command? The module echoes what it
@@ -146,7 +166,36 @@ static bool classify_final(const char *line, sarafw_at_event *ev)
 	return false;
 }
 
+/* Split a copy of the line (in the buffer, just after it) into ev->argv. */
+static void split_args(sarafw_at *at, sarafw_at_event *ev)
+{
+	size_t need = at->len + 1;
+	char *copy = at->cfg.buf + need;
+	char *argv[SARAFW_AT_ARGS_MAX];
+	int n;
+
+	if (at->cfg.buf_size - need < need) {
+		ev->argc = SARAFW_ENOSPACE;
+		return;
+	}
+	memcpy(copy, at->cfg.buf, need);
+	n = sarafw_at_split(copy, argv, SARAFW_AT_ARGS_MAX);
+	ev->argc = n;
+	for (int i = 0; i < n; i++)
+		ev->argv[i] = argv[i];
+}
+
+static void classify_line(sarafw_at *at, sarafw_at_event *ev);
+
 static void classify(sarafw_at *at, sarafw_at_event *ev)
+{
+	classify_line(at, ev);
+	if (ev->type == SARAFW_AT_EV_RESPONSE || ev->type == SARAFW_AT_EV_URC ||
+	    ev->type == SARAFW_AT_EV_STRAY)
+		split_args(at, ev);
+}
+
+static void classify_line(sarafw_at *at, sarafw_at_event *ev)
 {
 	const char *line = at->cfg.buf;
 
@@ -162,7 +211,7 @@ static void classify(sarafw_at *at, sarafw_at_event *ev)
 		ev->type = SARAFW_AT_EV_ECHO;
 		return;
 	}
-	if (at->pending && at->resp_prefix[0] && starts_with(line, at->resp_prefix)) {
+	if (at->pending && at->resp_prefix && starts_with(line, at->resp_prefix)) {
 		ev->type = SARAFW_AT_EV_RESPONSE;
 		return;
 	}
@@ -283,7 +332,7 @@ int sarafw_at_split(char *line, char **argv, int max)
 		if (quoted)
 			return SARAFW_EPROTO;
 		if (n == max)
-			return SARAFW_EOVERFLOW;
+			return SARAFW_ENOSPACE;
 		last = *p == '\0';
 		end = p;
 		while (start < end && is_blank(*start))

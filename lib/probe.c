@@ -1,114 +1,231 @@
-/* Probe and identify: find the module, then read who it is. */
+/* The probe engine and the blocking probe over it: find the module. */
 #include <stdbool.h>
 #include <string.h>
 
 #include "sarafw/error.h"
 #include "sarafw/probe.h"
+#include "sarafw/timeouts.h"
+#include "sarafw/xmodem.h"
 
-#define CMD_MS 5000u  /* a plain query answers well within this */
-#define TRY_MS 1000u  /* one "AT" attempt of the probe loop */
+/* Probe states. */
+enum { P_TRY, P_DRAIN, P_CONFIRM, P_DONE };
 
-int sarafw_probe(sarafw_dev *dev, uint32_t timeout_ms)
+bool sarafw_xmodem_waiting(uint8_t *run, uint8_t c)
 {
-	const sarafw_port *p = dev->cfg.port;
-	uint32_t end = p->now_ms(p->ctx) + timeout_ms;
-	uint32_t rx_before = dev->rx_total;
-	bool in_step = true; /* no attempt has gone unanswered yet */
-	int rc;
-	do {
-		uint32_t left = end - p->now_ms(p->ctx);
-		rc = sarafw_cmd(dev, "AT", NULL, left < TRY_MS ? left : TRY_MS, NULL, NULL);
-		if (rc == SARAFW_OK) {
-			if (in_step)
-				return SARAFW_OK;
+	/* *run: 0 at a line start, 1..: 'C's from a line start, MID: text */
+	enum { MID = 0x80 };
+	if (c == '\r' || c == '\n') {
+		*run = 0;
+		return false;
+	}
+	if (c == SARAFW_XMODEM_NAK) { /* never part of AT text */
+		*run = 0;
+		return true;
+	}
+	if (c == SARAFW_XMODEM_CRC && *run != MID) {
+		if (++*run >= 2) { /* "CC" starts no AT line */
+			*run = 0;
+			return true;
+		}
+		return false;
+	}
+	*run = MID;
+	return false;
+}
+
+static void queue(sarafw_prober *p, const uint8_t *bytes, size_t n)
+{
+	memcpy(p->out, bytes, n);
+	p->out_len = (uint8_t)n;
+	p->out_pos = 0;
+}
+
+static void attempt(sarafw_prober *p, uint32_t now, uint32_t timeout)
+{
+	queue(p, (const uint8_t *)"AT\r", 3);
+	/* "AT" passes every guard and fits every buffer */
+	(void)sarafw_dev_begin(p->dev, "AT", NULL, false, now, timeout ? timeout : 1);
+}
+
+static void finish(sarafw_prober *p, int rc)
+{
+	sarafw_at_end(&p->dev->at);
+	p->state = P_DONE;
+	p->status = rc;
+}
+
+
+static void next_attempt(sarafw_prober *p, uint32_t now)
+{
+	uint32_t left = p->end - now;
+	if (sarafw_time_reached(now, p->end)) {
+		finish(p, p->rx ? SARAFW_EGARBLED : SARAFW_ENOMODULE);
+		return;
+	}
+	attempt(p, now, left < SARAFW_PROBE_TRY_MS ? left : SARAFW_PROBE_TRY_MS);
+	p->state = P_TRY;
+}
+
+static void drain(sarafw_prober *p, uint32_t now)
+{
+	sarafw_at_end(&p->dev->at);
+	p->state = P_DRAIN;
+	p->quiet = now + SARAFW_PROBE_TRY_MS;
+	p->drain_end = now + 3 * SARAFW_PROBE_TRY_MS;
+}
+
+void sarafw_probe_start(sarafw_prober *p, sarafw_dev *dev, uint32_t timeout_ms, uint32_t now)
+{
+	memset(p, 0, sizeof *p);
+	p->dev = dev;
+	p->end = now + timeout_ms;
+	p->in_step = 1;
+	p->status = SARAFW_RUNNING;
+	dev->flags &= (uint8_t)~SARAFW_DEV_XMODEM_CANCELLED;
+	attempt(p, now, timeout_ms < SARAFW_PROBE_TRY_MS ? timeout_ms : SARAFW_PROBE_TRY_MS);
+}
+
+size_t sarafw_probe_output(sarafw_prober *p, const uint8_t **out)
+{
+	*out = p->out + p->out_pos;
+	return (size_t)(p->out_len - p->out_pos);
+}
+
+void sarafw_probe_sent(sarafw_prober *p, size_t n, uint32_t now)
+{
+	(void)now;
+	p->out_pos = (uint8_t)(p->out_pos + (n < (size_t)(p->out_len - p->out_pos) ? n : (size_t)(p->out_len - p->out_pos)));
+}
+
+/* The module waits for an XMODEM sender (a transfer a previous run left,
+ * note §5.1.1): cancel it, let the line settle, confirm with AT. */
+static void cancel_window(sarafw_prober *p, uint32_t now)
+{
+	uint8_t can[8];
+	memset(can, SARAFW_XMODEM_CAN, sizeof can);
+	queue(p, can, sizeof can);
+	p->dev->flags |= SARAFW_DEV_XMODEM_CANCELLED;
+	sarafw_dev_trace(p->dev, SARAFW_TRACE_NOTE, "XMODEM start characters: cancelling", 35);
+	sarafw_at_reset(&p->dev->at); /* e.g. a partial "CC" */
+	p->in_step = 0;
+	/* The quiet wait lets the module leave its window (the R422 family
+	 * answers ERROR); the confirming AT runs even past the deadline. */
+	drain(p, now);
+}
+
+size_t sarafw_probe_input(sarafw_prober *p, const uint8_t *in, size_t n, uint32_t now)
+{
+	size_t i = 0;
+	while (i < n && p->state != P_DONE) {
+		sarafw_at_event ev;
+		size_t used;
+		bool waiting = false;
+		if (p->state == P_DRAIN) {
+			p->rx += (uint32_t)(n - i);
+			p->quiet = now + SARAFW_PROBE_TRY_MS;
+			return n; /* discarded */
+		}
+		used = sarafw_dev_parse(p->dev, in + i, n - i, &ev);
+		for (size_t k = i; k < i + used; k++)
+			if (sarafw_xmodem_waiting(&p->run, in[k]))
+				waiting = true;
+		p->rx += (uint32_t)used;
+		i += used;
+		if (waiting && !(p->dev->flags & SARAFW_DEV_XMODEM_CANCELLED)) {
+			cancel_window(p, now); /* once per probe: a bound on its time */
+			return i;
+		}
+		if (ev.type != SARAFW_AT_EV_FINAL)
+			continue;
+		if (ev.final != SARAFW_AT_FINAL_OK) {
+			p->in_step = 0; /* ERROR: a module mid-line; ask again */
+			next_attempt(p, now);
+		} else if (p->in_step || p->state == P_CONFIRM) {
+			finish(p, SARAFW_OK);
+		} else {
 			/* This OK may answer an earlier attempt, and the answer to
 			 * this one may still be on its way: taken for the next
 			 * command's, it would put every answer after it one off.
 			 * Let the line fall quiet, then ask once more, even if the
 			 * deadline has passed meanwhile. */
-			sarafw_dev_drain(dev, TRY_MS, 3 * TRY_MS);
-			rc = sarafw_cmd(dev, "AT", NULL, TRY_MS, NULL, NULL);
-			if (rc == SARAFW_OK)
-				return SARAFW_OK;
+			drain(p, now);
 		}
-		if (rc == SARAFW_EIO)
-			return rc;
-		/* No answer, or ERROR (a module mid-line): retry. */
-		in_step = false;
-	} while (!sarafw_time_reached(p->now_ms(p->ctx), end));
-	return dev->rx_total != rx_before ? SARAFW_EGARBLED : SARAFW_ENOMODULE;
+		return i;
+	}
+	return i;
 }
 
-static void copy(char *dst, size_t size, const char *src)
+void sarafw_probe_tick(sarafw_prober *p, uint32_t now)
 {
-	size_t n = strlen(src);
-	if (n >= size)
-		n = size - 1;
-	memcpy(dst, src, n);
-	dst[n] = '\0';
-}
-
-int sarafw_identify(sarafw_dev *dev, sarafw_ident *id)
-{
-	char line[96];
-	int rc;
-	memset(id, 0, sizeof *id);
-	id->mno_profile = -1;
-	/* Echo off keeps responses short; verbose +CME text explains itself
-	 * (the engine reads numeric codes as well). */
-	if ((rc = sarafw_cmd(dev, "ATE0", NULL, CMD_MS, NULL, NULL)) != SARAFW_OK)
-		return rc;
-	(void)sarafw_cmd(dev, "AT+CMEE=2", NULL, CMD_MS, NULL, NULL);
-
-	if ((rc = sarafw_cmd_get(dev, "ATI0", NULL, CMD_MS, line, sizeof line)) < 0 &&
-	    rc != SARAFW_ENOSPACE)
-		return rc;
-	copy(id->type_number, sizeof id->type_number, line);
-	if (sarafw_cmd_get(dev, "AT+CGMM", NULL, CMD_MS, line, sizeof line) >= 0)
-		copy(id->model, sizeof id->model, line);
-	/* note §2.6.6: ATI9 gives "<modem>,<application>" */
-	if (sarafw_cmd_get(dev, "ATI9", NULL, CMD_MS, line, sizeof line) >= 0) {
-		char *comma = strchr(line, ',');
-		if (comma) {
-			*comma = '\0';
-			copy(id->app_version, sizeof id->app_version, comma + 1);
+	sarafw_at_event ev;
+	switch (p->state) {
+	case P_DRAIN:
+		if (sarafw_time_reached(now, p->quiet) || sarafw_time_reached(now, p->drain_end)) {
+			sarafw_at_reset(&p->dev->at); /* a clean line for the confirming AT */
+			attempt(p, now, SARAFW_PROBE_TRY_MS);
+			p->state = P_CONFIRM;
 		}
-		copy(id->modem_version, sizeof id->modem_version, line);
-	}
-	if (sarafw_cmd_get(dev, "AT+CGSN", NULL, CMD_MS, line, sizeof line) >= 0)
-		copy(id->imei, sizeof id->imei, line);
-	if (sarafw_cmd_get(dev, "AT+UMNOPROF?", "+UMNOPROF", CMD_MS, line, sizeof line) >= 0) {
-		long v;
-		if (sarafw_at_int(line, &v))
-			id->mno_profile = (int)v;
-	}
-	id->variant = sarafw_variant_match(id->type_number);
-	if (!id->variant)
-		id->variant = sarafw_variant_match(id->model);
-	dev->variant = id->variant;
-	return SARAFW_OK;
-}
-
-sarafw_urc_state sarafw_urc_get(sarafw_dev *dev, unsigned which)
-{
-	const char *cmd, *prefix;
-	char line[32];
-	long v;
-	if (!dev->variant || !(dev->variant->urcs & which))
-		return SARAFW_URC_UNSUPPORTED;
-	switch (which) {
-	case SARAFW_URC_UFOTASTAT:
-		cmd = "AT+UFOTASTAT?", prefix = "+UFOTASTAT";
 		break;
-	case SARAFW_URC_ULWM2MSTAT:
-		cmd = "AT+ULWM2MSTAT?", prefix = "+ULWM2MSTAT";
+	case P_TRY:
+	case P_CONFIRM:
+		sarafw_at_tick(&p->dev->at, now, &ev);
+		if (ev.type == SARAFW_AT_EV_TIMEOUT) {
+			p->in_step = 0;
+			next_attempt(p, now);
+		}
 		break;
 	default:
-		/* +UFWINSTALL has no read form in the note (§6.1.1). */
-		return SARAFW_URC_UNKNOWN;
+		break;
 	}
-	if (sarafw_cmd_get(dev, cmd, prefix, CMD_MS, line, sizeof line) != SARAFW_OK ||
-	    !sarafw_at_int(line, &v))
-		return SARAFW_URC_UNKNOWN;
-	return v ? SARAFW_URC_ON : SARAFW_URC_OFF;
+}
+
+uint32_t sarafw_probe_wait_ms(const sarafw_prober *p, uint32_t now)
+{
+	if (p->out_pos < p->out_len)
+		return 0;
+	if (p->state == P_DONE)
+		return UINT32_MAX;
+	if (p->state == P_DRAIN) {
+		uint32_t q = sarafw_time_reached(now, p->quiet) ? 0 : p->quiet - now;
+		uint32_t d = sarafw_time_reached(now, p->drain_end) ? 0 : p->drain_end - now;
+		return q < d ? q : d;
+	}
+	return sarafw_at_wait_ms(&p->dev->at, now);
+}
+
+int sarafw_probe_status(const sarafw_prober *p)
+{
+	return p->status;
+}
+
+static size_t e_output(void *e, const uint8_t **out) { return sarafw_probe_output(e, out); }
+static void e_sent(void *e, size_t n, uint32_t now) { sarafw_probe_sent(e, n, now); }
+static size_t e_input(void *e, const uint8_t *in, size_t n, uint32_t now) { return sarafw_probe_input(e, in, n, now); }
+static void e_tick(void *e, uint32_t now) { sarafw_probe_tick(e, now); }
+static uint32_t e_wait(const void *e, uint32_t now) { return sarafw_probe_wait_ms(e, now); }
+static int e_status(const void *e) { return sarafw_probe_status(e); }
+static void e_io_error(void *e, int err, uint32_t now)
+{
+	(void)now;
+	finish(e, err);
+}
+
+const sarafw_engine sarafw_probe_engine = {
+	.output = e_output,
+	.sent = e_sent,
+	.input = e_input,
+	.tick = e_tick,
+	.wait_ms = e_wait,
+	.status = e_status,
+	.io_error = e_io_error,
+};
+
+int sarafw_probe(sarafw_dev *dev, uint32_t timeout_ms)
+{
+	sarafw_prober p;
+	int rc;
+	sarafw_probe_start(&p, dev, timeout_ms, dev->cfg.port->now_ms(dev->cfg.port->ctx));
+	while ((rc = sarafw_dev_step(dev, &sarafw_probe_engine, &p, UINT32_MAX)) == SARAFW_RUNNING)
+		;
+	return rc;
 }

@@ -1,220 +1,670 @@
 /* FOAT with +UFWUPD and XMODEM (note §5.1): the host's half of the
- * exchange, run through the device layer, every wait bounded. */
+ * exchange as a step engine that never waits, and the blocking call as a
+ * loop over it. Every wait ends at one deadline: the AT engine's for a
+ * command, the XMODEM engine's inside the transfer, the probe's, or the
+ * engine's own timer for a quiet line. */
 #include <string.h>
 
 #include "sarafw/cmdbuf.h"
 #include "sarafw/error.h"
 #include "sarafw/foat.h"
 #include "sarafw/probe.h"
+#include "sarafw/timeouts.h"
 
-#define ANSWER_MS 5000u  /* an ordinary command answers within this */
-#define FINAL_MS 15000u  /* note §5.1.1: final result code after the transfer */
-#define QUIET_MS 1000u   /* let the line settle before probing again */
-#define POLL_MS 1000u    /* longest single wait inside the transfer loop */
+enum {
+	F_IPR,          /* AT+IPR=<rate> pending (to cfg->baud, or back) */
+	F_SETBAUD,      /* the host switches its rate */
+	F_PROBE,        /* AT at the new rate */
+	F_PREP,         /* AT+UFWUPD=3 pending, waiting for ONGOING */
+	F_XFER,         /* XMODEM */
+	F_FINAL,        /* SARA-R422 family: the final result code (§5.1.1) */
+	F_QUIET,        /* SARA-R410M/R412M: the line falls quiet (§5.1.2) */
+	F_PROBE_AFTER,  /* SARA-R410M/R412M: AT accepted again */
+	F_CANCEL_WAIT,  /* aborted while preparing: wait for the window */
+	F_CANCEL_END,   /* CAN CAN sent: the module's answer, if any */
+	F_PROBE_CANCEL, /* after the cancel: AT answered again */
+	F_FORCE_SET,    /* switching back failed: the host goes back anyway */
+	F_FORCE_PROBE,  /* ...and looks for the module there */
+	F_DONE,
+};
 
-static uint32_t now(const sarafw_dev *dev)
+static uint32_t min32(uint32_t a, uint32_t b)
 {
-	return dev->cfg.port->now_ms(dev->cfg.port->ctx);
+	return a < b ? a : b;
 }
 
-static void report(const sarafw_foat_config *cfg, sarafw_foat_phase phase, uint32_t done, uint32_t total)
+static uint32_t until(uint32_t now, uint32_t t)
 {
-	if (cfg->progress)
-		cfg->progress(cfg->progress_ctx, phase, done, total);
+	return sarafw_time_reached(now, t) ? 0 : t - now;
 }
 
-static void note(sarafw_dev *dev, const char *text)
+static void report(sarafw_foat *f, sarafw_foat_phase phase, uint32_t done, uint32_t total)
 {
-	if (dev->cfg.trace)
-		dev->cfg.trace(dev->cfg.trace_ctx, SARAFW_TRACE_NOTE, text, strlen(text));
+	if (f->cfg->progress)
+		f->cfg->progress(f->cfg->progress_ctx, phase, done, total);
 }
 
-/* note §5.1.1 "Additional rate": module first (its OK still comes at the
- * old rate), then the host, then a probe at the new rate. */
-static int switch_baud(sarafw_dev *dev, uint32_t to)
+static void note(sarafw_foat *f, const char *text)
 {
-	char cmd[24];
-	sarafw_cmdbuf b;
+	sarafw_dev_trace(f->dev, SARAFW_TRACE_NOTE, text, strlen(text));
+}
+
+static void queue(sarafw_foat *f, const uint8_t *bytes, size_t n)
+{
+	memcpy(f->out, bytes, n);
+	f->out_len = (uint8_t)n;
+	f->out_pos = 0;
+}
+
+/* Puts cmd on the output and tells the AT engine. */
+static int command(sarafw_foat *f, const char *cmd, const char *prefix, uint32_t timeout,
+		   uint32_t now)
+{
+	size_t len = strlen(cmd);
 	int rc;
+	if (len + 1 > sizeof f->out)
+		return SARAFW_EINVAL;
+	rc = sarafw_dev_begin(f->dev, cmd, prefix, false, now, timeout);
+	if (rc)
+		return rc;
+	queue(f, (const uint8_t *)cmd, len);
+	f->out[len] = '\r';
+	f->out_len = (uint8_t)(len + 1);
+	return SARAFW_OK;
+}
+
+static void queue_cancel(sarafw_foat *f)
+{
+	uint8_t can[SARAFW_XMODEM_CAN_COUNT < sizeof f->out ? SARAFW_XMODEM_CAN_COUNT : sizeof f->out];
+	memset(can, SARAFW_XMODEM_CAN, sizeof can);
+	queue(f, can, sizeof can);
+	note(f, "cancelling the XMODEM window (CAN CAN)");
+}
+
+static void finish(sarafw_foat *f)
+{
+	sarafw_guard_set(f->dev, SARAFW_DL_NONE);
+	f->state = F_DONE;
+	f->status = f->rc;
+	if (f->rc == SARAFW_OK)
+		report(f, SARAFW_FOAT_DONE, f->cfg->size, f->cfg->size);
+}
+
+static void start_ipr(sarafw_foat *f, uint32_t to, uint32_t now)
+{
+	char cmd[20];
+	sarafw_cmdbuf b;
 	sarafw_cmdbuf_init(&b, cmd, sizeof cmd);
 	sarafw_cmdbuf_str(&b, "AT+IPR=");
 	sarafw_cmdbuf_u32(&b, to);
-	if ((rc = sarafw_cmd(dev, cmd, NULL, ANSWER_MS, NULL, NULL)) != SARAFW_OK)
-		return rc;
-	if (dev->cfg.port->set_baud(dev->cfg.port->ctx, to) != SARAFW_OK)
-		return SARAFW_EINVAL;
-	return sarafw_probe(dev, ANSWER_MS);
+	f->ipr_to = to;
+	f->state = F_IPR;
+	if (command(f, cmd, NULL, SARAFW_ANSWER_MS, now) != SARAFW_OK)
+		f->state = F_DONE; /* cannot happen: AT+IPR passes every guard */
+}
+
+/* The end of the flow: back to the host's rate first if it was switched
+ * (note §5.1.1 "Additional rate"), whatever happened. */
+static void wind_up(sarafw_foat *f, uint32_t now)
+{
+	sarafw_guard_set(f->dev, SARAFW_DL_NONE);
+	if (f->switched && !f->back) {
+		f->back = 1;
+		start_ipr(f, f->cfg->host_baud, now);
+		return;
+	}
+	finish(f);
+}
+
+static void fail(sarafw_foat *f, int rc, uint32_t now)
+{
+	if (!f->rc)
+		f->rc = rc;
+	wind_up(f, now);
+}
+
+static void start_probe(sarafw_foat *f, uint32_t timeout, uint8_t state, uint32_t now)
+{
+	sarafw_probe_start(&f->u.probe, f->dev, timeout, now);
+	f->state = state;
+}
+
+static void start_prep(sarafw_foat *f, uint32_t now)
+{
+	int rc;
+	if (f->aborted) {
+		fail(f, SARAFW_ECANCEL, now);
+		return;
+	}
+	report(f, SARAFW_FOAT_PREPARE, 0, f->cfg->size);
+	/* note §5.1.1: ~5 s (§5.1.2: ~20 s) to prepare, then ONGOING */
+	rc = command(f, "AT+UFWUPD=3", "+UFWUPD", f->v->foat_prep_ms, now);
+	if (rc) {
+		fail(f, rc, now);
+		return;
+	}
+	f->state = F_PREP;
+}
+
+static void switch_failed(sarafw_foat *f, int rc, uint32_t now)
+{
+	sarafw_at_end(&f->dev->at);
+	if (!f->back) {
+		if (rc == SARAFW_ENOMODULE || rc == SARAFW_EGARBLED)
+			rc = SARAFW_EBAUD; /* the line does not work at that rate */
+		fail(f, rc, now);
+		return;
+	}
+	/* The module may never have left host_baud, or may be stuck at
+	 * cfg->baud: the host goes back anyway and looks. */
+	f->want_baud = f->cfg->host_baud;
+	f->state = F_FORCE_SET;
+}
+
+static void start_xmodem(sarafw_foat *f, uint32_t now)
+{
+	sarafw_xmodem_config xc = {
+		.buf = f->cfg->buf,
+		.buf_size = f->cfg->buf_size,
+		.size = f->cfg->size,
+		.read = f->cfg->read,
+		.ctx = f->cfg->ctx,
+		.block_size = f->cfg->block_size,
+		/* the module sends 'C' then NAK for its window, then gives up */
+		.start_timeout_ms = f->v->xmodem_window_ms,
+	};
+	sarafw_guard_set(f->dev, SARAFW_DL_UFWUPD);
+	note(f, "XMODEM window open");
+	f->reported = UINT32_MAX;
+	f->seen_started = 0;
+	f->seen_naks = f->seen_timeouts = f->seen_resent = 0;
+	sarafw_xmodem_start(&f->u.x, &xc, now); /* the config was checked by start */
+	f->state = F_XFER;
 }
 
 /* Trace what the XMODEM exchange did since the last call: the start mode,
  * NAKs, timeouts and resent blocks, with the offset of the block. */
-static void trace_xmodem(sarafw_dev *dev, const sarafw_xmodem *x, sarafw_xmodem_stats *seen)
+static void trace_xmodem(sarafw_foat *f)
 {
-	const sarafw_xmodem_stats *st = sarafw_xmodem_get_stats(x);
-	char text[80];
+	const sarafw_xmodem_stats *st = sarafw_xmodem_get_stats(&f->u.x);
+	char text[48];
 	sarafw_cmdbuf b;
-	if (!dev->cfg.trace)
+	bool started = f->seen_started;
+	if (!f->dev->cfg.trace)
 		return;
 	sarafw_cmdbuf_init(&b, text, sizeof text);
-	if (st->blocks && !seen->blocks)
-		sarafw_cmdbuf_str(&b, sarafw_xmodem_crc_mode(x) ? "XMODEM started, CRC-16" : "XMODEM started, checksum");
-	else if (st->naks != seen->naks)
+	/* the low 16 bits of each counter tell that it moved */
+	if (st->blocks && !started)
+		sarafw_cmdbuf_str(&b, sarafw_xmodem_crc_mode(&f->u.x) ? "XMODEM started, CRC-16" : "XMODEM started, checksum");
+	else if ((uint16_t)st->naks != f->seen_naks)
 		sarafw_cmdbuf_str(&b, "XMODEM NAK at offset ");
-	else if (st->timeouts != seen->timeouts)
+	else if ((uint16_t)st->timeouts != f->seen_timeouts)
 		sarafw_cmdbuf_str(&b, "XMODEM no answer, resending offset ");
-	else if (st->retransmissions != seen->retransmissions)
+	else if ((uint16_t)st->retransmissions != f->seen_resent)
 		sarafw_cmdbuf_str(&b, "XMODEM resent offset ");
 	else
 		return;
-	if (seen->blocks) {
+	if (started) {
 		uint32_t acked, total;
-		sarafw_xmodem_progress(x, &acked, &total);
+		sarafw_xmodem_progress(&f->u.x, &acked, &total);
 		sarafw_cmdbuf_u32(&b, acked); /* the block after the acknowledged bytes */
 	}
-	*seen = *st;
-	note(dev, text);
+	f->seen_started = st->blocks != 0;
+	f->seen_naks = (uint16_t)st->naks;
+	f->seen_timeouts = (uint16_t)st->timeouts;
+	f->seen_resent = (uint16_t)st->retransmissions;
+	note(f, text);
 }
 
-/* Run the XMODEM sender on the raw line until it ends. */
-static int transfer(sarafw_dev *dev, const sarafw_foat_config *cfg, uint32_t window_ms,
-		    sarafw_xmodem_stats *stats)
+/* After the transfer: the result of +UFWUPD as a whole. */
+static void stored_or_not(sarafw_foat *f, int rc, uint32_t now)
 {
-	sarafw_xmodem x;
-	sarafw_xmodem_config xc = {
-		.buf = cfg->buf,
-		.buf_size = cfg->buf_size,
-		.size = cfg->size,
-		.read = cfg->read,
-		.ctx = cfg->ctx,
-		.block_size = cfg->block_size,
-		/* the module sends 'C' then NAK for window_ms, then gives up */
-		.start_timeout_ms = window_ms,
-	};
-	uint32_t reported = UINT32_MAX;
-	sarafw_xmodem_stats seen = { 0 };
-	int rc = sarafw_xmodem_start(&x, &xc, now(dev));
-	if (rc)
-		return rc;
-	for (;;) {
-		const uint8_t *p;
-		size_t n = sarafw_xmodem_output(&x, &p);
-		if (n) {
-			if (reported == UINT32_MAX) {
-				/* the clock of the data phase starts with the first block */
-				reported = 0;
-				report(cfg, SARAFW_FOAT_TRANSFER, 0, cfg->size);
-			}
-			if (sarafw_dev_write_raw(dev, p, n) < 0) {
-				sarafw_xmodem_abort(&x);
-				rc = SARAFW_EIO;
-				break;
-			}
-			sarafw_xmodem_sent(&x, n, now(dev));
-			continue;
-		}
-		if (sarafw_xmodem_status(&x) != SARAFW_XMODEM_RUNNING)
-			break;
-		uint32_t wait = sarafw_xmodem_wait_ms(&x, now(dev));
-		int got = sarafw_dev_peek(dev, &p, wait < POLL_MS ? wait : POLL_MS);
-		if (got < 0) {
-			sarafw_xmodem_abort(&x);
-			rc = SARAFW_EIO;
-			continue; /* still send the CANs if the line takes them */
-		}
-		if (got > 0)
-			sarafw_dev_consume(dev, sarafw_xmodem_input(&x, p, (size_t)got, now(dev)));
-		sarafw_xmodem_tick(&x, now(dev));
-		trace_xmodem(dev, &x, &seen);
-		uint32_t acked, total;
-		sarafw_xmodem_progress(&x, &acked, &total);
-		if (reported != UINT32_MAX && acked != reported) {
-			reported = acked;
-			report(cfg, SARAFW_FOAT_TRANSFER, acked, total);
-		}
-	}
-	if (stats)
-		*stats = *sarafw_xmodem_get_stats(&x);
-	return rc ? rc : sarafw_xmodem_status(&x);
+	if (!f->rc)
+		f->rc = rc;
+	if (f->rc == SARAFW_OK)
+		report(f, SARAFW_FOAT_STORED, f->cfg->size, f->cfg->size);
+	wind_up(f, now);
 }
 
-/* After the transfer: SARA-R422 family ends +UFWUPD with a final result
- * code (§5.1.1); SARA-R410M/R412M give no indication and simply accept AT
- * again (§5.1.2). */
-static int finish(sarafw_dev *dev, const sarafw_variant *v, int xrc)
+/* The XMODEM engine ended and its last bytes (CANs) are out. */
+static void check_transfer(sarafw_foat *f, uint32_t now)
+{
+	const uint8_t *p;
+	uint32_t acked, total;
+	int xrc = sarafw_xmodem_status(&f->u.x);
+
+	trace_xmodem(f);
+	sarafw_xmodem_progress(&f->u.x, &acked, &total);
+	if (f->reported != UINT32_MAX && acked != f->reported) {
+		f->reported = acked;
+		report(f, SARAFW_FOAT_TRANSFER, acked, total);
+	}
+	if (xrc == SARAFW_XMODEM_RUNNING || sarafw_xmodem_output(&f->u.x, &p))
+		return;
+	f->stats = *sarafw_xmodem_get_stats(&f->u.x); /* the probe reuses its room */
+	note(f, xrc ? "XMODEM transfer failed" : "XMODEM transfer complete");
+	report(f, SARAFW_FOAT_FINISH, f->cfg->size, f->cfg->size);
+	f->rc = xrc;
+	if (f->v->family == SARAFW_FAMILY_R422) {
+		/* SARA-R422 family ends +UFWUPD with a final result code
+		 * (§5.1.1); after a failed transfer the module may still be in
+		 * its window. */
+		sarafw_at_deadline(&f->dev->at, now, xrc ? f->v->xmodem_window_ms : SARAFW_FOAT_FINAL_MS);
+		f->state = F_FINAL;
+		return;
+	}
+	/* SARA-R410M/R412M give no indication and simply accept AT again
+	 * (§5.1.2): let the line fall quiet, then probe. */
+	sarafw_at_end(&f->dev->at);
+	f->timer = now + SARAFW_QUIET_MS;
+	f->timer_end = now + SARAFW_ANSWER_MS;
+	f->state = F_QUIET;
+}
+
+/* The probe sub-engine ended with rc. */
+static void probe_done(sarafw_foat *f, int rc, uint32_t now)
+{
+	switch (f->state) {
+	case F_PROBE:
+		if (rc != SARAFW_OK) {
+			switch_failed(f, rc, now);
+		} else if (f->back) {
+			finish(f);
+		} else {
+			start_prep(f, now);
+		}
+		break;
+	case F_FORCE_PROBE:
+		if (rc != SARAFW_OK) {
+			note(f, "no answer after switching the baud rate back");
+			f->rc = SARAFW_EBAUDBACK;
+		}
+		finish(f);
+		break;
+	case F_PROBE_AFTER:
+		stored_or_not(f, rc, now);
+		break;
+	case F_PROBE_CANCEL:
+		if (rc != SARAFW_OK)
+			note(f, "no answer to AT after the cancel");
+		wind_up(f, now);
+		break;
+	default:
+		break;
+	}
+}
+
+static bool in_probe(const sarafw_foat *f)
+{
+	return f->state == F_PROBE || f->state == F_FORCE_PROBE || f->state == F_PROBE_AFTER ||
+	       f->state == F_PROBE_CANCEL;
+}
+
+/* The module's window is (or may be) open: cancel it, then wait briefly
+ * for its answer (ERROR on the SARA-R422 family, nothing on R410M). */
+static void cancel_now(sarafw_foat *f, uint32_t now)
+{
+	f->cancels++;
+	queue_cancel(f);
+	report(f, SARAFW_FOAT_CANCEL, 0, f->cfg->size);
+	if (!f->dev->at.pending)
+		sarafw_at_begin(&f->dev->at, "", NULL, false, now, SARAFW_CANCEL_MS);
+	else
+		sarafw_at_deadline(&f->dev->at, now, SARAFW_CANCEL_MS);
+	f->state = F_CANCEL_END;
+}
+
+/* An AT event in one of the command states. Returns true when the state
+ * changed (the rest of the input belongs to the next state). */
+static bool at_event(sarafw_foat *f, const sarafw_at_event *ev, uint32_t now)
 {
 	int rc;
-	if (v->family == SARAFW_FAMILY_R422) {
-		/* after a failed transfer the module may still be in its window */
-		rc = sarafw_dev_result(dev, xrc ? v->xmodem_window_ms : FINAL_MS, NULL, NULL);
-		if (xrc)
-			return xrc;
-		return rc;
+	switch (f->state) {
+	case F_IPR:
+		if (ev->type == SARAFW_AT_EV_TIMEOUT) {
+			switch_failed(f, SARAFW_ETIMEOUT, now);
+			return true;
+		}
+		if (ev->type != SARAFW_AT_EV_FINAL)
+			return false;
+		sarafw_at_end(&f->dev->at);
+		rc = sarafw_dev_final(f->dev, ev);
+		if (rc) {
+			switch_failed(f, rc, now);
+		} else {
+			/* its OK came at the old rate; now the host follows */
+			f->want_baud = f->ipr_to;
+			f->state = F_SETBAUD;
+		}
+		return true;
+	case F_PREP:
+		if (ev->type == SARAFW_AT_EV_TIMEOUT) {
+			/* ONGOING may have been garbled: the window may be open */
+			f->rc = SARAFW_ETIMEOUT;
+			cancel_now(f, now);
+			return true;
+		}
+		if (ev->type == SARAFW_AT_EV_RESPONSE &&
+		    strncmp(ev->line, "+UFWUPD: ONGOING", 16) == 0) {
+			start_xmodem(f, now);
+			return true;
+		}
+		if (ev->type != SARAFW_AT_EV_FINAL)
+			return false;
+		sarafw_at_end(&f->dev->at);
+		rc = sarafw_dev_final(f->dev, ev);
+		fail(f, rc ? rc : SARAFW_EPROTO, now); /* OK without ONGOING: not understood */
+		return true;
+	case F_CANCEL_WAIT:
+		if (ev->type == SARAFW_AT_EV_TIMEOUT ||
+		    (ev->type == SARAFW_AT_EV_RESPONSE && strncmp(ev->line, "+UFWUPD: ONGOING", 16) == 0)) {
+			cancel_now(f, now);
+			return true;
+		}
+		if (ev->type != SARAFW_AT_EV_FINAL)
+			return false;
+		/* the module ended +UFWUPD by itself (refused, or failed) */
+		sarafw_at_end(&f->dev->at);
+		(void)sarafw_dev_final(f->dev, ev);
+		wind_up(f, now);
+		return true;
+	case F_FINAL:
+		if (ev->type == SARAFW_AT_EV_TIMEOUT) {
+			sarafw_at_end(&f->dev->at);
+			stored_or_not(f, SARAFW_ETIMEOUT, now);
+			return true;
+		}
+		if (ev->type != SARAFW_AT_EV_FINAL)
+			return false;
+		sarafw_at_end(&f->dev->at);
+		stored_or_not(f, sarafw_dev_final(f->dev, ev), now);
+		return true;
+	case F_CANCEL_END:
+		if (ev->type == SARAFW_AT_EV_RESPONSE && strncmp(ev->line, "+UFWUPD: ONGOING", 16) == 0 &&
+		    f->cancels < 2) {
+			/* the window opened after the first CANs: once more */
+			cancel_now(f, now);
+			return true;
+		}
+		if (ev->type != SARAFW_AT_EV_TIMEOUT && ev->type != SARAFW_AT_EV_FINAL)
+			return false;
+		if (ev->type == SARAFW_AT_EV_FINAL)
+			(void)sarafw_dev_final(f->dev, ev);
+		sarafw_at_end(&f->dev->at);
+		/* An R410M says nothing after a cancel, and its "OK" after
+		 * ONGOING (§5.1.2.1) is no answer to it: confirm with AT (the
+		 * probe cancels again if the window is still open). */
+		start_probe(f, SARAFW_ANSWER_MS, F_PROBE_CANCEL, now);
+		return true;
+	default:
+		return false;
 	}
-	sarafw_at_end(&dev->at);
-	sarafw_dev_drain(dev, QUIET_MS, ANSWER_MS);
-	rc = sarafw_probe(dev, v->xmodem_window_ms);
-	return xrc ? xrc : rc;
 }
+
+int sarafw_foat_start(sarafw_foat *f, sarafw_dev *dev, const sarafw_foat_config *cfg, uint32_t now)
+{
+	memset(f, 0, sizeof *f);
+	f->dev = dev;
+	f->state = F_DONE;
+	f->status = SARAFW_EINVAL;
+	if (!dev || !cfg || !cfg->read || (cfg->block_size != 128 && cfg->block_size != 1024) ||
+	    !cfg->buf || cfg->buf_size < SARAFW_XMODEM_BUF_MIN)
+		return f->status;
+	f->cfg = cfg;
+	f->v = dev->variant;
+	f->status = SARAFW_ENOTSUP;
+	if (!f->v || !(f->v->methods & SARAFW_METHOD_FOAT))
+		return f->status;
+	if (cfg->baud && cfg->baud != cfg->host_baud &&
+	    (cfg->baud > f->v->max_baud || !dev->cfg.port->set_baud))
+		return f->status;
+	f->status = SARAFW_RUNNING;
+	if (cfg->baud && cfg->baud != cfg->host_baud) {
+		report(f, SARAFW_FOAT_BAUD, 0, cfg->size);
+		note(f, "switching baud rate for the transfer");
+		f->switched = 1;
+		start_ipr(f, cfg->baud, now);
+	} else {
+		start_prep(f, now);
+	}
+	return f->status == SARAFW_RUNNING ? SARAFW_OK : f->status;
+}
+
+size_t sarafw_foat_output(sarafw_foat *f, const uint8_t **out)
+{
+	if (f->state == F_XFER)
+		return sarafw_xmodem_output(&f->u.x, out);
+	if (in_probe(f))
+		return sarafw_probe_output(&f->u.probe, out);
+	*out = f->out + f->out_pos;
+	return (size_t)(f->out_len - f->out_pos);
+}
+
+void sarafw_foat_sent(sarafw_foat *f, size_t n, uint32_t now)
+{
+	if (f->state == F_XFER) {
+		if (f->reported == UINT32_MAX) {
+			/* the clock of the data phase starts with the first block */
+			f->reported = 0;
+			report(f, SARAFW_FOAT_TRANSFER, 0, f->cfg->size);
+		}
+		sarafw_xmodem_sent(&f->u.x, n, now);
+		check_transfer(f, now);
+		return;
+	}
+	if (in_probe(f)) {
+		sarafw_probe_sent(&f->u.probe, n, now);
+		return;
+	}
+	f->out_pos = (uint8_t)(f->out_pos + min32((uint32_t)n, (uint32_t)(f->out_len - f->out_pos)));
+	if (f->state == F_CANCEL_END && f->out_pos == f->out_len && f->dev->at.pending)
+		sarafw_at_deadline(&f->dev->at, now, SARAFW_CANCEL_MS); /* from the CANs on the line */
+}
+
+size_t sarafw_foat_input(sarafw_foat *f, const uint8_t *in, size_t n, uint32_t now)
+{
+	size_t i = 0;
+	int rc;
+
+	switch (f->state) {
+	case F_DONE:
+		return 0;
+	case F_XFER:
+		i = sarafw_xmodem_input(&f->u.x, in, n, now);
+		check_transfer(f, now);
+		return i;
+	case F_PROBE:
+	case F_FORCE_PROBE:
+	case F_PROBE_AFTER:
+	case F_PROBE_CANCEL:
+		i = sarafw_probe_input(&f->u.probe, in, n, now);
+		if ((rc = sarafw_probe_status(&f->u.probe)) != SARAFW_RUNNING)
+			probe_done(f, rc, now);
+		return i;
+	case F_QUIET:
+		f->timer = now + SARAFW_QUIET_MS;
+		return n; /* discarded */
+	case F_SETBAUD:
+	case F_FORCE_SET:
+		return n; /* bytes at the old rate: noise */
+	default:
+		break;
+	}
+	while (i < n) {
+		sarafw_at_event ev;
+		size_t used = sarafw_dev_parse(f->dev, in + i, n - i, &ev);
+		bool window = false;
+		if (f->state == F_CANCEL_WAIT || (f->state == F_CANCEL_END && f->cancels < 2))
+			for (size_t k = i; k < i + used; k++)
+				window |= sarafw_xmodem_waiting(&f->run, in[k]);
+		i += used;
+		if (window) {
+			/* 'C'/NAK: the window opened though ONGOING was lost */
+			cancel_now(f, now);
+			return i;
+		}
+		if (ev.type != SARAFW_AT_EV_NONE && at_event(f, &ev, now))
+			return i;
+	}
+	return i;
+}
+
+void sarafw_foat_tick(sarafw_foat *f, uint32_t now)
+{
+	sarafw_at_event ev;
+	int rc;
+
+	switch (f->state) {
+	case F_DONE:
+	case F_SETBAUD:
+	case F_FORCE_SET:
+		return;
+	case F_XFER:
+		sarafw_xmodem_tick(&f->u.x, now);
+		check_transfer(f, now);
+		return;
+	case F_PROBE:
+	case F_FORCE_PROBE:
+	case F_PROBE_AFTER:
+	case F_PROBE_CANCEL:
+		sarafw_probe_tick(&f->u.probe, now);
+		if ((rc = sarafw_probe_status(&f->u.probe)) != SARAFW_RUNNING)
+			probe_done(f, rc, now);
+		return;
+	case F_QUIET:
+		if (sarafw_time_reached(now, f->timer) || sarafw_time_reached(now, f->timer_end))
+			start_probe(f, f->v->xmodem_window_ms, F_PROBE_AFTER, now);
+		return;
+	default:
+		sarafw_at_tick(&f->dev->at, now, &ev);
+		if (ev.type == SARAFW_AT_EV_TIMEOUT)
+			(void)at_event(f, &ev, now);
+		return;
+	}
+}
+
+uint32_t sarafw_foat_wait_ms(const sarafw_foat *f, uint32_t now)
+{
+	if (f->out_pos < f->out_len || f->want_baud)
+		return 0;
+	switch (f->state) {
+	case F_DONE:
+		return UINT32_MAX;
+	case F_XFER:
+		return sarafw_xmodem_wait_ms(&f->u.x, now);
+	case F_PROBE:
+	case F_FORCE_PROBE:
+	case F_PROBE_AFTER:
+	case F_PROBE_CANCEL:
+		return sarafw_probe_wait_ms(&f->u.probe, now);
+	case F_QUIET:
+		return min32(until(now, f->timer), until(now, f->timer_end));
+	default:
+		return sarafw_at_wait_ms(&f->dev->at, now);
+	}
+}
+
+uint32_t sarafw_foat_baud(const sarafw_foat *f)
+{
+	return f->out_pos < f->out_len ? 0 : f->want_baud;
+}
+
+void sarafw_foat_baud_done(sarafw_foat *f, int rc, uint32_t now)
+{
+	f->want_baud = 0;
+	if (f->state == F_FORCE_SET) {
+		start_probe(f, SARAFW_ANSWER_MS, F_FORCE_PROBE, now);
+	} else if (f->state == F_SETBAUD) {
+		if (rc != SARAFW_OK)
+			switch_failed(f, SARAFW_EINVAL, now);
+		else
+			start_probe(f, SARAFW_ANSWER_MS, F_PROBE, now);
+	}
+}
+
+void sarafw_foat_io_error(sarafw_foat *f, int err, uint32_t now)
+{
+	(void)now;
+	if (f->state == F_DONE)
+		return;
+	if (f->state == F_XFER) {
+		sarafw_xmodem_abort(&f->u.x);
+		f->stats = *sarafw_xmodem_get_stats(&f->u.x);
+	}
+	sarafw_at_end(&f->dev->at);
+	f->rc = err;
+	finish(f);
+}
+
+void sarafw_foat_abort(sarafw_foat *f)
+{
+	if (f->state == F_DONE || f->aborted)
+		return;
+	f->aborted = 1;
+	if (f->state == F_PREP) {
+		/* The module is preparing: its window opens with ONGOING. Wait
+		 * for it (bounded by the preparation time), then cancel it. */
+		f->rc = SARAFW_ECANCEL;
+		f->state = F_CANCEL_WAIT;
+		report(f, SARAFW_FOAT_CANCEL, 0, f->cfg->size);
+		note(f, "aborting: waiting for the XMODEM window to cancel it");
+	} else if (f->state == F_XFER) {
+		report(f, SARAFW_FOAT_CANCEL, 0, f->cfg->size);
+		sarafw_xmodem_abort(&f->u.x); /* CANs, then ECANCEL */
+	}
+	/* elsewhere: a forward baud switch stops before AT+UFWUPD; the rest
+	 * (result code, switch back) finishes by itself */
+}
+
+int sarafw_foat_status(const sarafw_foat *f)
+{
+	return f->status;
+}
+
+const sarafw_xmodem_stats *sarafw_foat_stats(const sarafw_foat *f)
+{
+	return f->state == F_XFER ? sarafw_xmodem_get_stats(&f->u.x) : &f->stats;
+}
+
+static size_t e_output(void *e, const uint8_t **out) { return sarafw_foat_output(e, out); }
+static void e_sent(void *e, size_t n, uint32_t now) { sarafw_foat_sent(e, n, now); }
+static size_t e_input(void *e, const uint8_t *in, size_t n, uint32_t now) { return sarafw_foat_input(e, in, n, now); }
+static void e_tick(void *e, uint32_t now) { sarafw_foat_tick(e, now); }
+static uint32_t e_wait(const void *e, uint32_t now) { return sarafw_foat_wait_ms(e, now); }
+static int e_status(const void *e) { return sarafw_foat_status(e); }
+static uint32_t e_baud(const void *e) { return sarafw_foat_baud(e); }
+static void e_baud_done(void *e, int rc, uint32_t now) { sarafw_foat_baud_done(e, rc, now); }
+static void e_io_error(void *e, int err, uint32_t now) { sarafw_foat_io_error(e, err, now); }
+
+const sarafw_engine sarafw_foat_engine = {
+	.output = e_output,
+	.sent = e_sent,
+	.input = e_input,
+	.tick = e_tick,
+	.wait_ms = e_wait,
+	.status = e_status,
+	.baud = e_baud,
+	.baud_done = e_baud_done,
+	.io_error = e_io_error,
+};
 
 int sarafw_foat_xmodem(sarafw_dev *dev, const sarafw_foat_config *cfg, sarafw_xmodem_stats *stats)
 {
-	const sarafw_variant *v = dev->variant;
-	bool switched = false;
-	int rc, xrc;
-
-	if (!cfg || !cfg->read || (cfg->block_size != 128 && cfg->block_size != 1024) ||
-	    cfg->buf_size < SARAFW_XMODEM_BUF_MIN)
-		return SARAFW_EINVAL;
-	if (!v || !(v->methods & SARAFW_METHOD_FOAT))
-		return SARAFW_ENOTSUP;
+	sarafw_foat f;
+	int rc;
+	const sarafw_port *p = dev->cfg.port;
 	if (stats)
 		memset(stats, 0, sizeof *stats);
-	if (cfg->baud && cfg->baud != cfg->host_baud) {
-		if (cfg->baud > v->max_baud || !dev->cfg.port->set_baud)
-			return SARAFW_ENOTSUP;
-		report(cfg, SARAFW_FOAT_BAUD, 0, cfg->size);
-		note(dev, "switching baud rate for the transfer");
-		switched = true;
-		if ((rc = switch_baud(dev, cfg->baud)) != SARAFW_OK) {
-			if (rc == SARAFW_ENOMODULE || rc == SARAFW_EGARBLED)
-				rc = SARAFW_EBAUD; /* the line does not work at that rate */
-			goto out;
-		}
-	}
-
-	report(cfg, SARAFW_FOAT_PREPARE, 0, cfg->size);
-	rc = sarafw_dev_send(dev, "AT+UFWUPD=3", "+UFWUPD", false, v->foat_prep_ms);
+	rc = sarafw_foat_start(&f, dev, cfg, p->now_ms(p->ctx));
 	if (rc)
-		goto out;
-	/* note §5.1.1: ~5 s (§5.1.2: ~20 s) to prepare, then ONGOING */
-	rc = sarafw_dev_until(dev, v->foat_prep_ms, "+UFWUPD: ONGOING", NULL, 0);
-	if (rc) {
-		sarafw_at_end(&dev->at);
-		goto out;
-	}
-	sarafw_guard_set(dev, SARAFW_DL_UFWUPD);
-	note(dev, "XMODEM window open");
-	xrc = transfer(dev, cfg, v->xmodem_window_ms, stats);
-	note(dev, xrc ? "XMODEM transfer failed" : "XMODEM transfer complete");
-	report(cfg, SARAFW_FOAT_FINISH, cfg->size, cfg->size);
-	rc = finish(dev, v, xrc);
-	sarafw_guard_set(dev, SARAFW_DL_NONE);
-	if (rc == SARAFW_OK)
-		report(cfg, SARAFW_FOAT_STORED, cfg->size, cfg->size);
-out:
-	if (switched) {
-		/* back to the rate the caller's port started with, whatever happened */
-		if (switch_baud(dev, cfg->host_baud) != SARAFW_OK) {
-			/* The module may never have left host_baud, or may be
-			 * stuck at cfg->baud: the host goes back anyway and looks. */
-			dev->cfg.port->set_baud(dev->cfg.port->ctx, cfg->host_baud);
-			if (sarafw_probe(dev, ANSWER_MS) != SARAFW_OK) {
-				note(dev, "no answer after switching the baud rate back");
-				rc = SARAFW_EBAUDBACK;
-			}
-		}
-	}
-	if (rc == SARAFW_OK)
-		report(cfg, SARAFW_FOAT_DONE, cfg->size, cfg->size);
+		return rc;
+	do {
+		if (cfg->cancel && cfg->cancel(cfg->cancel_ctx))
+			sarafw_foat_abort(&f);
+		rc = sarafw_dev_step(dev, &sarafw_foat_engine, &f,
+				     cfg->cancel ? SARAFW_POLL_MS : UINT32_MAX);
+	} while (rc == SARAFW_RUNNING);
+	if (stats)
+		*stats = *sarafw_foat_stats(&f);
 	return rc;
 }

@@ -14,54 +14,86 @@
 #define U_NEW (SARAFW_URC_UFOTASTAT | SARAFW_URC_ULWM2MSTAT)
 #define U_R422 (U_NEW | SARAFW_URC_UFWINSTALL)
 
-/* note §5.1.2: ~20 s to prepare, ~2 min without AT; §2.4: install up to
- * 21 min (Table 3 footnote 2: 23 min on 02B-03); §3.2: ~16 s to start FTP. */
-#define R410(name_, match_, fam_, urcs_, dflt_, legacy_, conf_, bkp_, cancel_, inst_)      \
-	{ name_, match_, fam_, M_R410, urcs_, dflt_, legacy_, conf_, bkp_, false, cancel_, \
-	  460800u, 20 * S, 40 * S, 130 * S, 15 * S, 40 * S, inst_ }
+/* Fields every SARA-R410M/R412M/N410 entry shares. note §5.1.2: ~20 s to
+ * prepare, ~2 min without AT; §3.2: ~16 s to start FTP. Install time
+ * (§2.4, Table 3 and its footnote 2) differs per entry. */
+#define R410_COMMON                                                                    \
+	.methods = M_R410, .install_results = false, .max_baud = 460800u, .boot_ms = 20 * S, \
+	.foat_prep_ms = 40 * S, .xmodem_window_ms = 130 * S, .udwnfile_prep_ms = 15 * S,    \
+	.ftp_start_ms = 40 * S
 
-/* note §5.1.1: ~5 s to prepare, 109 s window; §2.4: up to 35 min. */
-#define R422(name_, match_, methods_)                                                      \
-	{ name_, match_, SARAFW_FAMILY_R422, methods_, U_R422, 0, false, false, true, true, \
-	  "AT+UFOTA=0", 3000000u, 20 * S, 15 * S, 109 * S, 15 * S, 40 * S, 35 * MIN }
+/* Fields every SARA-R422 family entry shares. note §5.1.1: ~5 s to
+ * prepare, 109 s window; §2.4: install up to 35 min. */
+#define R422_COMMON                                                                      \
+	.family = SARAFW_FAMILY_R422, .urcs = U_R422, .urcs_default = 0,                      \
+	.legacy_lwm2mstat = false, .ufotaconf = false, .backup_restore = true,               \
+	.install_results = true, .cancel_cmd = "AT+UFOTA=0", .max_baud = 3000000u,           \
+	.boot_ms = 20 * S, .foat_prep_ms = 15 * S, .xmodem_window_ms = 109 * S,             \
+	.udwnfile_prep_ms = 15 * S, .ftp_start_ms = 40 * S, .install_max_ms = 35 * MIN
 
 static const sarafw_variant variants[] = {
 	/* §2.6.1.2 legacy +ULWM2MSTAT, enabled (Table 2); cancel with
 	 * +ULWM2M=0 (§2.3); +UFOTACONF absent on 02B-00 (§2.5.2). */
-	R410("SARA-R410M-02B-00", "SARA-R410M-02B-00", SARAFW_FAMILY_R410M, SARAFW_URC_ULWM2MSTAT,
-	     SARAFW_URC_ULWM2MSTAT, true, false, false, "AT+ULWM2M=0", 21 * MIN),
-	R410("SARA-R410M-02B-01", "SARA-R410M-02B-01", SARAFW_FAMILY_R410M, SARAFW_URC_ULWM2MSTAT,
-	     SARAFW_URC_ULWM2MSTAT, true, true, false, "AT+ULWM2M=0", 21 * MIN),
-	R410("SARA-R410M-02B-02", "SARA-R410M-02B-02", SARAFW_FAMILY_R410M, SARAFW_URC_ULWM2MSTAT,
-	     SARAFW_URC_ULWM2MSTAT, true, true, false, "AT+ULWM2M=0", 21 * MIN),
+	{ R410_COMMON, .name = "SARA-R410M-02B-00", .match = "SARA-R410M-02B-00",
+	  .family = SARAFW_FAMILY_R410M, .urcs = SARAFW_URC_ULWM2MSTAT, .urcs_default = SARAFW_URC_ULWM2MSTAT,
+	  .legacy_lwm2mstat = true, .ufotaconf = false, .backup_restore = false,
+	  .cancel_cmd = "AT+ULWM2M=0", .install_max_ms = 21 * MIN },
+	{ R410_COMMON, .name = "SARA-R410M-02B-01", .match = "SARA-R410M-02B-01",
+	  .family = SARAFW_FAMILY_R410M, .urcs = SARAFW_URC_ULWM2MSTAT, .urcs_default = SARAFW_URC_ULWM2MSTAT,
+	  .legacy_lwm2mstat = true, .ufotaconf = true, .backup_restore = false,
+	  .cancel_cmd = "AT+ULWM2M=0", .install_max_ms = 21 * MIN },
+	{ R410_COMMON, .name = "SARA-R410M-02B-02", .match = "SARA-R410M-02B-02",
+	  .family = SARAFW_FAMILY_R410M, .urcs = SARAFW_URC_ULWM2MSTAT, .urcs_default = SARAFW_URC_ULWM2MSTAT,
+	  .legacy_lwm2mstat = true, .ufotaconf = true, .backup_restore = false,
+	  .cancel_cmd = "AT+ULWM2M=0", .install_max_ms = 21 * MIN },
 	/* Table 2: both URCs, disabled; §6.3: Backup & Restore. */
-	R410("SARA-R410M-02B-03", "SARA-R410M-02B-03", SARAFW_FAMILY_R410M, U_NEW, 0, false, false,
-	     true, "AT+UFOTA=0", 23 * MIN),
-	R410("SARA-R410M-52B", "SARA-R410M-52B", SARAFW_FAMILY_R410M, SARAFW_URC_ULWM2MSTAT,
-	     SARAFW_URC_ULWM2MSTAT, true, true, false, "AT+ULWM2M=0", 21 * MIN),
+	{ R410_COMMON, .name = "SARA-R410M-02B-03", .match = "SARA-R410M-02B-03",
+	  .family = SARAFW_FAMILY_R410M, .urcs = U_NEW, .urcs_default = 0,
+	  .legacy_lwm2mstat = false, .ufotaconf = false, .backup_restore = true,
+	  .cancel_cmd = "AT+UFOTA=0", .install_max_ms = 23 * MIN },
+	{ R410_COMMON, .name = "SARA-R410M-52B", .match = "SARA-R410M-52B",
+	  .family = SARAFW_FAMILY_R410M, .urcs = SARAFW_URC_ULWM2MSTAT, .urcs_default = SARAFW_URC_ULWM2MSTAT,
+	  .legacy_lwm2mstat = true, .ufotaconf = true, .backup_restore = false,
+	  .cancel_cmd = "AT+ULWM2M=0", .install_max_ms = 21 * MIN },
 	/* Table 2: both URCs enabled by factory configuration. */
-	R410("SARA-R410M-63B", "SARA-R410M-63B", SARAFW_FAMILY_R410M, U_NEW, U_NEW, false, false,
-	     false, "AT+UFOTA=0", 21 * MIN),
-	R410("SARA-R410M-73B", "SARA-R410M-73B", SARAFW_FAMILY_R410M, U_NEW, U_NEW, false, false,
-	     false, "AT+UFOTA=0", 21 * MIN),
-	R410("SARA-R410M-83B", "SARA-R410M-83B", SARAFW_FAMILY_R410M, U_NEW, U_NEW, false, false,
-	     false, "AT+UFOTA=0", 21 * MIN),
-	R410("SARA-R412M-02B-00", "SARA-R412M-02B-00", SARAFW_FAMILY_R412M, SARAFW_URC_ULWM2MSTAT,
-	     SARAFW_URC_ULWM2MSTAT, true, true, false, "AT+ULWM2M=0", 21 * MIN),
-	R410("SARA-R412M-02B-01", "SARA-R412M-02B-01", SARAFW_FAMILY_R412M, SARAFW_URC_ULWM2MSTAT,
-	     SARAFW_URC_ULWM2MSTAT, true, true, false, "AT+ULWM2M=0", 21 * MIN),
-	R410("SARA-R412M-02B-02", "SARA-R412M-02B-02", SARAFW_FAMILY_R412M, SARAFW_URC_ULWM2MSTAT,
-	     SARAFW_URC_ULWM2MSTAT, true, true, false, "AT+ULWM2M=0", 21 * MIN),
-	R410("SARA-R412M-02B-03", "SARA-R412M-02B-03", SARAFW_FAMILY_R412M, U_NEW, 0, false, false,
-	     true, "AT+UFOTA=0", 23 * MIN),
+	{ R410_COMMON, .name = "SARA-R410M-63B", .match = "SARA-R410M-63B",
+	  .family = SARAFW_FAMILY_R410M, .urcs = U_NEW, .urcs_default = U_NEW,
+	  .legacy_lwm2mstat = false, .ufotaconf = false, .backup_restore = false,
+	  .cancel_cmd = "AT+UFOTA=0", .install_max_ms = 21 * MIN },
+	{ R410_COMMON, .name = "SARA-R410M-73B", .match = "SARA-R410M-73B",
+	  .family = SARAFW_FAMILY_R410M, .urcs = U_NEW, .urcs_default = U_NEW,
+	  .legacy_lwm2mstat = false, .ufotaconf = false, .backup_restore = false,
+	  .cancel_cmd = "AT+UFOTA=0", .install_max_ms = 21 * MIN },
+	{ R410_COMMON, .name = "SARA-R410M-83B", .match = "SARA-R410M-83B",
+	  .family = SARAFW_FAMILY_R410M, .urcs = U_NEW, .urcs_default = U_NEW,
+	  .legacy_lwm2mstat = false, .ufotaconf = false, .backup_restore = false,
+	  .cancel_cmd = "AT+UFOTA=0", .install_max_ms = 21 * MIN },
+	{ R410_COMMON, .name = "SARA-R412M-02B-00", .match = "SARA-R412M-02B-00",
+	  .family = SARAFW_FAMILY_R412M, .urcs = SARAFW_URC_ULWM2MSTAT, .urcs_default = SARAFW_URC_ULWM2MSTAT,
+	  .legacy_lwm2mstat = true, .ufotaconf = true, .backup_restore = false,
+	  .cancel_cmd = "AT+ULWM2M=0", .install_max_ms = 21 * MIN },
+	{ R410_COMMON, .name = "SARA-R412M-02B-01", .match = "SARA-R412M-02B-01",
+	  .family = SARAFW_FAMILY_R412M, .urcs = SARAFW_URC_ULWM2MSTAT, .urcs_default = SARAFW_URC_ULWM2MSTAT,
+	  .legacy_lwm2mstat = true, .ufotaconf = true, .backup_restore = false,
+	  .cancel_cmd = "AT+ULWM2M=0", .install_max_ms = 21 * MIN },
+	{ R410_COMMON, .name = "SARA-R412M-02B-02", .match = "SARA-R412M-02B-02",
+	  .family = SARAFW_FAMILY_R412M, .urcs = SARAFW_URC_ULWM2MSTAT, .urcs_default = SARAFW_URC_ULWM2MSTAT,
+	  .legacy_lwm2mstat = true, .ufotaconf = true, .backup_restore = false,
+	  .cancel_cmd = "AT+ULWM2M=0", .install_max_ms = 21 * MIN },
+	{ R410_COMMON, .name = "SARA-R412M-02B-03", .match = "SARA-R412M-02B-03",
+	  .family = SARAFW_FAMILY_R412M, .urcs = U_NEW, .urcs_default = 0,
+	  .legacy_lwm2mstat = false, .ufotaconf = false, .backup_restore = true,
+	  .cancel_cmd = "AT+UFOTA=0", .install_max_ms = 23 * MIN },
 	/* Table 1: SARA-R422 has neither FTP nor HTTP (§3, §4). */
-	R422("SARA-R422", "SARA-R422-", M_R422),
-	R422("SARA-R422S", "SARA-R422S", M_R422S),
-	R422("SARA-R422M8S", "SARA-R422M8S", M_R422S),
+	{ R422_COMMON, .name = "SARA-R422", .match = "SARA-R422-", .methods = M_R422 },
+	{ R422_COMMON, .name = "SARA-R422S", .match = "SARA-R422S", .methods = M_R422S },
+	{ R422_COMMON, .name = "SARA-R422M8S", .match = "SARA-R422M8S", .methods = M_R422S },
 	/* Table 1 lists SARA-N410 with the R410M methods; Table 2 does not
 	 * name it: treated as SARA-R410M-02B-03 (docs/behaviour.md). */
-	R410("SARA-N410", "SARA-N410", SARAFW_FAMILY_N410, U_NEW, 0, false, false, true, "AT+UFOTA=0",
-	     21 * MIN),
+	{ R410_COMMON, .name = "SARA-N410", .match = "SARA-N410",
+	  .family = SARAFW_FAMILY_N410, .urcs = U_NEW, .urcs_default = 0,
+	  .legacy_lwm2mstat = false, .ufotaconf = false, .backup_restore = true,
+	  .cancel_cmd = "AT+UFOTA=0", .install_max_ms = 21 * MIN },
 };
 
 size_t sarafw_variant_count(void)

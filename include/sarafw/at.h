@@ -7,9 +7,19 @@
  * ABORTED), and the '>' prompt (no line end follows it). URCs are
  * recognised at any moment, also between a command and its final result.
  *
+ * Responses, URCs and stray lines come already split into their
+ * parameters (argc/argv, see sarafw_at_split): a handler reads argv and
+ * never needs to parse or modify the line.
+ *
  * Lifetime: the engine and its buffer belong to the caller and must
- * outlive every event, whose line pointer points into that buffer and is
- * valid until the next call of sarafw_at_parse().
+ * outlive every event, whose line and argv pointers point into that
+ * buffer and are valid until the next call of sarafw_at_parse().
+ *
+ * Buffer size rule: the line buffer holds a line and the split copy of
+ * it, so it needs 2 x (longest line + 1) bytes. A line that fits once but
+ * not twice still comes whole, with argc = SARAFW_ENOSPACE; a line longer
+ * than the buffer is reported as SARAFW_AT_EV_OVERFLOW. sarafw's own
+ * commands answer in lines of at most 63 characters: 128 bytes do.
  */
 #ifndef SARAFW_AT_H
 #define SARAFW_AT_H
@@ -22,9 +32,17 @@
 extern "C" {
 #endif
 
-/* The longest command the engine remembers for echo matching. */
+/* The engine remembers the first SARAFW_AT_CMD_MAX - 1 characters of the
+ * pending command for echo matching; a longer command's echo only has to
+ * start with them. */
 #ifndef SARAFW_AT_CMD_MAX
-#define SARAFW_AT_CMD_MAX 64
+#define SARAFW_AT_CMD_MAX 32
+#endif
+
+/* Most parameters an event carries split; a line with more comes with
+ * argc = SARAFW_ENOSPACE (sarafw's longest, +CEREG mode 3, has 8). */
+#ifndef SARAFW_AT_ARGS_MAX
+#define SARAFW_AT_ARGS_MAX 12
 #endif
 
 typedef enum sarafw_at_event_type {
@@ -58,18 +76,31 @@ typedef struct sarafw_at_event {
 	const char *line;      /* the whole line, NUL-terminated, no CR/LF */
 	size_t len;            /* strlen(line) */
 	int urc;               /* with SARAFW_AT_EV_URC: index in the URC prefix table */
+	/* With RESPONSE, URC and STRAY: the line's parameters, split as by
+	 * sarafw_at_split ("+UFOTASTAT: 3, 1, 0" -> "3","1","0"; quotes
+	 * removed, spaces after commas dropped, note B.1.2). argc is the
+	 * count, or a negative sarafw_error when the line could not be split
+	 * (SARAFW_EPROTO unterminated quote, SARAFW_ENOSPACE too many
+	 * parameters or no room in the buffer); 0 for other events. */
+	int argc;
+	const char *argv[SARAFW_AT_ARGS_MAX];
 } sarafw_at_event;
 
+/* A handler of split lines: URC handlers and response callbacks. argc and
+ * argv as in sarafw_at_event (check argc before reading argv); line is the
+ * whole line. All valid only during the call. Must not block. */
+typedef void (*sarafw_line_fn)(void *ctx, int argc, const char *const *argv, const char *line);
+
 /* One entry of a const URC table: the line prefix (e.g. "+UFOTASTAT:")
- * and the handler the blocking layer calls with the whole line (which it
- * may split in place with sarafw_at_split). Handlers must not block. */
+ * and the handler the device layer calls with the line split into its
+ * parameters. Handlers must not block. */
 typedef struct sarafw_urc {
 	const char *prefix;
-	void (*fn)(void *ctx, char *line, size_t len);
+	sarafw_line_fn fn;
 } sarafw_urc;
 
 typedef struct sarafw_at_config {
-	char *buf;       /* line buffer: size must be >= longest line + 1 */
+	char *buf;       /* line buffer: 2 x (longest line + 1), see above */
 	size_t buf_size; /* at least 16 */
 	const sarafw_urc *urcs; /* const table, caller-owned; may be NULL */
 	size_t n_urcs;
@@ -84,7 +115,7 @@ typedef struct sarafw_at {
 	bool has_deadline;
 	uint32_t deadline;
 	char cmd[SARAFW_AT_CMD_MAX]; /* pending command (for echo), truncated */
-	char resp_prefix[24];        /* prefix of the expected information response */
+	const char *resp_prefix;     /* prefix of the expected information response, or NULL */
 	bool skip_space;     /* just after a '>' prompt: drop one ' ' ("> ") */
 } sarafw_at;
 
@@ -94,9 +125,23 @@ int sarafw_at_init(sarafw_at *at, const sarafw_at_config *cfg);
 /* Declare the command just sent (without "\r"). resp_prefix: the prefix of
  * its information response (e.g. "+CGMR:"), or NULL; a line that starts
  * with it is a RESPONSE even if it is also in the URC table. Lines that
- * are not URCs are RESPONSEs while the command is pending. */
+ * are not URCs are RESPONSEs while the command is pending. The engine
+ * keeps the resp_prefix pointer (a string literal, normally) until
+ * sarafw_at_end(); cmd is copied. */
 void sarafw_at_begin(sarafw_at *at, const char *cmd, const char *resp_prefix,
 		     bool expect_prompt, uint32_t now_ms, uint32_t timeout_ms);
+
+/* Replace the pending command's deadline: timeout_ms from now (0: none).
+ * Each wait has exactly one deadline, this one; the layers above read it
+ * with sarafw_at_wait_ms() instead of keeping their own. */
+void sarafw_at_deadline(sarafw_at *at, uint32_t now_ms, uint32_t timeout_ms);
+
+/* Milliseconds until the pending command's deadline: 0 if it has passed,
+ * UINT32_MAX when no command with a deadline is pending. */
+uint32_t sarafw_at_wait_ms(const sarafw_at *at, uint32_t now_ms);
+
+/* Drop a partly received line and the pending command; the config stays. */
+void sarafw_at_reset(sarafw_at *at);
 
 /* Forget the pending command (after its final result, or to give up). */
 void sarafw_at_end(sarafw_at *at);
@@ -115,7 +160,7 @@ void sarafw_at_tick(sarafw_at *at, uint32_t now_ms, sarafw_at_event *ev);
  * "+UFOTASTAT: 3, 1, 0" -> argv {"3","1","0"}. The part before the first
  * ": " is skipped when the line starts with '+'. Quoted strings lose their
  * quotes and keep commas; spaces around parameters are trimmed. Returns
- * the count (at most max), or SARAFW_EOVERFLOW if there were more, or
+ * the count (at most max), or SARAFW_ENOSPACE if there were more, or
  * SARAFW_EPROTO for an unterminated quote. Modifies line. */
 int sarafw_at_split(char *line, char **argv, int max);
 

@@ -7,23 +7,26 @@
 extern "C" {
 #endif
 
+/* Numbers are stable: a code that was merged into another leaves a gap
+ * (-4 was "line too small", now SARAFW_ENOSPACE; -6 was "+CME ERROR",
+ * now SARAFW_EERROR). */
 enum sarafw_error {
 	SARAFW_OK = 0,
 	SARAFW_EINVAL = -1,    /* bad argument or configuration */
 	SARAFW_ETIMEOUT = -2,  /* no answer within the bound */
 	SARAFW_EIO = -3,       /* the port failed to read or write */
-	SARAFW_EOVERFLOW = -4, /* a line or buffer was too small; input resynchronised */
-	SARAFW_EERROR = -5,    /* module answered ERROR */
-	SARAFW_ECME = -6,      /* module answered +CME ERROR (code kept in the device) */
+	SARAFW_EERROR = -5,    /* the module refused: ERROR, +CME ERROR or +CMS ERROR
+	                        * (sarafw_dev_last_error() has its line and code) */
 	SARAFW_EERROR1 = -7,   /* module answered ERROR1 (note §5.1.1.3: XMODEM timeout) */
 	SARAFW_ENOTSUP = -8,   /* this product version lacks the feature (note Table 1) */
 	SARAFW_EBUSY = -9,     /* refused locally: a download is active (note §7, Table 7) */
-	SARAFW_EPROTO = -10,   /* the module answered something unexpected */
+	SARAFW_EPROTO = -10,   /* the module answered something unexpected, or a
+	                        * stored record is corrupt */
 	SARAFW_ECANCEL = -11,  /* the transfer was cancelled (CAN CAN) */
 	SARAFW_ENOMODULE = -12,/* nothing answered AT */
 	SARAFW_EINSTALL = -13, /* module is installing firmware: do not touch it */
 	SARAFW_ERETRY = -14,   /* too many retries on the line */
-	SARAFW_ENOSPACE = -15, /* caller's buffer too small for the answer */
+	SARAFW_ENOSPACE = -15, /* a buffer is too small for the answer or line */
 	SARAFW_EGARBLED = -16, /* bytes arrive but make no sense: wrong baud rate? */
 	SARAFW_EBAUD = -17,    /* no answer at the transfer's baud rate; the module is back at the host's */
 	SARAFW_EBAUDBACK = -18,/* no answer at the host's rate after switching back: the module may still run at the other */

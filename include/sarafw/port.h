@@ -25,12 +25,16 @@ typedef struct sarafw_port {
 	/* Optional (NULL if absent): change the host's line speed. Drains
 	 * pending output first. */
 	int (*set_baud)(void *ctx, uint32_t baud);
-	/* Optional: pulse RESET_N. The library never calls it while the
-	 * module may be installing (note §2.6.4, §6). */
+	/* Optional: pulse RESET_N. Called only by sarafw_dev_reset(), which
+	 * refuses while the state record says the module is installing
+	 * (note §2.6.4, §6). Returns SARAFW_OK or a negative sarafw_error. */
 	int (*reset)(void *ctx);
-	/* Optional: persist / load a small state record (struct
-	 * sarafw_persist) so a host that reboots knows an install is running. */
+	/* Optional: store len bytes (an encoded struct sarafw_persist,
+	 * sarafw/persist.h) where they survive the host's reboot, replacing
+	 * the previous record. Returns SARAFW_OK or a negative sarafw_error. */
 	int (*save_state)(void *ctx, const void *rec, size_t len);
+	/* Optional: load the stored bytes into rec (at most len). Returns
+	 * their count, 0 when nothing is stored, or a negative sarafw_error. */
 	int (*load_state)(void *ctx, void *rec, size_t len);
 } sarafw_port;
 

@@ -307,8 +307,8 @@ static void test_refused(void **state)
 	rig r;
 	rig_up(&r, "SARA-R410M-02B-03", 5000, 1024);
 	r.m.refuse = "\r\n+CME ERROR: FOTA memory is in use\r\n";
-	assert_int_equal(sarafw_foat_xmodem(&r.dev, &r.fc, NULL), SARAFW_ECME);
-	assert_string_equal(r.dev.last_error, "+CME ERROR: FOTA memory is in use");
+	assert_int_equal(sarafw_foat_xmodem(&r.dev, &r.fc, NULL), SARAFW_EERROR);
+	assert_string_equal(sarafw_dev_last_error(&r.dev, NULL), "+CME ERROR: FOTA memory is in use");
 	assert_int_equal(r.dev.guard, SARAFW_DL_NONE);
 }
 

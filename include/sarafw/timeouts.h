@@ -1,0 +1,49 @@
+/* libsarafw: the host's own time bounds, in one place. Durations that
+ * depend on the product version (preparation, XMODEM window, boot,
+ * install) are in the variant table (sarafw/variant.h); these are the
+ * rest. Each is "module time" in milliseconds (see sarafw/port.h) and may
+ * be overridden at build time, e.g. -DSARAFW_ANSWER_MS=8000. */
+#ifndef SARAFW_TIMEOUTS_H
+#define SARAFW_TIMEOUTS_H
+
+/* An ordinary command (a query, ATE0, AT+IPR=...) answers within this.
+ * V.250 commands answer at once; the slowest sarafw sends answer in well
+ * under a second on an idle module. */
+#ifndef SARAFW_ANSWER_MS
+#define SARAFW_ANSWER_MS 5000u
+#endif
+
+/* One "AT" attempt of the probe loop: the note's check loop asks about
+ * once a second (note §2.6.4). Also the quiet time that tells the line
+ * has settled before the probe confirms a late answer. */
+#ifndef SARAFW_PROBE_TRY_MS
+#define SARAFW_PROBE_TRY_MS 1000u
+#endif
+
+/* note §5.1.1: the final result code of +UFWUPD after the last XMODEM
+ * ACK (SARA-R422 family). The note gives no figure; the module answers
+ * at once, this allows for a busy flash. */
+#ifndef SARAFW_FOAT_FINAL_MS
+#define SARAFW_FOAT_FINAL_MS 15000u
+#endif
+
+/* After a transfer on SARA-R410M/R412M (note §5.1.2, no end indication):
+ * silence that tells the module has stopped sending, before probing. */
+#ifndef SARAFW_QUIET_MS
+#define SARAFW_QUIET_MS 1000u
+#endif
+
+/* After a cancel (CAN CAN) inside or just before the XMODEM window: how
+ * long to wait for the module's answer (ERROR on the SARA-R422 family,
+ * nothing on SARA-R410M/R412M) before the line is taken as free. */
+#ifndef SARAFW_CANCEL_MS
+#define SARAFW_CANCEL_MS 2000u
+#endif
+
+/* The longest single port wait of a blocking call: bounds how late a
+ * blocking loop notices the caller's cancel request. Not a deadline. */
+#ifndef SARAFW_POLL_MS
+#define SARAFW_POLL_MS 200u
+#endif
+
+#endif
