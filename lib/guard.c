@@ -19,10 +19,10 @@
  * tests/table7.vectors. */
 #include <stdbool.h>
 #include <stddef.h>
-#include <string.h>
 
 #include "sarafw/dev.h"
 #include "sarafw/error.h"
+#include "str.h"
 
 typedef struct guard_row {
 	sarafw_download active;
@@ -103,7 +103,7 @@ static bool matches(const char *pat, const char *cmd)
 	for (; *pat; pat++) {
 		if (*pat == '*') {
 			/* the rest, if any, must occur later in the line, exactly */
-			return !pat[1] || strstr(cmd, pat + 1) != NULL;
+			return !pat[1] || sarafw_str_has(cmd, pat + 1);
 		}
 		if (*pat == '#') {
 			if (!is_digit(*cmd))

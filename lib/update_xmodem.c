@@ -10,6 +10,7 @@
 #include "sarafw/foat.h"
 #include "sarafw/probe.h"
 #include "sarafw/timeouts.h"
+#include "str.h"
 
 enum {
 	F_IPR,          /* AT+IPR=<rate> pending (to cfg->baud, or back) */
@@ -46,7 +47,7 @@ static void report(sarafw_foat *f, sarafw_foat_phase phase, uint32_t done, uint3
 
 static void note(sarafw_foat *f, const char *text)
 {
-	sarafw_dev_trace(f->dev, SARAFW_TRACE_NOTE, text, strlen(text));
+	sarafw_dev_trace(f->dev, SARAFW_TRACE_NOTE, text, sarafw_str_len(text));
 }
 
 static void queue(sarafw_foat *f, const uint8_t *bytes, size_t n)
@@ -60,7 +61,7 @@ static void queue(sarafw_foat *f, const uint8_t *bytes, size_t n)
 static int command(sarafw_foat *f, const char *cmd, const char *prefix, uint32_t timeout,
 		   uint32_t now)
 {
-	size_t len = strlen(cmd);
+	size_t len = sarafw_str_len(cmd);
 	int rc;
 	if (len + 1 > sizeof f->out)
 		return SARAFW_EINVAL;
@@ -345,7 +346,7 @@ static bool at_event(sarafw_foat *f, const sarafw_at_event *ev, uint32_t now)
 			return true;
 		}
 		if (ev->type == SARAFW_AT_EV_RESPONSE &&
-		    strncmp(ev->line, "+UFWUPD: ONGOING", 16) == 0) {
+		    sarafw_str_starts(ev->line, "+UFWUPD: ONGOING")) {
 			start_xmodem(f, now);
 			return true;
 		}
@@ -357,7 +358,7 @@ static bool at_event(sarafw_foat *f, const sarafw_at_event *ev, uint32_t now)
 		return true;
 	case F_CANCEL_WAIT:
 		if (ev->type == SARAFW_AT_EV_TIMEOUT ||
-		    (ev->type == SARAFW_AT_EV_RESPONSE && strncmp(ev->line, "+UFWUPD: ONGOING", 16) == 0)) {
+		    (ev->type == SARAFW_AT_EV_RESPONSE && sarafw_str_starts(ev->line, "+UFWUPD: ONGOING"))) {
 			cancel_now(f, now);
 			return true;
 		}
@@ -380,7 +381,7 @@ static bool at_event(sarafw_foat *f, const sarafw_at_event *ev, uint32_t now)
 		stored_or_not(f, sarafw_dev_final(f->dev, ev), now);
 		return true;
 	case F_CANCEL_END:
-		if (ev->type == SARAFW_AT_EV_RESPONSE && strncmp(ev->line, "+UFWUPD: ONGOING", 16) == 0 &&
+		if (ev->type == SARAFW_AT_EV_RESPONSE && sarafw_str_starts(ev->line, "+UFWUPD: ONGOING") &&
 		    f->cancels < 2) {
 			/* the window opened after the first CANs: once more */
 			cancel_now(f, now);

@@ -1,9 +1,9 @@
 /* The product versions the note names, as the host sees them.
  * Methods: note Table 1. URCs and their factory defaults: note Table 2.
  * Timings are upper bounds a host should wait, from the note's figures. */
-#include <string.h>
 
 #include "sarafw/variant.h"
+#include "str.h"
 
 #define S 1000u
 #define MIN (60u * S)
@@ -109,7 +109,7 @@ const sarafw_variant *sarafw_variant_at(size_t i)
 const sarafw_variant *sarafw_variant_by_name(const char *name)
 {
 	for (size_t i = 0; name && i < sarafw_variant_count(); i++)
-		if (strcmp(variants[i].name, name) == 0)
+		if (sarafw_str_eq(variants[i].name, name))
 			return &variants[i];
 	return NULL;
 }
@@ -117,7 +117,7 @@ const sarafw_variant *sarafw_variant_by_name(const char *name)
 const sarafw_variant *sarafw_variant_match(const char *type_number)
 {
 	for (size_t i = 0; type_number && i < sarafw_variant_count(); i++)
-		if (strncmp(type_number, variants[i].match, strlen(variants[i].match)) == 0)
+		if (sarafw_str_starts(type_number, variants[i].match))
 			return &variants[i];
 	return NULL;
 }
