@@ -54,7 +54,8 @@ static const char *const patterns[] = {
 	[P_LWM2M] = "<lwm2m>",
 };
 
-/* What sarafw_guard_note() says of a refusing row. */
+/* What sarafw_guard_note() says of a refusing row (the texts are in
+ * that function, so a program that never asks links none of them). */
 enum guard_note {
 	N_ROW1,
 	N_ROW1_FOAT,
@@ -69,22 +70,6 @@ enum guard_note {
 	N_ROW5,
 	N_DL_EVERY_ROW,
 	N_ONE_METHOD,
-};
-
-static const char *const notes[] = {
-	[N_ROW1] = "Table 7 row 1",
-	[N_ROW1_FOAT] = "Table 7 row 1: +UDWNFILE with FOAT tag will be blocked",
-	[N_ROW1_DL] = "Table 7 row 1: Direct Link",
-	[N_ROW2] = "Table 7 row 2",
-	[N_ROW2_UFTPC] = "Table 7 row 2: all other +UFTPC commands are not allowed",
-	[N_ROW3] = "Table 7 row 3",
-	[N_ROW3_DL] = "Table 7 row 3: Direct Link",
-	[N_ROW4] = "Table 7 row 4",
-	[N_ROW4_UDWNFILE] = "Table 7 row 4: all +UDWNFILE commands will be blocked",
-	[N_ROW4_DL] = "Table 7 row 4: Direct Link",
-	[N_ROW5] = "Table 7 row 5",
-	[N_DL_EVERY_ROW] = "Direct Link, blocked by every row",
-	[N_ONE_METHOD] = "§7: one download method at a time",
 };
 
 /* Four bytes a row: 43 rows of pointers would cost 688. */
@@ -198,6 +183,22 @@ int sarafw_guard_check(sarafw_download active, const char *cmd)
 
 const char *sarafw_guard_note(sarafw_download active, const char *cmd)
 {
+	/* fixed-width rows: their own section, linked only with this function */
+	static const char notes[][57] = {
+		[N_ROW1] = "Table 7 row 1",
+		[N_ROW1_FOAT] = "Table 7 row 1: +UDWNFILE with FOAT tag will be blocked",
+		[N_ROW1_DL] = "Table 7 row 1: Direct Link",
+		[N_ROW2] = "Table 7 row 2",
+		[N_ROW2_UFTPC] = "Table 7 row 2: all other +UFTPC commands are not allowed",
+		[N_ROW3] = "Table 7 row 3",
+		[N_ROW3_DL] = "Table 7 row 3: Direct Link",
+		[N_ROW4] = "Table 7 row 4",
+		[N_ROW4_UDWNFILE] = "Table 7 row 4: all +UDWNFILE commands will be blocked",
+		[N_ROW4_DL] = "Table 7 row 4: Direct Link",
+		[N_ROW5] = "Table 7 row 5",
+		[N_DL_EVERY_ROW] = "Direct Link, blocked by every row",
+		[N_ONE_METHOD] = "§7: one download method at a time",
+	};
 	const guard_row *r = find(active, cmd);
 	return r && !r->allow ? notes[r->note] : NULL;
 }
