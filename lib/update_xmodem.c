@@ -139,7 +139,7 @@ static void start_prep(sarafw_foat *f, uint32_t now)
 	}
 	report(f, SARAFW_FOAT_PREPARE, 0, f->cfg->size);
 	/* note §5.1.1: ~5 s (§5.1.2: ~20 s) to prepare, then ONGOING */
-	rc = command(f, "AT+UFWUPD=3", "+UFWUPD", f->v->foat_prep_ms, now);
+	rc = command(f, "AT+UFWUPD=3", "+UFWUPD", f->v->limits->foat_prep_ms, now);
 	if (rc) {
 		fail(f, rc, now);
 		return;
@@ -172,7 +172,7 @@ static void start_xmodem(sarafw_foat *f, uint32_t now)
 		.ctx = f->cfg->ctx,
 		.block_size = f->cfg->block_size,
 		/* the module sends 'C' then NAK for its window, then gives up */
-		.start_timeout_ms = f->v->xmodem_window_ms,
+		.start_timeout_ms = f->v->limits->xmodem_window_ms,
 	};
 	sarafw_guard_set(f->dev, SARAFW_DL_UFWUPD);
 	note(f, "XMODEM window open");
@@ -250,7 +250,7 @@ static void check_transfer(sarafw_foat *f, uint32_t now)
 		/* SARA-R422 family ends +UFWUPD with a final result code
 		 * (§5.1.1); after a failed transfer the module may still be in
 		 * its window. */
-		sarafw_at_deadline(&f->dev->at, now, xrc ? f->v->xmodem_window_ms : SARAFW_FOAT_FINAL_MS);
+		sarafw_at_deadline(&f->dev->at, now, xrc ? f->v->limits->xmodem_window_ms : SARAFW_FOAT_FINAL_MS);
 		f->state = F_FINAL;
 		return;
 	}
@@ -417,7 +417,7 @@ int sarafw_foat_start(sarafw_foat *f, sarafw_dev *dev, const sarafw_foat_config 
 	if (!f->v || !(f->v->methods & SARAFW_METHOD_FOAT))
 		return f->status;
 	if (cfg->baud && cfg->baud != cfg->host_baud &&
-	    (cfg->baud > f->v->max_baud || !dev->cfg.port->set_baud))
+	    (cfg->baud > f->v->limits->max_baud || !dev->cfg.port->set_baud))
 		return f->status;
 	f->status = SARAFW_RUNNING;
 	if (cfg->baud && cfg->baud != cfg->host_baud) {
@@ -534,7 +534,7 @@ void sarafw_foat_tick(sarafw_foat *f, uint32_t now)
 		return;
 	case F_QUIET:
 		if (sarafw_time_reached(now, f->timer) || sarafw_time_reached(now, f->timer_end))
-			start_probe(f, f->v->xmodem_window_ms, F_PROBE_AFTER, now);
+			start_probe(f, f->v->limits->xmodem_window_ms, F_PROBE_AFTER, now);
 		return;
 	default:
 		sarafw_at_tick(&f->dev->at, now, &ev);
