@@ -7,12 +7,18 @@
 #include "sarafw/dev.h"
 #include "sarafw/error.h"
 #include "sarafw/persist.h"
+#include "note.h"
 #include "str.h"
 
 void sarafw_dev_trace(sarafw_dev *dev, char dir, const char *data, size_t len)
 {
 	if (dev->cfg.trace)
 		dev->cfg.trace(dev->cfg.trace_ctx, dir, data, len);
+}
+
+void sarafw_dev_note(sarafw_dev *dev, const char *text)
+{
+	sarafw_dev_trace(dev, SARAFW_TRACE_NOTE, text, sarafw_str_len(text));
 }
 
 static uint32_t now(const sarafw_dev *dev)
@@ -420,7 +426,7 @@ int sarafw_dev_reset(sarafw_dev *dev)
 		return SARAFW_EINSTALL;
 	if (stored && rc != SARAFW_OK)
 		return rc;
-	sarafw_dev_trace(dev, SARAFW_TRACE_NOTE, "reset", 5);
+	SARAFW_NOTE(dev, "reset");
 	rc = p->reset(p->ctx);
 	forget_line(dev);
 	return rc < 0 ? rc : SARAFW_OK;

@@ -10,6 +10,7 @@
 #include "sarafw/foat.h"
 #include "sarafw/probe.h"
 #include "sarafw/timeouts.h"
+#include "note.h"
 #include "str.h"
 
 enum {
@@ -45,11 +46,6 @@ static void report(sarafw_foat *f, sarafw_foat_phase phase, uint32_t done, uint3
 		f->cfg->progress(f->cfg->progress_ctx, phase, done, total);
 }
 
-static void note(sarafw_foat *f, const char *text)
-{
-	sarafw_dev_trace(f->dev, SARAFW_TRACE_NOTE, text, sarafw_str_len(text));
-}
-
 static void queue(sarafw_foat *f, const uint8_t *bytes, size_t n)
 {
 	memcpy(f->out, bytes, n);
@@ -79,7 +75,7 @@ static void queue_cancel(sarafw_foat *f)
 	uint8_t can[SARAFW_XMODEM_CAN_COUNT < sizeof f->out ? SARAFW_XMODEM_CAN_COUNT : sizeof f->out];
 	memset(can, SARAFW_XMODEM_CAN, sizeof can);
 	queue(f, can, sizeof can);
-	note(f, "cancelling the XMODEM window (CAN CAN)");
+	SARAFW_NOTE(f->dev, "cancelling the XMODEM window (CAN CAN)");
 }
 
 static void finish(sarafw_foat *f)
@@ -175,7 +171,7 @@ static void start_xmodem(sarafw_foat *f, uint32_t now)
 		.start_timeout_ms = f->v->limits->xmodem_window_ms,
 	};
 	sarafw_guard_set(f->dev, SARAFW_DL_UFWUPD);
-	note(f, "XMODEM window open");
+	SARAFW_NOTE(f->dev, "XMODEM window open");
 	f->reported = UINT32_MAX;
 	f->seen_started = 0;
 	f->seen_naks = f->seen_timeouts = f->seen_resent = 0;
@@ -191,7 +187,7 @@ static void trace_xmodem(sarafw_foat *f)
 	char text[48];
 	sarafw_cmdbuf b;
 	bool started = f->seen_started;
-	if (!f->dev->cfg.trace)
+	if (!SARAFW_TRACE_NOTES || !f->dev->cfg.trace)
 		return;
 	sarafw_cmdbuf_init(&b, text, sizeof text);
 	/* the low 16 bits of each counter tell that it moved */
@@ -214,7 +210,7 @@ static void trace_xmodem(sarafw_foat *f)
 	f->seen_naks = (uint16_t)st->naks;
 	f->seen_timeouts = (uint16_t)st->timeouts;
 	f->seen_resent = (uint16_t)st->retransmissions;
-	note(f, text);
+	SARAFW_NOTE(f->dev, text);
 }
 
 /* After the transfer: the result of +UFWUPD as a whole. */
@@ -243,7 +239,7 @@ static void check_transfer(sarafw_foat *f, uint32_t now)
 	if (xrc == SARAFW_XMODEM_RUNNING || sarafw_xmodem_output(&f->u.x, &p))
 		return;
 	f->stats = *sarafw_xmodem_get_stats(&f->u.x); /* the probe reuses its room */
-	note(f, xrc ? "XMODEM transfer failed" : "XMODEM transfer complete");
+	SARAFW_NOTE(f->dev, xrc ? "XMODEM transfer failed" : "XMODEM transfer complete");
 	report(f, SARAFW_FOAT_FINISH, f->cfg->size, f->cfg->size);
 	f->rc = xrc;
 	if (f->v->family == SARAFW_FAMILY_R422) {
@@ -277,7 +273,7 @@ static void probe_done(sarafw_foat *f, int rc, uint32_t now)
 		break;
 	case F_FORCE_PROBE:
 		if (rc != SARAFW_OK) {
-			note(f, "no answer after switching the baud rate back");
+			SARAFW_NOTE(f->dev, "no answer after switching the baud rate back");
 			f->rc = SARAFW_EBAUDBACK;
 		}
 		finish(f);
@@ -287,7 +283,7 @@ static void probe_done(sarafw_foat *f, int rc, uint32_t now)
 		break;
 	case F_PROBE_CANCEL:
 		if (rc != SARAFW_OK)
-			note(f, "no answer to AT after the cancel");
+			SARAFW_NOTE(f->dev, "no answer to AT after the cancel");
 		wind_up(f, now);
 		break;
 	default:
@@ -422,7 +418,7 @@ int sarafw_foat_start(sarafw_foat *f, sarafw_dev *dev, const sarafw_foat_config 
 	f->status = SARAFW_RUNNING;
 	if (cfg->baud && cfg->baud != cfg->host_baud) {
 		report(f, SARAFW_FOAT_BAUD, 0, cfg->size);
-		note(f, "switching baud rate for the transfer");
+		SARAFW_NOTE(f->dev, "switching baud rate for the transfer");
 		f->switched = 1;
 		start_ipr(f, cfg->baud, now);
 	} else {
@@ -608,7 +604,7 @@ void sarafw_foat_abort(sarafw_foat *f)
 		f->rc = SARAFW_ECANCEL;
 		f->state = F_CANCEL_WAIT;
 		report(f, SARAFW_FOAT_CANCEL, 0, f->cfg->size);
-		note(f, "aborting: waiting for the XMODEM window to cancel it");
+		SARAFW_NOTE(f->dev, "aborting: waiting for the XMODEM window to cancel it");
 	} else if (f->state == F_XFER) {
 		report(f, SARAFW_FOAT_CANCEL, 0, f->cfg->size);
 		sarafw_xmodem_abort(&f->u.x); /* CANs, then ECANCEL */

@@ -47,7 +47,7 @@ echo "external symbols: freestanding libc only"
 # The typical application: probe, identify, FOAT, static buffers, linked
 # with --gc-sections and -flto against newlib-nano without syscall stubs;
 # and the same objects linked without -flto.
-for elf in "$out/bin/tracker.elf" "$out/bin/tracker-nolto.elf"; do
+for elf in "$out/bin/tracker.elf" "$out/bin/tracker-nolto.elf" "$out/bin/tracker-notes.elf"; do
 	heap=$(arm-none-eabi-nm "$elf" | awk '$3 ~ /^(_?malloc|_?free|_?calloc|_?realloc|_malloc_r|_free_r|_sbrk|_sbrk_r)$/ {print $3}')
 	if [ -n "$heap" ]; then
 		echo "size: $elf needs a heap:" $heap >&2
@@ -55,9 +55,13 @@ for elf in "$out/bin/tracker.elf" "$out/bin/tracker-nolto.elf"; do
 	fi
 done
 arm-none-eabi-size "$out/bin/tracker.elf" | awk -v app="examples/tracker" 'NR==2 {
-	printf "%s (probe, identify, FOAT; Cortex-M4, --gc-sections, -flto, newlib-nano):\n", app
+	printf "%s (probe, identify, FOAT; Cortex-M4, --gc-sections, -flto, newlib-nano;\n", app
+	printf "  libsarafw with -DSARAFW_TRACE_NOTES=0: the tracker sets no trace function):\n"
 	printf "  .text %d  .data %d  .bss %d  total %d bytes\n", $1, $2, $3, $1 + $2 + $3
 	printf "  flash %d bytes (target <= 8192), static RAM %d bytes (target <= 512), no heap\n", $1 + $2, $2 + $3
+}'
+arm-none-eabi-size "$out/bin/tracker-notes.elf" | awk 'NR==2 {
+	printf "  with the notes for a trace function: flash %d bytes\n", $1 + $2
 }'
 arm-none-eabi-size "$out/bin/tracker-nolto.elf" | awk 'NR==2 {
 	printf "  without -flto: flash %d bytes, static RAM %d bytes\n", $1 + $2, $2 + $3
@@ -75,7 +79,7 @@ function hex(s,   i, v) {
 map && /^ \.(text|rodata|isr_vector|ARM\.exidx)/ {
 	if (NF == 1) { getline rest; $0 = $0 " " rest }
 	if ($3 !~ /^0x/) next
-	who = $4 ~ /libsarafw\.a/ ? "libsarafw" : $4 ~ /libc_nano|libgcc/ ? "libc+libgcc" : "application"
+	who = $4 ~ /libsarafw(_nonotes)?\.a/ ? "libsarafw" : $4 ~ /libc_nano|libgcc/ ? "libc+libgcc" : "application"
 	sum[who] += hex($3)
 }
 END { printf "  flash by origin (without -flto): libsarafw %d, libc+libgcc %d, application %d\n", sum["libsarafw"], sum["libc+libgcc"], sum["application"] }
