@@ -315,17 +315,23 @@ static void cancel_now(sarafw_foat *f, uint32_t now)
  * changed (the rest of the input belongs to the next state). */
 static bool at_event(sarafw_foat *f, const sarafw_at_event *ev, uint32_t now)
 {
-	int rc;
-	switch (f->state) {
-	case F_IPR:
-		if (ev->type == SARAFW_AT_EV_TIMEOUT) {
-			switch_failed(f, SARAFW_ETIMEOUT, now);
-			return true;
-		}
-		if (ev->type != SARAFW_AT_EV_FINAL)
-			return false;
+	bool ongoing = ev->type == SARAFW_AT_EV_RESPONSE && sarafw_str_starts(ev->line, "+UFWUPD: ONGOING");
+	int rc; /* the command's end: its final result code, or SARAFW_ETIMEOUT */
+
+	if (ev->type == SARAFW_AT_EV_FINAL) {
 		sarafw_at_end(&f->dev->at);
 		rc = sarafw_dev_final(f->dev, ev);
+	} else if (ev->type == SARAFW_AT_EV_TIMEOUT) {
+		rc = SARAFW_ETIMEOUT; /* the command stays pending */
+	} else if (!ongoing) {
+		return false;
+	} else {
+		rc = SARAFW_OK;
+	}
+	switch (f->state) {
+	case F_IPR:
+		if (ongoing)
+			return false;
 		if (rc) {
 			switch_failed(f, rc, now);
 		} else {
@@ -335,58 +341,36 @@ static bool at_event(sarafw_foat *f, const sarafw_at_event *ev, uint32_t now)
 		}
 		return true;
 	case F_PREP:
-		if (ev->type == SARAFW_AT_EV_TIMEOUT) {
+		if (ongoing) {
+			start_xmodem(f, now);
+		} else if (ev->type == SARAFW_AT_EV_TIMEOUT) {
 			/* ONGOING may have been garbled: the window may be open */
 			f->rc = SARAFW_ETIMEOUT;
 			cancel_now(f, now);
-			return true;
+		} else {
+			fail(f, rc ? rc : SARAFW_EPROTO, now); /* OK without ONGOING: not understood */
 		}
-		if (ev->type == SARAFW_AT_EV_RESPONSE &&
-		    sarafw_str_starts(ev->line, "+UFWUPD: ONGOING")) {
-			start_xmodem(f, now);
-			return true;
-		}
-		if (ev->type != SARAFW_AT_EV_FINAL)
-			return false;
-		sarafw_at_end(&f->dev->at);
-		rc = sarafw_dev_final(f->dev, ev);
-		fail(f, rc ? rc : SARAFW_EPROTO, now); /* OK without ONGOING: not understood */
 		return true;
 	case F_CANCEL_WAIT:
-		if (ev->type == SARAFW_AT_EV_TIMEOUT ||
-		    (ev->type == SARAFW_AT_EV_RESPONSE && sarafw_str_starts(ev->line, "+UFWUPD: ONGOING"))) {
+		if (ev->type == SARAFW_AT_EV_FINAL)
+			wind_up(f, now); /* the module ended +UFWUPD by itself (refused, or failed) */
+		else
 			cancel_now(f, now);
-			return true;
-		}
-		if (ev->type != SARAFW_AT_EV_FINAL)
-			return false;
-		/* the module ended +UFWUPD by itself (refused, or failed) */
-		sarafw_at_end(&f->dev->at);
-		(void)sarafw_dev_final(f->dev, ev);
-		wind_up(f, now);
 		return true;
 	case F_FINAL:
-		if (ev->type == SARAFW_AT_EV_TIMEOUT) {
-			sarafw_at_end(&f->dev->at);
-			stored_or_not(f, SARAFW_ETIMEOUT, now);
-			return true;
-		}
-		if (ev->type != SARAFW_AT_EV_FINAL)
+		if (ongoing)
 			return false;
 		sarafw_at_end(&f->dev->at);
-		stored_or_not(f, sarafw_dev_final(f->dev, ev), now);
+		stored_or_not(f, rc, now);
 		return true;
 	case F_CANCEL_END:
-		if (ev->type == SARAFW_AT_EV_RESPONSE && sarafw_str_starts(ev->line, "+UFWUPD: ONGOING") &&
-		    f->cancels < 2) {
+		if (ongoing) {
+			if (f->cancels >= 2)
+				return false;
 			/* the window opened after the first CANs: once more */
 			cancel_now(f, now);
 			return true;
 		}
-		if (ev->type != SARAFW_AT_EV_TIMEOUT && ev->type != SARAFW_AT_EV_FINAL)
-			return false;
-		if (ev->type == SARAFW_AT_EV_FINAL)
-			(void)sarafw_dev_final(f->dev, ev);
 		sarafw_at_end(&f->dev->at);
 		/* An R410M says nothing after a cancel, and its "OK" after
 		 * ONGOING (§5.1.2.1) is no answer to it: confirm with AT (the
