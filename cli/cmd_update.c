@@ -151,7 +151,7 @@ static void explain(cli *c, const job *j, int rc, unsigned long baud)
 		double scale = 1;
 		(void)sarafw_posix_time_scale(&scale); /* checked when the options were read */
 		fprintf(stderr, "sarafw: expected +UFWUPD: ONGOING within %u s of AT+UFWUPD=3 (note %s), but %s%s%s came in %.1f s%s; CAN CAN was sent in case the window had opened: ",
-			v ? (unsigned)(v->foat_prep_ms / 1000) : 0u,
+			v ? (unsigned)(v->limits->foat_prep_ms / 1000) : 0u,
 			v && v->family != SARAFW_FAMILY_R422 ? "§5.1.2: ~20 s" : "§5.1.1: ~5 s",
 			j->last_rx[0] ? "only \"" : "nothing", j->last_rx, j->last_rx[0] ? "\"" : "", waited,
 			scale != 1.0 ? " (host clock, sarafw's SARAFW_TIME_SCALE differs from 1)" : "");
@@ -200,7 +200,7 @@ static void explain(cli *c, const job *j, int rc, unsigned long baud)
 			fprintf(stderr, "sarafw: %s does not support FOAT (note Table 1)\n", model);
 		else
 			fprintf(stderr, "sarafw: %s cannot transfer at %lu baud: use --baud %lu or less (note §5.1.1)\n",
-				model, baud, v ? (unsigned long)v->max_baud : 115200ul);
+				model, baud, v ? (unsigned long)v->limits->max_baud : 115200ul);
 		break;
 	case SARAFW_EERROR:
 		fprintf(stderr, "sarafw: the module ended the transfer with %s; its firmware is unchanged: retry the update\n", err);

@@ -7,6 +7,7 @@
 #include "sarafw/at.h"
 #include "sarafw/error.h"
 #include "sarafw/port.h"
+#include "str.h"
 
 #define AT_BUF_MIN 16
 
@@ -27,7 +28,7 @@ static void ev_clear(sarafw_at_event *ev)
 
 static void copy_trunc(char *dst, size_t size, const char *src)
 {
-	size_t n = src ? strlen(src) : 0;
+	size_t n = src ? sarafw_str_len(src) : 0;
 	if (n > size - 1)
 		n = size - 1;
 	if (n)
@@ -38,11 +39,6 @@ static void copy_trunc(char *dst, size_t size, const char *src)
 static char lower(char c)
 {
 	return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
-}
-
-static bool starts_with(const char *s, const char *prefix)
-{
-	return strncmp(s, prefix, strlen(prefix)) == 0;
 }
 
 int sarafw_at_init(sarafw_at *at, const sarafw_at_config *cfg)
@@ -106,7 +102,7 @@ void sarafw_at_end(sarafw_at *at)
  * truncated: then the echo only has to start with it. */
 static bool is_echo(const sarafw_at *at, const char *line, size_t len)
 {
-	size_t n = strlen(at->cmd);
+	size_t n = sarafw_str_len(at->cmd);
 	if (n == 0 || len < n || (len > n && n < sizeof at->cmd - 1))
 		return false;
 	for (size_t i = 0; i < n; i++)
@@ -148,17 +144,17 @@ static bool classify_final(const char *line, sarafw_at_event *ev)
 		{ "ABORTED", SARAFW_AT_FINAL_ABORTED },
 	};
 	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
-		if (strcmp(line, words[i].word) == 0) {
+		if (sarafw_str_eq(line, words[i].word)) {
 			ev->final = words[i].final;
 			return true;
 		}
 	}
-	if (starts_with(line, "+CME ERROR:")) {
+	if (sarafw_str_starts(line, "+CME ERROR:")) {
 		ev->final = SARAFW_AT_FINAL_CME;
 		error_detail(line + 11, ev);
 		return true;
 	}
-	if (starts_with(line, "+CMS ERROR:")) {
+	if (sarafw_str_starts(line, "+CMS ERROR:")) {
 		ev->final = SARAFW_AT_FINAL_CMS;
 		error_detail(line + 11, ev);
 		return true;
@@ -211,12 +207,12 @@ static void classify_line(sarafw_at *at, sarafw_at_event *ev)
 		ev->type = SARAFW_AT_EV_ECHO;
 		return;
 	}
-	if (at->pending && at->resp_prefix && starts_with(line, at->resp_prefix)) {
+	if (at->pending && at->resp_prefix && sarafw_str_starts(line, at->resp_prefix)) {
 		ev->type = SARAFW_AT_EV_RESPONSE;
 		return;
 	}
 	for (size_t i = 0; i < at->cfg.n_urcs; i++) {
-		if (starts_with(line, at->cfg.urcs[i].prefix)) {
+		if (sarafw_str_starts(line, at->cfg.urcs[i].prefix)) {
 			ev->type = SARAFW_AT_EV_URC;
 			ev->urc = (int)i;
 			return;

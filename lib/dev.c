@@ -7,11 +7,18 @@
 #include "sarafw/dev.h"
 #include "sarafw/error.h"
 #include "sarafw/persist.h"
+#include "note.h"
+#include "str.h"
 
 void sarafw_dev_trace(sarafw_dev *dev, char dir, const char *data, size_t len)
 {
 	if (dev->cfg.trace)
 		dev->cfg.trace(dev->cfg.trace_ctx, dir, data, len);
+}
+
+void sarafw_dev_note(sarafw_dev *dev, const char *text)
+{
+	sarafw_dev_trace(dev, SARAFW_TRACE_NOTE, text, sarafw_str_len(text));
 }
 
 static uint32_t now(const sarafw_dev *dev)
@@ -125,7 +132,7 @@ const char *sarafw_dev_last_error(const sarafw_dev *dev, int *cme)
 int sarafw_dev_begin(sarafw_dev *dev, const char *cmd, const char *resp_prefix, bool prompt,
 		     uint32_t now_ms, uint32_t timeout_ms)
 {
-	size_t len = strlen(cmd);
+	size_t len = sarafw_str_len(cmd);
 	int rc = sarafw_guard_check((sarafw_download)dev->guard, cmd);
 	if (rc)
 		return rc;
@@ -144,7 +151,7 @@ int sarafw_dev_send(sarafw_dev *dev, const char *cmd, const char *resp_prefix, b
 	int rc = sarafw_dev_begin(dev, cmd, resp_prefix, prompt, now(dev), timeout_ms);
 	if (rc)
 		return rc;
-	if (dev->cfg.port->write(dev->cfg.port->ctx, (const uint8_t *)cmd, strlen(cmd)) < 0 ||
+	if (dev->cfg.port->write(dev->cfg.port->ctx, (const uint8_t *)cmd, sarafw_str_len(cmd)) < 0 ||
 	    dev->cfg.port->write(dev->cfg.port->ctx, (const uint8_t *)"\r", 1) < 0) {
 		sarafw_at_end(&dev->at);
 		return SARAFW_EIO;
@@ -198,13 +205,13 @@ struct get_ctx {
 static void get_line(void *p, int argc, const char *const *argv, const char *line)
 {
 	struct get_ctx *g = p;
-	size_t plen = g->prefix ? strlen(g->prefix) : 0, len;
+	size_t plen = g->prefix ? sarafw_str_len(g->prefix) : 0, len;
 	(void)argc;
 	(void)argv;
 	if (g->rc != SARAFW_EPROTO)
 		return; /* first matching line only */
 	if (plen) {
-		if (strncmp(line, g->prefix, plen) != 0)
+		if (!sarafw_str_starts(line, g->prefix))
 			return;
 		line += plen;
 		if (*line == ':')
@@ -212,7 +219,7 @@ static void get_line(void *p, int argc, const char *const *argv, const char *lin
 		while (*line == ' ')
 			line++;
 	}
-	len = strlen(line);
+	len = sarafw_str_len(line);
 	g->rc = SARAFW_OK;
 	if (len >= g->size) {
 		len = g->size - 1;
@@ -255,7 +262,7 @@ int sarafw_dev_wait(sarafw_dev *dev, uint32_t timeout_ms, const char *stop_prefi
 			return (int)(dev->urc_count - before);
 		if (rc)
 			return rc;
-		if (stop_prefix && strncmp(ev.line, stop_prefix, strlen(stop_prefix)) == 0)
+		if (stop_prefix && sarafw_str_starts(ev.line, stop_prefix))
 			break;
 	}
 	copy_line(out, out_size, &ev);
@@ -277,7 +284,7 @@ int sarafw_dev_until(sarafw_dev *dev, uint32_t timeout_ms, const char *prefix, c
 			rc = sarafw_dev_final(dev, &ev);
 			return rc ? rc : SARAFW_EPROTO;
 		}
-		if (ev.type == SARAFW_AT_EV_RESPONSE && strncmp(ev.line, prefix, strlen(prefix)) == 0) {
+		if (ev.type == SARAFW_AT_EV_RESPONSE && sarafw_str_starts(ev.line, prefix)) {
 			copy_line(out, out_size, &ev);
 			return SARAFW_OK;
 		}
@@ -419,7 +426,7 @@ int sarafw_dev_reset(sarafw_dev *dev)
 		return SARAFW_EINSTALL;
 	if (stored && rc != SARAFW_OK)
 		return rc;
-	sarafw_dev_trace(dev, SARAFW_TRACE_NOTE, "reset", 5);
+	SARAFW_NOTE(dev, "reset");
 	rc = p->reset(p->ctx);
 	forget_line(dev);
 	return rc < 0 ? rc : SARAFW_OK;

@@ -6,6 +6,7 @@
 #include "sarafw/error.h"
 #include "sarafw/probe.h"
 #include "sarafw/timeouts.h"
+#include "str.h"
 
 enum { ID_TYPE = 1, ID_MODEL, ID_VERSIONS, ID_IMEI, ID_MNO };
 
@@ -53,7 +54,7 @@ static void finish(sarafw_identifier *e, int rc)
 static void begin(sarafw_identifier *e, uint32_t now)
 {
 	const struct id_step *s = &steps[e->step];
-	size_t len = strlen(s->cmd);
+	size_t len = sarafw_str_len(s->cmd);
 	int rc = sarafw_dev_begin(e->dev, s->cmd, s->prefix, false, now, SARAFW_ANSWER_MS);
 	if (rc) {
 		finish(e, rc);
@@ -87,7 +88,7 @@ static void take(sarafw_identifier *e, const sarafw_at_event *ev)
 	sarafw_ident *id = e->id;
 	const char *comma;
 	long v;
-	if (e->got || (s->prefix && strncmp(ev->line, s->prefix, strlen(s->prefix)) != 0))
+	if (e->got || (s->prefix && !sarafw_str_starts(ev->line, s->prefix)))
 		return;
 	e->got = 1;
 	switch (s->field) {
@@ -98,9 +99,9 @@ static void take(sarafw_identifier *e, const sarafw_at_event *ev)
 		copy(id->model, sizeof id->model, ev->line, ev->len);
 		break;
 	case ID_VERSIONS:
-		comma = strchr(ev->line, ',');
+		comma = sarafw_str_chr(ev->line, ',');
 		if (comma) {
-			copy(id->app_version, sizeof id->app_version, comma + 1, strlen(comma + 1));
+			copy(id->app_version, sizeof id->app_version, comma + 1, sarafw_str_len(comma + 1));
 			copy(id->modem_version, sizeof id->modem_version, ev->line, (size_t)(comma - ev->line));
 		} else {
 			copy(id->modem_version, sizeof id->modem_version, ev->line, ev->len);

@@ -6,6 +6,7 @@
 #include "sarafw/probe.h"
 #include "sarafw/timeouts.h"
 #include "sarafw/xmodem.h"
+#include "note.h"
 
 /* Probe states. */
 enum { P_TRY, P_DRAIN, P_CONFIRM, P_DONE };
@@ -105,7 +106,7 @@ static void cancel_window(sarafw_prober *p, uint32_t now)
 	memset(can, SARAFW_XMODEM_CAN, sizeof can);
 	queue(p, can, sizeof can);
 	p->dev->flags |= SARAFW_DEV_XMODEM_CANCELLED;
-	sarafw_dev_trace(p->dev, SARAFW_TRACE_NOTE, "XMODEM start characters: cancelling", 35);
+	SARAFW_NOTE(p->dev, "XMODEM start characters: cancelling");
 	sarafw_at_reset(&p->dev->at); /* e.g. a partial "CC" */
 	p->in_step = 0;
 	/* The quiet wait lets the module leave its window (the R422 family

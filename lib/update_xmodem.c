@@ -10,6 +10,8 @@
 #include "sarafw/foat.h"
 #include "sarafw/probe.h"
 #include "sarafw/timeouts.h"
+#include "note.h"
+#include "str.h"
 
 enum {
 	F_IPR,          /* AT+IPR=<rate> pending (to cfg->baud, or back) */
@@ -44,11 +46,6 @@ static void report(sarafw_foat *f, sarafw_foat_phase phase, uint32_t done, uint3
 		f->cfg->progress(f->cfg->progress_ctx, phase, done, total);
 }
 
-static void note(sarafw_foat *f, const char *text)
-{
-	sarafw_dev_trace(f->dev, SARAFW_TRACE_NOTE, text, strlen(text));
-}
-
 static void queue(sarafw_foat *f, const uint8_t *bytes, size_t n)
 {
 	memcpy(f->out, bytes, n);
@@ -60,7 +57,7 @@ static void queue(sarafw_foat *f, const uint8_t *bytes, size_t n)
 static int command(sarafw_foat *f, const char *cmd, const char *prefix, uint32_t timeout,
 		   uint32_t now)
 {
-	size_t len = strlen(cmd);
+	size_t len = sarafw_str_len(cmd);
 	int rc;
 	if (len + 1 > sizeof f->out)
 		return SARAFW_EINVAL;
@@ -78,7 +75,7 @@ static void queue_cancel(sarafw_foat *f)
 	uint8_t can[SARAFW_XMODEM_CAN_COUNT < sizeof f->out ? SARAFW_XMODEM_CAN_COUNT : sizeof f->out];
 	memset(can, SARAFW_XMODEM_CAN, sizeof can);
 	queue(f, can, sizeof can);
-	note(f, "cancelling the XMODEM window (CAN CAN)");
+	SARAFW_NOTE(f->dev, "cancelling the XMODEM window (CAN CAN)");
 }
 
 static void finish(sarafw_foat *f)
@@ -138,7 +135,7 @@ static void start_prep(sarafw_foat *f, uint32_t now)
 	}
 	report(f, SARAFW_FOAT_PREPARE, 0, f->cfg->size);
 	/* note §5.1.1: ~5 s (§5.1.2: ~20 s) to prepare, then ONGOING */
-	rc = command(f, "AT+UFWUPD=3", "+UFWUPD", f->v->foat_prep_ms, now);
+	rc = command(f, "AT+UFWUPD=3", "+UFWUPD", f->v->limits->foat_prep_ms, now);
 	if (rc) {
 		fail(f, rc, now);
 		return;
@@ -171,10 +168,10 @@ static void start_xmodem(sarafw_foat *f, uint32_t now)
 		.ctx = f->cfg->ctx,
 		.block_size = f->cfg->block_size,
 		/* the module sends 'C' then NAK for its window, then gives up */
-		.start_timeout_ms = f->v->xmodem_window_ms,
+		.start_timeout_ms = f->v->limits->xmodem_window_ms,
 	};
 	sarafw_guard_set(f->dev, SARAFW_DL_UFWUPD);
-	note(f, "XMODEM window open");
+	SARAFW_NOTE(f->dev, "XMODEM window open");
 	f->reported = UINT32_MAX;
 	f->seen_started = 0;
 	f->seen_naks = f->seen_timeouts = f->seen_resent = 0;
@@ -190,7 +187,7 @@ static void trace_xmodem(sarafw_foat *f)
 	char text[48];
 	sarafw_cmdbuf b;
 	bool started = f->seen_started;
-	if (!f->dev->cfg.trace)
+	if (!SARAFW_TRACE_NOTES || !f->dev->cfg.trace)
 		return;
 	sarafw_cmdbuf_init(&b, text, sizeof text);
 	/* the low 16 bits of each counter tell that it moved */
@@ -213,7 +210,7 @@ static void trace_xmodem(sarafw_foat *f)
 	f->seen_naks = (uint16_t)st->naks;
 	f->seen_timeouts = (uint16_t)st->timeouts;
 	f->seen_resent = (uint16_t)st->retransmissions;
-	note(f, text);
+	SARAFW_NOTE(f->dev, text);
 }
 
 /* After the transfer: the result of +UFWUPD as a whole. */
@@ -242,14 +239,14 @@ static void check_transfer(sarafw_foat *f, uint32_t now)
 	if (xrc == SARAFW_XMODEM_RUNNING || sarafw_xmodem_output(&f->u.x, &p))
 		return;
 	f->stats = *sarafw_xmodem_get_stats(&f->u.x); /* the probe reuses its room */
-	note(f, xrc ? "XMODEM transfer failed" : "XMODEM transfer complete");
+	SARAFW_NOTE(f->dev, xrc ? "XMODEM transfer failed" : "XMODEM transfer complete");
 	report(f, SARAFW_FOAT_FINISH, f->cfg->size, f->cfg->size);
 	f->rc = xrc;
 	if (f->v->family == SARAFW_FAMILY_R422) {
 		/* SARA-R422 family ends +UFWUPD with a final result code
 		 * (§5.1.1); after a failed transfer the module may still be in
 		 * its window. */
-		sarafw_at_deadline(&f->dev->at, now, xrc ? f->v->xmodem_window_ms : SARAFW_FOAT_FINAL_MS);
+		sarafw_at_deadline(&f->dev->at, now, xrc ? f->v->limits->xmodem_window_ms : SARAFW_FOAT_FINAL_MS);
 		f->state = F_FINAL;
 		return;
 	}
@@ -276,7 +273,7 @@ static void probe_done(sarafw_foat *f, int rc, uint32_t now)
 		break;
 	case F_FORCE_PROBE:
 		if (rc != SARAFW_OK) {
-			note(f, "no answer after switching the baud rate back");
+			SARAFW_NOTE(f->dev, "no answer after switching the baud rate back");
 			f->rc = SARAFW_EBAUDBACK;
 		}
 		finish(f);
@@ -286,7 +283,7 @@ static void probe_done(sarafw_foat *f, int rc, uint32_t now)
 		break;
 	case F_PROBE_CANCEL:
 		if (rc != SARAFW_OK)
-			note(f, "no answer to AT after the cancel");
+			SARAFW_NOTE(f->dev, "no answer to AT after the cancel");
 		wind_up(f, now);
 		break;
 	default:
@@ -318,17 +315,23 @@ static void cancel_now(sarafw_foat *f, uint32_t now)
  * changed (the rest of the input belongs to the next state). */
 static bool at_event(sarafw_foat *f, const sarafw_at_event *ev, uint32_t now)
 {
-	int rc;
-	switch (f->state) {
-	case F_IPR:
-		if (ev->type == SARAFW_AT_EV_TIMEOUT) {
-			switch_failed(f, SARAFW_ETIMEOUT, now);
-			return true;
-		}
-		if (ev->type != SARAFW_AT_EV_FINAL)
-			return false;
+	bool ongoing = ev->type == SARAFW_AT_EV_RESPONSE && sarafw_str_starts(ev->line, "+UFWUPD: ONGOING");
+	int rc; /* the command's end: its final result code, or SARAFW_ETIMEOUT */
+
+	if (ev->type == SARAFW_AT_EV_FINAL) {
 		sarafw_at_end(&f->dev->at);
 		rc = sarafw_dev_final(f->dev, ev);
+	} else if (ev->type == SARAFW_AT_EV_TIMEOUT) {
+		rc = SARAFW_ETIMEOUT; /* the command stays pending */
+	} else if (!ongoing) {
+		return false;
+	} else {
+		rc = SARAFW_OK;
+	}
+	switch (f->state) {
+	case F_IPR:
+		if (ongoing)
+			return false;
 		if (rc) {
 			switch_failed(f, rc, now);
 		} else {
@@ -338,58 +341,36 @@ static bool at_event(sarafw_foat *f, const sarafw_at_event *ev, uint32_t now)
 		}
 		return true;
 	case F_PREP:
-		if (ev->type == SARAFW_AT_EV_TIMEOUT) {
+		if (ongoing) {
+			start_xmodem(f, now);
+		} else if (ev->type == SARAFW_AT_EV_TIMEOUT) {
 			/* ONGOING may have been garbled: the window may be open */
 			f->rc = SARAFW_ETIMEOUT;
 			cancel_now(f, now);
-			return true;
+		} else {
+			fail(f, rc ? rc : SARAFW_EPROTO, now); /* OK without ONGOING: not understood */
 		}
-		if (ev->type == SARAFW_AT_EV_RESPONSE &&
-		    strncmp(ev->line, "+UFWUPD: ONGOING", 16) == 0) {
-			start_xmodem(f, now);
-			return true;
-		}
-		if (ev->type != SARAFW_AT_EV_FINAL)
-			return false;
-		sarafw_at_end(&f->dev->at);
-		rc = sarafw_dev_final(f->dev, ev);
-		fail(f, rc ? rc : SARAFW_EPROTO, now); /* OK without ONGOING: not understood */
 		return true;
 	case F_CANCEL_WAIT:
-		if (ev->type == SARAFW_AT_EV_TIMEOUT ||
-		    (ev->type == SARAFW_AT_EV_RESPONSE && strncmp(ev->line, "+UFWUPD: ONGOING", 16) == 0)) {
+		if (ev->type == SARAFW_AT_EV_FINAL)
+			wind_up(f, now); /* the module ended +UFWUPD by itself (refused, or failed) */
+		else
 			cancel_now(f, now);
-			return true;
-		}
-		if (ev->type != SARAFW_AT_EV_FINAL)
-			return false;
-		/* the module ended +UFWUPD by itself (refused, or failed) */
-		sarafw_at_end(&f->dev->at);
-		(void)sarafw_dev_final(f->dev, ev);
-		wind_up(f, now);
 		return true;
 	case F_FINAL:
-		if (ev->type == SARAFW_AT_EV_TIMEOUT) {
-			sarafw_at_end(&f->dev->at);
-			stored_or_not(f, SARAFW_ETIMEOUT, now);
-			return true;
-		}
-		if (ev->type != SARAFW_AT_EV_FINAL)
+		if (ongoing)
 			return false;
 		sarafw_at_end(&f->dev->at);
-		stored_or_not(f, sarafw_dev_final(f->dev, ev), now);
+		stored_or_not(f, rc, now);
 		return true;
 	case F_CANCEL_END:
-		if (ev->type == SARAFW_AT_EV_RESPONSE && strncmp(ev->line, "+UFWUPD: ONGOING", 16) == 0 &&
-		    f->cancels < 2) {
+		if (ongoing) {
+			if (f->cancels >= 2)
+				return false;
 			/* the window opened after the first CANs: once more */
 			cancel_now(f, now);
 			return true;
 		}
-		if (ev->type != SARAFW_AT_EV_TIMEOUT && ev->type != SARAFW_AT_EV_FINAL)
-			return false;
-		if (ev->type == SARAFW_AT_EV_FINAL)
-			(void)sarafw_dev_final(f->dev, ev);
 		sarafw_at_end(&f->dev->at);
 		/* An R410M says nothing after a cancel, and its "OK" after
 		 * ONGOING (§5.1.2.1) is no answer to it: confirm with AT (the
@@ -416,12 +397,12 @@ int sarafw_foat_start(sarafw_foat *f, sarafw_dev *dev, const sarafw_foat_config 
 	if (!f->v || !(f->v->methods & SARAFW_METHOD_FOAT))
 		return f->status;
 	if (cfg->baud && cfg->baud != cfg->host_baud &&
-	    (cfg->baud > f->v->max_baud || !dev->cfg.port->set_baud))
+	    (cfg->baud > f->v->limits->max_baud || !dev->cfg.port->set_baud))
 		return f->status;
 	f->status = SARAFW_RUNNING;
 	if (cfg->baud && cfg->baud != cfg->host_baud) {
 		report(f, SARAFW_FOAT_BAUD, 0, cfg->size);
-		note(f, "switching baud rate for the transfer");
+		SARAFW_NOTE(f->dev, "switching baud rate for the transfer");
 		f->switched = 1;
 		start_ipr(f, cfg->baud, now);
 	} else {
@@ -533,7 +514,7 @@ void sarafw_foat_tick(sarafw_foat *f, uint32_t now)
 		return;
 	case F_QUIET:
 		if (sarafw_time_reached(now, f->timer) || sarafw_time_reached(now, f->timer_end))
-			start_probe(f, f->v->xmodem_window_ms, F_PROBE_AFTER, now);
+			start_probe(f, f->v->limits->xmodem_window_ms, F_PROBE_AFTER, now);
 		return;
 	default:
 		sarafw_at_tick(&f->dev->at, now, &ev);
@@ -607,7 +588,7 @@ void sarafw_foat_abort(sarafw_foat *f)
 		f->rc = SARAFW_ECANCEL;
 		f->state = F_CANCEL_WAIT;
 		report(f, SARAFW_FOAT_CANCEL, 0, f->cfg->size);
-		note(f, "aborting: waiting for the XMODEM window to cancel it");
+		SARAFW_NOTE(f->dev, "aborting: waiting for the XMODEM window to cancel it");
 	} else if (f->state == F_XFER) {
 		report(f, SARAFW_FOAT_CANCEL, 0, f->cfg->size);
 		sarafw_xmodem_abort(&f->u.x); /* CANs, then ECANCEL */

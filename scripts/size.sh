@@ -3,14 +3,21 @@
 # file, print its size per object and in total, and link the typical
 # application examples/tracker/ to print what a program really carries.
 # Fails if the library needs anything beyond freestanding libc (no malloc,
-# no stdio, no OS), or the application a heap.
+# no stdio, no OS), or the application a heap. Objects carry both machine
+# code and GCC's LTO form (-flto -ffat-lto-objects): the application is
+# linked with link-time optimisation, the library's figures are its plain
+# code.
 set -eu
 cd "$(dirname "$0")/.."
 out=build-size
 cmake -S . -B "$out" -DCMAKE_TOOLCHAIN_FILE=cmake/arm-none-eabi-cortex-m4.cmake \
-	-DCMAKE_BUILD_TYPE=MinSizeRel -DSARAFW_BUILD_TOOLS=OFF -DSARAFW_TESTS=OFF --no-warn-unused-cli >/dev/null
+	-DCMAKE_BUILD_TYPE=MinSizeRel -DCMAKE_C_FLAGS_MINSIZEREL="-Os -DNDEBUG -flto -ffat-lto-objects" \
+	-DSARAFW_BUILD_TOOLS=OFF -DSARAFW_TESTS=OFF --no-warn-unused-cli >/dev/null
 cmake --build "$out" -j "${JOBS:-2}" >/dev/null
 lib="$out/libsarafw.a"
+# The machine code's symbols, not those of the LTO form (which lack the
+# calls code generation adds, memcpy and the like).
+nm="arm-none-eabi-nm --target=elf32-littlearm"
 objs() { sed -e 's/\.c\.obj/.o/' -e "s| (ex $1)||"; }
 
 echo "libsarafw for Cortex-M4 (arm-none-eabi-gcc -Os -mcpu=cortex-m4 -mthumb):"
@@ -19,15 +26,15 @@ echo "error.o without the +CME ERROR text table (-DSARAFW_CME_TEXT=0): $(arm-non
 
 # RAM the caller allocates for each object (buffers given in configs aside).
 echo "caller-allocated objects (bytes of RAM):"
-arm-none-eabi-nm -S --radix=d "$out/examples/libsarafw_objects.a" |
+$nm -S --radix=d "$out/examples/libsarafw_objects.a" |
 	awk '$4 ~ /^sizeof_/ { sub("sizeof_", "", $4); printf "  %-18s %d\n", $4, $2 + 0 }'
 echo "  plus the caller's buffers: an AT line buffer (longest line + 1; 256 is enough for sarafw's commands) and an XMODEM buffer (at least SARAFW_XMODEM_BUF_MIN, 32; 64 is a good size)"
 
 # What the library needs from outside itself: only these are allowed.
 allowed="memcpy memmove memset memcmp strlen strcmp strncmp strchr strrchr strstr strnlen __aeabi_uldivmod __aeabi_uidiv __aeabi_uidivmod __aeabi_idiv __aeabi_idivmod __aeabi_ldivmod __aeabi_memcpy __aeabi_memset __aeabi_memclr __aeabi_memmove"
-defined=$(arm-none-eabi-nm --defined-only "$lib" | awk 'NF==3 {print $3}' | sort -u)
+defined=$($nm --defined-only "$lib" | awk 'NF==3 {print $3}' | sort -u)
 bad=""
-for sym in $(arm-none-eabi-nm -u "$lib" | awk 'NF==2 && $1=="U" {print $2}' | sort -u); do
+for sym in $($nm -u "$lib" | awk 'NF==2 && $1=="U" {print $2}' | sort -u); do
 	case " $allowed " in *" $sym "*) continue ;; esac
 	echo "$defined" | grep -qx "$sym" || bad="$bad $sym"
 done
@@ -38,19 +45,29 @@ fi
 echo "external symbols: freestanding libc only"
 
 # The typical application: probe, identify, FOAT, static buffers, linked
-# with --gc-sections against newlib-nano without syscall stubs.
-elf="$out/bin/tracker.elf"
-heap=$(arm-none-eabi-nm "$elf" | awk '$3 ~ /^(_?malloc|_?free|_?calloc|_?realloc|_malloc_r|_free_r|_sbrk|_sbrk_r)$/ {print $3}')
-if [ -n "$heap" ]; then
-	echo "size: examples/tracker needs a heap:" $heap >&2
-	exit 1
-fi
-arm-none-eabi-size "$elf" | awk -v app="examples/tracker" 'NR==2 {
-	printf "%s (probe, identify, FOAT; Cortex-M4, --gc-sections, newlib-nano):\n", app
+# with --gc-sections and -flto against newlib-nano without syscall stubs;
+# and the same objects linked without -flto.
+for elf in "$out/bin/tracker.elf" "$out/bin/tracker-nolto.elf" "$out/bin/tracker-notes.elf"; do
+	heap=$(arm-none-eabi-nm "$elf" | awk '$3 ~ /^(_?malloc|_?free|_?calloc|_?realloc|_malloc_r|_free_r|_sbrk|_sbrk_r)$/ {print $3}')
+	if [ -n "$heap" ]; then
+		echo "size: $elf needs a heap:" $heap >&2
+		exit 1
+	fi
+done
+arm-none-eabi-size "$out/bin/tracker.elf" | awk -v app="examples/tracker" 'NR==2 {
+	printf "%s (probe, identify, FOAT; Cortex-M4, --gc-sections, -flto, newlib-nano;\n", app
+	printf "  libsarafw with -DSARAFW_TRACE_NOTES=0: the tracker sets no trace function):\n"
 	printf "  .text %d  .data %d  .bss %d  total %d bytes\n", $1, $2, $3, $1 + $2 + $3
 	printf "  flash %d bytes (target <= 8192), static RAM %d bytes (target <= 512), no heap\n", $1 + $2, $2 + $3
 }'
-# Who the flash goes to, from the link map: the library, libc, the rest.
+arm-none-eabi-size "$out/bin/tracker-notes.elf" | awk 'NR==2 {
+	printf "  with the notes for a trace function: flash %d bytes\n", $1 + $2
+}'
+arm-none-eabi-size "$out/bin/tracker-nolto.elf" | awk 'NR==2 {
+	printf "  without -flto: flash %d bytes, static RAM %d bytes\n", $1 + $2, $2 + $3
+}'
+# Who the flash goes to, from the map of the link without -flto (-flto
+# mixes them): the library, libc, the rest.
 awk '
 function hex(s,   i, v) {
 	v = 0
@@ -62,8 +79,8 @@ function hex(s,   i, v) {
 map && /^ \.(text|rodata|isr_vector|ARM\.exidx)/ {
 	if (NF == 1) { getline rest; $0 = $0 " " rest }
 	if ($3 !~ /^0x/) next
-	who = $4 ~ /libsarafw\.a/ ? "libsarafw" : $4 ~ /libc_nano|libgcc/ ? "libc+libgcc" : "application"
+	who = $4 ~ /libsarafw(_nonotes)?\.a/ ? "libsarafw" : $4 ~ /libc_nano|libgcc/ ? "libc+libgcc" : "application"
 	sum[who] += hex($3)
 }
-END { printf "  flash by origin: libsarafw %d, libc+libgcc %d, application %d\n", sum["libsarafw"], sum["libc+libgcc"], sum["application"] }
-' "$out/examples/tracker/tracker.map"
+END { printf "  flash by origin (without -flto): libsarafw %d, libc+libgcc %d, application %d\n", sum["libsarafw"], sum["libc+libgcc"], sum["application"] }
+' "$out/examples/tracker/tracker-nolto.map"

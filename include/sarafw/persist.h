@@ -12,7 +12,7 @@
  *   7      0 (reserved)
  *   8..11  since: the host's time when the state began (see below)
  *   12..15 max_ms: how long the state may last at most (e.g. the
- *          variant's install_max_ms); 0 when unbounded
+ *          variant's limits->install_max_ms); 0 when unbounded
  *   16..17 CRC-16/XMODEM of bytes 0..15
  * The port stores and loads these bytes (sarafw_port.save_state and
  * load_state); the library never interprets a record it cannot verify.

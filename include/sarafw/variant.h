@@ -30,6 +30,18 @@ typedef enum sarafw_family {
 #define SARAFW_URC_ULWM2MSTAT 0x02u
 #define SARAFW_URC_UFWINSTALL 0x04u
 
+/* Rates and times a group of product versions shares: upper bounds a
+ * host should wait, from the note's figures. */
+typedef struct sarafw_variant_limits {
+	uint32_t max_baud;         /* 3000000 where §5.1.1 "Additional rate" applies */
+	uint32_t boot_ms;          /* power-on or reboot until AT answers */
+	uint32_t foat_prep_ms;     /* +UFWUPD until "+UFWUPD: ONGOING" (§5.1.1: ~5 s, §5.1.2: ~20 s) */
+	uint32_t xmodem_window_ms; /* AT not accepted after ONGOING (§5.1.1: 109 s, §5.1.2: ~2 min) */
+	uint32_t udwnfile_prep_ms; /* +UDWNFILE until '>' (§5.2: ~5 s) */
+	uint32_t ftp_start_ms;     /* +UFTPC=100 until OK (§3.2: ~16 s on R410M/R412M) */
+	uint32_t install_max_ms;   /* longest install (§2.4, Table 3 and its footnote 2) */
+} sarafw_variant_limits;
+
 typedef struct sarafw_variant {
 	const char *name;  /* product version as the note names it, e.g. "SARA-R410M-02B-03" */
 	const char *match; /* prefix of the ATI0 type number that selects it */
@@ -42,13 +54,9 @@ typedef struct sarafw_variant {
 	bool backup_restore;   /* +UBKUPDATA available (§6.3, §9.1) */
 	bool install_results;  /* +UFWINSTALL progress and result URCs (§6.1) */
 	const char *cancel_cmd; /* uFOTA download cancel (§2.3) */
-	uint32_t max_baud;      /* 3000000 where §5.1.1 "Additional rate" applies */
-	uint32_t boot_ms;       /* power-on or reboot until AT answers */
-	uint32_t foat_prep_ms;  /* +UFWUPD until "+UFWUPD: ONGOING" (§5.1.1: ~5 s, §5.1.2: ~20 s) */
-	uint32_t xmodem_window_ms; /* AT not accepted after ONGOING (§5.1.1: 109 s, §5.1.2: ~2 min) */
-	uint32_t udwnfile_prep_ms; /* +UDWNFILE until '>' (§5.2: ~5 s) */
-	uint32_t ftp_start_ms;     /* +UFTPC=100 until OK (§3.2: ~16 s on R410M/R412M) */
-	uint32_t install_max_ms;   /* longest install (§2.4, Table 3 and its footnote 2) */
+	/* shared by the versions with the same figures: 16 entries carry a
+	 * pointer rather than 28 bytes each */
+	const sarafw_variant_limits *limits;
 } sarafw_variant;
 
 /* Number of product versions in the table, and entry i (NULL past the end). */

@@ -24,7 +24,9 @@ static void test_every_named_version(void **state)
 		const sarafw_variant *v = sarafw_variant_by_name(names[i]);
 		assert_non_null(v);
 		/* every wait is bounded */
-		assert_true(v->boot_ms && v->foat_prep_ms && v->xmodem_window_ms && v->install_max_ms);
+		assert_non_null(v->limits);
+		assert_true(v->limits->boot_ms && v->limits->foat_prep_ms && v->limits->xmodem_window_ms &&
+			    v->limits->install_max_ms);
 		assert_non_null(v->cancel_cmd);
 	}
 	assert_null(sarafw_variant_at(sarafw_variant_count()));
@@ -78,11 +80,11 @@ static void test_ufotaconf_and_backup(void **state)
 	assert_false(sarafw_variant_by_name("SARA-R410M-73B")->backup_restore);
 	assert_false(sarafw_variant_by_name("SARA-R412M-02B-02")->backup_restore);
 	/* §5.1.1 additional rate only on the R422 family */
-	assert_int_equal(sarafw_variant_by_name("SARA-R422")->max_baud, 3000000);
-	assert_int_equal(sarafw_variant_by_name("SARA-R410M-02B-03")->max_baud, 460800);
+	assert_int_equal(sarafw_variant_by_name("SARA-R422")->limits->max_baud, 3000000);
+	assert_int_equal(sarafw_variant_by_name("SARA-R410M-02B-03")->limits->max_baud, 460800);
 	/* Table 3 footnote 2 */
-	assert_int_equal(sarafw_variant_by_name("SARA-R410M-02B-03")->install_max_ms, 23u * 60000u);
-	assert_int_equal(sarafw_variant_by_name("SARA-R422S")->install_max_ms, 35u * 60000u);
+	assert_int_equal(sarafw_variant_by_name("SARA-R410M-02B-03")->limits->install_max_ms, 23u * 60000u);
+	assert_int_equal(sarafw_variant_by_name("SARA-R422S")->limits->install_max_ms, 35u * 60000u);
 }
 
 static void test_match_type_numbers(void **state)
