@@ -145,6 +145,40 @@ int sarafw_dev_begin(sarafw_dev *dev, const char *cmd, const char *resp_prefix, 
 	return SARAFW_OK;
 }
 
+void sarafw_dev_queue(sarafw_dev *dev, const uint8_t *bytes, size_t n)
+{
+	memcpy(dev->tx, bytes, n);
+	dev->tx_len = (uint8_t)n;
+	dev->tx_pos = 0;
+}
+
+int sarafw_dev_command(sarafw_dev *dev, const char *cmd, const char *resp_prefix, uint32_t now_ms,
+		       uint32_t timeout_ms)
+{
+	size_t len = sarafw_str_len(cmd);
+	int rc;
+	if (len + 1 > sizeof dev->tx)
+		return SARAFW_EINVAL;
+	rc = sarafw_dev_begin(dev, cmd, resp_prefix, false, now_ms, timeout_ms);
+	if (rc)
+		return rc;
+	sarafw_dev_queue(dev, (const uint8_t *)cmd, len);
+	dev->tx[dev->tx_len++] = '\r';
+	return SARAFW_OK;
+}
+
+size_t sarafw_dev_output(sarafw_dev *dev, const uint8_t **out)
+{
+	*out = dev->tx + dev->tx_pos;
+	return (size_t)(dev->tx_len - dev->tx_pos);
+}
+
+void sarafw_dev_sent(sarafw_dev *dev, size_t n)
+{
+	size_t left = (size_t)(dev->tx_len - dev->tx_pos);
+	dev->tx_pos = (uint8_t)(dev->tx_pos + (n < left ? n : left));
+}
+
 int sarafw_dev_send(sarafw_dev *dev, const char *cmd, const char *resp_prefix, bool prompt,
 		    uint32_t timeout_ms)
 {

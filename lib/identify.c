@@ -54,16 +54,11 @@ static void finish(sarafw_identifier *e, int rc)
 static void begin(sarafw_identifier *e, uint32_t now)
 {
 	const struct id_step *s = &steps[e->step];
-	size_t len = sarafw_str_len(s->cmd);
-	int rc = sarafw_dev_begin(e->dev, s->cmd, s->prefix, false, now, SARAFW_ANSWER_MS);
+	int rc = sarafw_dev_command(e->dev, s->cmd, s->prefix, now, SARAFW_ANSWER_MS);
 	if (rc) {
 		finish(e, rc);
 		return;
 	}
-	memcpy(e->out, s->cmd, len);
-	e->out[len] = '\r';
-	e->out_len = (uint8_t)(len + 1);
-	e->out_pos = 0;
 	e->got = 0;
 }
 
@@ -132,15 +127,14 @@ void sarafw_identify_start(sarafw_identifier *e, sarafw_dev *dev, sarafw_ident *
 
 size_t sarafw_identify_output(sarafw_identifier *e, const uint8_t **out)
 {
-	*out = (const uint8_t *)e->out + e->out_pos;
-	return e->status == SARAFW_RUNNING ? (size_t)(e->out_len - e->out_pos) : 0;
+	size_t n = sarafw_dev_output(e->dev, out);
+	return e->status == SARAFW_RUNNING ? n : 0;
 }
 
 void sarafw_identify_sent(sarafw_identifier *e, size_t n, uint32_t now)
 {
-	size_t left = (size_t)(e->out_len - e->out_pos);
 	(void)now;
-	e->out_pos = (uint8_t)(e->out_pos + (n < left ? n : left));
+	sarafw_dev_sent(e->dev, n);
 }
 
 size_t sarafw_identify_input(sarafw_identifier *e, const uint8_t *in, size_t n, uint32_t now)
@@ -177,7 +171,7 @@ uint32_t sarafw_identify_wait_ms(const sarafw_identifier *e, uint32_t now)
 {
 	if (e->status != SARAFW_RUNNING)
 		return UINT32_MAX;
-	if (e->out_pos < e->out_len)
+	if (e->dev->tx_pos < e->dev->tx_len)
 		return 0;
 	return sarafw_at_wait_ms(&e->dev->at, now);
 }

@@ -34,18 +34,10 @@ bool sarafw_xmodem_waiting(uint8_t *run, uint8_t c)
 	return false;
 }
 
-static void queue(sarafw_prober *p, const uint8_t *bytes, size_t n)
-{
-	memcpy(p->out, bytes, n);
-	p->out_len = (uint8_t)n;
-	p->out_pos = 0;
-}
-
 static void attempt(sarafw_prober *p, uint32_t now, uint32_t timeout)
 {
-	queue(p, (const uint8_t *)"AT\r", 3);
 	/* "AT" passes every guard and fits every buffer */
-	(void)sarafw_dev_begin(p->dev, "AT", NULL, false, now, timeout ? timeout : 1);
+	(void)sarafw_dev_command(p->dev, "AT", NULL, now, timeout ? timeout : 1);
 }
 
 static void finish(sarafw_prober *p, int rc)
@@ -88,14 +80,13 @@ void sarafw_probe_start(sarafw_prober *p, sarafw_dev *dev, uint32_t timeout_ms, 
 
 size_t sarafw_probe_output(sarafw_prober *p, const uint8_t **out)
 {
-	*out = p->out + p->out_pos;
-	return (size_t)(p->out_len - p->out_pos);
+	return sarafw_dev_output(p->dev, out);
 }
 
 void sarafw_probe_sent(sarafw_prober *p, size_t n, uint32_t now)
 {
 	(void)now;
-	p->out_pos = (uint8_t)(p->out_pos + (n < (size_t)(p->out_len - p->out_pos) ? n : (size_t)(p->out_len - p->out_pos)));
+	sarafw_dev_sent(p->dev, n);
 }
 
 /* The module waits for an XMODEM sender (a transfer a previous run left,
@@ -104,7 +95,7 @@ static void cancel_window(sarafw_prober *p, uint32_t now)
 {
 	uint8_t can[8];
 	memset(can, SARAFW_XMODEM_CAN, sizeof can);
-	queue(p, can, sizeof can);
+	sarafw_dev_queue(p->dev, can, sizeof can);
 	p->dev->flags |= SARAFW_DEV_XMODEM_CANCELLED;
 	SARAFW_NOTE(p->dev, "XMODEM start characters: cancelling");
 	sarafw_at_reset(&p->dev->at); /* e.g. a partial "CC" */
@@ -182,7 +173,7 @@ void sarafw_probe_tick(sarafw_prober *p, uint32_t now)
 
 uint32_t sarafw_probe_wait_ms(const sarafw_prober *p, uint32_t now)
 {
-	if (p->out_pos < p->out_len)
+	if (p->dev->tx_pos < p->dev->tx_len)
 		return 0;
 	if (p->state == P_DONE)
 		return UINT32_MAX;

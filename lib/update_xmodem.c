@@ -46,35 +46,11 @@ static void report(sarafw_foat *f, sarafw_foat_phase phase, uint32_t done, uint3
 		f->cfg->progress(f->cfg->progress_ctx, phase, done, total);
 }
 
-static void queue(sarafw_foat *f, const uint8_t *bytes, size_t n)
-{
-	memcpy(f->out, bytes, n);
-	f->out_len = (uint8_t)n;
-	f->out_pos = 0;
-}
-
-/* Puts cmd on the output and tells the AT engine. */
-static int command(sarafw_foat *f, const char *cmd, const char *prefix, uint32_t timeout,
-		   uint32_t now)
-{
-	size_t len = sarafw_str_len(cmd);
-	int rc;
-	if (len + 1 > sizeof f->out)
-		return SARAFW_EINVAL;
-	rc = sarafw_dev_begin(f->dev, cmd, prefix, false, now, timeout);
-	if (rc)
-		return rc;
-	queue(f, (const uint8_t *)cmd, len);
-	f->out[len] = '\r';
-	f->out_len = (uint8_t)(len + 1);
-	return SARAFW_OK;
-}
-
 static void queue_cancel(sarafw_foat *f)
 {
-	uint8_t can[SARAFW_XMODEM_CAN_COUNT < sizeof f->out ? SARAFW_XMODEM_CAN_COUNT : sizeof f->out];
+	uint8_t can[SARAFW_XMODEM_CAN_COUNT < SARAFW_DEV_TX ? SARAFW_XMODEM_CAN_COUNT : SARAFW_DEV_TX];
 	memset(can, SARAFW_XMODEM_CAN, sizeof can);
-	queue(f, can, sizeof can);
+	sarafw_dev_queue(f->dev, can, sizeof can);
 	SARAFW_NOTE(f->dev, "cancelling the XMODEM window (CAN CAN)");
 }
 
@@ -96,7 +72,7 @@ static void start_ipr(sarafw_foat *f, uint32_t to, uint32_t now)
 	sarafw_cmdbuf_u32(&b, to);
 	f->ipr_to = to;
 	f->state = F_IPR;
-	if (command(f, cmd, NULL, SARAFW_ANSWER_MS, now) != SARAFW_OK)
+	if (sarafw_dev_command(f->dev, cmd, NULL, now, SARAFW_ANSWER_MS) != SARAFW_OK)
 		f->state = F_DONE; /* cannot happen: AT+IPR passes every guard */
 }
 
@@ -135,7 +111,7 @@ static void start_prep(sarafw_foat *f, uint32_t now)
 	}
 	report(f, SARAFW_FOAT_PREPARE, 0, f->cfg->size);
 	/* note §5.1.1: ~5 s (§5.1.2: ~20 s) to prepare, then ONGOING */
-	rc = command(f, "AT+UFWUPD=3", "+UFWUPD", f->v->limits->foat_prep_ms, now);
+	rc = sarafw_dev_command(f->dev, "AT+UFWUPD=3", "+UFWUPD", now, f->v->limits->foat_prep_ms);
 	if (rc) {
 		fail(f, rc, now);
 		return;
@@ -291,12 +267,6 @@ static void probe_done(sarafw_foat *f, int rc, uint32_t now)
 	}
 }
 
-static bool in_probe(const sarafw_foat *f)
-{
-	return f->state == F_PROBE || f->state == F_FORCE_PROBE || f->state == F_PROBE_AFTER ||
-	       f->state == F_PROBE_CANCEL;
-}
-
 /* The module's window is (or may be) open: cancel it, then wait briefly
  * for its answer (ERROR on the SARA-R422 family, nothing on R410M). */
 static void cancel_now(sarafw_foat *f, uint32_t now)
@@ -388,7 +358,10 @@ int sarafw_foat_start(sarafw_foat *f, sarafw_dev *dev, const sarafw_foat_config 
 	f->dev = dev;
 	f->state = F_DONE;
 	f->status = SARAFW_EINVAL;
-	if (!dev || !cfg || !cfg->read || (cfg->block_size != 128 && cfg->block_size != 1024) ||
+	if (!dev)
+		return f->status;
+	dev->tx_len = dev->tx_pos = 0; /* the output is the engine's from now on */
+	if (!cfg || !cfg->read || (cfg->block_size != 128 && cfg->block_size != 1024) ||
 	    !cfg->buf || cfg->buf_size < SARAFW_XMODEM_BUF_MIN)
 		return f->status;
 	f->cfg = cfg;
@@ -415,10 +388,7 @@ size_t sarafw_foat_output(sarafw_foat *f, const uint8_t **out)
 {
 	if (f->state == F_XFER)
 		return sarafw_xmodem_output(&f->u.x, out);
-	if (in_probe(f))
-		return sarafw_probe_output(&f->u.probe, out);
-	*out = f->out + f->out_pos;
-	return (size_t)(f->out_len - f->out_pos);
+	return sarafw_dev_output(f->dev, out); /* the probe's too */
 }
 
 void sarafw_foat_sent(sarafw_foat *f, size_t n, uint32_t now)
@@ -433,12 +403,8 @@ void sarafw_foat_sent(sarafw_foat *f, size_t n, uint32_t now)
 		check_transfer(f, now);
 		return;
 	}
-	if (in_probe(f)) {
-		sarafw_probe_sent(&f->u.probe, n, now);
-		return;
-	}
-	f->out_pos = (uint8_t)(f->out_pos + min32((uint32_t)n, (uint32_t)(f->out_len - f->out_pos)));
-	if (f->state == F_CANCEL_END && f->out_pos == f->out_len && f->dev->at.pending)
+	sarafw_dev_sent(f->dev, n); /* the probe's too */
+	if (f->state == F_CANCEL_END && f->dev->tx_pos == f->dev->tx_len && f->dev->at.pending)
 		sarafw_at_deadline(&f->dev->at, now, SARAFW_CANCEL_MS); /* from the CANs on the line */
 }
 
@@ -526,7 +492,7 @@ void sarafw_foat_tick(sarafw_foat *f, uint32_t now)
 
 uint32_t sarafw_foat_wait_ms(const sarafw_foat *f, uint32_t now)
 {
-	if (f->out_pos < f->out_len || f->want_baud)
+	if (f->dev->tx_pos < f->dev->tx_len || f->want_baud)
 		return 0;
 	switch (f->state) {
 	case F_DONE:
@@ -547,7 +513,7 @@ uint32_t sarafw_foat_wait_ms(const sarafw_foat *f, uint32_t now)
 
 uint32_t sarafw_foat_baud(const sarafw_foat *f)
 {
-	return f->out_pos < f->out_len ? 0 : f->want_baud;
+	return f->dev->tx_pos < f->dev->tx_len ? 0 : f->want_baud;
 }
 
 void sarafw_foat_baud_done(sarafw_foat *f, int rc, uint32_t now)

@@ -84,6 +84,11 @@ typedef enum sarafw_download {
 #ifndef SARAFW_DEV_RX
 #define SARAFW_DEV_RX 32
 #endif
+/* Bytes a step engine queues at once: a command line and "\r"
+ * ("AT+IPR=3000000\r") or the CANs of an XMODEM cancel. */
+#ifndef SARAFW_DEV_TX
+#define SARAFW_DEV_TX 16
+#endif
 #ifndef SARAFW_DEV_ERROR_MAX
 #define SARAFW_DEV_ERROR_MAX 48
 #endif
@@ -103,7 +108,10 @@ typedef struct sarafw_dev {
 	uint8_t guard;       /* sarafw_download: active download method */
 	uint8_t installing;  /* the last record saved said installing */
 	uint8_t flags;       /* SARAFW_DEV_* */
+	uint8_t tx_len;      /* bytes in tx */
+	uint8_t tx_pos;      /* of which written */
 	uint8_t rx[SARAFW_DEV_RX];
+	uint8_t tx[SARAFW_DEV_TX]; /* the step engines' output (sarafw_dev_queue) */
 	char last_error[SARAFW_DEV_ERROR_MAX]; /* read with sarafw_dev_last_error() */
 } sarafw_dev;
 
@@ -219,6 +227,16 @@ size_t sarafw_dev_parse(sarafw_dev *dev, const uint8_t *data, size_t len, sarafw
  * and the AT engine told (deadline timeout_ms from now_ms). */
 int sarafw_dev_begin(sarafw_dev *dev, const char *cmd, const char *resp_prefix, bool prompt,
 		     uint32_t now_ms, uint32_t timeout_ms);
+/* The step engines' own output (the bytes of the XMODEM transfer
+ * aside): queue replaces what dev->tx holds with n bytes (at most
+ * SARAFW_DEV_TX; n 0 empties it); command does what sarafw_dev_begin
+ * does and queues cmd and "\r" (SARAFW_EINVAL if they do not fit);
+ * output and sent are the engines' output and sent for those bytes. */
+void sarafw_dev_queue(sarafw_dev *dev, const uint8_t *bytes, size_t n);
+int sarafw_dev_command(sarafw_dev *dev, const char *cmd, const char *resp_prefix, uint32_t now_ms,
+		       uint32_t timeout_ms);
+size_t sarafw_dev_output(sarafw_dev *dev, const uint8_t **out);
+void sarafw_dev_sent(sarafw_dev *dev, size_t n);
 /* Record a failing final result (ev->type SARAFW_AT_EV_FINAL) for
  * sarafw_dev_last_error and return its sarafw_error (SARAFW_OK for OK). */
 int sarafw_dev_final(sarafw_dev *dev, const sarafw_at_event *ev);

@@ -75,8 +75,6 @@ typedef struct sarafw_foat {
 	uint8_t run;             /* XMODEM start characters seen (cancel) */
 	uint8_t cancels;         /* CAN CAN sent so far (at most 2) */
 	uint8_t seen_started;
-	uint8_t out_len, out_pos;
-	uint8_t out[16];         /* a command line ("AT+IPR=3000000\r"), or the CANs */
 } sarafw_foat;
 
 /* Checks the config and starts; the engine's status says the result

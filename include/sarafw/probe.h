@@ -34,7 +34,8 @@ typedef enum sarafw_urc_state {
  * that sends only XMODEM start characters ('C' twice, or NAK; note
  * §5.1.1) waits for a transfer nobody makes: the engine cancels it with
  * CAN CAN, sets SARAFW_DEV_XMODEM_CANCELLED in dev->flags and goes on.
- * The engine uses dev's AT engine and URC handlers, never its port. */
+ * The engine uses dev's AT engine, URC handlers and output (dev->tx),
+ * never its port. */
 typedef struct sarafw_prober {
 	sarafw_dev *dev;
 	uint32_t end;      /* the probe's bound */
@@ -45,8 +46,6 @@ typedef struct sarafw_prober {
 	uint8_t state;
 	uint8_t in_step;   /* no attempt has gone unanswered yet */
 	uint8_t run;       /* XMODEM start characters in a row */
-	uint8_t out_len, out_pos;
-	uint8_t out[8];    /* "AT\r", or the CANs */
 } sarafw_prober;
 
 /* Starts probing; the first "AT" is in the output at once. */
@@ -81,8 +80,6 @@ typedef struct sarafw_identifier {
 	int status;
 	uint8_t step;
 	uint8_t got;       /* this step's response was taken */
-	uint8_t out_len, out_pos;
-	char out[16];      /* the command and "\r" */
 } sarafw_identifier;
 
 void sarafw_identify_start(sarafw_identifier *e, sarafw_dev *dev, sarafw_ident *id, uint32_t now);
