@@ -133,8 +133,10 @@ static void error_detail(const char *rest, sarafw_at_event *ev)
  * the blocking layer to ignore. Bare words match the whole line only. */
 static bool classify_final(const char *line, sarafw_at_event *ev)
 {
+	/* The error reports end with ':' and a detail; the rest are whole
+	 * lines. */
 	static const struct {
-		const char *word;
+		char word[12];
 		sarafw_at_final final;
 	} words[] = {
 		{ "OK", SARAFW_AT_FINAL_OK },
@@ -142,22 +144,18 @@ static bool classify_final(const char *line, sarafw_at_event *ev)
 		{ "ERROR1", SARAFW_AT_FINAL_ERROR1 }, /* note §5.1.1.3: XMODEM timeout */
 		{ "NO CARRIER", SARAFW_AT_FINAL_NO_CARRIER },
 		{ "ABORTED", SARAFW_AT_FINAL_ABORTED },
+		{ "+CME ERROR:", SARAFW_AT_FINAL_CME },
+		{ "+CMS ERROR:", SARAFW_AT_FINAL_CMS },
 	};
 	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
-		if (sarafw_str_eq(line, words[i].word)) {
+		const char *w = words[i].word;
+		bool detail = w[0] == '+';
+		if (detail ? sarafw_str_starts(line, w) : sarafw_str_eq(line, w)) {
 			ev->final = words[i].final;
+			if (detail)
+				error_detail(line + 11, ev);
 			return true;
 		}
-	}
-	if (sarafw_str_starts(line, "+CME ERROR:")) {
-		ev->final = SARAFW_AT_FINAL_CME;
-		error_detail(line + 11, ev);
-		return true;
-	}
-	if (sarafw_str_starts(line, "+CMS ERROR:")) {
-		ev->final = SARAFW_AT_FINAL_CMS;
-		error_detail(line + 11, ev);
-		return true;
 	}
 	return false;
 }
