@@ -40,10 +40,11 @@ static uint32_t until(uint32_t now, uint32_t t)
 	return sarafw_time_reached(now, t) ? 0 : t - now;
 }
 
-static void report(sarafw_foat *f, sarafw_foat_phase phase, uint32_t done, uint32_t total)
+/* Every event's total is the package's size (the transfer's too). */
+static void report(sarafw_foat *f, sarafw_foat_phase phase, uint32_t done)
 {
 	if (f->cfg->progress)
-		f->cfg->progress(f->cfg->progress_ctx, phase, done, total);
+		f->cfg->progress(f->cfg->progress_ctx, phase, done, f->cfg->size);
 }
 
 static void queue_cancel(sarafw_foat *f)
@@ -60,7 +61,7 @@ static void finish(sarafw_foat *f)
 	f->state = F_DONE;
 	f->status = f->rc;
 	if (f->rc == SARAFW_OK)
-		report(f, SARAFW_FOAT_DONE, f->cfg->size, f->cfg->size);
+		report(f, SARAFW_FOAT_DONE, f->cfg->size);
 }
 
 static void start_ipr(sarafw_foat *f, uint32_t to, uint32_t now)
@@ -109,7 +110,7 @@ static void start_prep(sarafw_foat *f, uint32_t now)
 		fail(f, SARAFW_ECANCEL, now);
 		return;
 	}
-	report(f, SARAFW_FOAT_PREPARE, 0, f->cfg->size);
+	report(f, SARAFW_FOAT_PREPARE, 0);
 	/* note §5.1.1: ~5 s (§5.1.2: ~20 s) to prepare, then ONGOING */
 	rc = sarafw_dev_command(f->dev, "AT+UFWUPD=3", "+UFWUPD", now, f->v->limits->foat_prep_ms);
 	if (rc) {
@@ -195,7 +196,7 @@ static void stored_or_not(sarafw_foat *f, int rc, uint32_t now)
 	if (!f->rc)
 		f->rc = rc;
 	if (f->rc == SARAFW_OK)
-		report(f, SARAFW_FOAT_STORED, f->cfg->size, f->cfg->size);
+		report(f, SARAFW_FOAT_STORED, f->cfg->size);
 	wind_up(f, now);
 }
 
@@ -203,20 +204,20 @@ static void stored_or_not(sarafw_foat *f, int rc, uint32_t now)
 static void check_transfer(sarafw_foat *f, uint32_t now)
 {
 	const uint8_t *p;
-	uint32_t acked, total;
+	uint32_t acked;
 	int xrc = sarafw_xmodem_status(&f->u.x);
 
 	trace_xmodem(f);
-	sarafw_xmodem_progress(&f->u.x, &acked, &total);
+	sarafw_xmodem_progress(&f->u.x, &acked, NULL);
 	if (f->reported != UINT32_MAX && acked != f->reported) {
 		f->reported = acked;
-		report(f, SARAFW_FOAT_TRANSFER, acked, total);
+		report(f, SARAFW_FOAT_TRANSFER, acked);
 	}
 	if (xrc == SARAFW_XMODEM_RUNNING || sarafw_xmodem_output(&f->u.x, &p))
 		return;
 	f->stats = *sarafw_xmodem_get_stats(&f->u.x); /* the probe reuses its room */
 	SARAFW_NOTE(f->dev, xrc ? "XMODEM transfer failed" : "XMODEM transfer complete");
-	report(f, SARAFW_FOAT_FINISH, f->cfg->size, f->cfg->size);
+	report(f, SARAFW_FOAT_FINISH, f->cfg->size);
 	f->rc = xrc;
 	if (f->v->family == SARAFW_FAMILY_R422) {
 		/* SARA-R422 family ends +UFWUPD with a final result code
@@ -273,7 +274,7 @@ static void cancel_now(sarafw_foat *f, uint32_t now)
 {
 	f->cancels++;
 	queue_cancel(f);
-	report(f, SARAFW_FOAT_CANCEL, 0, f->cfg->size);
+	report(f, SARAFW_FOAT_CANCEL, 0);
 	if (!f->dev->at.pending)
 		sarafw_at_begin(&f->dev->at, "", NULL, false, now, SARAFW_CANCEL_MS);
 	else
@@ -374,7 +375,7 @@ int sarafw_foat_start(sarafw_foat *f, sarafw_dev *dev, const sarafw_foat_config 
 		return f->status;
 	f->status = SARAFW_RUNNING;
 	if (cfg->baud && cfg->baud != cfg->host_baud) {
-		report(f, SARAFW_FOAT_BAUD, 0, cfg->size);
+		report(f, SARAFW_FOAT_BAUD, 0);
 		SARAFW_NOTE(f->dev, "switching baud rate for the transfer");
 		f->switched = 1;
 		start_ipr(f, cfg->baud, now);
@@ -397,7 +398,7 @@ void sarafw_foat_sent(sarafw_foat *f, size_t n, uint32_t now)
 		if (f->reported == UINT32_MAX) {
 			/* the clock of the data phase starts with the first block */
 			f->reported = 0;
-			report(f, SARAFW_FOAT_TRANSFER, 0, f->cfg->size);
+			report(f, SARAFW_FOAT_TRANSFER, 0);
 		}
 		sarafw_xmodem_sent(&f->u.x, n, now);
 		check_transfer(f, now);
@@ -553,10 +554,10 @@ void sarafw_foat_abort(sarafw_foat *f)
 		 * for it (bounded by the preparation time), then cancel it. */
 		f->rc = SARAFW_ECANCEL;
 		f->state = F_CANCEL_WAIT;
-		report(f, SARAFW_FOAT_CANCEL, 0, f->cfg->size);
+		report(f, SARAFW_FOAT_CANCEL, 0);
 		SARAFW_NOTE(f->dev, "aborting: waiting for the XMODEM window to cancel it");
 	} else if (f->state == F_XFER) {
-		report(f, SARAFW_FOAT_CANCEL, 0, f->cfg->size);
+		report(f, SARAFW_FOAT_CANCEL, 0);
 		sarafw_xmodem_abort(&f->u.x); /* CANs, then ECANCEL */
 	}
 	/* elsewhere: a forward baud switch stops before AT+UFWUPD; the rest
