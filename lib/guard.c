@@ -4,9 +4,12 @@
  * the host must. The guard is set once the method's own command has been
  * accepted, so it never refuses the command that starts the download.
  *
- * Table 7 is data: rows of (active method, command pattern, note
- * reference), four bytes each, read in order; the first row that matches
- * decides, and a command no row matches is allowed. Pattern syntax:
+ * Table 7 is data: for each active method, the set of command patterns
+ * it forbids and the set it allows in spite of a broader forbidding one
+ * (two bit masks over the patterns); a command no pattern of either set
+ * matches is allowed. No command matches two forbidding patterns of one
+ * method, so the refusing pattern is one, and with the method it names
+ * the note reference. Pattern syntax:
  *   "AT+UFWUPD=3"      the command word, then the end of the line or ','
  *                      ("AT+UFWUPD=30" does not match);
  *   "AT+URDFILE*"      '*' ends a prefix: any command that starts so;
@@ -72,66 +75,42 @@ enum guard_note {
 	N_ONE_METHOD,
 };
 
-/* Four bytes a row: 43 rows of pointers would cost 688. */
-typedef struct guard_row {
-	uint8_t active;  /* sarafw_download */
-	uint8_t pattern; /* enum guard_pattern */
-	uint8_t note;    /* enum guard_note */
-	bool allow;      /* an exception read before a broader forbidding row */
-} guard_row;
+/* Table 7 by active method: bit p of a mask stands for pattern p. */
+typedef struct guard_rule {
+	uint16_t forbid;
+	uint16_t allow; /* exceptions to a broader forbidding pattern */
+} guard_rule;
 
-static const guard_row table7[] = {
-	{ .active = SARAFW_DL_LWM2M, .pattern = P_UFTPC_100, .note = N_ROW1 },
-	{ .active = SARAFW_DL_LWM2M, .pattern = P_UFWUPD_3, .note = N_ROW1 },
-	{ .active = SARAFW_DL_LWM2M, .pattern = P_UDWNFILE_FOAT, .note = N_ROW1_FOAT },
-	{ .active = SARAFW_DL_LWM2M, .pattern = P_USODL_ANY, .note = N_ROW1_DL },
-	{ .active = SARAFW_DL_LWM2M, .pattern = P_UFTPC_6, .note = N_ROW1_DL },
-	{ .active = SARAFW_DL_LWM2M, .pattern = P_UFTPC_7, .note = N_ROW1_DL },
-	{ .active = SARAFW_DL_LWM2M, .pattern = P_UHTTPC_100, .note = N_ROW1 },
-	{ .active = SARAFW_DL_LWM2M, .pattern = P_LWM2M, .note = N_ONE_METHOD },
-
+static const guard_rule table7[] = {
+	[SARAFW_DL_LWM2M] = {
+		.forbid = 1u << P_UFTPC_100 | 1u << P_UFWUPD_3 | 1u << P_UDWNFILE_FOAT | 1u << P_USODL_ANY |
+			  1u << P_UFTPC_6 | 1u << P_UFTPC_7 | 1u << P_UHTTPC_100 | 1u << P_LWM2M,
+	},
 	/* Table 7 row 2: the download's own command (cancel, resume, §3.2) */
-	{ .active = SARAFW_DL_FTP, .pattern = P_UFTPC_100, .allow = true },
-	{ .active = SARAFW_DL_FTP, .pattern = P_UFTPC_ANY, .note = N_ROW2_UFTPC },
-	{ .active = SARAFW_DL_FTP, .pattern = P_UFWUPD_3, .note = N_ROW2 },
-	{ .active = SARAFW_DL_FTP, .pattern = P_UDWNFILE_ANY, .note = N_ROW2 },
-	{ .active = SARAFW_DL_FTP, .pattern = P_URDFILE_ANY, .note = N_ROW2 },
-	{ .active = SARAFW_DL_FTP, .pattern = P_USODL_ANY, .note = N_ROW2 },
-	{ .active = SARAFW_DL_FTP, .pattern = P_UHTTPC_100, .note = N_ROW2 },
-	{ .active = SARAFW_DL_FTP, .pattern = P_LWM2M, .note = N_ROW2 },
-
-	{ .active = SARAFW_DL_UFWUPD, .pattern = P_UFTPC_100, .note = N_ROW3 },
-	{ .active = SARAFW_DL_UFWUPD, .pattern = P_UDWNFILE_ANY, .note = N_ROW3 },
-	{ .active = SARAFW_DL_UFWUPD, .pattern = P_URDFILE_ANY, .note = N_ROW3 },
-	{ .active = SARAFW_DL_UFWUPD, .pattern = P_USODL_ANY, .note = N_ROW3 },
-	{ .active = SARAFW_DL_UFWUPD, .pattern = P_UFTPC_6, .note = N_ROW3_DL },
-	{ .active = SARAFW_DL_UFWUPD, .pattern = P_UFTPC_7, .note = N_ROW3_DL },
-	{ .active = SARAFW_DL_UFWUPD, .pattern = P_UHTTPC_100, .note = N_ROW3 },
-	{ .active = SARAFW_DL_UFWUPD, .pattern = P_UFWUPD_3, .note = N_ONE_METHOD },
-	{ .active = SARAFW_DL_UFWUPD, .pattern = P_LWM2M, .note = N_ROW3 },
-
-	{ .active = SARAFW_DL_UDWNFILE, .pattern = P_UFTPC_100, .note = N_ROW4 },
-	{ .active = SARAFW_DL_UDWNFILE, .pattern = P_UFWUPD_3, .note = N_ROW4 },
-	{ .active = SARAFW_DL_UDWNFILE, .pattern = P_UDWNFILE_ANY, .note = N_ROW4_UDWNFILE },
-	{ .active = SARAFW_DL_UDWNFILE, .pattern = P_URDFILE_ANY, .note = N_ROW4 },
-	{ .active = SARAFW_DL_UDWNFILE, .pattern = P_USODL_ANY, .note = N_ROW4_DL },
-	{ .active = SARAFW_DL_UDWNFILE, .pattern = P_UFTPC_6, .note = N_ROW4_DL },
-	{ .active = SARAFW_DL_UDWNFILE, .pattern = P_UFTPC_7, .note = N_ROW4_DL },
-	{ .active = SARAFW_DL_UDWNFILE, .pattern = P_UHTTPC_100, .note = N_ROW4 },
-	{ .active = SARAFW_DL_UDWNFILE, .pattern = P_LWM2M, .note = N_ROW4 },
-	/* SARAFW_DL_FILE: no rows. Table 7 row 4: "When +UDWNFILE of regular
+	[SARAFW_DL_FTP] = {
+		.allow = 1u << P_UFTPC_100,
+		.forbid = 1u << P_UFTPC_ANY | 1u << P_UFWUPD_3 | 1u << P_UDWNFILE_ANY | 1u << P_URDFILE_ANY |
+			  1u << P_USODL_ANY | 1u << P_UHTTPC_100 | 1u << P_LWM2M,
+	},
+	[SARAFW_DL_UFWUPD] = {
+		.forbid = 1u << P_UFTPC_100 | 1u << P_UDWNFILE_ANY | 1u << P_URDFILE_ANY | 1u << P_USODL_ANY |
+			  1u << P_UFTPC_6 | 1u << P_UFTPC_7 | 1u << P_UHTTPC_100 | 1u << P_UFWUPD_3 |
+			  1u << P_LWM2M,
+	},
+	[SARAFW_DL_UDWNFILE] = {
+		.forbid = 1u << P_UFTPC_100 | 1u << P_UFWUPD_3 | 1u << P_UDWNFILE_ANY | 1u << P_URDFILE_ANY |
+			  1u << P_USODL_ANY | 1u << P_UFTPC_6 | 1u << P_UFTPC_7 | 1u << P_UHTTPC_100 |
+			  1u << P_LWM2M,
+	},
+	/* SARAFW_DL_FILE: nothing. Table 7 row 4: "When +UDWNFILE of regular
 	 * file download in progress, FOTA download via LwM2M client operation
 	 * will not be interfered." */
-
-	{ .active = SARAFW_DL_HTTP, .pattern = P_UFTPC_100, .note = N_ROW5 },
-	{ .active = SARAFW_DL_HTTP, .pattern = P_UFWUPD_3, .note = N_ROW5 },
-	{ .active = SARAFW_DL_HTTP, .pattern = P_UDWNFILE_ANY, .note = N_ROW5 },
-	{ .active = SARAFW_DL_HTTP, .pattern = P_URDFILE_ANY, .note = N_ROW5 },
-	{ .active = SARAFW_DL_HTTP, .pattern = P_USODL_ANY, .note = N_ROW5 },
-	{ .active = SARAFW_DL_HTTP, .pattern = P_UFTPC_6, .note = N_DL_EVERY_ROW },
-	{ .active = SARAFW_DL_HTTP, .pattern = P_UFTPC_7, .note = N_DL_EVERY_ROW },
-	{ .active = SARAFW_DL_HTTP, .pattern = P_UHTTPC_100, .note = N_ONE_METHOD },
-	{ .active = SARAFW_DL_HTTP, .pattern = P_LWM2M, .note = N_ROW5 },
+	[SARAFW_DL_HTTP] = {
+		.forbid = 1u << P_UFTPC_100 | 1u << P_UFWUPD_3 | 1u << P_UDWNFILE_ANY | 1u << P_URDFILE_ANY |
+			  1u << P_USODL_ANY | 1u << P_UFTPC_6 | 1u << P_UFTPC_7 | 1u << P_UHTTPC_100 |
+			  1u << P_LWM2M,
+	},
+	[SARAFW_DL_FILE] = { 0 },
 };
 
 static char up(char c)
@@ -166,19 +145,28 @@ static bool matches(const char *pat, const char *cmd)
 	return *cmd == '\0' || *cmd == ',';
 }
 
-/* The first row for active that matches cmd, or NULL. */
-static const guard_row *find(sarafw_download active, const char *cmd)
+/* The pattern of active's Table 7 rule that refuses cmd, or -1 when
+ * cmd is allowed. */
+static int refusing(sarafw_download active, const char *cmd)
 {
-	for (size_t i = 0; cmd && i < sizeof table7 / sizeof table7[0]; i++)
-		if (table7[i].active == active && matches(patterns[table7[i].pattern], cmd))
-			return &table7[i];
-	return NULL;
+	unsigned hit = 0;
+	if (!cmd || (unsigned)active >= sizeof table7 / sizeof table7[0] || !table7[active].forbid)
+		return -1;
+	for (unsigned p = 0; p < sizeof patterns / sizeof patterns[0]; p++)
+		if (matches(patterns[p], cmd))
+			hit |= 1u << p;
+	if (hit & table7[active].allow)
+		return -1;
+	hit &= table7[active].forbid;
+	for (int p = 0; hit; p++, hit >>= 1)
+		if (hit & 1u)
+			return p;
+	return -1;
 }
 
 int sarafw_guard_check(sarafw_download active, const char *cmd)
 {
-	const guard_row *r = find(active, cmd);
-	return r && !r->allow ? SARAFW_EBUSY : SARAFW_OK;
+	return refusing(active, cmd) < 0 ? SARAFW_OK : SARAFW_EBUSY;
 }
 
 const char *sarafw_guard_note(sarafw_download active, const char *cmd)
@@ -199,8 +187,37 @@ const char *sarafw_guard_note(sarafw_download active, const char *cmd)
 		[N_DL_EVERY_ROW] = "Direct Link, blocked by every row",
 		[N_ONE_METHOD] = "§7: one download method at a time",
 	};
-	const guard_row *r = find(active, cmd);
-	return r && !r->allow ? notes[r->note] : NULL;
+	/* the deciding row's reference, by method and pattern (every refusing
+	 * pair of table7 has one) */
+	static const uint8_t row_note[][P_LWM2M + 1] = {
+		[SARAFW_DL_LWM2M] = {
+			[P_UFTPC_100] = N_ROW1, [P_UFWUPD_3] = N_ROW1, [P_UDWNFILE_FOAT] = N_ROW1_FOAT,
+			[P_USODL_ANY] = N_ROW1_DL, [P_UFTPC_6] = N_ROW1_DL, [P_UFTPC_7] = N_ROW1_DL,
+			[P_UHTTPC_100] = N_ROW1, [P_LWM2M] = N_ONE_METHOD,
+		},
+		[SARAFW_DL_FTP] = {
+			[P_UFTPC_ANY] = N_ROW2_UFTPC, [P_UFWUPD_3] = N_ROW2, [P_UDWNFILE_ANY] = N_ROW2,
+			[P_URDFILE_ANY] = N_ROW2, [P_USODL_ANY] = N_ROW2, [P_UHTTPC_100] = N_ROW2,
+			[P_LWM2M] = N_ROW2,
+		},
+		[SARAFW_DL_UFWUPD] = {
+			[P_UFTPC_100] = N_ROW3, [P_UDWNFILE_ANY] = N_ROW3, [P_URDFILE_ANY] = N_ROW3,
+			[P_USODL_ANY] = N_ROW3, [P_UFTPC_6] = N_ROW3_DL, [P_UFTPC_7] = N_ROW3_DL,
+			[P_UHTTPC_100] = N_ROW3, [P_UFWUPD_3] = N_ONE_METHOD, [P_LWM2M] = N_ROW3,
+		},
+		[SARAFW_DL_UDWNFILE] = {
+			[P_UFTPC_100] = N_ROW4, [P_UFWUPD_3] = N_ROW4, [P_UDWNFILE_ANY] = N_ROW4_UDWNFILE,
+			[P_URDFILE_ANY] = N_ROW4, [P_USODL_ANY] = N_ROW4_DL, [P_UFTPC_6] = N_ROW4_DL,
+			[P_UFTPC_7] = N_ROW4_DL, [P_UHTTPC_100] = N_ROW4, [P_LWM2M] = N_ROW4,
+		},
+		[SARAFW_DL_HTTP] = {
+			[P_UFTPC_100] = N_ROW5, [P_UFWUPD_3] = N_ROW5, [P_UDWNFILE_ANY] = N_ROW5,
+			[P_URDFILE_ANY] = N_ROW5, [P_USODL_ANY] = N_ROW5, [P_UFTPC_6] = N_DL_EVERY_ROW,
+			[P_UFTPC_7] = N_DL_EVERY_ROW, [P_UHTTPC_100] = N_ONE_METHOD, [P_LWM2M] = N_ROW5,
+		},
+	};
+	int p = refusing(active, cmd);
+	return p < 0 ? NULL : notes[row_note[active][p]];
 }
 
 bool sarafw_guard_lwm2m_allowed(sarafw_download active)
