@@ -16,6 +16,8 @@
  *   rx[SARAFW_DEV_RX]            bytes read from the port and not yet
  *                                parsed: any size >= 1 works, a larger
  *                                one costs fewer port reads (32);
+ *   tx[SARAFW_DEV_TX]            what a step engine writes next: a
+ *                                command line and "\r" or CANs (16);
  *   at.cmd[SARAFW_AT_CMD_MAX]    the pending command, for echo matching:
  *                                longer commands match by their start;
  *   last_error[SARAFW_DEV_ERROR_MAX]  the module's last failing final

@@ -48,8 +48,9 @@ typedef struct sarafw_foat_config {
  * port; a baud rate switch comes out as a request (sarafw_foat_baud())
  * that the caller carries out and reports (sarafw_foat_baud_done()).
  *
- * RAM for an update (Cortex-M4, `make size`): sarafw_dev 196 + this
- * engine 184 + the AT line buffer 128 = 508 bytes, plus cfg->buf (the
+ * RAM for an update (Cortex-M4, `make size`): sarafw_dev 216 (its
+ * output, dev->tx, holds the engine's command lines and CANs) + this
+ * engine 168 + the AT line buffer 128 = 512 bytes, plus cfg->buf (the
  * XMODEM block buffer, sarafw/xmodem.h). */
 typedef struct sarafw_foat {
 	sarafw_dev *dev;
