@@ -13,20 +13,22 @@
 #include "note.h"
 #include "str.h"
 
+/* The states, grouped by who reads the line: the AT engine (commands),
+ * the probe, the XMODEM engine, nobody (baud switches, quiet waits). */
 enum {
 	F_IPR,          /* AT+IPR=<rate> pending (to cfg->baud, or back) */
-	F_SETBAUD,      /* the host switches its rate */
-	F_PROBE,        /* AT at the new rate */
 	F_PREP,         /* AT+UFWUPD=3 pending, waiting for ONGOING */
-	F_XFER,         /* XMODEM */
 	F_FINAL,        /* SARA-R422 family: the final result code (§5.1.1) */
-	F_QUIET,        /* SARA-R410M/R412M: the line falls quiet (§5.1.2) */
-	F_PROBE_AFTER,  /* SARA-R410M/R412M: AT accepted again */
 	F_CANCEL_WAIT,  /* aborted while preparing: wait for the window */
 	F_CANCEL_END,   /* CAN CAN sent: the module's answer, if any */
+	F_PROBE,        /* AT at the new rate */
+	F_PROBE_AFTER,  /* SARA-R410M/R412M: AT accepted again */
 	F_PROBE_CANCEL, /* after the cancel: AT answered again */
+	F_FORCE_PROBE,  /* switching back failed: the host looks for the module at its rate */
+	F_XFER,         /* XMODEM */
+	F_SETBAUD,      /* the host switches its rate */
 	F_FORCE_SET,    /* switching back failed: the host goes back anyway */
-	F_FORCE_PROBE,  /* ...and looks for the module there */
+	F_QUIET,        /* SARA-R410M/R412M: the line falls quiet (§5.1.2) */
 	F_DONE,
 };
 
