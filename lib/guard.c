@@ -149,19 +149,20 @@ static bool matches(const char *pat, const char *cmd)
  * cmd is allowed. */
 static int refusing(sarafw_download active, const char *cmd)
 {
-	unsigned hit = 0;
-	if (!cmd || (unsigned)active >= sizeof table7 / sizeof table7[0] || !table7[active].forbid)
+	const guard_rule *r;
+	int refused = -1;
+	if (!cmd || (unsigned)active >= sizeof table7 / sizeof table7[0])
 		return -1;
-	for (unsigned p = 0; p < sizeof patterns / sizeof patterns[0]; p++)
-		if (matches(patterns[p], cmd))
-			hit |= 1u << p;
-	if (hit & table7[active].allow)
-		return -1;
-	hit &= table7[active].forbid;
-	for (int p = 0; hit; p++, hit >>= 1)
-		if (hit & 1u)
-			return p;
-	return -1;
+	r = &table7[active];
+	for (int p = 0; p < (int)(sizeof patterns / sizeof patterns[0]); p++) {
+		if (!((r->forbid | r->allow) >> p & 1u) || !matches(patterns[p], cmd))
+			continue;
+		if (r->allow >> p & 1u)
+			return -1; /* an exception wins */
+		if (refused < 0)
+			refused = p;
+	}
+	return refused;
 }
 
 int sarafw_guard_check(sarafw_download active, const char *cmd)
