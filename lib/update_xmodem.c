@@ -237,9 +237,12 @@ static void check_transfer(sarafw_foat *f, uint32_t now)
 	f->state = F_QUIET;
 }
 
-/* The probe sub-engine ended with rc. */
-static void probe_done(sarafw_foat *f, int rc, uint32_t now)
+/* The probe sub-engine took input or time: act on its end, if it came. */
+static void probe_ran(sarafw_foat *f, uint32_t now)
 {
+	int rc = sarafw_probe_status(&f->u.probe);
+	if (rc == SARAFW_RUNNING)
+		return;
 	switch (f->state) {
 	case F_PROBE:
 		if (rc != SARAFW_OK) {
@@ -414,7 +417,6 @@ void sarafw_foat_sent(sarafw_foat *f, size_t n, uint32_t now)
 size_t sarafw_foat_input(sarafw_foat *f, const uint8_t *in, size_t n, uint32_t now)
 {
 	size_t i = 0;
-	int rc;
 
 	switch (f->state) {
 	case F_DONE:
@@ -428,8 +430,7 @@ size_t sarafw_foat_input(sarafw_foat *f, const uint8_t *in, size_t n, uint32_t n
 	case F_PROBE_AFTER:
 	case F_PROBE_CANCEL:
 		i = sarafw_probe_input(&f->u.probe, in, n, now);
-		if ((rc = sarafw_probe_status(&f->u.probe)) != SARAFW_RUNNING)
-			probe_done(f, rc, now);
+		probe_ran(f, now);
 		return i;
 	case F_QUIET:
 		f->timer = now + SARAFW_QUIET_MS;
@@ -462,7 +463,6 @@ size_t sarafw_foat_input(sarafw_foat *f, const uint8_t *in, size_t n, uint32_t n
 void sarafw_foat_tick(sarafw_foat *f, uint32_t now)
 {
 	sarafw_at_event ev;
-	int rc;
 
 	switch (f->state) {
 	case F_DONE:
@@ -478,8 +478,7 @@ void sarafw_foat_tick(sarafw_foat *f, uint32_t now)
 	case F_PROBE_AFTER:
 	case F_PROBE_CANCEL:
 		sarafw_probe_tick(&f->u.probe, now);
-		if ((rc = sarafw_probe_status(&f->u.probe)) != SARAFW_RUNNING)
-			probe_done(f, rc, now);
+		probe_ran(f, now);
 		return;
 	case F_QUIET:
 		if (sarafw_time_reached(now, f->timer) || sarafw_time_reached(now, f->timer_end))
