@@ -45,23 +45,28 @@ typedef struct sarafw_variant_limits {
 typedef struct sarafw_variant {
 	const char *name;  /* product version as the note names it, e.g. "SARA-R410M-02B-03" */
 	const char *match; /* prefix of the ATI0 type number that selects it */
-	sarafw_family family;
-	uint8_t methods;      /* SARAFW_METHOD_* (Table 1) */
-	uint8_t urcs;         /* SARAFW_URC_* supported (Table 2) */
-	uint8_t urcs_default; /* SARAFW_URC_* enabled by factory default (Table 2) */
-	bool legacy_lwm2mstat; /* +ULWM2MSTAT: <status>,<percent> (§2.6.1.2) */
-	bool ufotaconf;        /* +UFOTACONF available (§2.5.2) */
-	bool backup_restore;   /* +UBKUPDATA available (§6.3, §9.1) */
-	bool install_results;  /* +UFWINSTALL progress and result URCs (§6.1) */
-	const char *cancel_cmd; /* uFOTA download cancel (§2.3) */
 	/* shared by the versions with the same figures: 16 entries carry a
 	 * pointer rather than 28 bytes each */
 	const sarafw_variant_limits *limits;
+	sarafw_family family;
+	uint8_t methods;      /* SARAFW_METHOD_* (Table 1) */
+	/* The rest in bit-fields: 16 bytes an entry. */
+	unsigned urcs : 3;         /* SARAFW_URC_* supported (Table 2) */
+	unsigned urcs_default : 3; /* SARAFW_URC_* enabled by factory default (Table 2) */
+	bool legacy_lwm2mstat : 1; /* +ULWM2MSTAT: <status>,<percent> (§2.6.1.2) */
+	bool ufotaconf : 1;        /* +UFOTACONF available (§2.5.2) */
+	bool backup_restore : 1;   /* +UBKUPDATA available (§6.3, §9.1) */
+	bool install_results : 1;  /* +UFWINSTALL progress and result URCs (§6.1) */
+	bool cancel_ulwm2m : 1;    /* uFOTA download cancel with AT+ULWM2M=0 (§2.3), see sarafw_variant_cancel_cmd */
 } sarafw_variant;
 
 /* Number of product versions in the table, and entry i (NULL past the end). */
 size_t sarafw_variant_count(void);
 const sarafw_variant *sarafw_variant_at(size_t i);
+
+/* The command that cancels a uFOTA download (§2.3): "AT+ULWM2M=0" or
+ * "AT+UFOTA=0". */
+const char *sarafw_variant_cancel_cmd(const sarafw_variant *v);
 
 /* The entry whose name equals name, or NULL. */
 const sarafw_variant *sarafw_variant_by_name(const char *name);

@@ -27,7 +27,7 @@ static void test_every_named_version(void **state)
 		assert_non_null(v->limits);
 		assert_true(v->limits->boot_ms && v->limits->foat_prep_ms && v->limits->xmodem_window_ms &&
 			    v->limits->install_max_ms);
-		assert_non_null(v->cancel_cmd);
+		assert_non_null(sarafw_variant_cancel_cmd(v));
 	}
 	assert_null(sarafw_variant_at(sarafw_variant_count()));
 	assert_null(sarafw_variant_by_name("SARA-R510S"));
@@ -57,11 +57,11 @@ static void test_table2_urcs(void **state)
 	v = sarafw_variant_by_name("SARA-R410M-52B");
 	assert_int_equal(v->urcs, SARAFW_URC_ULWM2MSTAT);
 	assert_true(v->legacy_lwm2mstat);
-	assert_string_equal(v->cancel_cmd, "AT+ULWM2M=0"); /* §2.3 */
+	assert_string_equal(sarafw_variant_cancel_cmd(v), "AT+ULWM2M=0"); /* §2.3 */
 	v = sarafw_variant_by_name("SARA-R412M-02B-03");
 	assert_int_equal(v->urcs_default, 0);
 	assert_false(v->legacy_lwm2mstat);
-	assert_string_equal(v->cancel_cmd, "AT+UFOTA=0");
+	assert_string_equal(sarafw_variant_cancel_cmd(v), "AT+UFOTA=0");
 }
 
 static void test_ufotaconf_and_backup(void **state)
