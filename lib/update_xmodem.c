@@ -152,8 +152,6 @@ static void start_xmodem(sarafw_foat *f, uint32_t now)
 	sarafw_guard_set(f->dev, SARAFW_DL_UFWUPD);
 	SARAFW_NOTE(f->dev, "XMODEM window open");
 	f->reported = UINT32_MAX;
-	f->seen_started = 0;
-	f->seen_naks = f->seen_timeouts = f->seen_resent = 0;
 	sarafw_xmodem_start(&f->u.x, &xc, now); /* the config was checked by start */
 	f->state = F_XFER;
 }
