@@ -11,27 +11,28 @@
 /* Probe states. */
 enum { P_TRY, P_DRAIN, P_CONFIRM, P_DONE };
 
-bool sarafw_xmodem_waiting(uint8_t *run, uint8_t c)
+bool sarafw_xmodem_waiting(uint8_t *run, const uint8_t *in, size_t n)
 {
 	/* *run: 0 at a line start, 1..: 'C's from a line start, MID: text */
 	enum { MID = 0x80 };
-	if (c == '\r' || c == '\n') {
-		*run = 0;
-		return false;
-	}
-	if (c == SARAFW_XMODEM_NAK) { /* never part of AT text */
-		*run = 0;
-		return true;
-	}
-	if (c == SARAFW_XMODEM_CRC && *run != MID) {
-		if (++*run >= 2) { /* "CC" starts no AT line */
+	bool waiting = false;
+	for (size_t i = 0; i < n; i++) {
+		uint8_t c = in[i];
+		if (c == '\r' || c == '\n') {
 			*run = 0;
-			return true;
+		} else if (c == SARAFW_XMODEM_NAK) { /* never part of AT text */
+			*run = 0;
+			waiting = true;
+		} else if (c == SARAFW_XMODEM_CRC && *run != MID) {
+			if (++*run >= 2) { /* "CC" starts no AT line */
+				*run = 0;
+				waiting = true;
+			}
+		} else {
+			*run = MID;
 		}
-		return false;
 	}
-	*run = MID;
-	return false;
+	return waiting;
 }
 
 static void attempt(sarafw_prober *p, uint32_t now, uint32_t timeout)
@@ -111,16 +112,14 @@ size_t sarafw_probe_input(sarafw_prober *p, const uint8_t *in, size_t n, uint32_
 	while (i < n && p->state != P_DONE) {
 		sarafw_at_event ev;
 		size_t used;
-		bool waiting = false;
+		bool waiting;
 		if (p->state == P_DRAIN) {
 			p->rx += (uint32_t)(n - i);
 			p->quiet = now + SARAFW_PROBE_TRY_MS;
 			return n; /* discarded */
 		}
 		used = sarafw_dev_parse(p->dev, in + i, n - i, &ev);
-		for (size_t k = i; k < i + used; k++)
-			if (sarafw_xmodem_waiting(&p->run, in[k]))
-				waiting = true;
+		waiting = sarafw_xmodem_waiting(&p->run, in + i, used);
 		p->rx += (uint32_t)used;
 		i += used;
 		if (waiting && !(p->dev->flags & SARAFW_DEV_XMODEM_CANCELLED)) {

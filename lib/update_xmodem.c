@@ -444,8 +444,7 @@ size_t sarafw_foat_input(sarafw_foat *f, const uint8_t *in, size_t n, uint32_t n
 		size_t used = sarafw_dev_parse(f->dev, in + i, n - i, &ev);
 		bool window = false;
 		if (f->state == F_CANCEL_WAIT || (f->state == F_CANCEL_END && f->cancels < 2))
-			for (size_t k = i; k < i + used; k++)
-				window |= sarafw_xmodem_waiting(&f->run, in[k]);
+			window = sarafw_xmodem_waiting(&f->run, in + i, used);
 		i += used;
 		if (window) {
 			/* 'C'/NAK: the window opened though ONGOING was lost */

@@ -62,9 +62,10 @@ int sarafw_probe_status(const sarafw_prober *p);
 /* The engine for sarafw_dev_step(). */
 extern const sarafw_engine sarafw_probe_engine;
 
-/* Does byte c, after the ones counted in *run, show a receiver waiting for
- * an XMODEM sender ('C' 'C', or NAK; CR and LF are ignored)? */
-bool sarafw_xmodem_waiting(uint8_t *run, uint8_t c);
+/* Do the n bytes at in, after the ones counted in *run, show a receiver
+ * waiting for an XMODEM sender ('C' 'C' at a line start, or NAK; CR and
+ * LF start a line)? *run is updated for the next call. */
+bool sarafw_xmodem_waiting(uint8_t *run, const uint8_t *in, size_t n);
 
 /* The blocking probe: a loop of sarafw_dev_step() over the engine.
  * Returns its status. */

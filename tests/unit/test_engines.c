@@ -160,12 +160,16 @@ static void test_xmodem_waiting(void **state)
 	(void)state;
 	uint8_t run = 0;
 	const char *text = "+CCID: 1\r\nACCEPT\r\nC\r\n";
-	for (const char *c = text; *c; c++)
-		assert_false(sarafw_xmodem_waiting(&run, (uint8_t)*c));
-	assert_true(sarafw_xmodem_waiting(&run, SARAFW_XMODEM_NAK));
+	const uint8_t nak = SARAFW_XMODEM_NAK, c = 'C';
+	assert_false(sarafw_xmodem_waiting(&run, (const uint8_t *)text, strlen(text)));
+	assert_true(sarafw_xmodem_waiting(&run, &nak, 1));
 	run = 0;
-	assert_false(sarafw_xmodem_waiting(&run, 'C'));
-	assert_true(sarafw_xmodem_waiting(&run, 'C'));
+	assert_false(sarafw_xmodem_waiting(&run, &c, 1));
+	assert_true(sarafw_xmodem_waiting(&run, &c, 1));
+	/* a request inside a span counts, the bytes after it too */
+	run = 0;
+	assert_true(sarafw_xmodem_waiting(&run, (const uint8_t *)"CCx", 3));
+	assert_int_equal(run, 0x80);
 }
 
 /* Identify: one command per step, each answered when the test says. */
