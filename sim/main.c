@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <time.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,9 +39,11 @@ static void usage(FILE *f)
 		"A virtual u-blox SARA-R4 module on a pseudo-terminal.\n\n"
 		"  --variant NAME    product version (list below)\n"
 		"  --state DIR       the module's flash; created if missing, kept across runs\n"
-		"  --link PATH       symlink to the serial port (the PTY slave)\n"
+		"  --link PATH       symlink to the serial port (the PTY slave); a symlink\n"
+		"                    already there is replaced, any other file refused\n"
 		"  --time-scale X    run module time X times faster (default 1)\n"
-		"  --seed N          seed for the IMEI and other random choices (default 1)\n"
+		"  --seed N          seed for a new state dir's IMEI (default: a random\n"
+		"                    one) and for line noise (default 1)\n"
 		"  --audit FILE      append one JSON line per host mistake\n"
 		"  --log FILE        append every line in and out with timestamps\n"
 		"  --ber RATE        line noise: flip each data bit with probability RATE\n"
@@ -157,6 +160,7 @@ int main(int argc, char **argv)
 		   *log_path = NULL;
 	double scale = 1.0;
 	unsigned long seed = 1;
+	bool seeded = false;
 	static struct sim_line line;
 	static struct sim_modem modem;
 	struct sim_flash flash;
@@ -194,6 +198,7 @@ int main(int argc, char **argv)
 				fprintf(stderr, "sarafw-sim: --seed wants an integer, got '%s'\n", optarg);
 				return 2;
 			}
+			seeded = true;
 			break;
 		case 'B': if (rate_option("ber", optarg, &noise.ber)) return 2; break;
 		case 'D': if (rate_option("drop", optarg, &noise.drop)) return 2; break;
@@ -229,7 +234,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "sarafw-sim: cannot use state dir %s: %s\n", state, strerror(-rc));
 		return 2;
 	}
-	if (sim_factory_prepare(&flash, v, (uint32_t)seed, err, sizeof err)) {
+	{
+		uint32_t imei_seed = (uint32_t)seed;
+		rc = sim_factory_prepare(&flash, v, seeded ? &imei_seed : NULL, err, sizeof err);
+	}
+	if (rc) {
 		fprintf(stderr, "sarafw-sim: %s\n", err);
 		return 2;
 	}

@@ -42,6 +42,17 @@ SPEEDS = {
 FINAL = ("OK", "ERROR", "ERROR1")
 
 
+def luhn_ok(digits):
+    """True if the last digit is the Luhn check digit of the others (IMEIs)."""
+    total = 0
+    for i, d in enumerate(reversed(digits)):
+        d = int(d)
+        if i % 2:
+            d = d * 2 - 9 if d > 4 else d * 2
+        total += d
+    return total % 10 == 0
+
+
 def is_final(line):
     """True for a final result code: OK, ERROR, ERROR1, +CME ERROR: ..."""
     return line in FINAL or line.startswith("+CME ERROR:")
@@ -179,6 +190,7 @@ class Sim:
     """One sarafw-sim process on a state dir that outlives restarts.
 
     state: dir to use (default: a new temp dir, removed by cleanup()).
+    seed: --seed (None: none, so a new state dir gets a random IMEI).
     audit/log files are kept in the temp work dir and read with
     audit_events() / log_text()."""
 
@@ -200,8 +212,9 @@ class Sim:
     def argv(self):
         return [os.path.join(BIN, "sarafw-sim"), "--variant", self.variant,
                 "--state", self.state, "--link", self.link,
-                "--time-scale", str(self.time_scale), "--seed", str(self.seed),
-                "--audit", self.audit, "--log", self.log] + self.args
+                "--time-scale", str(self.time_scale),
+                "--audit", self.audit, "--log", self.log] + \
+            (["--seed", str(self.seed)] if self.seed is not None else []) + self.args
 
     def start(self, timeout=10.0):
         """Starts the process and waits for its `ready PATH` line."""
