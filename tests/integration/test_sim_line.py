@@ -30,6 +30,13 @@ def at_rate(sim, p, baud):
     assert p.command("AT") == ["OK"]
 
 
+def cpu_seconds(pid):
+    """User + system CPU time of a process so far."""
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def send_until_echoed(p, data, timeout=5.0):
     """Writes data and returns the seconds until its last byte is echoed
     back (measured from before the write: never shorter than the truth)."""
@@ -160,14 +167,9 @@ class Line(unittest.TestCase):
                 self.assertEqual(p.command("AT+CGMI"), ["u-blox", "OK"], i)
                 p.close()
             # nobody on the port: the simulator must idle, not spin
-            pid = sim.proc.pid
-            def cpu():
-                with open("/proc/%d/stat" % pid) as f:
-                    fields = f.read().rsplit(")", 1)[1].split()
-                return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-            c0 = cpu()
+            c0 = cpu_seconds(sim.proc.pid)
             time.sleep(1.0)
-            self.assertLess(cpu() - c0, 0.3)
+            self.assertLess(cpu_seconds(sim.proc.pid) - c0, 0.3)
             p = sim.open()
             self.assertEqual(p.command("AT"), ["OK"])
 
