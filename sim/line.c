@@ -65,9 +65,11 @@ static void refresh_host_baud(struct sim_line *l)
 		l->host_baud = sim_line_speed_bps((unsigned)cfgetospeed(&t));
 }
 
-static bool mismatch(struct sim_line *l, const char *dir)
+/* True (and audited once) when the host's port runs at another rate than
+ * the module's UART, which runs at `rate` for the bytes in question. */
+static bool mismatch(struct sim_line *l, uint32_t rate, const char *dir)
 {
-	if (l->host_baud == l->module_baud) {
+	if (l->host_baud == rate) {
 		l->mismatch_reported = false;
 		return false;
 	}
@@ -75,7 +77,7 @@ static bool mismatch(struct sim_line *l, const char *dir)
 		l->mismatch_reported = true;
 		sim_audit_event(l->audit, sim_clock_now(l->clock), "baud_mismatch",
 				",\"host_baud\":%u,\"module_baud\":%u,\"dir\":\"%s\"",
-				(unsigned)l->host_baud, (unsigned)l->module_baud, dir);
+				(unsigned)l->host_baud, (unsigned)rate, dir);
 	}
 	return true;
 }
@@ -211,7 +213,16 @@ void sim_line_set_baud(struct sim_line *l, uint32_t baud)
 	}
 	l->switch_pending = true;
 	l->switch_at = l->queued;
+	l->switch_ns = l->out_end;
 	l->switch_baud = baud;
+}
+
+/* The rate of the module's receiver for a frame that starts at t: the new
+ * one from the end of the last frame sent at the old rate, even when the
+ * pump writes that frame late. */
+static uint32_t rx_rate(const struct sim_line *l, uint64_t t)
+{
+	return l->switch_pending && t >= l->switch_ns ? l->switch_baud : l->module_baud;
 }
 
 static void consumed(struct sim_line *l, size_t n)
@@ -246,7 +257,7 @@ void sim_line_pump(struct sim_line *l)
 			continue;
 		}
 		refresh_host_baud(l);
-		if (mismatch(l, "out"))
+		if (mismatch(l, l->module_baud, "out"))
 			for (size_t i = 0; i < n; i++)
 				chunk[i] = sim_line_garble(chunk[i]);
 		w = write(l->master, chunk, n);
@@ -306,6 +317,7 @@ short sim_line_events(struct sim_line *l, bool want_input, int64_t *timeout_ns)
 void sim_line_receive(struct sim_line *l, short revents)
 {
 	uint8_t pkt[1 + 1024];
+	uint64_t ends[sizeof pkt - 1];
 	if (revents & (POLLHUP | POLLERR)) {
 		if (l->host_present)
 			sim_log_line(l->audit, sim_clock_now(l->clock), "#", "host closed the port", 20);
@@ -316,7 +328,7 @@ void sim_line_receive(struct sim_line *l, short revents)
 		return;
 	for (;;) {
 		size_t room = SIM_LINE_IN_MAX - l->in_len, k;
-		uint64_t now, end;
+		uint64_t now;
 		ssize_t n;
 		if (room == 0)
 			return;
@@ -331,21 +343,21 @@ void sim_line_receive(struct sim_line *l, short revents)
 		if (pkt[0] != TIOCPKT_DATA)
 			continue;
 		n--;
-		if (mismatch(l, "in"))
-			for (ssize_t i = 1; i <= n; i++)
-				pkt[i] = sim_line_garble(pkt[i]);
-		/* the frames of all n bytes, lost ones included; the k kept
-		 * ones are stamped as the last k (never early) */
+		/* each frame at the receiver's rate when it starts; the k bytes
+		 * noise keeps are stamped as the last k frames (never early) */
 		now = sim_clock_wall_ns(l->clock);
-		for (ssize_t i = 0; i < n; i++)
-			next_frame(&l->in_end, now, l->module_baud);
+		for (ssize_t i = 0; i < n; i++) {
+			uint64_t start = l->in_end > now ? l->in_end : now;
+			uint32_t rate = rx_rate(l, start);
+			l->in_end = ends[i] = start + sim_line_frame_ns(rate);
+			if (mismatch(l, rate, "in"))
+				pkt[1 + i] = sim_line_garble(pkt[1 + i]);
+		}
 		k = sim_fault_apply(&l->fault, SIM_FAULT_IN, pkt + 1, (size_t)n);
-		end = l->in_end - (uint64_t)k * sim_line_frame_ns(l->module_baud);
 		for (size_t i = 0; i < k; i++) {
 			size_t at = (l->in_head + l->in_len) % SIM_LINE_IN_MAX;
-			end += sim_line_frame_ns(l->module_baud);
 			l->in[at] = pkt[1 + i];
-			l->in_due[at] = end;
+			l->in_due[at] = ends[(size_t)n - k + i];
 			l->in_len++;
 		}
 	}

@@ -58,6 +58,7 @@ struct sim_line {
 	uint64_t queued, sent; /* byte counters */
 	bool switch_pending;   /* +IPR: module_baud changes once `queued` bytes are sent */
 	uint64_t switch_at;
+	uint64_t switch_ns; /* end of the last frame at the old rate: the receiver switches */
 	uint32_t switch_baud;
 
 	/* host to module: bytes taken from the PTY, same stamps */
