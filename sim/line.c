@@ -271,12 +271,14 @@ void sim_line_pump(struct sim_line *l)
 	}
 }
 
-/* Wait until the next hand-over of a run of stamped bytes: the end of its
- * last frame, or sooner by SIM_LINE_BATCH_NS past the first. */
+/* Wait until the next hand-over of stamped bytes: the end of the last
+ * frame that ends within SIM_LINE_BATCH_NS of the first one's, so a short
+ * run is handed over at its end exactly and a long one in slices. */
 static int64_t run_wait(const uint64_t *due, size_t cap, size_t head, size_t len, uint64_t now)
 {
-	uint64_t first = due[head], last = due[(head + len - 1) % cap];
-	uint64_t at = first + SIM_LINE_BATCH_NS < last ? first + SIM_LINE_BATCH_NS : last;
+	uint64_t at = due[head];
+	for (size_t i = 1; i < len && due[(head + i) % cap] <= due[head] + SIM_LINE_BATCH_NS; i++)
+		at = due[(head + i) % cap];
 	return at <= now ? 0 : (int64_t)(at - now);
 }
 
