@@ -236,10 +236,29 @@ static void consumed(struct sim_line *l, size_t n)
 	}
 }
 
+/* Bytes are handed over in slices: the first waiting byte and every byte
+ * whose frame ends within SIM_LINE_BATCH_NS of its frame, at the end of
+ * the last of those frames. A short run (a result code) goes whole, a long
+ * one in 1 ms slices, and an unrelated wake-up of the loop does not cut a
+ * slice short. Returns when the slice at head is due. */
+static uint64_t slice_due(const uint64_t *due, size_t cap, size_t head, size_t len)
+{
+	uint64_t at = due[head];
+	for (size_t i = 1; i < len && due[(head + i) % cap] <= due[head] + SIM_LINE_BATCH_NS; i++)
+		at = due[(head + i) % cap];
+	return at;
+}
+
+static int64_t wait_for(uint64_t at, uint64_t now)
+{
+	return at <= now ? 0 : (int64_t)(at - now);
+}
+
 void sim_line_pump(struct sim_line *l)
 {
 	uint64_t now = sim_clock_wall_ns(l->clock);
-	while (l->out_len && l->out_due[l->out_head] <= now) {
+	while (l->out_len &&
+	       slice_due(l->out_due, SIM_LINE_OUT_MAX, l->out_head, l->out_len) <= now) {
 		uint8_t chunk[1024];
 		size_t n = 1, max = l->out_len;
 		ssize_t w;
@@ -271,17 +290,6 @@ void sim_line_pump(struct sim_line *l)
 	}
 }
 
-/* Wait until the next hand-over of stamped bytes: the end of the last
- * frame that ends within SIM_LINE_BATCH_NS of the first one's, so a short
- * run is handed over at its end exactly and a long one in slices. */
-static int64_t run_wait(const uint64_t *due, size_t cap, size_t head, size_t len, uint64_t now)
-{
-	uint64_t at = due[head];
-	for (size_t i = 1; i < len && due[(head + i) % cap] <= due[head] + SIM_LINE_BATCH_NS; i++)
-		at = due[(head + i) % cap];
-	return at <= now ? 0 : (int64_t)(at - now);
-}
-
 static int64_t sooner(int64_t a, int64_t b)
 {
 	return a < 0 || (b >= 0 && b < a) ? b : a;
@@ -298,17 +306,17 @@ short sim_line_events(struct sim_line *l, bool want_input, int64_t *timeout_ns)
 			l->host_present = true;
 	}
 	if (want_input && l->in_len)
-		t = run_wait(l->in_due, SIM_LINE_IN_MAX, l->in_head, l->in_len, now);
+		t = wait_for(slice_due(l->in_due, SIM_LINE_IN_MAX, l->in_head, l->in_len), now);
 	if (!l->host_present) {
 		*timeout_ns = sooner(t, HOST_PROBE_NS);
 		return -1; /* caller: leave the master out of poll() */
 	}
 	if (l->out_len) {
-		if (l->out_due[l->out_head] <= now)
+		uint64_t at = slice_due(l->out_due, SIM_LINE_OUT_MAX, l->out_head, l->out_len);
+		if (at <= now)
 			ev |= POLLOUT; /* pump() found the PTY full */
 		else
-			t = sooner(t, run_wait(l->out_due, SIM_LINE_OUT_MAX, l->out_head,
-					       l->out_len, now));
+			t = sooner(t, wait_for(at, now));
 	}
 	if (l->in_len < SIM_LINE_IN_MAX)
 		ev |= POLLIN; /* the wire does not wait for the modem */
@@ -369,6 +377,8 @@ size_t sim_line_read(struct sim_line *l, uint8_t *buf, size_t cap)
 {
 	uint64_t now = sim_clock_wall_ns(l->clock);
 	size_t n = 0;
+	if (!l->in_len || slice_due(l->in_due, SIM_LINE_IN_MAX, l->in_head, l->in_len) > now)
+		return 0;
 	while (n < cap && l->in_len && l->in_due[l->in_head] <= now) {
 		buf[n++] = l->in[l->in_head];
 		l->in_head = (l->in_head + 1) % SIM_LINE_IN_MAX;

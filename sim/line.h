@@ -9,8 +9,7 @@
  * when the simulator takes it from the PTY, which it does as soon as the
  * host writes (up to SIM_LINE_IN_MAX bytes ahead; beyond that the PTY
  * back-pressures the host). Bytes are stamped on the wall clock in ns and
- * the loop wakes in time for the last byte of a run (intermediate bytes of
- * a run may be handed over up to SIM_LINE_BATCH_NS late, never early).
+ * handed over in slices (SIM_LINE_BATCH_NS).
  *
  * The host's own port speed is visible through TIOCPKT + EXTPROC: when it
  * differs from the module's rate every byte, both ways, is garbled as on a
@@ -34,9 +33,12 @@
 #ifndef SIM_LINE_IN_MAX
 #define SIM_LINE_IN_MAX 4096
 #endif
-/* Longest a byte inside a run may wait past the end of its frame, so the
- * loop need not wake for every byte at 3 Mbit/s (30 bytes there). */
-#define SIM_LINE_BATCH_NS 100000u
+/* Bytes are handed over in slices of at most this much line time, at the
+ * end of the slice's last frame: like a USB serial adapter's 1 ms frames,
+ * and the loop need not wake for every byte (3.3 us at 3 Mbit/s). A byte
+ * is never early; one inside a slice may be up to this late, the last
+ * byte before a quiet line (a result code's LF, an ACK) is on time. */
+#define SIM_LINE_BATCH_NS 1000000u
 
 struct sim_line {
 	int master;
