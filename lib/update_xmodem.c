@@ -26,6 +26,7 @@ enum {
 	F_PROBE_CANCEL, /* after the cancel: AT answered again */
 	F_FORCE_PROBE,  /* switching back failed: the host looks for the module at its rate */
 	F_XFER,         /* XMODEM */
+	F_SETTLE,       /* AT+IPR's OK came: its line end passes at the old rate */
 	F_SETBAUD,      /* the host switches its rate */
 	F_FORCE_SET,    /* switching back failed: the host goes back anyway */
 	F_QUIET,        /* SARA-R410M/R412M: the line falls quiet (§5.1.2) */
@@ -309,9 +310,10 @@ static bool at_event(sarafw_foat *f, const sarafw_at_event *ev, uint32_t now)
 		if (rc) {
 			switch_failed(f, rc, now);
 		} else {
-			/* its OK came at the old rate; now the host follows */
-			f->want_baud = f->ipr_to;
-			f->state = F_SETBAUD;
+			/* its OK came at the old rate; the host follows once
+			 * the rest of that line is off the wire */
+			f->timer = now + SARAFW_IPR_SETTLE_MS;
+			f->state = F_SETTLE;
 		}
 		return true;
 	case F_PREP:
@@ -433,6 +435,7 @@ size_t sarafw_foat_input(sarafw_foat *f, const uint8_t *in, size_t n, uint32_t n
 	case F_QUIET:
 		f->timer = now + SARAFW_QUIET_MS;
 		return n; /* discarded */
+	case F_SETTLE:
 	case F_SETBAUD:
 	case F_FORCE_SET:
 		return n; /* bytes at the old rate: noise */
@@ -481,6 +484,12 @@ void sarafw_foat_tick(sarafw_foat *f, uint32_t now)
 		if (sarafw_time_reached(now, f->timer) || sarafw_time_reached(now, f->timer_end))
 			start_probe(f, f->v->limits->xmodem_window_ms, F_PROBE_AFTER, now);
 		return;
+	case F_SETTLE:
+		if (sarafw_time_reached(now, f->timer)) {
+			f->want_baud = f->ipr_to;
+			f->state = F_SETBAUD;
+		}
+		return;
 	default:
 		sarafw_at_tick(&f->dev->at, now, &ev);
 		if (ev.type == SARAFW_AT_EV_TIMEOUT)
@@ -505,6 +514,8 @@ uint32_t sarafw_foat_wait_ms(const sarafw_foat *f, uint32_t now)
 		return sarafw_probe_wait_ms(&f->u.probe, now);
 	case F_QUIET:
 		return min32(until(now, f->timer), until(now, f->timer_end));
+	case F_SETTLE:
+		return until(now, f->timer);
 	default:
 		return sarafw_at_wait_ms(&f->dev->at, now);
 	}

@@ -3,27 +3,27 @@
 #include <math.h>
 #include <time.h>
 
-static uint64_t mono_us(void)
+static uint64_t mono_ns(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
 void sim_clock_init(struct sim_clock *c, double scale)
 {
 	c->scale = scale > 0 ? scale : 1.0;
-	c->start_us = mono_us();
+	c->start_ns = mono_ns();
 }
 
-uint64_t sim_clock_wall_us(const struct sim_clock *c)
+uint64_t sim_clock_wall_ns(const struct sim_clock *c)
 {
-	return mono_us() - c->start_us;
+	return mono_ns() - c->start_ns;
 }
 
 uint64_t sim_clock_now(const struct sim_clock *c)
 {
-	return (uint64_t)((double)sim_clock_wall_us(c) * c->scale / 1000.0);
+	return (uint64_t)((double)sim_clock_wall_ns(c) * c->scale / 1e6);
 }
 
 int sim_clock_wall_ms_until(const struct sim_clock *c, uint64_t due)

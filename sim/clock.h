@@ -9,7 +9,7 @@
 
 struct sim_clock {
 	double scale;      /* module ms per wall ms, > 0 */
-	uint64_t start_us; /* wall time at init */
+	uint64_t start_ns; /* wall time at init */
 };
 
 void sim_clock_init(struct sim_clock *c, double scale);
@@ -17,8 +17,8 @@ void sim_clock_init(struct sim_clock *c, double scale);
 /* Module time in ms since power-on of the simulator (scaled). */
 uint64_t sim_clock_now(const struct sim_clock *c);
 
-/* Wall time in microseconds since init (unscaled). */
-uint64_t sim_clock_wall_us(const struct sim_clock *c);
+/* Wall time in nanoseconds since init (unscaled): the line's clock. */
+uint64_t sim_clock_wall_ns(const struct sim_clock *c);
 
 /* Wall ms until module time `due` (0 if already past), rounded up. */
 int sim_clock_wall_ms_until(const struct sim_clock *c, uint64_t due);

@@ -1,7 +1,9 @@
 #include "factory.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/random.h>
 
 int sim_factory_mno_profile(const struct sim_variant *v)
 {
@@ -21,28 +23,62 @@ void sim_factory_nvm(const struct sim_variant *v, struct sim_kv *kv)
 	sim_kv_set(kv, "cpms", "ME,ME,ME");
 }
 
-void sim_factory_imei(uint32_t seed, char out[16])
+/* The Luhn check digit of the 14 digits at d. */
+static char luhn_digit(const char *d)
 {
-	/* TAC of the IMEI shown in note §6.2 (357591080029488) */
-	uint32_t x = seed * 2654435761u + 0x9E3779B9u;
 	int sum = 0;
-	x ^= x >> 15;
-	snprintf(out, 16, "35759108%06u", (unsigned)(x % 1000000u));
 	for (int i = 0; i < 14; i++) {
-		int d = out[13 - i] - '0';
+		int x = d[13 - i] - '0';
 		if (i % 2 == 0) { /* doubled: the digit next to the check digit */
-			d *= 2;
-			if (d > 9)
-				d -= 9;
+			x *= 2;
+			if (x > 9)
+				x -= 9;
 		}
-		sum += d;
+		sum += x;
 	}
-	out[14] = (char)('0' + (10 - sum % 10) % 10);
+	return (char)('0' + (10 - sum % 10) % 10);
+}
+
+/* note §6.2's example IMEI is 357591080029488: its TAC (35759108), a
+ * 6-digit serial number, and the check digit */
+static void imei_from_serial(uint32_t serial, char out[16])
+{
+	snprintf(out, 16, "35759108%06u", (unsigned)(serial % 1000000u));
+	out[14] = luhn_digit(out);
 	out[15] = '\0';
 }
 
-int sim_factory_prepare(const struct sim_flash *f, const struct sim_variant *v, uint32_t seed,
-			char *err, size_t cap)
+void sim_factory_imei(uint32_t seed, char out[16])
+{
+	uint32_t x = seed * 2654435761u + 0x9E3779B9u;
+	x ^= x >> 15;
+	imei_from_serial(x, out);
+}
+
+int sim_factory_random_imei(char out[16])
+{
+	uint32_t x;
+	/* below the largest multiple of 10^6: every serial equally likely */
+	do {
+		if (getrandom(&x, sizeof x, 0) != (ssize_t)sizeof x) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+	} while (x >= 4294000000u);
+	imei_from_serial(x, out);
+	return 0;
+}
+
+int sim_factory_imei_ok(const char *imei)
+{
+	if (strlen(imei) != 15 || strspn(imei, "0123456789") != 15)
+		return 0;
+	return imei[14] == luhn_digit(imei);
+}
+
+int sim_factory_prepare(const struct sim_flash *f, const struct sim_variant *v,
+			const uint32_t *seed, char *err, size_t cap)
 {
 	struct sim_kv kv;
 	if (sim_flash_exists(f, "firmware")) {
@@ -60,10 +96,22 @@ int sim_factory_prepare(const struct sim_flash *f, const struct sim_variant *v, 
 		}
 		return 0;
 	}
-	/* blank (or cut before the firmware record was written): program all */
+	/* blank (or cut before the firmware record was written): program all,
+	 * keeping an IMEI already given to this flash */
 	{
 		char imei[16];
-		sim_factory_imei(seed, imei);
+		const char *had = NULL;
+		if (sim_kv_load(f, "identity", &kv) == 0)
+			had = sim_kv_get(&kv, "imei");
+		if (had && sim_factory_imei_ok(had)) {
+			snprintf(imei, sizeof imei, "%s", had);
+		} else if (seed) {
+			sim_factory_imei(*seed, imei);
+		} else if (sim_factory_random_imei(imei) < 0) {
+			snprintf(err, cap, "no random IMEI (getrandom: %s): give --seed N",
+				 strerror(errno));
+			return -1;
+		}
 		sim_kv_clear(&kv);
 		sim_kv_set(&kv, "imei", imei);
 		sim_kv_set(&kv, "type_number", v->id.type_number);

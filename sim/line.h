@@ -1,12 +1,21 @@
 /* sarafw-sim: the module's UART, emulated on a pseudo-terminal.
  *
- * Output leaves at the module's +IPR rate and input is taken at the same
- * rate (10 bits a byte, token buckets; the PTY buffer back-pressures the
- * host). The host's own port speed is visible through TIOCPKT + EXTPROC:
- * when it differs from the module's rate every byte, both ways, is garbled
- * as on a wire with mismatched baud. Nobody on the slave: output is lost.
+ * Each byte, both ways, is a 10-bit frame (8N1) at the module's +IPR rate.
+ * A frame starts when the previous one has ended or when its byte arrives,
+ * whichever is later, and the byte is handed over only once its frame has
+ * ended: no idle line time is banked, so a quiet line sends no faster than
+ * a busy one and every turnaround costs its frames, as on a real UART.
+ * Output: a byte arrives when the module writes it. Input: a byte arrives
+ * when the simulator takes it from the PTY, which it does as soon as the
+ * host writes (up to SIM_LINE_IN_MAX bytes ahead; beyond that the PTY
+ * back-pressures the host). Bytes are stamped on the wall clock in ns and
+ * handed over in slices (SIM_LINE_BATCH_NS).
+ *
+ * The host's own port speed is visible through TIOCPKT + EXTPROC: when it
+ * differs from the module's rate every byte, both ways, is garbled as on a
+ * wire with mismatched baud. Nobody on the slave: output is lost.
  * Line noise (fault.h) hits output as it is queued and input as it is
- * read: each byte once, so the faults do not depend on pacing. */
+ * taken: each byte once, so the faults do not depend on pacing. */
 #ifndef SIM_LINE_H
 #define SIM_LINE_H
 
@@ -21,32 +30,52 @@
 #ifndef SIM_LINE_OUT_MAX
 #define SIM_LINE_OUT_MAX 65536
 #endif
+#ifndef SIM_LINE_IN_MAX
+#define SIM_LINE_IN_MAX 4096
+#endif
+/* Bytes are handed over in slices of at most this much line time, at the
+ * end of the slice's last frame: like a USB serial adapter's 1 ms frames,
+ * and the loop need not wake for every byte (3.3 us at 3 Mbit/s). A byte
+ * is never early; one inside a slice may be up to this late, the last
+ * byte before a quiet line (a result code's LF, an ACK) is on time. */
+#define SIM_LINE_BATCH_NS 1000000u
 
 struct sim_line {
 	int master;
 	char slave[128];
 	struct sim_clock *clock;
 	struct sim_audit *audit;
-	uint32_t module_baud;
-	uint32_t host_baud; /* last seen speed of the slave's termios */
-	bool host_present;  /* someone has the slave open */
+	uint32_t module_baud; /* the UART's rate now */
+	uint32_t host_baud;   /* last seen speed of the slave's termios */
+	bool host_present;    /* someone has the slave open */
 	bool mismatch_reported;
 
-	uint8_t out[SIM_LINE_OUT_MAX]; /* ring */
+	/* module to host: a ring of bytes, each with the wall time (ns) at
+	 * which its frame ends */
+	uint8_t out[SIM_LINE_OUT_MAX];
+	uint64_t out_due[SIM_LINE_OUT_MAX];
 	size_t out_head, out_len;
+	uint64_t out_end;      /* end of the last queued frame */
+	uint32_t tx_baud;      /* rate of the bytes queued now (+IPR's new one) */
 	uint64_t queued, sent; /* byte counters */
-	bool switch_pending;   /* +IPR: new rate once `queued` bytes are sent */
+	bool switch_pending;   /* +IPR: module_baud changes once `queued` bytes are sent */
 	uint64_t switch_at;
+	uint64_t switch_ns; /* end of the last frame at the old rate: the receiver switches */
 	uint32_t switch_baud;
 
-	double out_tokens, in_tokens;
-	uint64_t last_us;
+	/* host to module: bytes taken from the PTY, same stamps */
+	uint8_t in[SIM_LINE_IN_MAX];
+	uint64_t in_due[SIM_LINE_IN_MAX];
+	size_t in_head, in_len;
+	uint64_t in_end; /* end of the last received frame */
 
 	struct sim_fault fault; /* zeroed by open: no noise until armed */
 };
 
 /* Opens the PTY, sets the slave raw at `baud` with EXTPROC, enables
- * TIOCPKT and symlinks the slave at link (a stale symlink is replaced).
+ * TIOCPKT and points the symlink `link` at the slave. A symlink already at
+ * link (left by a simulator that was killed) is replaced atomically; any
+ * other file there is refused and left alone.
  * 0, or -1 with a message in err. */
 int sim_line_open(struct sim_line *l, struct sim_clock *c, struct sim_audit *a, uint32_t baud,
 		  const char *link, char *err, size_t cap);
@@ -59,17 +88,23 @@ void sim_line_write(struct sim_line *l, const void *p, size_t n);
 /* The module's rate changes once everything queued so far is sent. */
 void sim_line_set_baud(struct sim_line *l, uint32_t baud);
 
-/* Refills the buckets and sends what the rate allows. */
+/* Sends every byte whose frame has ended. */
 void sim_line_pump(struct sim_line *l);
 
-/* poll() events to ask for and the longest wait before the next pump (µs,
- * -1 none). want_input: the modem takes bytes now. */
-short sim_line_events(struct sim_line *l, bool want_input, int64_t *timeout_us);
+/* poll() events to ask for and the longest wait before the next pump or
+ * read (ns, -1 none); -1 instead of events: leave the master out of
+ * poll(). want_input: the modem takes bytes now. */
+short sim_line_events(struct sim_line *l, bool want_input, int64_t *timeout_ns);
 
-/* After poll: reads what the rate allows into buf (garbled on mismatch,
- * then line noise; a lost byte still took its line time);
- * returns the number of data bytes (0 for none or a control packet). */
-size_t sim_line_read(struct sim_line *l, short revents, uint8_t *buf, size_t cap);
+/* After poll: takes what the host wrote (garbled on mismatch, then line
+ * noise; a lost byte still took its line time) and notices a hang-up. */
+void sim_line_receive(struct sim_line *l, short revents);
+
+/* Received bytes whose frames have ended, at most cap; the number. */
+size_t sim_line_read(struct sim_line *l, uint8_t *buf, size_t cap);
+
+/* Wall time (ns) one 8N1 frame takes at baud, rounded up. */
+uint64_t sim_line_frame_ns(uint32_t baud);
 
 /* Maps a byte as a receiver at the wrong baud would see it: never ASCII. */
 uint8_t sim_line_garble(uint8_t b);

@@ -4,9 +4,11 @@
 #include <poll.h>
 #include <time.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include "audit.h"
@@ -37,9 +39,11 @@ static void usage(FILE *f)
 		"A virtual u-blox SARA-R4 module on a pseudo-terminal.\n\n"
 		"  --variant NAME    product version (list below)\n"
 		"  --state DIR       the module's flash; created if missing, kept across runs\n"
-		"  --link PATH       symlink to the serial port (the PTY slave)\n"
+		"  --link PATH       symlink to the serial port (the PTY slave); a symlink\n"
+		"                    already there is replaced, any other file refused\n"
 		"  --time-scale X    run module time X times faster (default 1)\n"
-		"  --seed N          seed for the IMEI and other random choices (default 1)\n"
+		"  --seed N          seed for a new state dir's IMEI (default: a random\n"
+		"                    one) and for line noise (default 1)\n"
 		"  --audit FILE      append one JSON line per host mistake\n"
 		"  --log FILE        append every line in and out with timestamps\n"
 		"  --ber RATE        line noise: flip each data bit with probability RATE\n"
@@ -94,7 +98,7 @@ static int serve(struct sim_line *line, struct sim_modem *m, struct sim_clock *c
 		 const sigset_t *awake)
 {
 	while (!stop) {
-		struct pollfd p = {-1, 0, 0};
+		struct pollfd p = {.fd = -1, .events = 0, .revents = 0};
 		uint8_t buf[sizeof m->held];
 		int64_t t_line, t_timer, timeout;
 		struct timespec ts;
@@ -102,10 +106,16 @@ static int serve(struct sim_line *line, struct sim_modem *m, struct sim_clock *c
 		short ev;
 
 		sim_modem_tick(m);
+		if (sim_modem_wants_input(m)) {
+			size_t n = sim_line_read(line, buf, sizeof buf);
+			if (n)
+				sim_modem_input(m, buf, n);
+		}
 		sim_line_pump(line);
 		ev = sim_line_events(line, sim_modem_wants_input(m), &t_line);
 		due = sim_modem_next_due(m);
-		t_timer = due == UINT64_MAX ? -1 : (int64_t)sim_clock_wall_ms_until(clock, due) * 1000;
+		t_timer = due == UINT64_MAX ? -1
+					    : (int64_t)sim_clock_wall_ms_until(clock, due) * 1000000;
 		timeout = t_line;
 		if (t_timer >= 0 && (timeout < 0 || t_timer < timeout))
 			timeout = t_timer;
@@ -113,20 +123,17 @@ static int serve(struct sim_line *line, struct sim_modem *m, struct sim_clock *c
 			p.fd = line->master;
 			p.events = ev;
 		}
-		/* microseconds: at 3 Mbit/s a millisecond is 300 bytes of line time */
-		ts.tv_sec = timeout / 1000000;
-		ts.tv_nsec = (long)(timeout % 1000000) * 1000;
+		/* nanoseconds: at 3 Mbit/s a byte takes 3.3 µs of line time */
+		ts.tv_sec = timeout / 1000000000;
+		ts.tv_nsec = (long)(timeout % 1000000000);
 		if (ppoll(&p, 1, timeout < 0 ? NULL : &ts, awake) < 0) {
 			if (errno == EINTR)
 				continue;
 			perror("sarafw-sim: poll");
 			return 1;
 		}
-		if (p.fd >= 0 && p.revents) {
-			size_t n = sim_line_read(line, p.revents, buf, sizeof buf);
-			if (n)
-				sim_modem_input(m, buf, n);
-		}
+		if (p.fd >= 0 && p.revents)
+			sim_line_receive(line, p.revents);
 	}
 	return 0;
 }
@@ -134,24 +141,33 @@ static int serve(struct sim_line *line, struct sim_modem *m, struct sim_clock *c
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"variant", required_argument, NULL, 'v'}, {"state", required_argument, NULL, 's'},
-		{"link", required_argument, NULL, 'l'},    {"time-scale", required_argument, NULL, 't'},
-		{"seed", required_argument, NULL, 'S'},    {"audit", required_argument, NULL, 'a'},
-		{"log", required_argument, NULL, 'L'},     {"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},       {"ber", required_argument, NULL, 'B'},
-		{"drop", required_argument, NULL, 'D'},    {"lost-ack", required_argument, NULL, 'K'},
-		{"fault-dir", required_argument, NULL, 'F'}, {NULL, 0, NULL, 0},
+		{.name = "variant", .has_arg = required_argument, .val = 'v'},
+		{.name = "state", .has_arg = required_argument, .val = 's'},
+		{.name = "link", .has_arg = required_argument, .val = 'l'},
+		{.name = "time-scale", .has_arg = required_argument, .val = 't'},
+		{.name = "seed", .has_arg = required_argument, .val = 'S'},
+		{.name = "audit", .has_arg = required_argument, .val = 'a'},
+		{.name = "log", .has_arg = required_argument, .val = 'L'},
+		{.name = "help", .has_arg = no_argument, .val = 'h'},
+		{.name = "version", .has_arg = no_argument, .val = 'V'},
+		{.name = "ber", .has_arg = required_argument, .val = 'B'},
+		{.name = "drop", .has_arg = required_argument, .val = 'D'},
+		{.name = "lost-ack", .has_arg = required_argument, .val = 'K'},
+		{.name = "fault-dir", .has_arg = required_argument, .val = 'F'},
+		{.name = NULL},
 	};
 	const char *variant = NULL, *state = NULL, *link = NULL, *audit_path = NULL,
 		   *log_path = NULL;
 	double scale = 1.0;
 	unsigned long seed = 1;
+	bool seeded = false;
 	static struct sim_line line;
 	static struct sim_modem modem;
 	struct sim_flash flash;
 	struct sim_clock clock;
-	struct sim_audit audit = {NULL, NULL};
-	struct sim_fault_config noise = {0.0, 0.0, 0.0, true, true, 0};
+	struct sim_audit audit = {.audit = NULL, .log = NULL};
+	struct sim_fault_config noise = {.ber = 0.0, .drop = 0.0, .lost_ack = 0.0,
+					.in = true, .out = true, .seed = 0};
 	const struct sim_variant *v;
 	struct sigaction sa;
 	sigset_t stops, awake;
@@ -182,6 +198,7 @@ int main(int argc, char **argv)
 				fprintf(stderr, "sarafw-sim: --seed wants an integer, got '%s'\n", optarg);
 				return 2;
 			}
+			seeded = true;
 			break;
 		case 'B': if (rate_option("ber", optarg, &noise.ber)) return 2; break;
 		case 'D': if (rate_option("drop", optarg, &noise.drop)) return 2; break;
@@ -217,7 +234,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "sarafw-sim: cannot use state dir %s: %s\n", state, strerror(-rc));
 		return 2;
 	}
-	if (sim_factory_prepare(&flash, v, (uint32_t)seed, err, sizeof err)) {
+	{
+		uint32_t imei_seed = (uint32_t)seed;
+		rc = sim_factory_prepare(&flash, v, seeded ? &imei_seed : NULL, err, sizeof err);
+	}
+	if (rc) {
 		fprintf(stderr, "sarafw-sim: %s\n", err);
 		return 2;
 	}
@@ -255,8 +276,9 @@ int main(int argc, char **argv)
 	noise.seed = seed;
 	sim_fault_init(&line.fault, &noise, &audit, &clock);
 	{
-		struct sim_modem_config cfg = {v, &flash, &clock, &audit,
-					       {io_write, io_set_baud, &line}};
+		struct sim_modem_config cfg = {
+			.variant = v, .flash = &flash, .clock = &clock, .audit = &audit,
+			.io = {.write = io_write, .set_baud = io_set_baud, .ctx = &line}};
 		rc = sim_modem_init(&modem, &cfg);
 	}
 	if (rc) {
@@ -264,6 +286,9 @@ int main(int argc, char **argv)
 		sim_line_close(&line, link);
 		return 1;
 	}
+	/* the kernel may defer a timed wake-up by the timer slack (50 µs by
+	 * default): 1 µs keeps ACK turnarounds close to their line time */
+	prctl(PR_SET_TIMERSLACK, 1000UL, 0UL, 0UL, 0UL);
 	printf("ready %s\n", link);
 	fflush(stdout);
 

@@ -33,6 +33,14 @@
 #define SARAFW_QUIET_MS 1000u
 #endif
 
+/* After the OK of AT+IPR=<rate> (sent at the old rate): the host keeps
+ * its rate this long before it follows, so the OK's line end (and the
+ * module's switch at the end of it) is not cut off mid-frame; a LF at
+ * 9600 b/s takes about 1 ms. */
+#ifndef SARAFW_IPR_SETTLE_MS
+#define SARAFW_IPR_SETTLE_MS 20u
+#endif
+
 /* After a cancel (CAN CAN) inside or just before the XMODEM window: how
  * long to wait for the module's answer (ERROR on the SARA-R422 family,
  * nothing on SARA-R410M/R412M) before the line is taken as free. */

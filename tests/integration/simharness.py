@@ -13,12 +13,14 @@ Nothing here blocks without a deadline: every wait takes a timeout and
 raises TimeoutError with what was received so far. The binary is found in
 $SARAFW_BIN (set by ctest), else build/bin of the source tree.
 """
+import importlib
 import json
 import os
 import select
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 import termios
 import time
@@ -40,6 +42,42 @@ SPEEDS = {
 }
 
 FINAL = ("OK", "ERROR", "ERROR1")
+
+
+def _missing(what, package):
+    # a test that cannot meet its peer has not passed: exit 1 (ctest: failed)
+    sys.exit("%s: FAILED: %s is missing: install the Debian package %s (`make deps` does)"
+             % (os.path.basename(sys.argv[0]), what, package))
+
+
+def require_module(name, package):
+    """Imports a Python module a test declares as a dependency (e.g.
+    xmodem from python3-xmodem); if it is missing, the test program exits
+    at once with status 1 and one line saying what to install."""
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        _missing("the Python module %r" % name, package)
+
+
+def require_program(name, package):
+    """The path of a program a test declares as a dependency (e.g. sx from
+    lrzsz); if it is not on PATH, exits like require_module."""
+    path = shutil.which(name)
+    if not path:
+        _missing("the program %r" % name, package)
+    return path
+
+
+def luhn_ok(digits):
+    """True if the last digit is the Luhn check digit of the others (IMEIs)."""
+    total = 0
+    for i, d in enumerate(reversed(digits)):
+        d = int(d)
+        if i % 2:
+            d = d * 2 - 9 if d > 4 else d * 2
+        total += d
+    return total % 10 == 0
 
 
 def is_final(line):
@@ -179,6 +217,7 @@ class Sim:
     """One sarafw-sim process on a state dir that outlives restarts.
 
     state: dir to use (default: a new temp dir, removed by cleanup()).
+    seed: --seed (None: none, so a new state dir gets a random IMEI).
     audit/log files are kept in the temp work dir and read with
     audit_events() / log_text()."""
 
@@ -200,8 +239,9 @@ class Sim:
     def argv(self):
         return [os.path.join(BIN, "sarafw-sim"), "--variant", self.variant,
                 "--state", self.state, "--link", self.link,
-                "--time-scale", str(self.time_scale), "--seed", str(self.seed),
-                "--audit", self.audit, "--log", self.log] + self.args
+                "--time-scale", str(self.time_scale),
+                "--audit", self.audit, "--log", self.log] + \
+            (["--seed", str(self.seed)] if self.seed is not None else []) + self.args
 
     def start(self, timeout=10.0):
         """Starts the process and waits for its `ready PATH` line."""

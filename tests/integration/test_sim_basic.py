@@ -7,7 +7,7 @@ import subprocess
 import time
 import unittest
 
-from simharness import VARIANTS, Sim, run_sim
+from simharness import VARIANTS, Sim, luhn_ok, run_sim
 
 # type number (ATI0), model (+CGMM), ATI9, SVN, +UBKUPDATA, +UFOTASTAT default
 # (None: not supported), +ULWM2MSTAT default; note Table 2, §2.6.6, §6.3.
@@ -31,16 +31,6 @@ EXPECT = {
 }
 
 SCALE = 100
-
-
-def luhn_ok(digits):
-    total = 0
-    for i, d in enumerate(reversed(digits)):
-        d = int(d)
-        if i % 2:
-            d = d * 2 - 9 if d > 4 else d * 2
-        total += d
-    return total % 10 == 0
 
 
 class Identity(unittest.TestCase):

@@ -1,8 +1,8 @@
 """sarafw-sim: line noise (--ber, --drop, --lost-ack, --fault-dir). Faults
 happen in both directions, the same seed and the same bytes give the same
 faulted output, --drop loses its share, zero rates change nothing, bad
-values are refused; with lost ACKs an XMODEM transfer (AT+UFWUPD=3, once
-the simulator has it) still completes byte-exact."""
+values are refused; with lost ACKs an XMODEM transfer (AT+UFWUPD=3) still
+completes byte-exact. Needs python3-xmodem: fails without it."""
 import io
 import logging
 import os
@@ -12,12 +12,9 @@ import signal
 import time
 import unittest
 
-from simharness import Sim, XmodemLine, run_sim
+from simharness import Sim, XmodemLine, require_module, run_sim
 
-try:
-    import xmodem
-except ImportError:  # python3-xmodem: Debian's /usr/bin/python3 has it
-    xmodem = None
+xmodem = require_module("xmodem", "python3-xmodem")
 logging.getLogger("xmodem").setLevel(logging.CRITICAL)  # each lost ACK is expected
 
 VARIANT = "SARA-R410M-02B-03"
@@ -142,15 +139,13 @@ class Faults(unittest.TestCase):
             self.assertIn(opt, out)
 
 
-@unittest.skipIf(xmodem is None, "python3-xmodem missing")
 class LostAck(unittest.TestCase):
     def test_xmodem_survives_lost_acks(self):
         data = random.Random(7).randbytes(96 * 1024)  # whole 1k blocks: no padding
         with Sim("SARA-R422", time_scale=100, args=["--lost-ack", "0.05"]) as sim:
             p = sim.open()
             sim.wait_boot(p)
-            if p.command("AT+UFWUPD=?")[-1] != "OK":
-                self.skipTest("this sarafw-sim has no AT+UFWUPD")
+            self.assertEqual(p.command("AT+UFWUPD=?"), ["+UFWUPD: (3)", "OK"])
             p.write("AT+UFWUPD=3\r")
             p.expect("+UFWUPD: ONGOING", 10)
             first, p.buf = p.buf.lstrip(b"\n"), b""

@@ -1,7 +1,9 @@
 """sarafw-sim: the serial line. Baud mismatch garbles, +IPR switches after
-its OK, output and input are paced at the module's rate, the host may
+its OK, output and input are paced at the module's rate, byte by byte with
+no idle line time banked (a turnaround costs its frames), the host may
 close and reopen the port, and an idle simulator does not spin."""
 import os
+import select
 import time
 import unittest
 
@@ -12,6 +14,41 @@ SCALE = 50
 
 def printable(data):
     return any(32 <= b < 127 for b in data)
+
+
+def frame(baud):
+    """Seconds one 8N1 byte takes on the wire."""
+    return 10.0 / baud
+
+
+def at_rate(sim, p, baud):
+    """Switches module and port to baud (+IPR's OK comes at the old rate)."""
+    assert p.command("AT+IPR=%d" % baud) == ["OK"]
+    time.sleep(0.02)
+    p.set_speed(baud)
+    p.drain(0.05)
+    assert p.command("AT") == ["OK"]
+
+
+def cpu_seconds(pid):
+    """User + system CPU time of a process so far."""
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def send_until_echoed(p, data, timeout=5.0):
+    """Writes data and returns the seconds until its last byte is echoed
+    back (measured from before the write: never shorter than the truth)."""
+    t0 = time.monotonic()
+    os.write(p.fd, data)
+    got = b""
+    while not got.endswith(data):
+        left = t0 + timeout - time.monotonic()
+        if left <= 0 or not select.select([p.fd], [], [], left)[0]:
+            raise TimeoutError("echo of %r: got %r" % (data, got))
+        got += os.read(p.fd, 4096)
+    return time.monotonic() - t0
 
 
 class Line(unittest.TestCase):
@@ -82,6 +119,44 @@ class Line(unittest.TestCase):
             self.assertEqual(p.expect("ERROR", timeout=15), [line, "ERROR"])
             self.assertLess(time.monotonic() - t0, 0.7)
 
+    def test_turnaround_costs_its_frames(self):
+        # A byte sent after a quiet spell needs its frame to reach the
+        # module and its echo one more to come back: 2 x 1.04 ms at 9600.
+        # A line that banked idle time would echo it almost at once.
+        with Sim("SARA-R410M-02B-03", time_scale=SCALE) as sim:
+            p = sim.open()
+            sim.wait_boot(p)
+            at_rate(sim, p, 9600)
+            turns = []
+            for c in b"AT+CGMI":
+                time.sleep(0.01)  # quiet line
+                turns.append(send_until_echoed(p, bytes([c])))
+            self.assertGreaterEqual(min(turns), 2 * frame(9600) * 0.999, turns)
+            p.write("\r")
+            self.assertEqual(p.expect("OK"), ["u-blox", "OK"])
+
+    def test_bytes_after_gaps_take_their_line_time(self):
+        # Runs of 100 bytes with 20 ms of silence between them, at 921600:
+        # each run takes 100 frames in and the echo of its last byte one
+        # more, however long the line was idle before (1.1 ms; a line
+        # that banked 1 ms of idle time would take about 0.1 ms).
+        with Sim("SARA-R422S", time_scale=SCALE) as sim:
+            p = sim.open()
+            sim.wait_boot(p)
+            at_rate(sim, p, 921600)
+            runs = [b"AT+" + b"X" * 97] + [b"Y" * 100] * 4
+            took = []
+            for run in runs:
+                time.sleep(0.02)
+                took.append(send_until_echoed(p, run))
+            for run, secs in zip(runs, took):
+                self.assertGreaterEqual(secs, (len(run) + 1) * frame(921600) * 0.999, took)
+            n = sum(len(r) for r in runs)
+            self.assertGreaterEqual(sum(took), n * frame(921600))
+            p.write("\r")
+            self.assertEqual(p.expect("ERROR"), ["ERROR"])
+            p.command("AT+IPR=115200")
+
     def test_reopen_many_times(self):
         with Sim("SARA-R410M-63B", time_scale=SCALE) as sim:
             p = sim.open()
@@ -92,14 +167,9 @@ class Line(unittest.TestCase):
                 self.assertEqual(p.command("AT+CGMI"), ["u-blox", "OK"], i)
                 p.close()
             # nobody on the port: the simulator must idle, not spin
-            pid = sim.proc.pid
-            def cpu():
-                with open("/proc/%d/stat" % pid) as f:
-                    fields = f.read().rsplit(")", 1)[1].split()
-                return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-            c0 = cpu()
+            c0 = cpu_seconds(sim.proc.pid)
             time.sleep(1.0)
-            self.assertLess(cpu() - c0, 0.3)
+            self.assertLess(cpu_seconds(sim.proc.pid) - c0, 0.3)
             p = sim.open()
             self.assertEqual(p.command("AT"), ["OK"])
 

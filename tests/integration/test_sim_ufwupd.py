@@ -4,7 +4,8 @@ a small mixed-block sender. Covers the SARA-R422 family (final OK, ERROR1
 after the 109 s start window, ERROR on CAN CAN), SARA-R410M (ONGOING + OK,
 silent end, silent window expiry, Table 7 refusals), the FOTA area after a
 power cut, the +IPR "additional rates" and the audit of AT inside the
-window. Every wait is bounded."""
+window. Every wait is bounded. Needs lrzsz and python3-xmodem: fails
+without them."""
 import binascii
 import io
 import logging
@@ -16,9 +17,11 @@ import time
 import unittest
 import zlib
 
-import xmodem
+from simharness import Sim, XmodemLine, require_module, require_program
 
-from simharness import Sim, XmodemLine
+# declared peers: a test without them fails, it does not skip
+xmodem = require_module("xmodem", "python3-xmodem")
+SX = require_program("sx", "lrzsz")
 
 # Transfers run at 20: the 'C' phase (note §5.1.1: 3 x 3 s) then lasts
 # 450 ms, so a sender's answer to a 'C' still arrives in it. Window
@@ -87,7 +90,7 @@ def run_sx(port, path, one_k, timeout=60):
     fd = os.dup(port.fd)
     os.set_blocking(fd, True)  # shared with port.fd until restored below
     try:
-        argv = ["sx"] + (["-k"] if one_k else []) + [path]
+        argv = [SX] + (["-k"] if one_k else []) + [path]
         r = subprocess.run(argv, stdin=fd, stdout=fd, stderr=subprocess.PIPE,
                            timeout=timeout)
     finally:

@@ -4,7 +4,8 @@ xmodem_recv tool on stdin/stdout) against independent senders: lrzsz sx
 (128-byte and 1k blocks) and python3-xmodem, with CRC and checksum starts
 (note §5.1.1: CRC if the data comes while 'C's are sent, checksum after the
 switch to NAK). Every peer runs under a deadline, so a broken one fails the
-test instead of hanging it."""
+test instead of hanging it. Needs lrzsz and python3-xmodem: fails without
+them."""
 
 import io
 import logging
@@ -17,8 +18,11 @@ import tempfile
 import time
 import unittest
 
-import xmodem
+from simharness import require_module, require_program
 
+# declared peers: a test without them fails, it does not skip
+xmodem = require_module("xmodem", "python3-xmodem")
+SX = require_program("sx", "lrzsz")
 TOOLS = os.environ.get("SARAFW_TOOLS", os.path.join(os.getcwd(), "build", "tools"))
 RECV = os.path.join(TOOLS, "xmodem_recv")
 SIZES = (1, 128, 129, 1024, 5000, 70000)
@@ -144,7 +148,7 @@ class Peers(unittest.TestCase):
         to_rx_r, to_rx_w = os.pipe()
         rx = Receiver(out, recv_args, stdin=to_rx_r, stdout=to_sx_w)
         sx = subprocess.Popen(
-            ["sx", "-q", *sx_args, src], stdin=to_sx_r, stdout=to_rx_w, stderr=subprocess.PIPE
+            [SX, "-q", *sx_args, src], stdin=to_sx_r, stdout=to_rx_w, stderr=subprocess.PIPE
         )
         for fd in (to_sx_r, to_sx_w, to_rx_r, to_rx_w):
             os.close(fd)

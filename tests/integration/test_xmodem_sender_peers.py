@@ -1,7 +1,8 @@
 """libsarafw's XMODEM sender (tests/tools/xmodem_send) against independent
 receivers: lrzsz rx (CRC-16 and checksum) and python3-xmodem, in 128-byte
 and 1k modes, over os.pipe pairs, with a whole-block buffer and with small
-ones (blocks made piece by piece). Every wait is bounded."""
+ones (blocks made piece by piece). Every wait is bounded. Needs lrzsz and
+python3-xmodem: fails without them."""
 import os
 import random
 import subprocess
@@ -9,6 +10,12 @@ import sys
 import tempfile
 import unittest
 
+from simharness import require_module, require_program
+
+# declared peers: a test without them fails, it does not skip (the
+# receiver below imports xmodem in a child of this same python)
+require_module("xmodem", "python3-xmodem")
+RX = require_program("rx", "lrzsz")
 TOOLS = os.environ.get("SARAFW_TOOLS", os.path.join(os.getcwd(), "build", "tools"))
 SEND = os.path.join(TOOLS, "xmodem_send")
 SIZES = (1, 128, 1000, 1024, 50000)
@@ -76,7 +83,7 @@ class Peers(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         if not os.access(SEND, os.X_OK):
-            raise unittest.SkipTest("no %s (set SARAFW_TOOLS)" % SEND)
+            raise AssertionError("no %s: build it, or set SARAFW_TOOLS" % SEND)
         cls.rng = random.Random(0x5A4A)
 
     def transfer(self, peer, crc, onek, buf=None):
@@ -89,7 +96,7 @@ class Peers(unittest.TestCase):
                     f.write(data)
                 if peer == "lrzsz":
                     # -q quiet, -y overwrite, -c CRC-16; -t tenths of a second
-                    argv = ["rx", "-q", "-y", "-t", "50"] + (["-c"] if crc else []) + ["out.bin"]
+                    argv = [RX, "-q", "-y", "-t", "50"] + (["-c"] if crc else []) + ["out.bin"]
                 else:
                     argv = [sys.executable, "-c", PY_RECV, "out.bin", "1" if crc else "0"]
                 send = (["--1k"] if onek else []) + (["--buf", str(buf)] if buf else []) + \

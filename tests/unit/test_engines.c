@@ -411,6 +411,13 @@ static void test_foat_engine_baud_request(void **state)
 	assert_string_equal(foat_text(&f, now), "AT+IPR=921600\r");
 	assert_int_equal(sarafw_foat_baud(&f), 0);
 	foat_in(&f, "\r\nOK\r\n", 6, now += 10);
+	/* the OK's line end passes at the old rate before the host follows */
+	assert_int_equal(sarafw_foat_baud(&f), 0);
+	assert_int_equal(sarafw_foat_wait_ms(&f, now), SARAFW_IPR_SETTLE_MS);
+	sarafw_foat_tick(&f, now + SARAFW_IPR_SETTLE_MS - 1);
+	assert_int_equal(sarafw_foat_baud(&f), 0);
+	now += SARAFW_IPR_SETTLE_MS;
+	sarafw_foat_tick(&f, now);
 	assert_int_equal(sarafw_foat_baud(&f), 921600);
 	sarafw_foat_baud_done(&f, SARAFW_OK, now);
 	assert_string_equal(foat_text(&f, now), "AT\r");

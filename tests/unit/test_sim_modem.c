@@ -49,6 +49,7 @@ static void io_set_baud(void *ctx, uint32_t baud)
 static struct rig *rig_new(const char *variant)
 {
 	struct rig *r = calloc(1, sizeof *r);
+	const uint32_t seed = 7;
 	char err[200];
 	const struct sim_variant *v = sim_variant_find(variant);
 	assert_non_null(r);
@@ -56,7 +57,7 @@ static struct rig *rig_new(const char *variant)
 	snprintf(r->dir, sizeof r->dir, "/tmp/sarafw-modem-XXXXXX");
 	assert_non_null(mkdtemp(r->dir));
 	assert_int_equal(sim_flash_open(&r->flash, r->dir), 0);
-	assert_int_equal(sim_factory_prepare(&r->flash, v, 7, err, sizeof err), 0);
+	assert_int_equal(sim_factory_prepare(&r->flash, v, &seed, err, sizeof err), 0);
 	sim_clock_init(&r->clock, 1.0);
 	r->audit.audit = tmpfile();
 	assert_non_null(r->audit.audit);
