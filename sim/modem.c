@@ -70,12 +70,53 @@ void sim_modem_info(struct sim_modem *m, const char *fmt, ...)
 	m->info_open = true;
 }
 
+#define URC_HOLD_MS 1000 /* a line left unfinished does not hold URCs longer */
+
+void sim_modem_flush_urcs(struct sim_modem *m)
+{
+	size_t n = m->urc_held_len;
+	sim_modem_cancel(m, m->urc_timer);
+	m->urc_timer = 0;
+	m->urc_held_len = 0;
+	if (n)
+		sim_modem_write(m, m->urc_held, n);
+}
+
+static void urc_hold_expired(void *ctx, int arg)
+{
+	struct sim_modem *m = ctx;
+	(void)arg;
+	m->urc_timer = 0;
+	sim_modem_flush_urcs(m);
+}
+
+/* A URC that comes while the host is typing a command line waits for the
+ * line's end, so it never splits the echo (docs/behaviour.md). */
 void sim_modem_urc(struct sim_modem *m, const char *fmt, ...)
 {
+	char buf[512];
 	va_list ap;
+	int n;
 	va_start(ap, fmt);
-	vemit(m, "\r\n", fmt, ap);
+	n = vsnprintf(buf, sizeof buf, fmt, ap);
 	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof buf)
+		n = sizeof buf - 1;
+	if (m->mode == SIM_MODE_AT && m->line.len > 0 &&
+	    m->urc_held_len + (size_t)n + 4 <= sizeof m->urc_held) {
+		sim_log_line(m->audit, sim_modem_now(m), ">", buf, (size_t)n);
+		memcpy(m->urc_held + m->urc_held_len, "\r\n", 2);
+		memcpy(m->urc_held + m->urc_held_len + 2, buf, (size_t)n);
+		memcpy(m->urc_held + m->urc_held_len + 2 + n, "\r\n", 2);
+		m->urc_held_len += (size_t)n + 4;
+		if (!m->urc_timer)
+			m->urc_timer = sim_modem_after(m, URC_HOLD_MS, urc_hold_expired, 0);
+		return;
+	}
+	sim_modem_flush_urcs(m);
+	emit_line(m, "\r\n", buf, (size_t)n);
 }
 
 static void final_text(struct sim_modem *m, const char *fmt, ...)
@@ -291,6 +332,8 @@ static int power_on(struct sim_modem *m)
 	m->pending = false;
 	m->held_len = 0;
 	m->info_open = false;
+	m->urc_held_len = 0; /* held URCs are lost with the power */
+	m->urc_timer = 0;
 	sim_atline_reset(&m->line);
 	sim_atline_reset(&m->lost_line);
 	m->lost_audits = 0;

@@ -145,6 +145,9 @@ struct sim_modem {
 	uint8_t held[512];           /* input that arrived with the pending command */
 	size_t held_len;
 	bool info_open; /* an information response has begun */
+	char urc_held[1024]; /* URCs that came while the host typed a line */
+	size_t urc_held_len;
+	int urc_timer;
 	uint32_t boots;
 	int cfun; /* +CFUN level since boot (features follow it: cfun hook) */
 
@@ -159,12 +162,15 @@ struct sim_modem {
  * record cannot be read. */
 int sim_modem_init(struct sim_modem *m, const struct sim_modem_config *cfg);
 
+/* Sends the URCs held while the host was typing a command line. */
+void sim_modem_flush_urcs(struct sim_modem *m);
+
 /* Bytes from the host (already through the line: garbled if the baud
  * rates differ). */
 void sim_modem_input(struct sim_modem *m, const uint8_t *p, size_t n);
 
 /* false while a command is pending in AT mode, or while held bytes wait:
- * leave the host's bytes in the PTY. */
+ * leave the host's bytes in the line's receive buffer. */
 bool sim_modem_wants_input(const struct sim_modem *m);
 
 /* Module time of the next timer, UINT64_MAX if none (0 when held input

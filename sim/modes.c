@@ -102,9 +102,11 @@ static size_t input_at(struct sim_modem *m, const uint8_t *p, size_t n)
 			sim_modem_write(m, &c, 1);
 		switch (sim_atline_feed(&m->line, c)) {
 		case SIM_LINE_READY:
+			sim_modem_flush_urcs(m);
 			execute(m, m->line.buf);
 			return i + 1;
 		case SIM_LINE_TOO_LONG:
+			sim_modem_flush_urcs(m);
 			sim_log_line(m->audit, sim_modem_now(m), "#", "line too long", 13);
 			sim_modem_final(m, SIM_ERROR);
 			break;

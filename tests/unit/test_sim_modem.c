@@ -323,11 +323,39 @@ static void feature_state_is_per_modem(void **state)
 	rig_free(b);
 }
 
+/* A URC that comes while the host types a line waits for the line's end:
+ * the echo stays whole (docs/behaviour.md). */
+static void urc_waits_for_the_typed_line(void **state)
+{
+	struct rig *r = rig_new("SARA-R410M-02B-03");
+	(void)state;
+	sim_modem_set_mode(&r->m, SIM_MODE_AT, NULL, NULL); /* echo on */
+	send(r, "AT+CG");
+	sim_modem_urc(&r->m, "+CEREG: 1");
+	assert_string_equal(r->out, "AT+CG");
+	send(r, "MI\r");
+	assert_string_equal(r->out, "AT+CGMI\r\r\n+CEREG: 1\r\n\r\nu-blox\r\n\r\nOK\r\n");
+	/* no line being typed: at once */
+	clear_out(r);
+	sim_modem_urc(&r->m, "+CEREG: 2");
+	assert_string_equal(r->out, "\r\n+CEREG: 2\r\n");
+	/* a line never finished holds it for a bounded time only */
+	clear_out(r);
+	send(r, "AT");
+	sim_modem_urc(&r->m, "+CEREG: 1");
+	assert_string_equal(r->out, "AT");
+	r->clock.start_ns -= 1100000000ull; /* 1.1 s of module time pass (scale 1) */
+	sim_modem_tick(&r->m);
+	assert_string_equal(r->out, "AT\r\n+CEREG: 1\r\n");
+	rig_free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(booting_loses_input_and_audits_it),
 		cmocka_unit_test(at_mode_runs_commands),
+		cmocka_unit_test(urc_waits_for_the_typed_line),
 		cmocka_unit_test(install_mode_has_no_at),
 		cmocka_unit_test(raw_mode_feeds_the_engine_and_holds_what_it_refuses),
 		cmocka_unit_test(flash_mode_speaks_no_at),
