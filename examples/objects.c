@@ -10,3 +10,6 @@ sarafw_dev sizeof_sarafw_dev;
 sarafw_xmodem sizeof_sarafw_xmodem;
 sarafw_ident sizeof_sarafw_ident;
 sarafw_foat_config sizeof_sarafw_foat_config;
+sarafw_foat sizeof_sarafw_foat;
+sarafw_prober sizeof_sarafw_prober;
+sarafw_identifier sizeof_sarafw_identifier;

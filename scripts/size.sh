@@ -27,8 +27,10 @@ echo "error.o without the +CME ERROR text table (-DSARAFW_CME_TEXT=0): $(arm-non
 # RAM the caller allocates for each object (buffers given in configs aside).
 echo "caller-allocated objects (bytes of RAM):"
 $nm -S --radix=d "$out/examples/libsarafw_objects.a" |
-	awk '$4 ~ /^sizeof_/ { sub("sizeof_", "", $4); printf "  %-18s %d\n", $4, $2 + 0 }'
-echo "  plus the caller's buffers: an AT line buffer (longest line + 1; 256 is enough for sarafw's commands) and an XMODEM buffer (at least SARAFW_XMODEM_BUF_MIN, 32; 64 is a good size)"
+	awk '$4 ~ /^sizeof_/ { sub("sizeof_", "", $4); printf "  %-18s %d\n", $4, $2 + 0;
+		if ($4 == "sarafw_dev" || $4 == "sarafw_foat") upd += $2 }
+	     END { printf "  an update (device + FOAT engine + 128-byte line buffer + 32-byte XMODEM buffer): %d (target <= 512)\n", upd + 128 + 32 }'
+echo "  buffers the caller gives: an AT line buffer (2 x (longest line + 1); 128 for sarafw's commands) and an XMODEM buffer (at least SARAFW_XMODEM_BUF_MIN, 32; 64 is a good size)"
 
 # What the library needs from outside itself: only these are allowed.
 allowed="memcpy memmove memset memcmp strlen strcmp strncmp strchr strrchr strstr strnlen __aeabi_uldivmod __aeabi_uidiv __aeabi_uidivmod __aeabi_idiv __aeabi_idivmod __aeabi_ldivmod __aeabi_memcpy __aeabi_memset __aeabi_memclr __aeabi_memmove"

@@ -50,8 +50,8 @@ typedef struct sarafw_foat_config {
  *
  * RAM for an update (Cortex-M4, `make size`): sarafw_dev 216 (its
  * output, dev->tx, holds the engine's command lines and CANs) + this
- * engine 168 + the AT line buffer 128 = 512 bytes, plus cfg->buf (the
- * XMODEM block buffer, sarafw/xmodem.h). */
+ * engine 168 + the AT line buffer 128 + cfg->buf (the XMODEM buffer,
+ * at least SARAFW_XMODEM_BUF_MIN = 32, sarafw/xmodem.h) = 544 bytes. */
 typedef struct sarafw_foat {
 	sarafw_dev *dev;
 	const sarafw_variant *v;
