@@ -133,6 +133,7 @@ static int result_of(struct sim_modem *m, struct sim_ufwupd *u)
 		sim_kv_set_long(&meta, "baud", (long)m->nvm.ipr);
 		if (sim_fota_commit(&u->dl, m->flash, &meta) != 0)
 			return SIM_CME_MEMORY_FAILURE;
+		sim_modem_checkpoint(m, "stored");
 		return SIM_OK;
 	case SIMX_TIMEOUT:
 		/* note §5.1.1.3: "ERROR1"; the FW is unchanged */

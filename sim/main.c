@@ -52,6 +52,8 @@ static void usage(FILE *f)
 		"                    RATE (XMODEM's lost ACKs; module to host only)\n"
 		"  --fault-dir DIR   in (host to module), out or both (default): where\n"
 		"                    --ber and --drop apply\n"
+		"  --power-cut POINT the power fails at that moment, as SIGKILL would:\n"
+		"                    " SIM_POWER_CUT_POINTS "\n"
 		"  --help, --version\n\n"
 		"Prints \"ready PATH\" when the port exists; SIGTERM stops it cleanly,\n"
 		"SIGKILL is a power cut. Line noise (RATE in [0, 1], default 0) is the same\n"
@@ -154,10 +156,11 @@ int main(int argc, char **argv)
 		{.name = "drop", .has_arg = required_argument, .val = 'D'},
 		{.name = "lost-ack", .has_arg = required_argument, .val = 'K'},
 		{.name = "fault-dir", .has_arg = required_argument, .val = 'F'},
+		{.name = "power-cut", .has_arg = required_argument, .val = 'P'},
 		{.name = NULL},
 	};
 	const char *variant = NULL, *state = NULL, *link = NULL, *audit_path = NULL,
-		   *log_path = NULL;
+		   *log_path = NULL, *power_cut = NULL;
 	double scale = 1.0;
 	unsigned long seed = 1;
 	bool seeded = false;
@@ -210,6 +213,14 @@ int main(int argc, char **argv)
 				fprintf(stderr, "sarafw-sim: --fault-dir wants in, out or both, got '%s'\n", optarg);
 				return 2;
 			}
+			break;
+		case 'P':
+			if (!sim_power_cut_point_ok(optarg)) {
+				fprintf(stderr, "sarafw-sim: --power-cut wants one of: %s; got '%s'\n",
+					SIM_POWER_CUT_POINTS, optarg);
+				return 2;
+			}
+			power_cut = optarg;
 			break;
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("sarafw-sim %s\n", SARAFW_VERSION); return 0;
@@ -278,7 +289,8 @@ int main(int argc, char **argv)
 	{
 		struct sim_modem_config cfg = {
 			.variant = v, .flash = &flash, .clock = &clock, .audit = &audit,
-			.io = {.write = io_write, .set_baud = io_set_baud, .ctx = &line}};
+			.io = {.write = io_write, .set_baud = io_set_baud, .ctx = &line},
+			.power_cut = power_cut};
 		rc = sim_modem_init(&modem, &cfg);
 	}
 	if (rc) {

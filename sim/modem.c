@@ -1,6 +1,7 @@
 #include "modem.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -27,6 +28,21 @@ const char *sim_cme_text(int code)
 	default:
 		return "unknown";
 	}
+}
+
+bool sim_power_cut_point_ok(const char *point)
+{
+	return strcmp(point, "stored") == 0;
+}
+
+void sim_modem_checkpoint(struct sim_modem *m, const char *point)
+{
+	char msg[64];
+	if (!m->power_cut || strcmp(m->power_cut, point) != 0)
+		return;
+	snprintf(msg, sizeof msg, "power cut at %s", point);
+	sim_log_line(m->audit, sim_modem_now(m), "#", msg, strlen(msg));
+	raise(SIGKILL);
 }
 
 uint64_t sim_modem_now(const struct sim_modem *m)
@@ -374,6 +390,7 @@ int sim_modem_init(struct sim_modem *m, const struct sim_modem_config *cfg)
 	m->clock = cfg->clock;
 	m->audit = cfg->audit;
 	m->io = cfg->io;
+	m->power_cut = cfg->power_cut;
 	sim_timers_init(&m->timers);
 	rc = place_states(m);
 	if (rc < 0)

@@ -117,6 +117,8 @@ struct sim_modem_config {
 	struct sim_clock *clock;
 	struct sim_audit *audit; /* may be NULL */
 	struct sim_modem_io io;
+	/* --power-cut: the named moment at which power fails, or NULL */
+	const char *power_cut;
 };
 
 /* Room for the features' state structs (feature.h). */
@@ -133,6 +135,7 @@ struct sim_modem {
 	struct sim_clock *clock;
 	struct sim_audit *audit;
 	struct sim_modem_io io;
+	const char *power_cut; /* --power-cut point, or NULL */
 	struct sim_timers timers;
 
 	enum sim_mode mode;
@@ -161,6 +164,14 @@ struct sim_modem {
  * 0, -ENOMEM when the features' state does not fit, or -errno when a
  * record cannot be read. */
 int sim_modem_init(struct sim_modem *m, const struct sim_modem_config *cfg);
+
+/* The moments --power-cut can name: a feature calls this at each; when
+ * it is the configured one the power fails there and then (SIGKILL: what
+ * the module had queued for the line is lost, the flash keeps what was
+ * written). */
+#define SIM_POWER_CUT_POINTS "stored (a download's package committed, before the module answers)"
+void sim_modem_checkpoint(struct sim_modem *m, const char *point);
+bool sim_power_cut_point_ok(const char *point);
 
 /* Sends the URCs held while the host was typing a command line. */
 void sim_modem_flush_urcs(struct sim_modem *m);

@@ -167,5 +167,46 @@ class TimeScale(unittest.TestCase):
             self.assertEqual(r.returncode, 0, r.stderr)
 
 
+
+class PowerCutAfterStore(unittest.TestCase):
+    """The power fails once the package is committed, before the module's
+    final OK leaves (sarafw-sim --power-cut stored): sarafw says the package
+    was probably stored, and the module, powered on again, has it whole."""
+
+    def test_probably_stored(self):
+        with Sim("SARA-R422S", time_scale=50, args=["--power-cut", "stored"]) as sim:
+            pkg = os.path.join(sim.work, "pkg.bin")
+            package(pkg, 5000)
+            r = run_sarafw(50, "--port", sim.link, "update", pkg)
+            self.assertEqual(r.returncode, 1, r.stderr)
+            errors = [l for l in r.stderr.splitlines() if l.startswith("sarafw:")]
+            self.assertEqual(len(errors), 1, r.stderr)
+            self.assertIn("every block was acknowledged", errors[0])
+            self.assertIn("probably stored", errors[0])
+            self.assertEqual(sim.proc.wait(10), -signal.SIGKILL)
+            with open(os.path.join(sim.log)) as f:
+                self.assertIn("power cut at stored", f.read())
+            # power on again without the fault: the package is there, whole
+            sim.args = []
+            sim.restart()
+            with open(pkg, "rb") as f:
+                sent = f.read()
+            with open(os.path.join(sim.state, "fota", "package"), "rb") as f:
+                stored = f.read()
+            self.assertEqual(stored[:len(sent)], sent)
+            self.assertEqual(stored[len(sent):], b"\x1a" * (len(stored) - len(sent)))
+            with open(os.path.join(sim.state, "fota", "meta")) as f:
+                self.assertIn("complete=1", f.read())
+            self.assertTrue(answers_at(sim, 10))
+
+    def test_unknown_point_refused(self):
+        sim = Sim("SARA-R422S", args=["--power-cut", "later"], start=False)
+        try:
+            r = subprocess.run(sim.argv(), capture_output=True, text=True, timeout=10)
+            self.assertEqual(r.returncode, 2)
+            self.assertIn("--power-cut wants one of", r.stderr)
+        finally:
+            sim.cleanup()
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)

@@ -62,8 +62,9 @@ static struct rig *rig_new(const char *variant)
 	r->audit.audit = tmpfile();
 	assert_non_null(r->audit.audit);
 	{
-		struct sim_modem_config cfg = {v, &r->flash, &r->clock, &r->audit,
-					       {io_write, io_set_baud, r}};
+		struct sim_modem_config cfg = {.variant = v, .flash = &r->flash, .clock = &r->clock,
+					       .audit = &r->audit,
+					       .io = {io_write, io_set_baud, r}};
 		assert_int_equal(sim_modem_init(&r->m, &cfg), 0);
 	}
 	return r;
