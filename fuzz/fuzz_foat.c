@@ -103,7 +103,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	CHECK(rc <= 0);
 	CHECK(rc != SARAFW_EINVAL || cfg.baud); /* only a refused set_baud */
 	CHECK(dev.guard == SARAFW_DL_NONE);
-	CHECK(st.blocks <= 3 + st.retransmissions);
+	CHECK(st.blocks <= 3u + st.retransmissions);
 	/* bounded: preparation, window, final/probe, cancel and switch-backs */
 	CHECK(f.clock < 40000u + 3u * 130000u + 60000u);
 	CHECK(f.steps < 200000u);

@@ -43,6 +43,21 @@ static uint32_t until(uint32_t now, uint32_t t)
 	return sarafw_time_reached(now, t) ? 0 : t - now;
 }
 
+static const sarafw_variant *variant(const sarafw_foat *f)
+{
+	return f->dev->variant;
+}
+
+/* The rate the host must switch to now, or 0: to the transfer's rate
+ * (or back to its own) once AT+IPR was answered, or back to its own
+ * when switching back failed. */
+static uint32_t want_baud(const sarafw_foat *f)
+{
+	if (f->state == F_SETBAUD)
+		return f->back ? f->cfg->host_baud : f->cfg->baud;
+	return f->state == F_FORCE_SET ? f->cfg->host_baud : 0;
+}
+
 /* Every event's total is the package's size (the transfer's too). */
 static void report(sarafw_foat *f, sarafw_foat_phase phase, uint32_t done)
 {
@@ -74,7 +89,6 @@ static void start_ipr(sarafw_foat *f, uint32_t to, uint32_t now)
 	sarafw_cmdbuf_init(&b, cmd, sizeof cmd);
 	sarafw_cmdbuf_str(&b, "AT+IPR=");
 	sarafw_cmdbuf_u32(&b, to);
-	f->ipr_to = to;
 	f->state = F_IPR;
 	if (sarafw_dev_command(f->dev, cmd, NULL, now, SARAFW_ANSWER_MS) != SARAFW_OK)
 		f->state = F_DONE; /* cannot happen: AT+IPR passes every guard */
@@ -115,7 +129,7 @@ static void start_prep(sarafw_foat *f, uint32_t now)
 	}
 	report(f, SARAFW_FOAT_PREPARE, 0);
 	/* note §5.1.1: ~5 s (§5.1.2: ~20 s) to prepare, then ONGOING */
-	rc = sarafw_dev_command(f->dev, "AT+UFWUPD=3", "+UFWUPD", now, f->v->limits->foat_prep_ms);
+	rc = sarafw_dev_command(f->dev, "AT+UFWUPD=3", "+UFWUPD", now, variant(f)->limits->foat_prep_ms);
 	if (rc) {
 		fail(f, rc, now);
 		return;
@@ -134,8 +148,7 @@ static void switch_failed(sarafw_foat *f, int rc, uint32_t now)
 	}
 	/* The module may never have left host_baud, or may be stuck at
 	 * cfg->baud: the host goes back anyway and looks. */
-	f->want_baud = f->cfg->host_baud;
-	f->state = F_FORCE_SET;
+	f->state = F_FORCE_SET; /* the host goes back to host_baud */
 }
 
 static void start_xmodem(sarafw_foat *f, uint32_t now)
@@ -148,7 +161,7 @@ static void start_xmodem(sarafw_foat *f, uint32_t now)
 		.ctx = f->cfg->ctx,
 		.block_size = f->cfg->block_size,
 		/* the module sends 'C' then NAK for its window, then gives up */
-		.start_timeout_ms = f->v->limits->xmodem_window_ms,
+		.start_timeout_ms = variant(f)->limits->xmodem_window_ms,
 	};
 	sarafw_guard_set(f->dev, SARAFW_DL_UFWUPD);
 	SARAFW_NOTE(f->dev, "XMODEM window open");
@@ -171,11 +184,11 @@ static void trace_xmodem(sarafw_foat *f)
 	/* the low 16 bits of each counter tell that it moved */
 	if (st->blocks && !started)
 		sarafw_cmdbuf_str(&b, sarafw_xmodem_crc_mode(&f->u.x) ? "XMODEM started, CRC-16" : "XMODEM started, checksum");
-	else if ((uint16_t)st->naks != f->seen_naks)
+	else if ((uint8_t)st->naks != f->seen_naks)
 		sarafw_cmdbuf_str(&b, "XMODEM NAK at offset ");
-	else if ((uint16_t)st->timeouts != f->seen_timeouts)
+	else if ((uint8_t)st->timeouts != f->seen_timeouts)
 		sarafw_cmdbuf_str(&b, "XMODEM no answer, resending offset ");
-	else if ((uint16_t)st->retransmissions != f->seen_resent)
+	else if ((uint8_t)st->retransmissions != f->seen_resent)
 		sarafw_cmdbuf_str(&b, "XMODEM resent offset ");
 	else
 		return;
@@ -185,9 +198,9 @@ static void trace_xmodem(sarafw_foat *f)
 		sarafw_cmdbuf_u32(&b, acked); /* the block after the acknowledged bytes */
 	}
 	f->seen_started = st->blocks != 0;
-	f->seen_naks = (uint16_t)st->naks;
-	f->seen_timeouts = (uint16_t)st->timeouts;
-	f->seen_resent = (uint16_t)st->retransmissions;
+	f->seen_naks = (uint8_t)st->naks;
+	f->seen_timeouts = (uint8_t)st->timeouts;
+	f->seen_resent = (uint8_t)st->retransmissions;
 	SARAFW_NOTE(f->dev, text);
 }
 
@@ -220,11 +233,11 @@ static void check_transfer(sarafw_foat *f, uint32_t now)
 	SARAFW_NOTE(f->dev, xrc ? "XMODEM transfer failed" : "XMODEM transfer complete");
 	report(f, SARAFW_FOAT_FINISH, f->cfg->size);
 	f->rc = xrc;
-	if (f->v->family == SARAFW_FAMILY_R422) {
+	if (variant(f)->family == SARAFW_FAMILY_R422) {
 		/* SARA-R422 family ends +UFWUPD with a final result code
 		 * (§5.1.1); after a failed transfer the module may still be in
 		 * its window. */
-		sarafw_at_deadline(&f->dev->at, now, xrc ? f->v->limits->xmodem_window_ms : SARAFW_FOAT_FINAL_MS);
+		sarafw_at_deadline(&f->dev->at, now, xrc ? variant(f)->limits->xmodem_window_ms : SARAFW_FOAT_FINAL_MS);
 		f->state = F_FINAL;
 		return;
 	}
@@ -371,12 +384,11 @@ int sarafw_foat_start(sarafw_foat *f, sarafw_dev *dev, const sarafw_foat_config 
 	    !cfg->buf || cfg->buf_size < SARAFW_XMODEM_BUF_MIN)
 		return f->status;
 	f->cfg = cfg;
-	f->v = dev->variant;
 	f->status = SARAFW_ENOTSUP;
-	if (!f->v || !(f->v->methods & SARAFW_METHOD_FOAT))
+	if (!dev->variant || !(variant(f)->methods & SARAFW_METHOD_FOAT))
 		return f->status;
 	if (cfg->baud && cfg->baud != cfg->host_baud &&
-	    (cfg->baud > f->v->limits->max_baud || !dev->cfg.port->set_baud))
+	    (cfg->baud > variant(f)->limits->max_baud || !dev->cfg.port->set_baud))
 		return f->status;
 	f->status = SARAFW_RUNNING;
 	if (cfg->baud && cfg->baud != cfg->host_baud) {
@@ -482,11 +494,10 @@ void sarafw_foat_tick(sarafw_foat *f, uint32_t now)
 		return;
 	case F_QUIET:
 		if (sarafw_time_reached(now, f->timer) || sarafw_time_reached(now, f->timer_end))
-			start_probe(f, f->v->limits->xmodem_window_ms, F_PROBE_AFTER, now);
+			start_probe(f, variant(f)->limits->xmodem_window_ms, F_PROBE_AFTER, now);
 		return;
 	case F_SETTLE:
 		if (sarafw_time_reached(now, f->timer)) {
-			f->want_baud = f->ipr_to;
 			f->state = F_SETBAUD;
 		}
 		return;
@@ -500,7 +511,7 @@ void sarafw_foat_tick(sarafw_foat *f, uint32_t now)
 
 uint32_t sarafw_foat_wait_ms(const sarafw_foat *f, uint32_t now)
 {
-	if (f->dev->tx_pos < f->dev->tx_len || f->want_baud)
+	if (f->dev->tx_pos < f->dev->tx_len || want_baud(f))
 		return 0;
 	switch (f->state) {
 	case F_DONE:
@@ -523,12 +534,11 @@ uint32_t sarafw_foat_wait_ms(const sarafw_foat *f, uint32_t now)
 
 uint32_t sarafw_foat_baud(const sarafw_foat *f)
 {
-	return f->dev->tx_pos < f->dev->tx_len ? 0 : f->want_baud;
+	return f->dev->tx_pos < f->dev->tx_len ? 0 : want_baud(f);
 }
 
 void sarafw_foat_baud_done(sarafw_foat *f, int rc, uint32_t now)
 {
-	f->want_baud = 0;
 	if (f->state == F_FORCE_SET) {
 		start_probe(f, SARAFW_ANSWER_MS, F_FORCE_PROBE, now);
 	} else if (f->state == F_SETBAUD) {

@@ -7,6 +7,12 @@
 #include "sarafw/port.h"
 #include "sarafw/xmodem.h"
 
+/* The stats' error counters stop at their top (sarafw_xmodem_stats). */
+static uint16_t saturate(uint32_t n)
+{
+	return n > 0xffffu ? 0xffffu : (uint16_t)n;
+}
+
 _Static_assert(SARAFW_XMODEM_CAN_COUNT >= 2 && SARAFW_XMODEM_CAN_COUNT <= SARAFW_XMODEM_BUF_MIN,
 	       "the CAN sequence must fit the smallest buffer");
 _Static_assert(SARAFW_XMODEM_BUF_MIN >= 3 + 2, "a piece must hold a header or a whole check");
@@ -158,7 +164,7 @@ static void resend(sarafw_xmodem *x, uint32_t now, bool counted)
 		return;
 	}
 	x->retries++;
-	x->stats.retransmissions += counted;
+	x->stats.retransmissions = saturate(x->stats.retransmissions + counted);
 	queue(x, now);
 }
 
@@ -236,7 +242,7 @@ size_t sarafw_xmodem_input(sarafw_xmodem *x, const uint8_t *in, size_t n, uint32
 			/* Arrived before the block was out, so it cannot answer
 			 * it: a late 'C', a duplicate ACK, noise. Taking a stale
 			 * ACK for the next block would skip a block. */
-			x->stats.garbage++;
+			x->stats.garbage = saturate(x->stats.garbage + 1u);
 			continue;
 		}
 		if (x->spoiled && (c == SARAFW_XMODEM_ACK || c == SARAFW_XMODEM_NAK)) {
@@ -264,12 +270,12 @@ size_t sarafw_xmodem_input(sarafw_xmodem *x, const uint8_t *in, size_t n, uint32
 			if (handshake)
 				x->eot_nak = 1;
 			else
-				x->stats.naks++;
+				x->stats.naks = saturate(x->stats.naks + 1u);
 			resend(x, now, !handshake);
 			if (x->state == ST_END)
 				return i + 1;
 		} else {
-			x->stats.garbage++;
+			x->stats.garbage = saturate(x->stats.garbage + 1u);
 		}
 	}
 	if (start && x->state == ST_START) {
@@ -330,7 +336,7 @@ void sarafw_xmodem_tick(sarafw_xmodem *x, uint32_t now)
 		finish(x, SARAFW_EIO, true);
 	} else {
 		/* Forsberg: no answer in 10 s, send the block again. */
-		x->stats.timeouts++;
+		x->stats.timeouts = saturate(x->stats.timeouts + 1u);
 		resend(x, now, true);
 	}
 }

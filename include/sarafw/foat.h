@@ -50,32 +50,29 @@ typedef struct sarafw_foat_config {
  *
  * RAM for an update (Cortex-M4, `make size`): sarafw_dev 216 (its
  * output, dev->tx, holds the engine's command lines and CANs) + this
- * engine 168 + the AT line buffer 128 + cfg->buf (the XMODEM buffer,
- * at least SARAFW_XMODEM_BUF_MIN = 32, sarafw/xmodem.h) = 544 bytes. */
+ * engine 132 + the AT line buffer 128 + cfg->buf (the XMODEM buffer,
+ * at least SARAFW_XMODEM_BUF_MIN = 32, sarafw/xmodem.h) = 508 bytes. */
 typedef struct sarafw_foat {
-	sarafw_dev *dev;
-	const sarafw_variant *v;
+	sarafw_dev *dev;         /* its variant is the module's (sarafw_identify) */
 	const sarafw_foat_config *cfg; /* the caller's, kept until the end */
 	union {                  /* never both at once */
 		sarafw_xmodem x;         /* the transfer */
 		sarafw_prober probe;     /* the probes around it */
 	} u;
 	sarafw_xmodem_stats stats; /* the transfer's, once it ended */
-	uint16_t seen_naks, seen_timeouts, seen_resent; /* traced so far */
 	uint32_t timer;          /* quiet waits and the cancel: the engine's own */
 	uint32_t timer_end;
 	uint32_t reported;       /* bytes reported with TRANSFER, UINT32_MAX before */
-	uint32_t want_baud;      /* the host must switch to this rate now */
-	uint32_t ipr_to;         /* the rate AT+IPR is switching to */
-	int status;
-	int rc;                  /* the first error */
+	int16_t status;
+	int16_t rc;              /* the first error */
 	uint8_t state;
 	uint8_t back;            /* switching the rate back */
 	uint8_t switched;        /* the rate was switched for the transfer */
 	uint8_t aborted;
 	uint8_t run;             /* XMODEM start characters seen (cancel) */
 	uint8_t cancels;         /* CAN CAN sent so far (at most 2) */
-	uint8_t seen_started;
+	uint8_t seen_started;    /* traced so far (counters modulo 256) */
+	uint8_t seen_naks, seen_timeouts, seen_resent;
 } sarafw_foat;
 
 /* Checks the config and starts; the engine's status says the result

@@ -126,12 +126,14 @@ typedef struct sarafw_xmodem_config {
 	uint8_t max_retries;       /* resends per block/EOT; 0: SARAFW_XMODEM_MAX_RETRIES */
 } sarafw_xmodem_config;
 
+/* The error counters stop at 65535: past that a line is hopeless anyway,
+ * and two bytes each keep the engine (and what a caller copies) small. */
 typedef struct sarafw_xmodem_stats {
 	uint32_t blocks;          /* distinct blocks sent */
-	uint32_t retransmissions; /* blocks and EOTs sent again (not the EOT of the handshake) */
-	uint32_t naks;            /* NAKs received after a block or EOT (not the handshake's) */
-	uint32_t timeouts;        /* waits for ACK that expired */
-	uint32_t garbage;         /* ignored bytes: noise, stale or duplicate ACKs */
+	uint16_t retransmissions; /* blocks and EOTs sent again (not the EOT of the handshake) */
+	uint16_t naks;            /* NAKs received after a block or EOT (not the handshake's) */
+	uint16_t timeouts;        /* waits for ACK that expired */
+	uint16_t garbage;         /* ignored bytes: noise, stale or duplicate ACKs */
 } sarafw_xmodem_stats;
 
 /* The engine. Allocate it anywhere; the fields are private. */
