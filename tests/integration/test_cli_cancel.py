@@ -147,23 +147,25 @@ class OneLine(unittest.TestCase):
 
 class TimeScale(unittest.TestCase):
     def test_mismatch_says_expected_and_observed(self):
-        # the simulator at 5, sarafw at 500: ONGOING comes "late" for sarafw
-        with Sim("SARA-R422S", time_scale=5) as sim:
+        # the simulator at 2, sarafw at 20: ONGOING (~5 s, 2.5 s real) comes
+        # "late" for sarafw (15 s, 0.75 s real); a ratio of 10 leaves its
+        # other commands 250 ms of real time, enough on a loaded machine
+        with Sim("SARA-R422S", time_scale=2) as sim:
             port = sim.open()
             sim.wait_boot(port)
             port.close()
             sim.ports.remove(port)
             pkg = os.path.join(sim.work, "pkg.bin")
             package(pkg, 2000)
-            r = run_sarafw(500, "--port", sim.link, "update", pkg)
+            r = run_sarafw(20, "--port", sim.link, "update", pkg)
             self.assertEqual(r.returncode, 1, r.stderr)
             errors = [l for l in r.stderr.splitlines() if l.startswith("sarafw:")]
             self.assertEqual(len(errors), 1, r.stderr)
             self.assertIn("expected +UFWUPD: ONGOING within 15 s", errors[0])
-            self.assertIn("--time-scale 500", errors[0])
+            self.assertIn("--time-scale 20", errors[0])
             self.assertNotIn("another download", errors[0])
             # the window opened after sarafw gave up: the next run frees it
-            r = run_sarafw(5, "--port", sim.link, "info")
+            r = run_sarafw(2, "--port", sim.link, "info")
             self.assertEqual(r.returncode, 0, r.stderr)
 
 
