@@ -7,6 +7,7 @@
  * - none: a user file (files.c).
  * Bytes inside the stream are data, never AT commands. A stream that
  * stops short times out: ERROR, the partial data is discarded. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -88,8 +89,14 @@ static int install_profile(struct sim_modem *m, struct udwnfile *u)
 		return SIM_CME_INCORRECT_PARAMS;
 	}
 	sim_files_discard(&u->file, m->flash);
-	if (sim_profiles_install(m->flash, id, name) != 0)
+	switch (sim_profiles_install(m->flash, id, name)) {
+	case 0:
+		break;
+	case -ENOSPC:
+		return SIM_CME_MEMORY_FULL; /* SIM_PROFILES_MAX installed */
+	default:
 		return SIM_CME_MEMORY_FAILURE;
+	}
 	return SIM_OK;
 }
 
