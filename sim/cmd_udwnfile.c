@@ -196,10 +196,15 @@ static void prep_done(void *ctx, int arg)
 static int parse(struct sim_modem *m, const struct sim_at_req *req, struct udwnfile *u)
 {
 	const struct sim_at_arg *name = &req->argv[0];
+	const char *str;
+	size_t len;
 	long size;
 	uint64_t room;
-	if (req->argc < 2 || req->argc > 3 || name->type != SIM_ARG_STR)
+	if (req->argc < 2 || req->argc > 3 || name->type == SIM_ARG_NUM)
 		return SIM_CME_INCORRECT_PARAMS;
+	/* AT+UDWNFILE=,<size>,"FOAT": an omitted name is an empty one */
+	str = name->type == SIM_ARG_STR ? name->str : "";
+	len = name->type == SIM_ARG_STR ? name->len : 0;
 	u->dest = DEST_FILE;
 	if (req->argc == 3) {
 		const struct sim_at_arg *tag = &req->argv[2];
@@ -217,7 +222,7 @@ static int parse(struct sim_modem *m, const struct sim_at_req *req, struct udwnf
 			return SIM_CME_INCORRECT_PARAMS; /* tags are case-sensitive */
 	}
 	/* "FOAT": the file name may be empty (note §5.2); else a plain name */
-	if (!(u->dest == DEST_FOAT && name->len == 0) && !sim_files_name_ok(name->str, name->len))
+	if (!(u->dest == DEST_FOAT && len == 0) && !sim_files_name_ok(str, len))
 		return SIM_CME_INCORRECT_PARAMS;
 	if (sim_arg_num(req, 1, 1, 0x7fffffffL, &size) != SIM_OK)
 		return SIM_CME_INCORRECT_PARAMS;
@@ -226,14 +231,14 @@ static int parse(struct sim_modem *m, const struct sim_at_req *req, struct udwnf
 	} else {
 		room = sim_files_free(m->flash);
 		if (u->dest == DEST_FILE) {
-			long old = sim_files_size(m->flash, name->str);
+			long old = sim_files_size(m->flash, str);
 			if (old > 0)
 				room += (uint64_t)old; /* it replaces the old file */
 		}
 	}
 	if ((uint64_t)size > room)
 		return SIM_CME_MEMORY_FULL;
-	snprintf(u->name, sizeof u->name, "%s", name->str);
+	snprintf(u->name, sizeof u->name, "%s", str);
 	u->size = (uint64_t)size;
 	u->got = 0;
 	return SIM_OK;

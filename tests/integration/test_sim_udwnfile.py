@@ -241,6 +241,14 @@ class BadInput(unittest.TestCase):
             self.assertEqual(download(self.sim, self.p, "bad.mbn", data, "PROFILE"), ["+CME ERROR: 50"])
         self.assertEqual(self.canaries(), before)
 
+    def test_omitted_name_is_empty_for_foat(self):
+        r = prompt(self.sim, self.p, 'AT+UDWNFILE=,%d,"FOAT"' % len(self.pkg))
+        self.assertIs(r, True)
+        self.p.write(self.pkg)
+        self.assertEqual(self.p.expect(lambda l: l == "OK" or "ERROR" in l, 5), ["OK"])
+        self.assertEqual(fota_pkg(self.sim), self.pkg)
+        self.refused('AT+UDWNFILE=,10', "+CME ERROR: 50")
+
     def test_missing_file(self):
         self.assertEqual(self.p.command('AT+URDFILE="nope"'), ["+CME ERROR: 22"])
         self.assertEqual(self.p.command('AT+URDBLOCK="nope",0,10'), ["+CME ERROR: 22"])
