@@ -149,8 +149,8 @@ static size_t stream_input(struct sim_modem *m, void *ctx, const uint8_t *p, siz
 		rc = sim_files_append(&u->file, p, take);
 	u->got += take;
 	if (rc != 0) {
-		/* the flash failed: the rest of the stream is eaten by nothing;
-		 * end now, as a module with a broken file system would */
+		/* the flash failed: end now with the error; what the host
+		 * still sends reaches the AT parser, as after a timeout */
 		discard(m, u);
 		finish(m, u, SIM_CME_MEMORY_FAILURE);
 		return take;
