@@ -7,25 +7,7 @@
 #include "commands.h"
 #include "factory.h"
 #include "feature.h"
-
-struct network {
-	/* NVM */
-	int mno_profile; /* +UMNOPROF, in effect from the next boot */
-	char cpms[3][3]; /* +CPMS mem1..mem3: "ME" or "SM" */
-	/* volatile */
-	int mno_active; /* profile in effect since boot */
-	int cereg_mode;
-	int reg_stat; /* 0 not registered, 1 home, 2 searching */
-	int reg_timer;
-	bool mnoprof_versions; /* AT+UMNOPROF=,1 */
-};
-
-extern const struct sim_feature sim_feature_network;
-
-static struct network *state(struct sim_modem *m)
-{
-	return sim_feature_state(m, &sim_feature_network);
-}
+#include "profiles.h"
 
 struct sim_apn {
 	int cid;
@@ -40,6 +22,28 @@ struct sim_mno {
 	const char *addr; /* default bearer address once registered */
 	struct sim_apn apn[5];
 };
+
+struct network {
+	/* NVM */
+	int mno_profile; /* +UMNOPROF, in effect from the next boot */
+	char cpms[3][3]; /* +CPMS mem1..mem3: "ME" or "SM" */
+	/* volatile */
+	int mno_active; /* profile in effect since boot */
+	int cereg_mode;
+	int reg_stat; /* 0 not registered, 1 home, 2 searching */
+	int reg_timer;
+	bool mnoprof_versions; /* AT+UMNOPROF=,1 */
+	/* a profile installed by +UDWNFILE "PROFILE", as mno_find() last read it */
+	struct sim_mno dl;
+	char dl_name[SIM_PROFILE_NAME_MAX + 1];
+};
+
+extern const struct sim_feature sim_feature_network;
+
+static struct network *state(struct sim_modem *m)
+{
+	return sim_feature_state(m, &sim_feature_network);
+}
 
 #define V6_ZERO "0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0"
 
@@ -183,14 +187,22 @@ static const struct sim_mno mnos[] = {
 };
 #define N_MNOS (sizeof mnos / sizeof mnos[0])
 
-static const struct sim_mno *mno_find(const struct sim_modem *m, long id)
+/* A built-in profile, else one installed by +UDWNFILE "PROFILE" (note
+ * §5.2): it registers with the cell and contexts of "SIM ICCID select". */
+static const struct sim_mno *mno_find(struct sim_modem *m, long id)
 {
+	struct network *n = state(m);
 	if (id == 0 && !m->v->accepts_mno0)
 		return NULL;
 	for (size_t i = 0; i < N_MNOS; i++)
 		if (mnos[i].id == id)
 			return &mnos[i];
-	return NULL;
+	if (!sim_profiles_get(m->flash, (int)id, n->dl_name))
+		return NULL;
+	n->dl = mnos[1];
+	n->dl.id = (int)id;
+	n->dl.name = n->dl_name;
+	return &n->dl;
 }
 
 static const struct sim_mno *mno_active(struct sim_modem *m)
@@ -317,12 +329,14 @@ static void cfun(struct sim_modem *m, void *st, int fun)
 static int cmd_umnoprof(struct sim_modem *m, const struct sim_at_req *req)
 {
 	struct network *n = state(m);
+	int dl[SIM_PROFILES_MAX], ndl;
 	long id;
 	switch (req->type) {
 	case SIM_AT_READ:
 		sim_modem_info(m, "+UMNOPROF: %d", n->mno_profile);
 		return SIM_OK;
 	case SIM_AT_TEST:
+		ndl = sim_profiles_ids(m->flash, dl, SIM_PROFILES_MAX);
 		if (n->mnoprof_versions) {
 			/* note §2.6.6: one "<id>: <name> <version>" per line */
 			bool first = true;
@@ -333,12 +347,22 @@ static int cmd_umnoprof(struct sim_modem *m, const struct sim_at_req *req)
 					       mnos[i].name);
 				first = false;
 			}
+			for (int i = 0; i < ndl; i++) {
+				const struct sim_mno *p = mno_find(m, dl[i]);
+				if (p != &n->dl)
+					continue; /* a built-in id stays the built-in */
+				sim_modem_info(m, "%s%d: %s", first ? "+UMNOPROF: " : "", p->id, p->name);
+				first = false;
+			}
 		} else {
-			char list[120] = "";
+			char list[200] = "";
 			for (size_t i = 0; i < N_MNOS; i++)
 				if (mno_find(m, mnos[i].id))
 					snprintf(list + strlen(list), sizeof list - strlen(list), "%s%d",
 						 list[0] ? "," : "", mnos[i].id);
+			for (int i = 0; i < ndl; i++)
+				if (mno_find(m, dl[i]) == &n->dl)
+					snprintf(list + strlen(list), sizeof list - strlen(list), ",%d", dl[i]);
 			sim_modem_info(m, "+UMNOPROF: (%s)", list);
 		}
 		return SIM_OK;

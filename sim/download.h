@@ -1,8 +1,8 @@
 /* sarafw-sim: the module's active download method and the commands note
  * §7 (Table 7) forbids while it runs. "Only one download method can be
- * active at a time": +UFWUPD sets it now; FTP (+UFTPC=100), HTTP
- * (+UHTTPC=<p>,100), +UDWNFILE (with or without "FOAT") and the LwM2M
- * client set it too when they come. While a download is active PSM is
+ * active at a time": +UFWUPD and +UDWNFILE (with or without "FOAT") set
+ * it; FTP (+UFTPC=100), HTTP (+UHTTPC=<p>,100) and the LwM2M client set
+ * it too when they come. While a download is active PSM is
  * held off (note §8).
  *
  * Table 7 is a const table of rows in download.c: (active method,

@@ -9,6 +9,8 @@ extern const struct sim_feature sim_feature_update_urcs; /* cmd_fota.c */
 extern const struct sim_feature sim_feature_download;    /* download.c */
 extern const struct sim_feature sim_feature_ufwupd;      /* cmd_ufwupd.c */
 extern const struct sim_feature sim_feature_fota_area;   /* fota.c */
+extern const struct sim_feature sim_feature_udwnfile;    /* cmd_udwnfile.c */
+extern const struct sim_feature sim_feature_files;       /* files.c */
 
 const struct sim_feature *const sim_features[] = {
 	&sim_feature_identity,
@@ -18,5 +20,7 @@ const struct sim_feature *const sim_features[] = {
 	&sim_feature_download,
 	&sim_feature_ufwupd,
 	&sim_feature_fota_area,
+	&sim_feature_udwnfile,
+	&sim_feature_files,
 	NULL,
 };

@@ -17,6 +17,10 @@ const char *sim_cme_text(int code)
 		return "operation not allowed";
 	case SIM_CME_NOT_SUPPORTED:
 		return "operation not supported";
+	case SIM_CME_MEMORY_FULL:
+		return "memory full";
+	case SIM_CME_NOT_FOUND:
+		return "not found";
 	case SIM_CME_MEMORY_FAILURE:
 		return "memory failure";
 	case SIM_CME_TEXT_TOO_LONG:

@@ -286,7 +286,8 @@ static void table7_checked_before_commands(void **state)
 	sim_download_end(&r->m);
 	clear_out(r);
 	send(r, "AT+URDFILE=\"notes.txt\"\r");
-	assert_string_equal(r->out, "\r\n+CME ERROR: 100\r\n");
+	/* now the command itself runs: there is no such file */
+	assert_string_equal(r->out, "\r\n+CME ERROR: 22\r\n");
 	rig_free(r);
 }
 
