@@ -268,7 +268,9 @@ static int answer_data(struct sim_modem *m, const char *cmd, const char *name, u
 	static const char tail[] = "\"\r\n";
 	char head[SIM_FILES_NAME_MAX + 64];
 	uint8_t buf[4096];
-	int hn = snprintf(head, sizeof head, "\r\n%s: \"%s\",%zu,\"", cmd, name, len);
+	/* AT-FACTS: SARA-R4 precedes +URDFILE with a bare LF */
+	int hn = snprintf(head, sizeof head, "%s%s: \"%s\",%zu,\"",
+			  strcmp(cmd, "+URDFILE") == 0 ? "\n" : "\r\n", cmd, name, len);
 	sim_modem_write(m, head, (size_t)hn);
 	while (len) {
 		size_t want = len < sizeof buf ? len : sizeof buf;
