@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -488,6 +489,130 @@ static void test_rdfile(void **state)
 	assert_int_equal(s.n, 2);
 }
 
+/* ---- The blocking calls over a port: a scripted module ------------------ */
+typedef struct {
+	uint32_t clock;
+	char cmd[96];
+	size_t cmd_len;
+	uint32_t raw_left;   /* data bytes the module still takes */
+	uint8_t file[400];
+	size_t file_len;
+	char out[256];
+	size_t out_len, out_pos;
+	int writes;
+	int cancel_after;    /* cancel request after this many writes, 0 never */
+} smod;
+
+static void s_say(smod *m, const char *s)
+{
+	size_t n = strlen(s);
+	assert_true(m->out_len + n <= sizeof m->out);
+	memcpy(m->out + m->out_len, s, n);
+	m->out_len += n;
+}
+
+static void s_command(smod *m, const char *cmd)
+{
+	if (strncmp(cmd, "AT+UDWNFILE=\"f\",", 16) == 0) {
+		m->raw_left = (uint32_t)atol(cmd + 16);
+		m->file_len = 0;
+		s_say(m, "\r\n>");
+	} else if (strcmp(cmd, "AT+UMNOPROF=?") == 0) {
+		s_say(m, "\r\n+UMNOPROF: 0: SW default\r\n1: SIM ICCID select\r\n205: Verizon Motive\r\n\r\nOK\r\n");
+	} else if (strcmp(cmd, "AT") == 0) {
+		s_say(m, "\r\nOK\r\n");
+	} else {
+		s_say(m, "\r\nERROR\r\n");
+	}
+}
+
+static int s_write(void *ctx, const uint8_t *b, size_t n)
+{
+	smod *m = ctx;
+	m->writes++;
+	if (n > 50)
+		n = 50; /* the port takes less than offered */
+	for (size_t i = 0; i < n; i++) {
+		if (m->raw_left) {
+			assert_true(m->file_len < sizeof m->file);
+			m->file[m->file_len++] = b[i];
+			if (--m->raw_left == 0)
+				s_say(m, "\r\nOK\r\n");
+		} else if (b[i] == '\r') {
+			m->cmd[m->cmd_len] = '\0';
+			m->cmd_len = 0;
+			s_command(m, m->cmd);
+		} else if (m->cmd_len < sizeof m->cmd - 1) {
+			m->cmd[m->cmd_len++] = (char)b[i];
+		}
+	}
+	return (int)n;
+}
+
+static int s_read(void *ctx, uint8_t *b, size_t len, uint32_t timeout)
+{
+	smod *m = ctx;
+	size_t n = m->out_len - m->out_pos;
+	if (n == 0) {
+		m->out_pos = m->out_len = 0;
+		m->clock += timeout;
+		if (m->raw_left && timeout >= SARAFW_UDWNFILE_ABORT_MS / 2) {
+			/* the module's own timeout for missing data */
+			m->raw_left = 0;
+			s_say(m, "\r\n+CME ERROR: operation not allowed\r\n");
+		}
+		return 0;
+	}
+	if (n > len)
+		n = len;
+	memcpy(b, m->out + m->out_pos, n);
+	m->out_pos += n;
+	m->clock += 1;
+	return (int)n;
+}
+
+static uint32_t s_now(void *ctx)
+{
+	return ((smod *)ctx)->clock;
+}
+
+static bool s_cancel(void *ctx)
+{
+	smod *m = ctx;
+	return m->cancel_after && m->writes >= m->cancel_after;
+}
+
+static void test_blocking_calls(void **state)
+{
+	(void)state;
+	smod m;
+	sarafw_port p = { .ctx = &m, .write = s_write, .read = s_read, .now_ms = s_now };
+	rig r;
+	bool present = false;
+	memset(&m, 0, sizeof m);
+	rig_up(&r, "SARA-R422S", "f", NULL);
+	r.dev.cfg.port = &p;
+	assert_int_equal(sarafw_udwnfile(&r.dev, &r.cfg), SARAFW_OK);
+	assert_int_equal(m.file_len, sizeof r.pkg);
+	assert_memory_equal(m.file, r.pkg, sizeof r.pkg);
+	assert_int_equal(r.dev.guard, SARAFW_DL_NONE);
+
+	assert_int_equal(sarafw_profile_present(&r.dev, 205, &present), SARAFW_OK);
+	assert_true(present);
+	assert_int_equal(sarafw_profile_present(&r.dev, 3, &present), SARAFW_OK);
+	assert_false(present);
+
+	/* cancelled in the data: the module gives up, then answers AT */
+	memset(&m, 0, sizeof m);
+	m.cancel_after = 3;
+	r.cfg.cancel = s_cancel;
+	r.cfg.cancel_ctx = &m;
+	assert_int_equal(sarafw_udwnfile(&r.dev, &r.cfg), SARAFW_ECANCEL);
+	assert_true(m.file_len < sizeof r.pkg);
+	assert_int_equal(r.dev.guard, SARAFW_DL_NONE);
+	assert_true(m.clock <= SARAFW_UDWNFILE_ABORT_MS + SARAFW_ANSWER_MS + 1000);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -504,6 +629,7 @@ int main(void)
 		cmocka_unit_test(test_umnoprof),
 		cmocka_unit_test(test_ulstfile),
 		cmocka_unit_test(test_rdfile),
+		cmocka_unit_test(test_blocking_calls),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
