@@ -3,6 +3,7 @@
 #include "sarafw/dev.h"
 #include "sarafw/foat.h"
 #include "sarafw/probe.h"
+#include "sarafw/udwnfile.h"
 #include "sarafw/xmodem.h"
 
 sarafw_at sizeof_sarafw_at;
@@ -13,3 +14,6 @@ sarafw_foat_config sizeof_sarafw_foat_config;
 sarafw_foat sizeof_sarafw_foat;
 sarafw_prober sizeof_sarafw_prober;
 sarafw_identifier sizeof_sarafw_identifier;
+sarafw_udwn sizeof_sarafw_udwn;
+sarafw_udwn_config sizeof_sarafw_udwn_config;
+sarafw_rdfile sizeof_sarafw_rdfile;

@@ -377,11 +377,16 @@ int sarafw_dev_step(sarafw_dev *dev, const sarafw_engine *ops, void *e, uint32_t
 	if (st != SARAFW_RUNNING)
 		return st;
 	while ((n = ops->output(e, &out)) > 0) {
-		if (p->write(p->ctx, out, n) < 0) {
+		int w = p->write(p->ctx, out, n);
+		if (w < 0) {
 			ops->io_error(e, SARAFW_EIO, now(dev));
 			return ops->status(e);
 		}
-		ops->sent(e, n, now(dev));
+		if ((size_t)w > n)
+			w = (int)n;
+		ops->sent(e, (size_t)w, now(dev));
+		if ((size_t)w < n)
+			break; /* the port took less: read what came, then go on */
 	}
 	if (ops->baud && (baud = ops->baud(e)) != 0) {
 		int rc = p->set_baud ? p->set_baud(p->ctx, baud) : SARAFW_ENOTSUP;

@@ -54,4 +54,20 @@
 #define SARAFW_POLL_MS 200u
 #endif
 
+/* note §5.2: +UDWNFILE's final result code once the last data byte is
+ * with the port. The note gives no figure; the bytes are already sent,
+ * so only the module's commit is left: the same allowance as
+ * SARAFW_FOAT_FINAL_MS. */
+#ifndef SARAFW_UDWNFILE_FINAL_MS
+#define SARAFW_UDWNFILE_FINAL_MS 15000u
+#endif
+
+/* +UDWNFILE aborted (or its '>' lost) after the module took the command:
+ * it waits for the promised bytes until its own timeout, then answers an
+ * error and discards them. The note gives no figure for that timeout;
+ * past this bound the host probes with AT either way. */
+#ifndef SARAFW_UDWNFILE_ABORT_MS
+#define SARAFW_UDWNFILE_ABORT_MS 30000u
+#endif
+
 #endif

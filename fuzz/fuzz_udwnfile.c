@@ -1,0 +1,114 @@
+/* Fuzz target: the +UDWNFILE engine (lib/update_udwnfile.c, with the
+ * probe inside) through sarafw_udwnfile against a module that sends
+ * whatever the input says. Byte 0 picks the variant, the tag and when to
+ * abort; the rest is the module's output, handed out in chunks whenever
+ * the host writes. The flow must end within its bounds, leave the guard
+ * clear, never send more than the command and the promised bytes (and
+ * the probe's ATs), and return an error code it documents. */
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sarafw/error.h"
+#include "sarafw/udwnfile.h"
+
+#define CHECK(x) ((x) ? (void)0 : abort())
+
+typedef struct {
+	const uint8_t *data;
+	size_t size, pos, avail;
+	uint32_t clock;
+	unsigned writes, steps;
+	size_t taken;
+	uint8_t abort_after; /* cancel request after this many writes, 0 never */
+} fake;
+
+static int f_write(void *ctx, const uint8_t *buf, size_t len)
+{
+	fake *f = ctx;
+	(void)buf;
+	CHECK(len > 0);
+	f->writes++;
+	/* each write lets up to 64 more module bytes through */
+	f->avail += 1 + (f->pos < f->size ? f->data[f->pos] % 64 : 0);
+	f->taken += len;
+	return (int)len;
+}
+
+static int f_read(void *ctx, uint8_t *buf, size_t len, uint32_t timeout_ms)
+{
+	fake *f = ctx;
+	size_t left = f->size - f->pos;
+	size_t n = f->avail < left ? f->avail : left;
+	f->steps++;
+	if (!n) {
+		f->clock += timeout_ms ? timeout_ms : 1;
+		return 0;
+	}
+	if (n > len)
+		n = len;
+	memcpy(buf, f->data + f->pos, n);
+	f->pos += n;
+	f->avail -= n;
+	f->clock += 1;
+	return (int)n;
+}
+
+static uint32_t f_now(void *ctx)
+{
+	return ((fake *)ctx)->clock;
+}
+
+static int f_baud(void *ctx, uint32_t baud)
+{
+	(void)ctx;
+	return baud == 921600 || baud == 115200 ? SARAFW_OK : SARAFW_EINVAL;
+}
+
+static bool f_cancel(void *ctx)
+{
+	fake *f = ctx;
+	return f->abort_after && f->writes >= f->abort_after;
+}
+
+static int read_pkg(void *ctx, uint32_t off, uint8_t *buf, size_t len)
+{
+	(void)ctx;
+	memset(buf, (int)(off & 0xff), len);
+	return (int)len;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static const char *const variants[] = { "SARA-R422S", "SARA-R410M-02B-03" };
+	static const char *const tags[] = { NULL, "FOAT", "PROFILE", NULL };
+	fake f = { .data = data + 1, .size = size ? size - 1 : 0 };
+	sarafw_port port = { .ctx = &f, .write = f_write, .read = f_read, .now_ms = f_now,
+			     .set_baud = f_baud };
+	char line[128];
+	uint8_t buf[48];
+	sarafw_dev_config dc = { .port = &port, .line_buf = line, .line_buf_size = sizeof line };
+	sarafw_dev dev;
+
+	if (size < 1)
+		return 0;
+	CHECK(sarafw_dev_init(&dev, &dc) == SARAFW_OK);
+	dev.variant = sarafw_variant_by_name(variants[data[0] & 1]);
+	f.abort_after = (data[0] >> 3) & 15;
+	sarafw_udwn_config cfg = {
+		.name = "pkg", .tag = tags[(data[0] >> 1) & 3], .size = 300, .read = read_pkg,
+		.buf = buf, .buf_size = sizeof buf, .host_baud = 115200,
+		.cancel = f_cancel, .cancel_ctx = &f,
+	};
+	int rc = sarafw_udwnfile(&dev, &cfg);
+	CHECK(rc <= 0);
+	CHECK(rc != SARAFW_EINVAL);
+	CHECK(dev.guard == SARAFW_DL_NONE);
+	/* the command, the data, and at most one AT a second of probing */
+	CHECK(f.taken <= 40u + 300u + 3u * 6u);
+	/* bounded: preparation, abort wait, final result, probe */
+	CHECK(f.clock < 15000u + 30000u + 15000u + 5000u + 1000u);
+	CHECK(f.steps < 200000u);
+	return 0;
+}
