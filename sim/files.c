@@ -110,20 +110,10 @@ int sim_files_begin(struct sim_files_dl *d, const struct sim_flash *f)
 
 int sim_files_append(struct sim_files_dl *d, const void *p, size_t n)
 {
-	const uint8_t *b = p;
 	if (!d->open)
 		return -EBADF;
 	d->size += n;
-	while (n) {
-		ssize_t w = write(d->fd, b, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return w < 0 ? -errno : -EIO;
-		b += w;
-		n -= (size_t)w;
-	}
-	return 0;
+	return sim_flash_write_fd(d->fd, p, n);
 }
 
 void sim_files_close(struct sim_files_dl *d)

@@ -54,6 +54,21 @@ bool sim_flash_exists(const struct sim_flash *f, const char *name)
 	return sim_flash_path(f, name, path, sizeof path) == 0 && access(path, F_OK) == 0;
 }
 
+int sim_flash_write_fd(int fd, const void *data, size_t len)
+{
+	const char *p = data;
+	while (len) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n < 0 ? -errno : -EIO;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
 int sim_flash_write(const struct sim_flash *f, const char *name, const void *data, size_t len)
 {
 	char path[600], tmp[620];
@@ -65,17 +80,7 @@ int sim_flash_write(const struct sim_flash *f, const char *name, const void *dat
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return -errno;
-	while (len) {
-		ssize_t n = write(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			err = n < 0 ? -errno : -EIO;
-			break;
-		}
-		p += n;
-		len -= (size_t)n;
-	}
+	err = sim_flash_write_fd(fd, p, len);
 	if (!err && fsync(fd) < 0)
 		err = -errno;
 	close(fd);

@@ -38,6 +38,8 @@ int sim_flash_path(const struct sim_flash *f, const char *name, char *out, size_
 bool sim_flash_exists(const struct sim_flash *f, const char *name);
 
 /* Replaces record `name` with data, atomically. 0, or -errno. */
+/* Writes all of data to fd (retrying short writes and EINTR): 0 or -errno. */
+int sim_flash_write_fd(int fd, const void *data, size_t len);
 int sim_flash_write(const struct sim_flash *f, const char *name, const void *data, size_t len);
 
 /* Reads up to cap bytes of `name`; returns the length, or -errno. */

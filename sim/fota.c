@@ -103,16 +103,7 @@ int sim_fota_append(struct sim_fota_dl *d, const void *p, size_t n)
 		return -ENOSPC;
 	d->crc = crc32_update(d->crc, b, n);
 	d->size += n;
-	while (n) {
-		ssize_t w = write(d->fd, b, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return w < 0 ? -errno : -EIO;
-		b += w;
-		n -= (size_t)w;
-	}
-	return 0;
+	return sim_flash_write_fd(d->fd, b, n);
 }
 
 void sim_fota_close(struct sim_fota_dl *d)
