@@ -13,79 +13,29 @@ link at that rate gives.
 
 Usage: bench_xmodem.py BUILD_DIR [SIZE_BYTES]
 """
-import json
-import os
-import subprocess
 import sys
-import time
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "integration"))
+import benchlib
+
 build = sys.argv[1] if len(sys.argv) > 1 else "build"
-os.environ["SARAFW_BIN"] = os.path.join(build, "bin")
-import simharness  # noqa: E402
-from simharness import Sim, require_program  # noqa: E402
-
+sim_mod = benchlib.init(build)
 SIZE = int(sys.argv[2]) if len(sys.argv) > 2 else 1 << 20
-SX = require_program("sx", "lrzsz")  # the bench's second sender
+sim_mod.require_program("sx", "lrzsz")  # the bench's second sender
 SCALE = 50  # shortens the module's preparation time, not the line
 CEILING_1K = 1024 / 1029
 
 
-def sarafw_run(sim, pkg, block, baud):
-    args = [os.path.join(build, "bin", "sarafw"), "--port", sim.link, "update", pkg,
-            "--method", "xmodem1k" if block == 1024 else "xmodem", "--json", "--no-install"]
-    if baud != 115200:
-        args += ["--baud", str(baud)]
-    env = dict(os.environ, SARAFW_TIME_SCALE=str(SCALE))
-    out = subprocess.run(args, capture_output=True, text=True, timeout=600, env=env)
-    if out.returncode != 0:
-        raise RuntimeError("sarafw failed: " + out.stderr.strip())
-    done = [json.loads(l) for l in out.stdout.splitlines() if '"downloaded"' in l]
-    return done[0]["seconds"], done[0]["data_seconds"]
-
-
-def sx_run(sim, pkg, baud):
-    port = sim.open()
-    sim.wait_boot(port)
-    if baud != 115200:
-        assert port.command("AT+IPR=%d" % baud) == ["OK"]
-        time.sleep(0.05)
-        port.set_speed(baud)
-        sim.wait_boot(port)
-    port.write("AT+UFWUPD=3\r")
-    port.expect("+UFWUPD: ONGOING", timeout=30)
-    fd = os.dup(port.fd)
-    os.set_blocking(fd, True)
-    t0 = time.monotonic()
-    p = subprocess.run([SX, "-k", "-q", pkg], stdin=fd, stdout=fd, stderr=subprocess.DEVNULL,
-                       timeout=600)
-    secs = time.monotonic() - t0
-    os.close(fd)
-    if p.returncode != 0:
-        raise RuntimeError("sx -k failed")
-    port.expect("OK", timeout=30)
-    if baud != 115200:
-        port.command("AT+IPR=115200")
-    port.close()
-    sim.ports.remove(port)
-    return secs
-
-
 def main():
-    work = os.path.join(build, "bench")
-    os.makedirs(work, exist_ok=True)
-    pkg = os.path.join(work, "package.bin")
-    with open(pkg, "wb") as f:
-        f.write(os.urandom(SIZE))
+    pkg = benchlib.make_package("package.bin", SIZE)
     rows = []
     for baud in (115200, 921600, 3000000):
         line_rate = baud / 10.0
-        with Sim("SARA-R422S", time_scale=SCALE) as sim:
+        with sim_mod.Sim("SARA-R422S", time_scale=SCALE) as sim:
             for block in (128, 1024):
-                secs, data_secs = sarafw_run(sim, pkg, block, baud)
+                secs, data_secs = benchlib.xmodem_run(sim, pkg, block, baud, SCALE)
                 rows.append(("sarafw xmodem" + ("1k" if block == 1024 else ""), baud, secs,
                              SIZE / data_secs / line_rate))
-            secs = sx_run(sim, pkg, baud)
+            secs, _ = benchlib.sx_run(sim, pkg, baud)
             rows.append(("lrzsz sx -k", baud, secs, None))
     print("FOAT transfer of %d bytes through sarafw-sim (SARA-R422S)" % SIZE)
     print("seconds: first block to the end of XMODEM (EOT handshake included);")

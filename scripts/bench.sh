@@ -1,6 +1,11 @@
 #!/bin/sh
 # make bench: speed and size figures (not tests).
+# BENCH_SIZE: the XMODEM table's package (bytes, default 1 MiB);
+# BENCH_SIZES, BENCH_RATES, BENCH_SENDERS: the +UDWNFILE table's (see
+# bench/bench_udwnfile.py; the default full set takes about an hour).
 set -eu
 build=${1:-build}
 cd "$(dirname "$0")/.."
 /usr/bin/python3 bench/bench_xmodem.py "$build" "${BENCH_SIZE:-1048576}"
+echo
+/usr/bin/python3 bench/bench_udwnfile.py "$build"
