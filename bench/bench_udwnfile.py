@@ -22,8 +22,15 @@ Environment (a quick run: BENCH_SIZES=64K BENCH_RATES=3000000):
                  "115200 921600 3000000")
   BENCH_SENDERS  default "udwnfile xmodem1k sx auto xmodem"
 
+Each run saves its rows in BUILD_DIR/bench/udwnfile-<time>.json; runs made
+at different times (the slow 115200 rows while the machine is busy, the
+fast rates, whose pacing a loaded machine can delay, when it is idle)
+print as one table with --table.
+
 Usage: bench_udwnfile.py BUILD_DIR
+       bench_udwnfile.py BUILD_DIR --table ROWS.json...
 """
+import json
 import os
 import sys
 import time
@@ -52,9 +59,14 @@ if "sx" in SENDERS:
 
 
 class Row:
+    """One measured transfer; `at` (UTC) and `load` (the 1-minute load
+    average right after it) say under what conditions."""
+
     def __init__(self, size, sender, baud, data, total, wall=None, method=None):
         self.size, self.sender, self.baud = size, sender, baud
         self.data, self.total, self.wall, self.method = data, total, wall, method
+        self.at = time.strftime("%H:%M", time.gmtime())
+        self.load = os.getloadavg()[0]
 
 
 def need(i, what, run):
@@ -95,7 +107,7 @@ def update(sim, pkg, size, sender, args, baud=None):
 
 def per_rate(pkg, size, baud):
     rows = []
-    rate_args = ["--baud", str(baud)] if baud != 115200 else []
+    rate_args = ["--baud", str(baud)]  # the bench's rate, not the plan's
     with sim_mod.Sim(VARIANT, time_scale=SCALE) as sim:
         if "udwnfile" in SENDERS:
             rows.append(update(sim, pkg, size, "+UDWNFILE", ["--method", "udwnfile"] + rate_args, baud))
@@ -109,12 +121,12 @@ def per_rate(pkg, size, baud):
 
 def compare(pkg, size):
     rows = []
-    for sender, args in (("auto", []), ("xmodem", ["--method", "xmodem"])):
+    for sender, args in (("auto", []), ("xmodem", ["--method", "xmodem", "--baud", "115200"])):
         if sender not in SENDERS:
             continue
         with sim_mod.Sim(VARIANT, time_scale=SCALE) as sim:
             benchlib.wait_booted(sim)  # the command's time, not the boot's
-            rows.append(update(sim, pkg, size, sender, args))
+            rows.append(update(sim, pkg, size, sender, args, 115200 if sender == "xmodem" else None))
     return rows
 
 
@@ -127,13 +139,14 @@ def print_rates(rows):
     print("to its exit. total: from AT+UDWNFILE / AT+UFWUPD=3 to the final OK, the scaled")
     print("preparation included. eff: limit / seconds; +UDWNFILE's target is %.2f." % TARGET_EFF)
     print()
-    print("%9s %-12s %8s %9s %9s %9s %9s %9s" % ("bytes", "sender", "baud", "limit s", "data s",
-                                                "total s", "data eff", "total eff"))
+    print("%9s %-12s %8s %9s %9s %9s %9s %9s %6s %5s" % ("bytes", "sender", "baud", "limit s", "data s",
+                                                        "total s", "data eff", "total eff", "UTC", "load"))
     for r in rows:
         limit = benchlib.line_seconds(r.size, r.baud)
         flag = "  below target" if r.sender == "+UDWNFILE" and limit / r.data < TARGET_EFF else ""
-        print("%9d %-12s %8d %9.2f %9.2f %9.2f %9.4f %9.4f%s" % (
-            r.size, r.sender, r.baud, limit, r.data, r.total, limit / r.data, limit / r.total, flag))
+        print("%9d %-12s %8d %9.2f %9.2f %9.2f %9.4f %9.4f %6s %5.2f%s" % (
+            r.size, r.sender, r.baud, limit, r.data, r.total, limit / r.data, limit / r.total, r.at, r.load,
+            flag))
 
 
 def print_compare(rows):
@@ -143,10 +156,11 @@ def print_compare(rows):
     print("switches and the scaled preparation included); transfer s: the AT command to the")
     print("final OK. Target: auto at least %gx faster." % TARGET_RATIO)
     print()
-    print("%9s %-7s %-17s %8s %10s %10s" % ("bytes", "command", "sent with", "baud", "command s",
-                                          "transfer s"))
+    print("%9s %-7s %-17s %8s %10s %10s %6s %5s" % ("bytes", "command", "sent with", "baud", "command s",
+                                                    "transfer s", "UTC", "load"))
     for r in rows:
-        print("%9d %-7s %-17s %8d %10.2f %10.2f" % (r.size, r.sender, r.method, r.baud, r.wall, r.total))
+        print("%9d %-7s %-17s %8d %10.2f %10.2f %6s %5.2f" % (r.size, r.sender, r.method, r.baud, r.wall,
+                                                          r.total, r.at, r.load))
     for size in sorted({r.size for r in rows}):
         by = {r.sender: r for r in rows if r.size == size}
         if "auto" in by and "xmodem" in by:
@@ -156,19 +170,42 @@ def print_compare(rows):
                 "met" if ratio >= TARGET_RATIO else "MISSED"))
 
 
-def main():
-    started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
-    load0 = os.getloadavg()
-    rate_rows, cmp_rows = [], []
+def measure():
+    rows = []
     for size in SIZES:
         pkg = benchlib.make_package("package-%d.bin" % size, size)
         for baud in RATES:
             if any(s in SENDERS for s in ("udwnfile", "xmodem1k", "sx")):
-                rate_rows += per_rate(pkg, size, baud)
-        cmp_rows += compare(pkg, size)
-    print("run of %s, %s; load average %.2f at the start, %.2f at the end (1 min)" % (
-        started, build, load0[0], os.getloadavg()[0]))
+                rows += per_rate(pkg, size, baud)
+        rows += compare(pkg, size)
+    path = os.path.join(build, "bench", time.strftime("udwnfile-%Y%m%dT%H%M%S.json", time.gmtime()))
+    with open(path, "w") as f:
+        json.dump([vars(r) for r in rows], f, indent=1)
+    print("rows saved in %s (bench_udwnfile.py BUILD --table FILE... prints them again)" % path)
+    return rows
+
+
+def load_rows(paths):
+    rows = []
+    for path in paths:
+        with open(path) as f:
+            for d in json.load(f):
+                r = Row.__new__(Row)
+                r.__dict__.update(d)
+                rows.append(r)
+    return rows
+
+
+def main():
+    if len(sys.argv) > 2 and sys.argv[2] == "--table":
+        rows = load_rows(sys.argv[3:])
+    else:
+        rows = measure()
+    print("%s, %s; UTC time and 1-minute load average after each row" % (
+        time.strftime("%Y-%m-%d", time.gmtime()), build))
     print()
+    rate_rows = [r for r in rows if r.sender not in ("auto", "xmodem")]
+    cmp_rows = [r for r in rows if r.sender in ("auto", "xmodem")]
     if rate_rows:
         print_rates(rate_rows)
         print()
