@@ -12,8 +12,8 @@ Then for each size, in a fresh simulator at 115200:
 - xmodem: `sarafw update PKG --method xmodem` (128-byte blocks at 115200).
 
 The link limit is bytes x 10 / baud (8N1). Times come from sarafw's
---trace (monotonic ms): +UDWNFILE's data phase runs from its note that the
-data goes out (just after '>') to the final OK. The simulator paces the
+--trace (monotonic ms): +UDWNFILE's data phase runs from the '>' prompt
+(the first data byte goes out at once) to the final OK. The simulator paces the
 line per byte in wall time, whatever the time scale.
 
 Environment (a quick run: BENCH_SIZES=64K BENCH_RATES=3000000):
@@ -78,8 +78,8 @@ def need(i, what, run):
 def udwnfile_times(run):
     """(data seconds, total seconds, rate) of a +UDWNFILE update."""
     cmd = need(run.sent("AT+UDWNFILE="), "AT+UDWNFILE", run)
-    first = need(benchlib.trace_find(run.trace, lambda d, s: d == "#" and "sending the data" in s, cmd),
-                 "note of the data going out", run)
+    # the engine sends the first data byte as soon as it has the prompt
+    first = need(benchlib.trace_find(run.trace, lambda d, s: d == "<" and s == ">", cmd), "'>' prompt", run)
     ok = need(run.final_ok(first), "final OK", run)
     return run.seconds(first, ok), run.seconds(cmd, ok), run.rate(cmd)
 
