@@ -47,6 +47,9 @@ SENDERS = benchlib.env_list("BENCH_SENDERS", "udwnfile xmodem1k sx auto xmodem")
 # moment the port took the last byte; what the PTY and the simulator still
 # hold then (~8 KB, 0.7 s at 115200) must cross within 15 s / SCALE.
 SCALE = 10
+# The simulated SARA-R422S's preparation of both commands at scale 1
+# (sim/variants.c: udwnfile_prep_ms, foat_prep_ms; note §5.2, §5.1.1).
+PREP_S = 5.0
 TARGET_EFF = 0.98
 TARGET_RATIO = 25.0
 VARIANT = "SARA-R422S"
@@ -65,6 +68,7 @@ class Row:
     def __init__(self, size, sender, baud, data, total, wall=None, method=None):
         self.size, self.sender, self.baud = size, sender, baud
         self.data, self.total, self.wall, self.method = data, total, wall, method
+        self.scale = SCALE
         self.at = time.strftime("%H:%M", time.gmtime())
         self.load = os.getloadavg()[0]
 
@@ -149,25 +153,33 @@ def print_rates(rows):
             flag))
 
 
+def unscaled(r):
+    """The command's seconds with the module's real preparation: an
+    estimate (the other scaled waits are a few ms)."""
+    return r.wall + PREP_S * (1 - 1.0 / r.scale)
+
+
 def print_compare(rows):
     print("`sarafw update PKG` (auto) against `sarafw update PKG --method xmodem` (128-byte")
     print("blocks, 115200: the path existing tools use), both from a module at 115200, same")
     print("time scale. command s: the whole command, start to exit (connect, identify, rate")
     print("switches and the scaled preparation included); transfer s: the AT command to the")
-    print("final OK. Target: auto at least %gx faster." % TARGET_RATIO)
+    print("final OK; prep 5 s: command s with the module's real %g s preparation instead of" % PREP_S)
+    print("the scaled one (an estimate, not measured). Target: auto at least %gx faster." % TARGET_RATIO)
     print()
-    print("%9s %-7s %-17s %8s %10s %10s %6s %5s" % ("bytes", "command", "sent with", "baud", "command s",
-                                                    "transfer s", "UTC", "load"))
+    print("%9s %-7s %-17s %8s %10s %10s %10s %6s %5s" % ("bytes", "command", "sent with", "baud", "command s",
+                                                         "transfer s", "prep 5 s", "UTC", "load"))
     for r in rows:
-        print("%9d %-7s %-17s %8d %10.2f %10.2f %6s %5.2f" % (r.size, r.sender, r.method, r.baud, r.wall,
-                                                          r.total, r.at, r.load))
+        print("%9d %-7s %-17s %8d %10.2f %10.2f %10.2f %6s %5.2f" % (
+            r.size, r.sender, r.method, r.baud, r.wall, r.total, unscaled(r), r.at, r.load))
     for size in sorted({r.size for r in rows}):
         by = {r.sender: r for r in rows if r.size == size}
         if "auto" in by and "xmodem" in by:
-            ratio = by["xmodem"].wall / by["auto"].wall
-            print("%9d auto is %.1fx faster (command), %.1fx (transfer): target %gx %s" % (
-                size, ratio, by["xmodem"].total / by["auto"].total, TARGET_RATIO,
-                "met" if ratio >= TARGET_RATIO else "MISSED"))
+            a, x = by["auto"], by["xmodem"]
+            ratio = x.wall / a.wall
+            print("%9d auto is %.1fx faster (command), %.1fx (transfer), about %.1fx with a 5 s preparation:"
+                  " target %gx %s" % (size, ratio, x.total / a.total, unscaled(x) / unscaled(a), TARGET_RATIO,
+                                      "met" if ratio >= TARGET_RATIO else "MISSED"))
 
 
 def measure():
@@ -191,6 +203,7 @@ def load_rows(paths):
         with open(path) as f:
             for d in json.load(f):
                 r = Row.__new__(Row)
+                r.scale = SCALE  # rows saved before the scale was
                 r.__dict__.update(d)
                 rows.append(r)
     return rows
@@ -204,6 +217,8 @@ def main():
     print("%s, %s; UTC time and 1-minute load average after each row" % (
         time.strftime("%Y-%m-%d", time.gmtime()), build))
     print()
+    order = ["+UDWNFILE", "XMODEM-1k", "lrzsz sx -k", "auto", "xmodem"]
+    rows.sort(key=lambda r: (r.size, r.baud if r.sender not in ("auto", "xmodem") else 0, order.index(r.sender)))
     rate_rows = [r for r in rows if r.sender not in ("auto", "xmodem")]
     cmp_rows = [r for r in rows if r.sender in ("auto", "xmodem")]
     if rate_rows:
