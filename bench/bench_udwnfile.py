@@ -13,8 +13,8 @@ Then for each size, in a fresh simulator at 115200:
 
 The link limit is bytes x 10 / baud (8N1). Times come from sarafw's
 --trace (monotonic ms): +UDWNFILE's data phase runs from the '>' prompt
-(the first data byte goes out at once) to the final OK. The simulator paces the
-line per byte in wall time, whatever the time scale.
+(the first data byte goes out at once) to the final OK. The simulator
+paces the line per byte in wall time, whatever the time scale.
 
 Environment (a quick run: BENCH_SIZES=64K BENCH_RATES=3000000):
   BENCH_SIZES    package sizes, e.g. "1M 8M" (default), "64K", bytes
