@@ -218,7 +218,7 @@ def main():
         time.strftime("%Y-%m-%d", time.gmtime()), build))
     print()
     order = ["+UDWNFILE", "XMODEM-1k", "lrzsz sx -k", "auto", "xmodem"]
-    rows.sort(key=lambda r: (r.size, r.baud if r.sender not in ("auto", "xmodem") else 0, order.index(r.sender)))
+    rows.sort(key=lambda r: (r.size, r.baud, order.index(r.sender)))
     rate_rows = [r for r in rows if r.sender not in ("auto", "xmodem")]
     cmp_rows = [r for r in rows if r.sender in ("auto", "xmodem")]
     if rate_rows:
