@@ -220,7 +220,8 @@ def main():
     order = ["+UDWNFILE", "XMODEM-1k", "lrzsz sx -k", "auto", "xmodem"]
     rows.sort(key=lambda r: (r.size, r.baud, order.index(r.sender)))
     rate_rows = [r for r in rows if r.sender not in ("auto", "xmodem")]
-    cmp_rows = [r for r in rows if r.sender in ("auto", "xmodem")]
+    cmp_rows = sorted((r for r in rows if r.sender in ("auto", "xmodem")),
+                      key=lambda r: (r.size, order.index(r.sender)))
     if rate_rows:
         print_rates(rate_rows)
         print()
