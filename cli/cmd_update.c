@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -154,8 +155,13 @@ static void explain(cli *c, const job *j, int rc, unsigned long baud)
 	const char *cmd = j->udwn ? "AT+UDWNFILE" : "AT+UFWUPD=3";
 	if (!err[0])
 		err = "ERROR";
-	if (j->phase == SARAFW_FOAT_BAUD && rc == SARAFW_EERROR) {
+	if (j->phase == SARAFW_FOAT_BAUD && (rc == SARAFW_EERROR || rc == SARAFW_EPROTO)) {
 		fprintf(stderr, "sarafw: the module refused AT+IPR=%lu (%s): retry without --baud\n", baud, err);
+		return;
+	}
+	if (j->phase == SARAFW_FOAT_BAUD && rc == SARAFW_ETIMEOUT) {
+		fprintf(stderr, "sarafw: the module did not answer AT+IPR=%lu; it still answers at %lu and nothing was sent: retry, or without --baud\n",
+			baud, c->baud);
 		return;
 	}
 	if (j->phase == SARAFW_FOAT_PREPARE && rc == SARAFW_ETIMEOUT) {
@@ -260,6 +266,36 @@ static void explain(cli *c, const job *j, int rc, unsigned long baud)
 	}
 }
 
+#define STALL_S 10.0 /* the line took nothing this long: the port failed */
+
+static double stalled_since; /* when write_some last got nothing through, 0: it did */
+
+/* The port's write, never blocking: when the port is full it waits for
+ * room (one poll) and takes nothing, so the step ends and run_engine can
+ * look for Ctrl-C (+UDWNFILE would otherwise stream the whole package in
+ * one step); a signal is no port failure. */
+static int write_some(void *ctx, const uint8_t *buf, size_t len)
+{
+	sarafw_posix *p = ctx;
+	struct pollfd pfd = { .fd = p->fd, .events = POLLOUT };
+	ssize_t n = write(p->fd, buf, len);
+	if (n > 0) {
+		stalled_since = 0;
+		return (int)n;
+	}
+	if (n < 0 && errno != EINTR && errno != EAGAIN)
+		return SARAFW_EIO;
+	if (poll(&pfd, 1, SARAFW_POLL_MS) > 0) {
+		stalled_since = 0;
+		return 0;
+	}
+	if (stalled_since == 0)
+		stalled_since = now_s();
+	else if (now_s() - stalled_since > STALL_S)
+		return SARAFW_EIO; /* the line does not drain */
+	return 0;
+}
+
 static void foat_abort(void *e) { sarafw_foat_abort(e); }
 static void udwn_abort(void *e) { sarafw_udwn_abort(e); }
 
@@ -288,6 +324,7 @@ static int download(cli *c, job *j, plan_method m, uint32_t size, unsigned long 
 	const sarafw_port *p = c->dev.cfg.port;
 	int rc;
 
+	sarafw_port port = *p;
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_signal; /* no SA_RESTART: a wait ends early */
 	sigemptyset(&sa.sa_mask);
@@ -295,6 +332,9 @@ static int download(cli *c, job *j, plan_method m, uint32_t size, unsigned long 
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGTERM, &sa, &old_term);
 	memset(stats, 0, sizeof *stats);
+	port.write = write_some;
+	stalled_since = 0;
+	c->dev.cfg.port = &port;
 	j->udwn = m == PLAN_UDWNFILE;
 	if (j->udwn) {
 		/* note §5.2: the name may be empty with "FOAT" (AT+UDWNFILE=,12300,"FOAT") */
@@ -332,6 +372,7 @@ static int download(cli *c, job *j, plan_method m, uint32_t size, unsigned long 
 		rc = run_engine(c, &sarafw_foat_engine, &f, foat_abort, rc, sig);
 		*stats = *sarafw_foat_stats(&f);
 	}
+	c->dev.cfg.port = p;
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
 	return rc;
@@ -526,13 +567,17 @@ int cmd_update(cli *c, int argc, char **argv)
 	/* auto: a rate the line does not carry (or the module refuses) costs
 	 * only time; the module is at the old rate again */
 	if (method == PLAN_AUTO && xfer_baud && !sig && j.phase == SARAFW_FOAT_BAUD &&
-	    (rc == SARAFW_EBAUD || rc == SARAFW_EERROR)) {
+	    (rc == SARAFW_EBAUD || rc == SARAFW_EERROR || rc == SARAFW_EPROTO || rc == SARAFW_ETIMEOUT)) {
 		char t[32];
 		int cme;
 		const char *err = sarafw_dev_last_error(&c->dev, &cme);
 		progress_end(&j.prog);
 		if (rc == SARAFW_EBAUD)
 			fprintf(stderr, "sarafw: no answer at %lu b/s (the port may not carry it); the module is back at %lu: continuing at %lu (%s)\n",
+				xfer_baud, c->baud, c->baud,
+				about(plan_seconds(c->id.variant, pl.method, (uint32_t)c->baud, (uint32_t)st.st_size, scale), t, sizeof t));
+		else if (rc == SARAFW_ETIMEOUT)
+			fprintf(stderr, "sarafw: the module did not answer AT+IPR=%lu; it still answers at %lu: continuing at %lu (%s)\n",
 				xfer_baud, c->baud, c->baud,
 				about(plan_seconds(c->id.variant, pl.method, (uint32_t)c->baud, (uint32_t)st.st_size, scale), t, sizeof t));
 		else

@@ -185,7 +185,7 @@ class TimeScale(unittest.TestCase):
             sim.ports.remove(port)
             pkg = os.path.join(sim.work, "pkg.bin")
             package(pkg, 2000)
-            r = run_sarafw(20, "--port", sim.link, "update", pkg, "--method", "xmodem1k")
+            r = run_sarafw(20, "--port", sim.link, "update", pkg, "--method", "xmodem1k", "--max-baud", "115200")
             self.assertEqual(r.returncode, 1, r.stderr)
             errors = [l for l in r.stderr.splitlines() if l.startswith("sarafw:")]
             self.assertEqual(len(errors), 1, r.stderr)
@@ -207,7 +207,7 @@ class PowerCutAfterStore(unittest.TestCase):
         with Sim("SARA-R422S", time_scale=50, args=["--power-cut", "stored"]) as sim:
             pkg = os.path.join(sim.work, "pkg.bin")
             package(pkg, 5000)
-            r = run_sarafw(50, "--port", sim.link, "update", pkg, "--method", "xmodem1k")
+            r = run_sarafw(50, "--port", sim.link, "update", pkg, "--method", "xmodem1k", "--max-baud", "115200")
             self.assertEqual(r.returncode, 1, r.stderr)
             errors = [l for l in r.stderr.splitlines() if l.startswith("sarafw:")]
             self.assertEqual(len(errors), 1, r.stderr)

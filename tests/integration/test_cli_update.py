@@ -145,6 +145,15 @@ class Update(unittest.TestCase):
             self.assertIsNone(stored(sim))
 
 
+def booted(sim):
+    """Waits until the module answers: sarafw asked while it boots would
+    look for it at the other rates, and the simulator audits that."""
+    port = sim.open()
+    sim.wait_boot(port)
+    port.close()
+    sim.ports.remove(port)
+
+
 class Auto(unittest.TestCase):
     """--method auto (the default): +UDWNFILE "FOAT" (note §5.2) at the
     highest rate the module and the port carry, the module back at its
@@ -162,6 +171,7 @@ class Auto(unittest.TestCase):
         with Sim("SARA-R422S", time_scale=scale) as sim:
             pkg = os.path.join(sim.work, "pkg.bin")
             data = package(pkg, 300000, 11)
+            booted(sim)
             r = sarafw("--port", sim.link, "--json", "update", pkg, scale=scale)
             self.assertEqual(r.returncode, 0, r.stderr)
             events = [json.loads(l) for l in r.stdout.splitlines()]
@@ -186,6 +196,7 @@ class Auto(unittest.TestCase):
         with Sim("SARA-R410M-02B-03", time_scale=UD_SCALE) as sim:
             pkg = os.path.join(sim.work, "pkg.bin")
             data = package(pkg, 40000, 12)
+            booted(sim)
             r = sarafw("--port", sim.link, "update", pkg, "--method", "udwnfile", scale=UD_SCALE)
             self.assertEqual(r.returncode, 0, r.stderr)
             self.assertIn("plan: +UDWNFILE at 460800 b/s", r.stderr)
@@ -200,6 +211,7 @@ class Auto(unittest.TestCase):
         with Sim("SARA-R422", time_scale=UD_SCALE) as sim:
             pkg = os.path.join(sim.work, "pkg.bin")
             data = package(pkg, 20000, 13)
+            booted(sim)
             r = sarafw("--port", sim.link, "update", pkg, "--max-baud", "115200", scale=UD_SCALE)
             self.assertEqual(r.returncode, 0, r.stderr)
             self.assertIn("plan: +UDWNFILE at 115200 b/s", r.stderr)
@@ -282,10 +294,7 @@ class SwitchFails(unittest.TestCase):
         self.addCleanup(sim.cleanup)
         # booted first: the proxy carries every host rate as 115200, so a
         # rate scan while the module boots would find it anywhere
-        port = sim.open()
-        sim.wait_boot(port)
-        port.close()
-        sim.ports.remove(port)
+        booted(sim)
         proxy = LineProxy(sim, mode)
         pkg = os.path.join(sim.work, "pkg.bin")
         data = package(pkg, 20000, 21)
