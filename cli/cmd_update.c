@@ -34,6 +34,7 @@ typedef struct {
 	cli *c;
 	double prep_start;       /* when the download command went out (monotonic seconds) */
 	char last_rx[64];        /* the module's last line, for explanations */
+	char last_err[64];       /* its last error line: a rate switched back since clears the library's */
 } job;
 
 static double now_s(void)
@@ -85,6 +86,8 @@ static void on_trace(void *ctx, char dir, const char *data, size_t len)
 		size_t n = len < sizeof j->last_rx - 1 ? len : sizeof j->last_rx - 1;
 		memcpy(j->last_rx, data, n);
 		j->last_rx[n] = '\0';
+		if (strcmp(j->last_rx, "ERROR") == 0 || strncmp(j->last_rx, "+CME ERROR:", 11) == 0)
+			memcpy(j->last_err, j->last_rx, n + 1);
 	}
 	if (j->c->trace)
 		cli_trace(j->c->trace, dir, data, len);
@@ -154,7 +157,7 @@ static void explain(cli *c, const job *j, int rc, unsigned long baud)
 	const sarafw_variant *v = c->id.variant;
 	const char *cmd = j->udwn ? "AT+UDWNFILE" : "AT+UFWUPD=3";
 	if (!err[0])
-		err = "ERROR";
+		err = j->last_err[0] ? j->last_err : "ERROR";
 	if (j->phase == SARAFW_FOAT_BAUD && (rc == SARAFW_EERROR || rc == SARAFW_EPROTO)) {
 		fprintf(stderr, "sarafw: the module refused AT+IPR=%lu (%s): retry without --baud\n", baud, err);
 		return;
@@ -582,7 +585,7 @@ int cmd_update(cli *c, int argc, char **argv)
 				about(plan_seconds(c->id.variant, pl.method, (uint32_t)c->baud, (uint32_t)st.st_size, scale), t, sizeof t));
 		else
 			fprintf(stderr, "sarafw: the module refused AT+IPR=%lu (%s): continuing at %lu (%s)\n", xfer_baud,
-				err[0] ? err : "ERROR", c->baud,
+				err[0] ? err : j.last_err[0] ? j.last_err : "ERROR", c->baud,
 				about(plan_seconds(c->id.variant, pl.method, (uint32_t)c->baud, (uint32_t)st.st_size, scale), t, sizeof t));
 		if (c->json)
 			printf("{\"event\":\"fallback\",\"baud\":%lu,\"code\":%d,\"message\":\"%s\"}\n", c->baud, rc,
@@ -590,6 +593,7 @@ int cmd_update(cli *c, int argc, char **argv)
 		xfer_baud = 0;
 		j.phase = SARAFW_FOAT_DONE;
 		j.stored = j.all_acked = j.cancelled = false;
+		j.last_err[0] = '\0';
 		progress_init(&j.prog, c->json);
 		rc = download(c, &j, pl.method, (uint32_t)st.st_size, 0, &stats, &sig);
 	}

@@ -219,12 +219,32 @@ class Auto(unittest.TestCase):
             self.assertNotIn("AT+IPR", sim.log_text())
 
 
+class TooLarge(unittest.TestCase):
+    def test_package_over_the_fota_area(self):
+        # sarafw-sim's FOTA area is 32 MiB: refused before '>', nothing sent
+        with Sim("SARA-R422S", time_scale=SCALE) as sim:
+            booted(sim)
+            pkg = os.path.join(sim.work, "huge.bin")
+            with open(pkg, "wb") as f:
+                f.truncate(32 * 1024 * 1024 + 1)
+            r = sarafw("--port", sim.link, "update", pkg)
+            self.assertEqual(r.returncode, 1, r.stderr)
+            errors = error_lines(r.stderr)
+            self.assertEqual(len(errors), 1, r.stderr)
+            self.assertIn("refused AT+UDWNFILE", errors[0])
+            self.assertIn("does not fit its FOTA area", errors[0])
+            self.assertIsNone(stored(sim))
+            r = sarafw("--port", sim.link, "info")  # back at 115200
+            self.assertEqual(r.returncode, 0, r.stderr)
+
+
 class LineProxy:
     """sarafw <-> a PTY of the test's <-> sarafw-sim, to break the rate
     switch. mode "deaf": while the module runs at another rate than 115200
     the host hears nothing from it (an adapter that cannot carry the rate);
-    "refuse": AT+IPR=<rate> reaches the module as <rate>+1, which it
-    refuses (a module that does not take the rate)."""
+    "cut": nothing passes either way then (the module cannot be told to
+    come back); "refuse": AT+IPR=<rate> reaches the module as <rate>+1,
+    which it refuses (a module that does not take the rate)."""
 
     def __init__(self, sim, mode):
         self.mode = mode
@@ -242,6 +262,8 @@ class LineProxy:
         self.thread.start()
 
     def from_host(self, d):
+        if self.mode == "cut" and self.speed != 115200:
+            return
         self.tail = (self.tail + d)[-32:]
         m = re.search(rb"AT\+IPR=(\d+)\r", self.tail)
         if m:
@@ -255,7 +277,7 @@ class LineProxy:
         self.sim.write(d)
 
     def from_sim(self, d):
-        deaf = self.mode == "deaf" and self.speed != 115200
+        deaf = self.mode in ("deaf", "cut") and self.speed != 115200
         if not deaf:
             os.write(self.master, d)
         if self.pending:
@@ -289,7 +311,7 @@ class SwitchFails(unittest.TestCase):
     current rate; an explicit method fails with one line; the module
     answers at 115200 afterwards either way."""
 
-    def run_through(self, variant, mode, *args):
+    def run_through(self, variant, mode, *args, home=115200):
         sim = Sim(variant, time_scale=UD_SCALE)
         self.addCleanup(sim.cleanup)
         # booted first: the proxy carries every host rate as 115200, so a
@@ -304,7 +326,12 @@ class SwitchFails(unittest.TestCase):
             proxy.close()
         # the module answers at its old rate, directly
         info = sarafw("--port", sim.link, "info", scale=UD_SCALE)
-        self.assertEqual(info.returncode, 0, info.stderr)
+        if home == 115200:
+            self.assertEqual(info.returncode, 0, info.stderr)
+        else:
+            # or sarafw finds it where the failed run said it may be
+            self.assertEqual(info.returncode, 6, info.stderr)
+            self.assertIn("rerun with --baud %d" % home, info.stderr)
         return sim, proxy, r, data
 
     def test_adapter_cannot_carry_the_rate(self):
@@ -326,6 +353,18 @@ class SwitchFails(unittest.TestCase):
         self.assertIn("the module refused AT+IPR=3000000", errors[0])
         self.assertIn("continuing at 115200", errors[0])
         self.assertEqual(stored(sim), data)
+
+    def test_module_left_at_the_new_rate(self):
+        # the line carries nothing at 3 Mbit/s: the module cannot be told to
+        # come back; sarafw says where it may be and how to find it
+        sim, proxy, r, data = self.run_through("SARA-R422S", "cut", home=3000000)
+        self.assertEqual(r.returncode, 1, r.stderr)
+        errors = error_lines(r.stderr)
+        self.assertEqual(len(errors), 1, r.stderr)
+        self.assertIn("the package was not downloaded", errors[0])
+        self.assertIn("it may still run at 3000000", errors[0])
+        self.assertIn("`sarafw --port %s info` finds its rate" % proxy.link, errors[0])
+        self.assertIsNone(stored(sim))
 
     def test_explicit_method_fails_with_one_line(self):
         sim, proxy, r, data = self.run_through("SARA-R422S", "deaf", "--method", "xmodem1k")
