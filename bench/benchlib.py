@@ -128,11 +128,15 @@ def wait_booted(sim):
 
 def sarafw_update(sim, pkg, args, scale, timeout=3600):
     """Runs `sarafw --port LINK update PKG ARGS --json --trace FILE` with
-    SARAFW_TIME_SCALE=scale; returns a Run or raises with its stderr."""
+    SARAFW_TIME_SCALE=scale (None: unscaled); returns a Run or raises with
+    its stderr."""
     trace = os.path.join(sim.work, "update.trace")
     argv = [os.path.join(build, "bin", "sarafw"), "--port", sim.link, "--json", "--trace", trace,
             "update", pkg, "--no-install"] + list(args)
-    env = dict(os.environ, SARAFW_TIME_SCALE=str(scale))
+    env = dict(os.environ)
+    env.pop("SARAFW_TIME_SCALE", None)
+    if scale is not None:
+        env["SARAFW_TIME_SCALE"] = str(scale)
     t0 = time.monotonic()
     out = subprocess.run(argv, capture_output=True, text=True, timeout=timeout, env=env)
     wall = time.monotonic() - t0
