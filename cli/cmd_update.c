@@ -269,36 +269,6 @@ static void explain(cli *c, const job *j, int rc, unsigned long baud)
 	}
 }
 
-#define STALL_S 10.0 /* the line took nothing this long: the port failed */
-
-static double stalled_since; /* when write_some last got nothing through, 0: it did */
-
-/* The port's write, never blocking: when the port is full it waits for
- * room (one poll) and takes nothing, so the step ends and run_engine can
- * look for Ctrl-C (+UDWNFILE would otherwise stream the whole package in
- * one step); a signal is no port failure. */
-static int write_some(void *ctx, const uint8_t *buf, size_t len)
-{
-	sarafw_posix *p = ctx;
-	struct pollfd pfd = { .fd = p->fd, .events = POLLOUT };
-	ssize_t n = write(p->fd, buf, len);
-	if (n > 0) {
-		stalled_since = 0;
-		return (int)n;
-	}
-	if (n < 0 && errno != EINTR && errno != EAGAIN)
-		return SARAFW_EIO;
-	if (poll(&pfd, 1, SARAFW_POLL_MS) > 0) {
-		stalled_since = 0;
-		return 0;
-	}
-	if (stalled_since == 0)
-		stalled_since = now_s();
-	else if (now_s() - stalled_since > STALL_S)
-		return SARAFW_EIO; /* the line does not drain */
-	return 0;
-}
-
 static void foat_abort(void *e) { sarafw_foat_abort(e); }
 static void udwn_abort(void *e) { sarafw_udwn_abort(e); }
 
@@ -327,7 +297,6 @@ static int download(cli *c, job *j, plan_method m, uint32_t size, unsigned long 
 	const sarafw_port *p = c->dev.cfg.port;
 	int rc;
 
-	sarafw_port port = *p;
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_signal; /* no SA_RESTART: a wait ends early */
 	sigemptyset(&sa.sa_mask);
@@ -335,9 +304,6 @@ static int download(cli *c, job *j, plan_method m, uint32_t size, unsigned long 
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGTERM, &sa, &old_term);
 	memset(stats, 0, sizeof *stats);
-	port.write = write_some;
-	stalled_since = 0;
-	c->dev.cfg.port = &port;
 	j->udwn = m == PLAN_UDWNFILE;
 	if (j->udwn) {
 		/* note §5.2: the name may be empty with "FOAT" (AT+UDWNFILE=,12300,"FOAT") */
@@ -375,7 +341,6 @@ static int download(cli *c, job *j, plan_method m, uint32_t size, unsigned long 
 		rc = run_engine(c, &sarafw_foat_engine, &f, foat_abort, rc, sig);
 		*stats = *sarafw_foat_stats(&f);
 	}
-	c->dev.cfg.port = p;
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
 	return rc;
@@ -412,9 +377,14 @@ static const char *kind_name(port_kind k)
 static void print_plan(const cli *c, const plan *pl, const port_info *pi)
 {
 	char t1[32], t2[32], t3[32];
-	fprintf(stderr, "plan: %s at %lu b/s (%s): %s (%s at %lu: %s)\n", plan_method_text(pl->method),
-		(unsigned long)pl->baud, pi->desc, about(pl->seconds, t1, sizeof t1), plan_method_text(pl->alt_method),
-		(unsigned long)pl->alt_baud, about(pl->alt_seconds, t2, sizeof t2));
+	if (pi->kind == PORT_MODULE_USB)
+		fprintf(stderr, "plan: %s over %s, no rate switch: %s\n", plan_method_text(pl->method), pi->desc,
+			about(pl->seconds, t1, sizeof t1));
+	else
+		fprintf(stderr, "plan: %s at %lu b/s (%s): %s (%s at %lu: %s)\n", plan_method_text(pl->method),
+			(unsigned long)pl->baud, pi->desc, about(pl->seconds, t1, sizeof t1),
+			plan_method_text(pl->alt_method), (unsigned long)pl->alt_baud,
+			about(pl->alt_seconds, t2, sizeof t2));
 	if (pl->hint_baud)
 		fprintf(stderr, "hint: the top rate of %s is unknown, so the transfer stays at %lu b/s; if it carries %lu, --baud %lu would save %s\n",
 			pi->desc, (unsigned long)pl->baud, (unsigned long)pl->hint_baud, (unsigned long)pl->hint_baud,
