@@ -115,29 +115,39 @@ def update(sim, pkg, size, sender, args, baud=None):
     return Row(size, sender, rate, data, total, run.wall, method)
 
 
-def per_rate(pkg, size, baud):
-    rows = []
+class Rows(list):
+    """The rows of this run, saved to path after each one, so that a
+    failure late in a long run keeps what was measured."""
+
+    def __init__(self, path):
+        super().__init__()
+        self.path = path
+
+    def add(self, row):
+        self.append(row)
+        with open(self.path, "w") as f:
+            json.dump([vars(r) for r in self], f, indent=1)
+
+
+def per_rate(rows, pkg, size, baud):
     rate_args = ["--baud", str(baud)]  # the bench's rate, not the plan's
     with sim_mod.Sim(VARIANT, time_scale=SCALE) as sim:
         if "udwnfile" in SENDERS:
-            rows.append(update(sim, pkg, size, "+UDWNFILE", ["--method", "udwnfile"] + rate_args, baud))
+            rows.add(update(sim, pkg, size, "+UDWNFILE", ["--method", "udwnfile"] + rate_args, baud))
         if "xmodem1k" in SENDERS:
-            rows.append(update(sim, pkg, size, "XMODEM-1k", ["--method", "xmodem1k"] + rate_args, baud))
+            rows.add(update(sim, pkg, size, "XMODEM-1k", ["--method", "xmodem1k"] + rate_args, baud))
         if "sx" in SENDERS:
             data, total = benchlib.sx_run(sim, pkg, baud)
-            rows.append(Row(size, "lrzsz sx -k", baud, data, total))
-    return rows
+            rows.add(Row(size, "lrzsz sx -k", baud, data, total))
 
 
-def compare(pkg, size):
-    rows = []
+def compare(rows, pkg, size):
     for sender, args in (("auto", []), ("xmodem", ["--method", "xmodem", "--baud", "115200"])):
         if sender not in SENDERS:
             continue
         with sim_mod.Sim(VARIANT, time_scale=SCALE) as sim:
             benchlib.wait_booted(sim)  # the command's time, not the boot's
-            rows.append(update(sim, pkg, size, sender, args, 115200 if sender == "xmodem" else None))
-    return rows
+            rows.add(update(sim, pkg, size, sender, args, 115200 if sender == "xmodem" else None))
 
 
 def print_rates(rows):
@@ -189,16 +199,14 @@ def print_compare(rows):
 
 
 def measure():
-    rows = []
+    path = os.path.join(build, "bench", time.strftime("udwnfile-%Y%m%dT%H%M%S.json", time.gmtime()))
+    rows = Rows(path)
     for size in SIZES:
         pkg = benchlib.make_package("package-%d.bin" % size, size)
         for baud in RATES:
             if any(s in SENDERS for s in ("udwnfile", "xmodem1k", "sx")):
-                rows += per_rate(pkg, size, baud)
-        rows += compare(pkg, size)
-    path = os.path.join(build, "bench", time.strftime("udwnfile-%Y%m%dT%H%M%S.json", time.gmtime()))
-    with open(path, "w") as f:
-        json.dump([vars(r) for r in rows], f, indent=1)
+                per_rate(rows, pkg, size, baud)
+        compare(rows, pkg, size)
     print("rows saved in %s (bench_udwnfile.py BUILD --table FILE... prints them again)" % path)
     return rows
 
