@@ -33,7 +33,7 @@ typedef struct cli {
 	sarafw_posix posix;
 	sarafw_dev dev;
 	sarafw_ident id;
-	char line_buf[1024];
+	char line_buf[16384]; /* AT+ULSTFILE=0 lists every file in one line */
 } cli;
 
 /* The help text (main.c). */
@@ -69,5 +69,10 @@ void cli_trace(void *ctx, char dir, const char *data, size_t len);
 
 int cmd_info(cli *c, int argc, char **argv);
 int cmd_update(cli *c, int argc, char **argv);
+int cmd_files(cli *c, int argc, char **argv);
+int cmd_profile(cli *c, int argc, char **argv);
+
+/* The name of MNO profile id (AT-FACTS: +UMNOPROF values), or NULL. */
+const char *cli_mno_name(int id);
 
 #endif

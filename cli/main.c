@@ -12,6 +12,10 @@ static const struct {
 	  .help = "model, firmware versions, IMEI, MNO profile, update methods and URCs" },
 	{ .name = "update", .run = cmd_update,
 	  .help = "FILE [--method xmodem|xmodem1k] [--baud N]: download a package (FOAT)" },
+	{ .name = "files", .run = cmd_files,
+	  .help = "ls | put LOCAL [NAME] | get NAME [LOCAL|-] | rm NAME: the module's user files" },
+	{ .name = "profile", .run = cmd_profile,
+	  .help = "FILE: send a carrier profile (.mbn), list AT+UMNOPROF=? and name the new id" },
 };
 
 void cli_usage(FILE *f)

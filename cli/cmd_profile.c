@@ -1,0 +1,171 @@
+/* sarafw profile FILE: a carrier profile (.mbn) sent with
+ * AT+UDWNFILE="<name>",<size>,"PROFILE", which the module installs by
+ * itself (note §5.2); AT+UMNOPROF=? before and after says which entry is
+ * new, so the user knows the id to select (note B.1.2 selects 205). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "escape.h"
+#include "sarafw/error.h"
+#include "sarafw/files.h"
+#include "sarafw/timeouts.h"
+#include "sarafw/udwnfile.h"
+#include "upload.h"
+
+#define IDS 256 /* the ids looked for in the list: 0..255 */
+
+typedef struct {
+	bool listed[IDS];
+	char *name[IDS]; /* from the versions form "<id>: <name>" (note §2.6.6), or NULL */
+	int lines;
+} mno_list;
+
+static void mno_line(void *ctx, int argc, const char *const *argv, const char *line)
+{
+	mno_list *l = ctx;
+	const char *s = line;
+	(void)argc, (void)argv;
+	l->lines++;
+	for (int id = 0; id < IDS; id++)
+		if (sarafw_umnoprof_lists(line, (uint32_t)id))
+			l->listed[id] = true;
+	/* the versions form names the profile */
+	if (!strncmp(s, "+UMNOPROF:", 10))
+		s += 10;
+	while (*s == ' ')
+		s++;
+	if (*s >= '0' && *s <= '9') {
+		char *end;
+		long id = strtol(s, &end, 10);
+		if (*end == ':' && id >= 0 && id < IDS && l->listed[id] && !l->name[id]) {
+			for (end++; *end == ' '; end++)
+				;
+			l->name[id] = strdup(end);
+		}
+	}
+}
+
+static int ask_list(cli *c, mno_list *l)
+{
+	memset(l, 0, sizeof *l);
+	int rc = sarafw_cmd(&c->dev, "AT+UMNOPROF=?", "+UMNOPROF", SARAFW_ANSWER_MS, mno_line, l);
+	return rc ? rc : l->lines ? SARAFW_OK : SARAFW_EPROTO;
+}
+
+static void free_list(mno_list *l)
+{
+	for (int i = 0; i < IDS; i++)
+		free(l->name[i]);
+}
+
+static const char *name_of(const mno_list *l, int id)
+{
+	return l->name[id] ? l->name[id] : cli_mno_name(id) ? cli_mno_name(id) : "";
+}
+
+static const char *base_name(const char *path)
+{
+	const char *s = strrchr(path, '/');
+	return s ? s + 1 : path;
+}
+
+int cmd_profile(cli *c, int argc, char **argv)
+{
+	mno_list before, after;
+	upload u;
+	char refusal[SARAFW_DEV_ERROR_MAX] = "";
+	int rc, n_new = 0;
+
+	if (cli_getopt(c, argc, argv, NULL) < 0)
+		return c->exit_code;
+	if (optind != argc - 1) {
+		fprintf(stderr, "sarafw: profile needs exactly one carrier profile file (.mbn)\n");
+		return EXIT_USAGE;
+	}
+	const char *path = argv[optind];
+	/* the file's own name when the module can take it, else the note's
+	 * example name (note §5.2: AT+UDWNFILE="PROFILE",12000,"PROFILE") */
+	const char *name = base_name(path);
+	if (sarafw_file_name_check(name))
+		name = "PROFILE";
+	if ((rc = upload_open(&u, path, "profile")))
+		return rc;
+	if ((rc = cli_connect(c, NULL, 0, NULL))) {
+		upload_close(&u);
+		return rc;
+	}
+	rc = ask_list(c, &before);
+	if (rc) {
+		upload_explain(c, NULL, rc, "reading the profile list (AT+UMNOPROF=?)", "");
+		goto fail;
+	}
+	if (!c->json)
+		fprintf(stderr, "%s: sending carrier profile %s (%lu bytes) as %s\n", c->id.type_number, path,
+			(unsigned long)u.size, name);
+	rc = upload_run(c, &u, name, SARAFW_UDWN_TAG_PROFILE);
+	if (u.sig && rc) {
+		fprintf(stderr, "sarafw: interrupted by %s; the module installs nothing from a partial file\n",
+			u.sig == SIGINT ? "Ctrl-C" : "SIGTERM");
+		free_list(&before);
+		upload_close(&u);
+		cli_disconnect(c);
+		return 128 + u.sig;
+	}
+	if (rc && rc != SARAFW_EERROR) {
+		char doing[320];
+		snprintf(doing, sizeof doing, "sending %s", path);
+		upload_explain(c, &u, rc, doing, name);
+		free_list(&before);
+		goto fail;
+	}
+	if (rc) /* refused: the list still says whether anything changed */
+		snprintf(refusal, sizeof refusal, "%s", sarafw_dev_last_error(&c->dev, NULL));
+	rc = ask_list(c, &after);
+	if (rc) {
+		upload_explain(c, NULL, rc, "reading the profile list afterwards (AT+UMNOPROF=?)", "");
+		free_list(&before);
+		free_list(&after);
+		goto fail;
+	}
+	upload_close(&u);
+	cli_disconnect(c);
+
+	for (int id = 0; id < IDS; id++)
+		n_new += after.listed[id] && !before.listed[id];
+	if (c->json) {
+		printf("{\"event\":\"profiles\",\"list\":[");
+		for (int id = 0, k = 0; id < IDS; id++) {
+			if (!after.listed[id])
+				continue;
+			printf("%s{\"id\":%d,\"name\":", k++ ? "," : "", id);
+			esc_json_string(stdout, name_of(&after, id));
+			printf(",\"new\":%s}", before.listed[id] ? "false" : "true");
+		}
+		printf("],\"new\":[");
+		for (int id = 0, k = 0; id < IDS; id++)
+			if (after.listed[id] && !before.listed[id])
+				printf("%s%d", k++ ? "," : "", id);
+		printf("]}\n");
+	} else {
+		printf("MNO profiles (AT+UMNOPROF=?):\n");
+		for (int id = 0; id < IDS; id++)
+			if (after.listed[id])
+				printf("  %3d  %s%s\n", id, name_of(&after, id), before.listed[id] ? "" : "  (new)");
+	}
+	if (!n_new) {
+		fprintf(stderr, "sarafw: no new entry in AT+UMNOPROF=? after sending %s%s%s%s: the module could not read it as a carrier profile (or had it already): check that it is the .mbn file u-blox supplied\n",
+			path, refusal[0] ? " (the module answered " : "", refusal, refusal[0] ? ")" : "");
+	}
+	for (int id = 0; id < IDS && !c->json; id++)
+		if (after.listed[id] && !before.listed[id])
+			printf("new profile %d: select it with AT+UMNOPROF=%d (note B.1.2 uses 205); sarafw does not select it, and a reboot (AT+CFUN=15) applies it\n",
+			       id, id);
+	free_list(&before);
+	free_list(&after);
+	return n_new ? EXIT_OK : EXIT_FAIL;
+fail:
+	upload_close(&u);
+	cli_disconnect(c);
+	return EXIT_FAIL;
+}
