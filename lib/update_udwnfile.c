@@ -13,6 +13,7 @@
 #include "str.h"
 
 enum {
+	U_RATE,   /* the rate switch, to cfg->baud or back (sarafw/rate.h) */
 	U_PROMPT, /* the command is out or going: waiting for '>' */
 	U_DATA,   /* the data going out */
 	U_FINAL,  /* all data with the port: the final result code */
@@ -32,16 +33,29 @@ static bool is_tag(const sarafw_udwn *u, const char *tag)
 	return u->cfg->tag && sarafw_str_eq(u->cfg->tag, tag);
 }
 
-static void finish(sarafw_udwn *u, int rc)
+static void end(sarafw_udwn *u)
+{
+	u->state = U_DONE;
+	u->status = u->rc;
+	if (u->rc == SARAFW_OK)
+		report(u, SARAFW_FOAT_DONE, u->cfg->size);
+}
+
+/* The end of the flow: back to the host's rate first if it was switched
+ * (note §5.1.1 "Additional rate"), whatever happened. */
+static void finish(sarafw_udwn *u, int rc, uint32_t now)
 {
 	if (!u->rc)
 		u->rc = (int16_t)rc;
 	sarafw_guard_set(u->dev, SARAFW_DL_NONE);
 	u->buf_len = u->buf_pos = 0;
-	u->state = U_DONE;
-	u->status = u->rc;
-	if (u->rc == SARAFW_OK)
-		report(u, SARAFW_FOAT_DONE, u->cfg->size);
+	if (u->switched && !u->back) {
+		u->back = 1;
+		sarafw_rate_start(&u->u.rate, u->dev, u->cfg->baud, u->cfg->host_baud, true, now);
+		u->state = U_RATE;
+		return;
+	}
+	end(u);
 }
 
 /* The module waits for bytes that will not come: let it time out and
@@ -56,6 +70,19 @@ static void wait_module(sarafw_udwn *u, int rc, uint32_t now)
 	SARAFW_NOTE(u->dev, "+UDWNFILE: data stopped, waiting for the module to give up");
 }
 
+/* The bound for the final result once the port took the last byte: the
+ * module's commit, and the bytes the port may still hold crossing the
+ * line (SARAFW_PORT_QUEUE_MAX; unknown rate: 9600 b/s, the slowest). */
+static uint32_t final_ms(const sarafw_udwn *u)
+{
+	uint32_t rate = u->switched ? u->cfg->baud : u->cfg->host_baud;
+	uint32_t queue = u->cfg->size < SARAFW_PORT_QUEUE_MAX ? u->cfg->size : SARAFW_PORT_QUEUE_MAX;
+	if (rate < 9600u)
+		rate = 9600u;
+	/* 10 bits a byte: queue * 10 * 1000 / rate, without overflow */
+	return SARAFW_UDWNFILE_FINAL_MS + (uint32_t)(((uint64_t)queue * 10000u + rate - 1) / rate);
+}
+
 /* The next piece of data into cfg->buf, or the end of the data. */
 static void fill(sarafw_udwn *u, uint32_t now)
 {
@@ -65,7 +92,7 @@ static void fill(sarafw_udwn *u, uint32_t now)
 	if (left == 0) {
 		/* every byte is with the port: the module commits */
 		report(u, SARAFW_FOAT_FINISH, u->cfg->size);
-		sarafw_at_deadline(&u->dev->at, now, SARAFW_UDWNFILE_FINAL_MS);
+		sarafw_at_deadline(&u->dev->at, now, final_ms(u));
 		u->state = U_FINAL;
 		return;
 	}
@@ -122,23 +149,23 @@ static bool at_event(sarafw_udwn *u, const sarafw_at_event *ev, uint32_t now)
 			/* '>' may have been garbled: the module may be waiting */
 			wait_module(u, SARAFW_ETIMEOUT, now);
 		} else {
-			finish(u, rc ? rc : SARAFW_EPROTO); /* refused; OK alone makes no sense */
+			finish(u, rc ? rc : SARAFW_EPROTO, now); /* refused; OK alone makes no sense */
 		}
 		return true;
 	case U_DATA:
 		/* the module ended before all data was sent */
-		finish(u, rc ? rc : SARAFW_EPROTO);
+		finish(u, rc ? rc : SARAFW_EPROTO, now);
 		return true;
 	case U_FINAL:
 		if (rc == SARAFW_OK)
 			report(u, SARAFW_FOAT_STORED, u->cfg->size);
 		if (rc == SARAFW_ETIMEOUT)
 			sarafw_at_end(&u->dev->at);
-		finish(u, rc);
+		finish(u, rc, now);
 		return true;
 	case U_ABORT:
 		sarafw_at_end(&u->dev->at);
-		sarafw_probe_start(&u->probe, u->dev, SARAFW_ANSWER_MS, now);
+		sarafw_probe_start(&u->u.probe, u->dev, SARAFW_ANSWER_MS, now);
 		u->state = U_PROBE;
 		return true;
 	default:
@@ -146,14 +173,51 @@ static bool at_event(sarafw_udwn *u, const sarafw_at_event *ev, uint32_t now)
 	}
 }
 
-static void probe_ran(sarafw_udwn *u)
+static void probe_ran(sarafw_udwn *u, uint32_t now)
 {
-	int rc = sarafw_probe_status(&u->probe);
+	int rc = sarafw_probe_status(&u->u.probe);
 	if (rc == SARAFW_RUNNING)
 		return;
 	if (rc != SARAFW_OK)
 		SARAFW_NOTE(u->dev, "no answer to AT after +UDWNFILE stopped");
-	finish(u, rc);
+	finish(u, rc, now);
+}
+
+/* The command (built in cfg->buf by start) goes out. */
+static void begin(sarafw_udwn *u, uint32_t now)
+{
+	/* note §5.2: ~5 s to prepare, then '>' */
+	int rc = sarafw_dev_begin(u->dev, (const char *)u->cfg->buf, NULL, true, now,
+				  u->dev->variant->limits->udwnfile_prep_ms);
+	if (rc) {
+		finish(u, rc, now);
+		return;
+	}
+	u->cfg->buf[u->cmd_len] = '\r';
+	u->buf_len = (uint16_t)(u->cmd_len + 1);
+	u->buf_pos = 0;
+	u->state = U_PROMPT;
+	report(u, SARAFW_FOAT_PREPARE, 0);
+}
+
+/* The rate switch took input or time: act on its end, if it came. */
+static void rate_ran(sarafw_udwn *u, uint32_t now)
+{
+	int rc = sarafw_rate_status(&u->u.rate);
+	if (rc == SARAFW_RUNNING)
+		return;
+	if (u->back) {
+		if (rc != SARAFW_OK)
+			u->rc = (int16_t)rc; /* EBAUDBACK says more than an earlier error */
+		end(u);
+	} else if (rc != SARAFW_OK) {
+		u->switched = 0; /* the switch brought both sides home itself */
+		finish(u, rc, now);
+	} else if (u->aborted) {
+		finish(u, SARAFW_ECANCEL, now);
+	} else {
+		begin(u, now);
+	}
 }
 
 int sarafw_udwn_start(sarafw_udwn *u, sarafw_dev *dev, const sarafw_udwn_config *cfg, uint32_t now)
@@ -176,7 +240,7 @@ int sarafw_udwn_start(sarafw_udwn *u, sarafw_dev *dev, const sarafw_udwn_config 
 	u->status = SARAFW_ENOTSUP;
 	if (!dev->variant || !(dev->variant->methods & SARAFW_METHOD_FOAT))
 		return u->status;
-	if (cfg->baud && cfg->baud != cfg->host_baud)
+	if (cfg->baud && sarafw_rate_check(dev, cfg->host_baud, cfg->baud))
 		return u->status;
 	/* The command line is built in the data buffer, free until '>'. */
 	sarafw_cmdbuf_init(&b, (char *)cfg->buf, cfg->buf_size - 1); /* room for "\r" */
@@ -191,24 +255,31 @@ int sarafw_udwn_start(sarafw_udwn *u, sarafw_dev *dev, const sarafw_udwn_config 
 	u->status = SARAFW_EINVAL;
 	if (b.overflow)
 		return u->status;
-	/* note §5.2: ~5 s to prepare, then '>' */
-	rc = sarafw_dev_begin(dev, (const char *)cfg->buf, NULL, true, now, dev->variant->limits->udwnfile_prep_ms);
+	/* the guard answers now, before any rate switch */
+	rc = sarafw_guard_check(dev->guard, (const char *)cfg->buf);
 	if (rc) {
 		u->status = (int16_t)rc;
 		return rc;
 	}
-	cfg->buf[b.len] = '\r';
-	u->buf_len = (uint16_t)(b.len + 1);
+	u->cmd_len = (uint16_t)b.len;
 	u->status = SARAFW_RUNNING;
-	u->state = U_PROMPT;
-	report(u, SARAFW_FOAT_PREPARE, 0);
-	return SARAFW_OK;
+	if (cfg->baud && cfg->baud != cfg->host_baud) {
+		report(u, SARAFW_FOAT_BAUD, 0);
+		u->switched = 1;
+		sarafw_rate_start(&u->u.rate, dev, cfg->host_baud, cfg->baud, false, now);
+		u->state = U_RATE;
+		return SARAFW_OK;
+	}
+	begin(u, now);
+	return u->status == SARAFW_RUNNING ? SARAFW_OK : u->status;
 }
 
 size_t sarafw_udwn_output(sarafw_udwn *u, const uint8_t **out)
 {
 	if (u->state == U_PROBE)
-		return sarafw_probe_output(&u->probe, out);
+		return sarafw_probe_output(&u->u.probe, out);
+	if (u->state == U_RATE)
+		return sarafw_rate_output(&u->u.rate, out);
 	*out = u->cfg ? u->cfg->buf + u->buf_pos : NULL;
 	return (size_t)(u->buf_len - u->buf_pos);
 }
@@ -216,7 +287,11 @@ size_t sarafw_udwn_output(sarafw_udwn *u, const uint8_t **out)
 void sarafw_udwn_sent(sarafw_udwn *u, size_t n, uint32_t now)
 {
 	if (u->state == U_PROBE) {
-		sarafw_probe_sent(&u->probe, n, now);
+		sarafw_probe_sent(&u->u.probe, n, now);
+		return;
+	}
+	if (u->state == U_RATE) {
+		sarafw_rate_sent(&u->u.rate, n, now);
 		return;
 	}
 	if (n > (size_t)(u->buf_len - u->buf_pos))
@@ -236,8 +311,13 @@ size_t sarafw_udwn_input(sarafw_udwn *u, const uint8_t *in, size_t n, uint32_t n
 	if (u->state == U_DONE)
 		return 0;
 	if (u->state == U_PROBE) {
-		i = sarafw_probe_input(&u->probe, in, n, now);
-		probe_ran(u);
+		i = sarafw_probe_input(&u->u.probe, in, n, now);
+		probe_ran(u, now);
+		return i;
+	}
+	if (u->state == U_RATE) {
+		i = sarafw_rate_input(&u->u.rate, in, n, now);
+		rate_ran(u, now);
 		return i;
 	}
 	while (i < n) {
@@ -256,8 +336,12 @@ void sarafw_udwn_tick(sarafw_udwn *u, uint32_t now)
 	case U_DONE:
 		return;
 	case U_PROBE:
-		sarafw_probe_tick(&u->probe, now);
-		probe_ran(u);
+		sarafw_probe_tick(&u->u.probe, now);
+		probe_ran(u, now);
+		return;
+	case U_RATE:
+		sarafw_rate_tick(&u->u.rate, now);
+		rate_ran(u, now);
 		return;
 	case U_ABORT:
 		if (!u->dev->at.has_deadline) /* aborted in the data: from now */
@@ -277,7 +361,9 @@ uint32_t sarafw_udwn_wait_ms(const sarafw_udwn *u, uint32_t now)
 	case U_DONE:
 		return UINT32_MAX;
 	case U_PROBE:
-		return sarafw_probe_wait_ms(&u->probe, now);
+		return sarafw_probe_wait_ms(&u->u.probe, now);
+	case U_RATE:
+		return sarafw_rate_wait_ms(&u->u.rate, now);
 	default:
 		if (u->buf_pos < u->buf_len || (u->state == U_ABORT && !u->dev->at.has_deadline))
 			return 0;
@@ -292,7 +378,8 @@ void sarafw_udwn_io_error(sarafw_udwn *u, int err, uint32_t now)
 		return;
 	sarafw_at_end(&u->dev->at);
 	u->rc = (int16_t)err;
-	finish(u, err);
+	sarafw_guard_set(u->dev, SARAFW_DL_NONE);
+	end(u); /* no switch back over a failed port */
 }
 
 void sarafw_udwn_abort(sarafw_udwn *u)
@@ -320,12 +407,27 @@ int sarafw_udwn_status(const sarafw_udwn *u)
 	return u->status;
 }
 
+uint32_t sarafw_udwn_baud(const sarafw_udwn *u)
+{
+	return u->state == U_RATE ? sarafw_rate_baud(&u->u.rate) : 0;
+}
+
+void sarafw_udwn_baud_done(sarafw_udwn *u, int rc, uint32_t now)
+{
+	if (u->state != U_RATE)
+		return;
+	sarafw_rate_baud_done(&u->u.rate, rc, now);
+	rate_ran(u, now);
+}
+
 static size_t e_output(void *e, const uint8_t **out) { return sarafw_udwn_output(e, out); }
 static void e_sent(void *e, size_t n, uint32_t now) { sarafw_udwn_sent(e, n, now); }
 static size_t e_input(void *e, const uint8_t *in, size_t n, uint32_t now) { return sarafw_udwn_input(e, in, n, now); }
 static void e_tick(void *e, uint32_t now) { sarafw_udwn_tick(e, now); }
 static uint32_t e_wait(const void *e, uint32_t now) { return sarafw_udwn_wait_ms(e, now); }
 static int e_status(const void *e) { return sarafw_udwn_status(e); }
+static uint32_t e_baud(const void *e) { return sarafw_udwn_baud(e); }
+static void e_baud_done(void *e, int rc, uint32_t now) { sarafw_udwn_baud_done(e, rc, now); }
 static void e_io_error(void *e, int err, uint32_t now) { sarafw_udwn_io_error(e, err, now); }
 
 const sarafw_engine sarafw_udwn_engine = {
@@ -335,6 +437,8 @@ const sarafw_engine sarafw_udwn_engine = {
 	.tick = e_tick,
 	.wait_ms = e_wait,
 	.status = e_status,
+	.baud = e_baud,
+	.baud_done = e_baud_done,
 	.io_error = e_io_error,
 };
 

@@ -14,21 +14,16 @@
 #include "str.h"
 
 /* The states, grouped by who reads the line: the AT engine (commands),
- * the probe, the XMODEM engine, nobody (baud switches, quiet waits). */
+ * the rate switch, the probe, the XMODEM engine, nobody (quiet waits). */
 enum {
-	F_IPR,          /* AT+IPR=<rate> pending (to cfg->baud, or back) */
+	F_RATE,         /* the rate switch, to cfg->baud or back (sarafw/rate.h) */
 	F_PREP,         /* AT+UFWUPD=3 pending, waiting for ONGOING */
 	F_FINAL,        /* SARA-R422 family: the final result code (§5.1.1) */
 	F_CANCEL_WAIT,  /* aborted while preparing: wait for the window */
 	F_CANCEL_END,   /* CAN CAN sent: the module's answer, if any */
-	F_PROBE,        /* AT at the new rate */
 	F_PROBE_AFTER,  /* SARA-R410M/R412M: AT accepted again */
 	F_PROBE_CANCEL, /* after the cancel: AT answered again */
-	F_FORCE_PROBE,  /* switching back failed: the host looks for the module at its rate */
 	F_XFER,         /* XMODEM */
-	F_SETTLE,       /* AT+IPR's OK came: its line end passes at the old rate */
-	F_SETBAUD,      /* the host switches its rate */
-	F_FORCE_SET,    /* switching back failed: the host goes back anyway */
 	F_QUIET,        /* SARA-R410M/R412M: the line falls quiet (§5.1.2) */
 	F_DONE,
 };
@@ -48,15 +43,6 @@ static const sarafw_variant *variant(const sarafw_foat *f)
 	return f->dev->variant;
 }
 
-/* The rate the host must switch to now, or 0: to the transfer's rate
- * (or back to its own) once AT+IPR was answered, or back to its own
- * when switching back failed. */
-static uint32_t want_baud(const sarafw_foat *f)
-{
-	if (f->state == F_SETBAUD)
-		return f->back ? f->cfg->host_baud : f->cfg->baud;
-	return f->state == F_FORCE_SET ? f->cfg->host_baud : 0;
-}
 
 /* Every event's total is the package's size (the transfer's too). */
 static void report(sarafw_foat *f, sarafw_foat_phase phase, uint32_t done)
@@ -82,18 +68,6 @@ static void finish(sarafw_foat *f)
 		report(f, SARAFW_FOAT_DONE, f->cfg->size);
 }
 
-static void start_ipr(sarafw_foat *f, uint32_t to, uint32_t now)
-{
-	char cmd[20];
-	sarafw_cmdbuf b;
-	sarafw_cmdbuf_init(&b, cmd, sizeof cmd);
-	sarafw_cmdbuf_str(&b, "AT+IPR=");
-	sarafw_cmdbuf_u32(&b, to);
-	f->state = F_IPR;
-	if (sarafw_dev_command(f->dev, cmd, NULL, now, SARAFW_ANSWER_MS) != SARAFW_OK)
-		f->state = F_DONE; /* cannot happen: AT+IPR passes every guard */
-}
-
 /* The end of the flow: back to the host's rate first if it was switched
  * (note §5.1.1 "Additional rate"), whatever happened. */
 static void wind_up(sarafw_foat *f, uint32_t now)
@@ -101,7 +75,8 @@ static void wind_up(sarafw_foat *f, uint32_t now)
 	sarafw_guard_set(f->dev, SARAFW_DL_NONE);
 	if (f->switched && !f->back) {
 		f->back = 1;
-		start_ipr(f, f->cfg->host_baud, now);
+		sarafw_rate_start(&f->u.rate, f->dev, f->cfg->baud, f->cfg->host_baud, true, now);
+		f->state = F_RATE;
 		return;
 	}
 	finish(f);
@@ -137,18 +112,22 @@ static void start_prep(sarafw_foat *f, uint32_t now)
 	f->state = F_PREP;
 }
 
-static void switch_failed(sarafw_foat *f, int rc, uint32_t now)
+/* The rate switch took input or time: act on its end, if it came. */
+static void rate_ran(sarafw_foat *f, uint32_t now)
 {
-	sarafw_at_end(&f->dev->at);
-	if (!f->back) {
-		if (rc == SARAFW_ENOMODULE || rc == SARAFW_EGARBLED)
-			rc = SARAFW_EBAUD; /* the line does not work at that rate */
-		fail(f, rc, now);
+	int rc = sarafw_rate_status(&f->u.rate);
+	if (rc == SARAFW_RUNNING)
 		return;
+	if (f->back) {
+		if (rc != SARAFW_OK)
+			f->rc = (int16_t)rc; /* EBAUDBACK says more than an earlier error */
+		finish(f);
+	} else if (rc != SARAFW_OK) {
+		f->switched = 0; /* the switch brought both sides home itself */
+		fail(f, rc, now);
+	} else {
+		start_prep(f, now);
 	}
-	/* The module may never have left host_baud, or may be stuck at
-	 * cfg->baud: the host goes back anyway and looks. */
-	f->state = F_FORCE_SET; /* the host goes back to host_baud */
 }
 
 static void start_xmodem(sarafw_foat *f, uint32_t now)
@@ -256,22 +235,6 @@ static void probe_ran(sarafw_foat *f, uint32_t now)
 	if (rc == SARAFW_RUNNING)
 		return;
 	switch (f->state) {
-	case F_PROBE:
-		if (rc != SARAFW_OK) {
-			switch_failed(f, rc, now);
-		} else if (f->back) {
-			finish(f);
-		} else {
-			start_prep(f, now);
-		}
-		break;
-	case F_FORCE_PROBE:
-		if (rc != SARAFW_OK) {
-			SARAFW_NOTE(f->dev, "no answer after switching the baud rate back");
-			f->rc = SARAFW_EBAUDBACK;
-		}
-		finish(f);
-		break;
 	case F_PROBE_AFTER:
 		stored_or_not(f, rc, now);
 		break;
@@ -317,18 +280,6 @@ static bool at_event(sarafw_foat *f, const sarafw_at_event *ev, uint32_t now)
 		rc = SARAFW_OK;
 	}
 	switch (f->state) {
-	case F_IPR:
-		if (ongoing)
-			return false;
-		if (rc) {
-			switch_failed(f, rc, now);
-		} else {
-			/* its OK came at the old rate; the host follows once
-			 * the rest of that line is off the wire */
-			f->timer = now + SARAFW_IPR_SETTLE_MS;
-			f->state = F_SETTLE;
-		}
-		return true;
 	case F_PREP:
 		if (ongoing) {
 			start_xmodem(f, now);
@@ -387,15 +338,14 @@ int sarafw_foat_start(sarafw_foat *f, sarafw_dev *dev, const sarafw_foat_config 
 	f->status = SARAFW_ENOTSUP;
 	if (!dev->variant || !(variant(f)->methods & SARAFW_METHOD_FOAT))
 		return f->status;
-	if (cfg->baud && cfg->baud != cfg->host_baud &&
-	    (cfg->baud > variant(f)->limits->max_baud || !dev->cfg.port->set_baud))
+	if (cfg->baud && sarafw_rate_check(dev, cfg->host_baud, cfg->baud))
 		return f->status;
 	f->status = SARAFW_RUNNING;
 	if (cfg->baud && cfg->baud != cfg->host_baud) {
 		report(f, SARAFW_FOAT_BAUD, 0);
-		SARAFW_NOTE(f->dev, "switching baud rate for the transfer");
 		f->switched = 1;
-		start_ipr(f, cfg->baud, now);
+		sarafw_rate_start(&f->u.rate, dev, cfg->host_baud, cfg->baud, false, now);
+		f->state = F_RATE;
 	} else {
 		start_prep(f, now);
 	}
@@ -406,6 +356,8 @@ size_t sarafw_foat_output(sarafw_foat *f, const uint8_t **out)
 {
 	if (f->state == F_XFER)
 		return sarafw_xmodem_output(&f->u.x, out);
+	if (f->state == F_RATE)
+		return sarafw_rate_output(&f->u.rate, out);
 	return sarafw_dev_output(f->dev, out); /* the probe's too */
 }
 
@@ -419,6 +371,10 @@ void sarafw_foat_sent(sarafw_foat *f, size_t n, uint32_t now)
 		}
 		sarafw_xmodem_sent(&f->u.x, n, now);
 		check_transfer(f, now);
+		return;
+	}
+	if (f->state == F_RATE) {
+		sarafw_rate_sent(&f->u.rate, n, now);
 		return;
 	}
 	sarafw_dev_sent(f->dev, n); /* the probe's too */
@@ -437,8 +393,10 @@ size_t sarafw_foat_input(sarafw_foat *f, const uint8_t *in, size_t n, uint32_t n
 		i = sarafw_xmodem_input(&f->u.x, in, n, now);
 		check_transfer(f, now);
 		return i;
-	case F_PROBE:
-	case F_FORCE_PROBE:
+	case F_RATE:
+		i = sarafw_rate_input(&f->u.rate, in, n, now);
+		rate_ran(f, now);
+		return i;
 	case F_PROBE_AFTER:
 	case F_PROBE_CANCEL:
 		i = sarafw_probe_input(&f->u.probe, in, n, now);
@@ -447,10 +405,6 @@ size_t sarafw_foat_input(sarafw_foat *f, const uint8_t *in, size_t n, uint32_t n
 	case F_QUIET:
 		f->timer = now + SARAFW_QUIET_MS;
 		return n; /* discarded */
-	case F_SETTLE:
-	case F_SETBAUD:
-	case F_FORCE_SET:
-		return n; /* bytes at the old rate: noise */
 	default:
 		break;
 	}
@@ -478,15 +432,15 @@ void sarafw_foat_tick(sarafw_foat *f, uint32_t now)
 
 	switch (f->state) {
 	case F_DONE:
-	case F_SETBAUD:
-	case F_FORCE_SET:
+		return;
+	case F_RATE:
+		sarafw_rate_tick(&f->u.rate, now);
+		rate_ran(f, now);
 		return;
 	case F_XFER:
 		sarafw_xmodem_tick(&f->u.x, now);
 		check_transfer(f, now);
 		return;
-	case F_PROBE:
-	case F_FORCE_PROBE:
 	case F_PROBE_AFTER:
 	case F_PROBE_CANCEL:
 		sarafw_probe_tick(&f->u.probe, now);
@@ -495,11 +449,6 @@ void sarafw_foat_tick(sarafw_foat *f, uint32_t now)
 	case F_QUIET:
 		if (sarafw_time_reached(now, f->timer) || sarafw_time_reached(now, f->timer_end))
 			start_probe(f, variant(f)->limits->xmodem_window_ms, F_PROBE_AFTER, now);
-		return;
-	case F_SETTLE:
-		if (sarafw_time_reached(now, f->timer)) {
-			f->state = F_SETBAUD;
-		}
 		return;
 	default:
 		sarafw_at_tick(&f->dev->at, now, &ev);
@@ -511,22 +460,20 @@ void sarafw_foat_tick(sarafw_foat *f, uint32_t now)
 
 uint32_t sarafw_foat_wait_ms(const sarafw_foat *f, uint32_t now)
 {
-	if (f->dev->tx_pos < f->dev->tx_len || want_baud(f))
+	if (f->state == F_RATE)
+		return sarafw_rate_wait_ms(&f->u.rate, now);
+	if (f->dev->tx_pos < f->dev->tx_len)
 		return 0;
 	switch (f->state) {
 	case F_DONE:
 		return UINT32_MAX;
 	case F_XFER:
 		return sarafw_xmodem_wait_ms(&f->u.x, now);
-	case F_PROBE:
-	case F_FORCE_PROBE:
 	case F_PROBE_AFTER:
 	case F_PROBE_CANCEL:
 		return sarafw_probe_wait_ms(&f->u.probe, now);
 	case F_QUIET:
 		return min32(until(now, f->timer), until(now, f->timer_end));
-	case F_SETTLE:
-		return until(now, f->timer);
 	default:
 		return sarafw_at_wait_ms(&f->dev->at, now);
 	}
@@ -534,19 +481,15 @@ uint32_t sarafw_foat_wait_ms(const sarafw_foat *f, uint32_t now)
 
 uint32_t sarafw_foat_baud(const sarafw_foat *f)
 {
-	return f->dev->tx_pos < f->dev->tx_len ? 0 : want_baud(f);
+	return f->state == F_RATE ? sarafw_rate_baud(&f->u.rate) : 0;
 }
 
 void sarafw_foat_baud_done(sarafw_foat *f, int rc, uint32_t now)
 {
-	if (f->state == F_FORCE_SET) {
-		start_probe(f, SARAFW_ANSWER_MS, F_FORCE_PROBE, now);
-	} else if (f->state == F_SETBAUD) {
-		if (rc != SARAFW_OK)
-			switch_failed(f, SARAFW_EINVAL, now);
-		else
-			start_probe(f, SARAFW_ANSWER_MS, F_PROBE, now);
-	}
+	if (f->state != F_RATE)
+		return;
+	sarafw_rate_baud_done(&f->u.rate, rc, now);
+	rate_ran(f, now);
 }
 
 void sarafw_foat_io_error(sarafw_foat *f, int err, uint32_t now)

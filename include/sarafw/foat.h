@@ -5,6 +5,7 @@
 
 #include "sarafw/dev.h"
 #include "sarafw/probe.h"
+#include "sarafw/rate.h"
 #include "sarafw/xmodem.h"
 
 #ifdef __cplusplus
@@ -45,8 +46,9 @@ typedef struct sarafw_foat_config {
  * Sans-I/O (see sarafw_engine in sarafw/dev.h): the whole flow of
  * sarafw_foat_xmodem() below as a state machine that never waits.
  * It uses dev's AT engine, URC handlers and download guard, never its
- * port; a baud rate switch comes out as a request (sarafw_foat_baud())
- * that the caller carries out and reports (sarafw_foat_baud_done()).
+ * port; a baud rate switch (the rate engine, sarafw/rate.h) comes out as
+ * a request (sarafw_foat_baud()) that the caller carries out and reports
+ * (sarafw_foat_baud_done()).
  *
  * RAM for an update (Cortex-M4, `make size`): sarafw_dev 216 (its
  * output, dev->tx, holds the engine's command lines and CANs) + this
@@ -55,9 +57,10 @@ typedef struct sarafw_foat_config {
 typedef struct sarafw_foat {
 	sarafw_dev *dev;         /* its variant is the module's (sarafw_identify) */
 	const sarafw_foat_config *cfg; /* the caller's, kept until the end */
-	union {                  /* never both at once */
+	union {                  /* never two at once */
 		sarafw_xmodem x;         /* the transfer */
 		sarafw_prober probe;     /* the probes around it */
+		sarafw_rate rate;        /* the rate switch and back */
 	} u;
 	sarafw_xmodem_stats stats; /* the transfer's, once it ended */
 	uint32_t timer;          /* quiet waits and the cancel: the engine's own */

@@ -62,6 +62,15 @@
 #define SARAFW_UDWNFILE_FINAL_MS 15000u
 #endif
 
+/* Bytes a port may still hold after its write returned (the kernel's
+ * tty buffer, a USB adapter's FIFO): Linux lets a tty queue up to 64 KiB.
+ * A wait that starts when the last byte was written adds their line
+ * time at the transfer's rate, since at 9600 b/s they
+ * take over a minute to reach the module. */
+#ifndef SARAFW_PORT_QUEUE_MAX
+#define SARAFW_PORT_QUEUE_MAX 65536u
+#endif
+
 /* +UDWNFILE aborted (or its '>' lost) after the module took the command:
  * it waits for the promised bytes until its own timeout, then answers an
  * error and discards them. The note gives no figure for that timeout;

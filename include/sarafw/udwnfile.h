@@ -8,6 +8,7 @@
 #include "sarafw/dev.h"
 #include "sarafw/foat.h"
 #include "sarafw/probe.h"
+#include "sarafw/rate.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -29,9 +30,9 @@ typedef struct sarafw_udwn_config {
 	uint8_t *buf;
 	size_t buf_size;
 	uint32_t host_baud;          /* the rate the port runs at now */
-	uint32_t baud;               /* 0 or host_baud: no rate switch (not supported yet) */
-	/* Optional, as sarafw_foat_config's: PREPARE, TRANSFER (done/total),
-	 * FINISH, STORED, DONE, CANCEL. */
+	uint32_t baud;               /* 0, or the rate for the transfer (module first, then host) */
+	/* Optional, as sarafw_foat_config's: BAUD, PREPARE, TRANSFER
+	 * (done/total), FINISH, STORED, DONE, CANCEL. */
 	void (*progress)(void *ctx, sarafw_foat_phase phase, uint32_t done, uint32_t total);
 	void *progress_ctx;
 	bool (*cancel)(void *ctx);   /* optional, for the blocking call */
@@ -43,26 +44,37 @@ typedef struct sarafw_udwn_config {
  * command, the '>' prompt (bounded by the variant's udwnfile_prep_ms),
  * the data at link speed (no turnaround: output hands out what the port
  * should take next, sent says how much it took), then the final result
- * code, bounded by SARAFW_UDWNFILE_FINAL_MS from the last byte. The
+ * code, bounded by SARAFW_UDWNFILE_FINAL_MS from the last byte (plus the
+ * line time of what the port may still hold, SARAFW_PORT_QUEUE_MAX). The
  * download guard is set for the duration (SARAFW_DL_UDWNFILE for "FOAT",
- * SARAFW_DL_FILE otherwise, note §7). */
+ * SARAFW_DL_FILE otherwise, note §7). With cfg->baud it switches the
+ * rate first and back at the end, whatever happened, as the FOAT engine
+ * does (the rate engine, sarafw/rate.h): the switch comes out as requests
+ * (sarafw_udwn_baud) the caller carries out and reports
+ * (sarafw_udwn_baud_done); sarafw_dev_step does both. */
 typedef struct sarafw_udwn {
 	sarafw_dev *dev;
 	const sarafw_udwn_config *cfg;
-	sarafw_prober probe;     /* the AT after an abort */
+	union {                  /* never both at once */
+		sarafw_prober probe;     /* the AT after an abort */
+		sarafw_rate rate;        /* the rate switch and back */
+	} u;
 	uint32_t offset;         /* data bytes read from the caller */
 	uint32_t sent;           /* data bytes taken by the port */
 	uint16_t buf_len;        /* bytes in cfg->buf (the command, or a piece) */
 	uint16_t buf_pos;        /* of which taken by the port */
+	uint16_t cmd_len;        /* the command line in cfg->buf, without "\r" */
 	int16_t status;
 	int16_t rc;
 	uint8_t state;
 	uint8_t aborted;
+	uint8_t switched;        /* the rate was switched for the transfer */
+	uint8_t back;            /* switching the rate back */
 } sarafw_udwn;
 
 /* Checks the config and starts (SARAFW_EINVAL, SARAFW_ENOTSUP: no FOAT
- * on the variant, or a rate switch asked; SARAFW_EBUSY: the guard). The
- * engine keeps cfg until it has finished. */
+ * on the variant, or a rate it cannot switch to (sarafw_rate_check);
+ * SARAFW_EBUSY: the guard). The engine keeps cfg until it has finished. */
 int sarafw_udwn_start(sarafw_udwn *u, sarafw_dev *dev, const sarafw_udwn_config *cfg, uint32_t now);
 size_t sarafw_udwn_output(sarafw_udwn *u, const uint8_t **out);
 void sarafw_udwn_sent(sarafw_udwn *u, size_t n, uint32_t now);
@@ -70,6 +82,10 @@ size_t sarafw_udwn_input(sarafw_udwn *u, const uint8_t *in, size_t n, uint32_t n
 void sarafw_udwn_tick(sarafw_udwn *u, uint32_t now);
 uint32_t sarafw_udwn_wait_ms(const sarafw_udwn *u, uint32_t now);
 void sarafw_udwn_io_error(sarafw_udwn *u, int err, uint32_t now);
+/* Non-zero: switch the host's line to this rate now, then report with
+ * sarafw_udwn_baud_done(). */
+uint32_t sarafw_udwn_baud(const sarafw_udwn *u);
+void sarafw_udwn_baud_done(sarafw_udwn *u, int rc, uint32_t now);
 /* The caller gives up. Once the module has shown '>' it waits for
  * exactly size bytes and cannot be told otherwise: the engine stops
  * sending, waits for the module's own error (bounded by
@@ -88,7 +104,11 @@ extern const sarafw_engine sarafw_udwn_engine;
  * sarafw_dev_last_error); SARAFW_ETIMEOUT (no '>' or no final result in
  * time); SARAFW_EPROTO (an answer that makes no sense: OK before the
  * data, or before '>'); SARAFW_EIO (the port or cfg->read failed: the
- * module discards the partial data when it times out); SARAFW_ECANCEL. */
+ * module discards the partial data when it times out); SARAFW_ECANCEL;
+ * SARAFW_EBAUD (the module did not answer at cfg->baud: nothing was sent
+ * and it answers at host_baud again); SARAFW_EBAUDBACK (no answer at
+ * host_baud after switching back: the STORED event tells whether the
+ * data arrived). */
 int sarafw_udwnfile(sarafw_dev *dev, const sarafw_udwn_config *cfg);
 
 /* ---- Answers of the file commands (AT-FACTS.md "Files") ------------------

@@ -66,6 +66,34 @@ class Engine(unittest.TestCase):
     def test_r422s(self):
         self.check_family("SARA-R422S")
 
+    def test_r422s_rate_switch(self):
+        """note §5.1.1 "Additional rate": the engine switches to 921600 and
+        3000000 for the data and back to 115200 at the end."""
+        rng = random.Random(3)
+        with Sim("SARA-R422S", time_scale=SCALE) as sim:
+            pkg = os.path.join(sim.work, "pkg.bin")
+            for rate in (921600, 3000000):
+                data = rng.randbytes(60000)
+                with open(pkg, "wb") as f:
+                    f.write(data)
+                r = send(sim, pkg, "--baud", str(rate), "FOAT", "")
+                self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+                self.assertIn("after answers at 115200", r.stdout)
+                with open(os.path.join(sim.state, "fota", "package"), "rb") as f:
+                    self.assertEqual(f.read(), data)
+            self.assertEqual(sim.audit_events(), [])
+
+    def test_r410m_has_no_additional_rate(self):
+        """SARA-R410M keeps the manual's rates: refused before any byte."""
+        with Sim("SARA-R410M-02B-03", time_scale=SCALE) as sim:
+            pkg = os.path.join(sim.work, "pkg.bin")
+            with open(pkg, "wb") as f:
+                f.write(b"x" * 100)
+            r = send(sim, pkg, "--baud", "921600", "FOAT", "")
+            self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
+            self.assertIn("result -8 not supported", r.stdout)  # SARAFW_ENOTSUP
+            self.assertFalse(os.path.exists(os.path.join(sim.state, "fota", "package")))
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)

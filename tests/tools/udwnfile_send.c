@@ -1,9 +1,10 @@
-/* udwnfile_send PORT FILE [TAG [NAME]]: libsarafw's +UDWNFILE engine
+/* udwnfile_send [--baud N] PORT FILE [TAG [NAME]]: libsarafw's +UDWNFILE engine
  * (note §5.2) through the POSIX port, for the integration tests that run
  * it against sarafw-sim. Probes, identifies, sends FILE with TAG ("FOAT",
  * "PROFILE", or "-" for a user file) under NAME (default empty for FOAT,
  * else the file's base name); after a "PROFILE" it asks AT+UMNOPROF=? for
- * the id given by --profile-id. Prints one line "result <rc> <text>" and,
+ * the id given by --profile-id. --baud N: the transfer at N (AT+IPR and
+ * back, note §5.1.1); afterwards it checks the module answers at 115200. Prints one line "result <rc> <text>" and,
  * for a profile, "profile <id> present|absent". Exit status 0 on success. */
 #include <errno.h>
 #include <fcntl.h>
@@ -39,6 +40,7 @@ int main(int argc, char **argv)
 	static const struct option opts[] = {
 		{.name = "profile-id", .has_arg = required_argument, .val = 'p'},
 		{.name = "buf", .has_arg = required_argument, .val = 'b'},
+		{.name = "baud", .has_arg = required_argument, .val = 'r'},
 		{.name = NULL},
 	};
 	static char line[128];
@@ -55,13 +57,15 @@ int main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c == 'p')
 			profile = strtol(optarg, NULL, 10);
+		else if (c == 'r')
+			cfg.baud = (uint32_t)strtoul(optarg, NULL, 10);
 		else if (c == 'b' && strtoul(optarg, NULL, 10) <= sizeof buf)
 			cfg.buf_size = strtoul(optarg, NULL, 10);
 		else
 			return 2;
 	}
 	if (argc - optind < 2 || argc - optind > 4) {
-		fprintf(stderr, "usage: udwnfile_send [--profile-id N] [--buf N] PORT FILE [TAG|- [NAME]]\n");
+		fprintf(stderr, "usage: udwnfile_send [--profile-id N] [--buf N] [--baud N] PORT FILE [TAG|- [NAME]]\n");
 		return 2;
 	}
 	if (argc - optind >= 3 && strcmp(argv[optind + 2], "-") != 0)
@@ -95,6 +99,10 @@ int main(int argc, char **argv)
 	cfg.ctx = &fd;
 	rc = sarafw_udwnfile(&dev, &cfg);
 	printf("result %d %s\n", rc, sarafw_strerror(rc));
+	if (cfg.baud) {
+		int arc = sarafw_probe(&dev, 5000);
+		printf("after %s at %u\n", arc ? "silent" : "answers", (unsigned)posix.baud);
+	}
 	if (rc == SARAFW_OK && profile >= 0) {
 		bool present = false;
 		int prc = sarafw_profile_present(&dev, (uint32_t)profile, &present);

@@ -38,6 +38,22 @@ static uint32_t no_clock(void *ctx)
 
 static const sarafw_port port = { .write = no_write, .read = no_read, .now_ms = no_clock };
 
+static int no_baud(void *ctx, uint32_t baud)
+{
+	(void)ctx, (void)baud;
+	fail_msg("the engine set the rate itself");
+	return -1;
+}
+
+/* A port that can switch rates (the engine only asks; the test switches). */
+static const sarafw_port switching_port = { .write = no_write, .read = no_read, .now_ms = no_clock,
+					    .set_baud = no_baud };
+
+/* The final result's bound for the rig's 300 bytes at 115200 b/s: the
+ * module's commit, and the line time of bytes the port may still hold
+ * (300 x 10 bits / 115200 b/s = 26.04 ms, rounded up). */
+#define FINAL_MS (SARAFW_UDWNFILE_FINAL_MS + 27u)
+
 typedef struct {
 	sarafw_dev dev;
 	char line[128];
@@ -171,13 +187,82 @@ static void test_foat_round_trip(void **state)
 	stream(&r, 7);
 	assert_int_equal(r.n_got, sizeof r.pkg);
 	assert_memory_equal(r.got, r.pkg, sizeof r.pkg);
-	assert_int_equal(sarafw_udwn_wait_ms(&r.u, r.now), SARAFW_UDWNFILE_FINAL_MS);
+	assert_int_equal(sarafw_udwn_wait_ms(&r.u, r.now), FINAL_MS);
 	r.now += 100;
 	in(&r, "\r\nOK\r\n");
 	assert_int_equal(sarafw_udwn_status(&r.u), SARAFW_OK);
 	assert_int_equal(r.dev.guard, SARAFW_DL_NONE);
 	assert_int_equal(r.n_phases, 5);
 	assert_memory_equal(r.phases, want, sizeof want);
+}
+
+/* One AT+IPR switch step: the command, its OK at the old rate, the settle
+ * time, the host's switch, and AT at the new rate. */
+static void ipr_step(rig *r, const char *cmd, uint32_t rate)
+{
+	assert_string_equal(out(r, 999), cmd);
+	in(r, "\r\nOK\r\n");
+	assert_int_equal(sarafw_udwn_baud(&r->u), 0); /* the OK's line end first */
+	r->now += SARAFW_IPR_SETTLE_MS;
+	sarafw_udwn_tick(&r->u, r->now);
+	assert_int_equal(sarafw_udwn_baud(&r->u), rate);
+	sarafw_udwn_baud_done(&r->u, SARAFW_OK, r->now);
+	assert_string_equal(out(r, 999), "AT\r");
+	in(r, "\r\nOK\r\n");
+}
+
+/* note §5.1.1 "Additional rate": to 3 Mbit/s for the data and back to the
+ * host's rate at the end; STORED before the switch back, DONE after it. */
+static void test_rate_switch(void **state)
+{
+	(void)state;
+	rig r;
+	static const int want[] = { SARAFW_FOAT_BAUD, SARAFW_FOAT_PREPARE, SARAFW_FOAT_TRANSFER,
+				    SARAFW_FOAT_FINISH, SARAFW_FOAT_STORED, SARAFW_FOAT_DONE };
+	rig_up(&r, "SARA-R422S", "", "FOAT");
+	r.dev.cfg.port = &switching_port;
+	r.cfg.baud = 3000000;
+	assert_int_equal(sarafw_udwn_start(&r.u, &r.dev, &r.cfg, r.now), SARAFW_OK);
+	ipr_step(&r, "AT+IPR=3000000\r", 3000000);
+	assert_string_equal(out(&r, 999), "AT+UDWNFILE=\"\",300,\"FOAT\"\r");
+	in(&r, "\r\n>");
+	stream(&r, 64);
+	assert_memory_equal(r.got, r.pkg, sizeof r.pkg);
+	in(&r, "\r\nOK\r\n");
+	assert_int_equal(sarafw_udwn_status(&r.u), SARAFW_RUNNING);
+	assert_int_equal(r.dev.guard, SARAFW_DL_NONE);
+	ipr_step(&r, "AT+IPR=115200\r", 115200);
+	assert_int_equal(sarafw_udwn_status(&r.u), SARAFW_OK);
+	assert_int_equal(r.n_phases, 6);
+	assert_memory_equal(r.phases, want, sizeof want);
+
+	/* the module refuses the rate: nothing changed, nothing sent */
+	rig_up(&r, "SARA-R422S", "", "FOAT");
+	r.dev.cfg.port = &switching_port;
+	r.cfg.baud = 921600;
+	assert_int_equal(sarafw_udwn_start(&r.u, &r.dev, &r.cfg, r.now), SARAFW_OK);
+	assert_string_equal(out(&r, 999), "AT+IPR=921600\r");
+	in(&r, "\r\n+CME ERROR: operation not allowed\r\n");
+	assert_int_equal(sarafw_udwn_status(&r.u), SARAFW_EERROR);
+	assert_int_equal(sarafw_udwn_baud(&r.u), 0);
+	assert_string_equal(out(&r, 999), "");
+
+	/* the host cannot set the rate: back to 115200 and found there */
+	rig_up(&r, "SARA-R422S", "", "FOAT");
+	r.dev.cfg.port = &switching_port;
+	r.cfg.baud = 921600;
+	assert_int_equal(sarafw_udwn_start(&r.u, &r.dev, &r.cfg, r.now), SARAFW_OK);
+	assert_string_equal(out(&r, 999), "AT+IPR=921600\r");
+	in(&r, "\r\nOK\r\n");
+	r.now += SARAFW_IPR_SETTLE_MS;
+	sarafw_udwn_tick(&r.u, r.now);
+	assert_int_equal(sarafw_udwn_baud(&r.u), 921600);
+	sarafw_udwn_baud_done(&r.u, SARAFW_EIO, r.now);
+	assert_int_equal(sarafw_udwn_baud(&r.u), 115200); /* the host goes home */
+	sarafw_udwn_baud_done(&r.u, SARAFW_OK, r.now);
+	assert_string_equal(out(&r, 999), "AT\r");
+	in(&r, "\r\nOK\r\n"); /* e.g. the module kept its rate */
+	assert_int_equal(sarafw_udwn_status(&r.u), SARAFW_EBAUD);
 }
 
 static void test_plain_file_and_profile(void **state)
@@ -223,7 +308,11 @@ static void test_bad_config(void **state)
 	rig_up(&r, "SARA-R422S", "x", NULL);
 	r.cfg.buf_size = 31;
 	assert_int_equal(sarafw_udwn_start(&r.u, &r.dev, &r.cfg, r.now), SARAFW_EINVAL);
-	rig_up(&r, "SARA-R422S", "x", NULL);
+	rig_up(&r, "SARA-R422S", "x", NULL); /* a port that cannot switch */
+	r.cfg.baud = 921600;
+	assert_int_equal(sarafw_udwn_start(&r.u, &r.dev, &r.cfg, r.now), SARAFW_ENOTSUP);
+	rig_up(&r, "SARA-R410M-02B-03", "x", NULL); /* §5.1.1's rates are the R422 family's */
+	r.dev.cfg.port = &switching_port;
 	r.cfg.baud = 921600;
 	assert_int_equal(sarafw_udwn_start(&r.u, &r.dev, &r.cfg, r.now), SARAFW_ENOTSUP);
 	/* a FOAT download is active: +UDWNFILE is refused locally (note §7) */
@@ -335,7 +424,7 @@ static void test_module_ends_early_and_final_timeout(void **state)
 	out(&r, 999);
 	in(&r, ">");
 	stream(&r, 300);
-	r.now += SARAFW_UDWNFILE_FINAL_MS - 1;
+	r.now += FINAL_MS - 1;
 	sarafw_udwn_tick(&r.u, r.now);
 	assert_int_equal(sarafw_udwn_status(&r.u), SARAFW_RUNNING);
 	r.now += 1;
@@ -619,6 +708,7 @@ int main(void)
 		cmocka_unit_test(test_foat_round_trip),
 		cmocka_unit_test(test_plain_file_and_profile),
 		cmocka_unit_test(test_bad_config),
+		cmocka_unit_test(test_rate_switch),
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_no_prompt),
 		cmocka_unit_test(test_abort_in_data),
