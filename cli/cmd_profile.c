@@ -72,7 +72,7 @@ static const char *base_name(const char *path)
 
 int cmd_profile(cli *c, int argc, char **argv)
 {
-	mno_list before, after;
+	static mno_list before, after; /* 2 KiB each */
 	upload u;
 	char refusal[SARAFW_DEV_ERROR_MAX] = "";
 	int rc, n_new = 0;
@@ -116,7 +116,6 @@ int cmd_profile(cli *c, int argc, char **argv)
 		char doing[320];
 		snprintf(doing, sizeof doing, "sending %s", path);
 		upload_explain(c, &u, rc, doing, name);
-		free_list(&before);
 		goto fail;
 	}
 	if (rc) /* refused: the list still says whether anything changed */
@@ -124,8 +123,6 @@ int cmd_profile(cli *c, int argc, char **argv)
 	rc = ask_list(c, &after);
 	if (rc) {
 		upload_explain(c, NULL, rc, "reading the profile list afterwards (AT+UMNOPROF=?)", "");
-		free_list(&before);
-		free_list(&after);
 		goto fail;
 	}
 	upload_close(&u);
@@ -165,6 +162,8 @@ int cmd_profile(cli *c, int argc, char **argv)
 	free_list(&after);
 	return n_new ? EXIT_OK : EXIT_FAIL;
 fail:
+	free_list(&before);
+	free_list(&after);
 	upload_close(&u);
 	cli_disconnect(c);
 	return EXIT_FAIL;
