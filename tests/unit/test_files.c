@@ -28,6 +28,7 @@ typedef struct {
 	int echo;
 	const char *before;     /* a line sent before every answer, or NULL */
 	const char *list;       /* the AT+ULSTFILE=0 answer line */
+	const char *size_line;  /* the AT+ULSTFILE=2 answer line instead of the size */
 	const uint8_t *reply;   /* the answer to every +URDBLOCK instead of the file's */
 	size_t reply_len;
 	uint8_t file[10000];
@@ -97,7 +98,11 @@ static void command(fm *m, const char *cmd)
 		says(m, m->list);
 		says(m, "\r\nOK\r\n");
 	} else if (strncmp(cmd, "AT+ULSTFILE=2,", 14) == 0 && args(cmd + 14, name, &a, &b)) {
-		if (strcmp(name, m->file_name) != 0) {
+		if (m->size_line) {
+			says(m, "\r\n");
+			says(m, m->size_line);
+			says(m, "\r\nOK\r\n");
+		} else if (strcmp(name, m->file_name) != 0) {
 			says(m, "\r\n+CME ERROR: 22\r\n");
 		} else {
 			snprintf(name, sizeof name, "\r\n+ULSTFILE: %zu\r\nOK\r\n", sizeof m->file);
@@ -416,6 +421,16 @@ static void test_size_and_delete(void **state)
 	assert_int_equal(sarafw_file_size(&r.dev, "g", &size), SARAFW_EERROR);
 	sarafw_dev_last_error(&r.dev, &cme);
 	assert_int_equal(cme, 22);
+	/* answers that are no size */
+	static const char *const bad[] = { "+ULSTFILE: x", "+ULSTFILE: 12a", "+ULSTFILE: 4294967296",
+					   "+ULSTFILE: \"f.bin\"", "+ULSTFILE: 123456789012345678", "OTHER: 5" };
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		r.m.size_line = bad[i];
+		if (sarafw_file_size(&r.dev, "f.bin", &size) != SARAFW_EPROTO)
+			fail_msg("%s taken as a size", bad[i]);
+	}
+	r.m.size_line = NULL;
+	r.m.n_cmds = 2;
 	assert_int_equal(sarafw_file_delete(&r.dev, "f.bin"), SARAFW_OK);
 	assert_string_equal(r.m.cmds[2], "AT+UDELFILE=\"f.bin\"");
 	assert_int_equal(sarafw_file_delete(&r.dev, "f.bin"), SARAFW_EERROR);
