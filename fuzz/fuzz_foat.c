@@ -42,8 +42,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	CHECK(rc != SARAFW_EINVAL || cfg.baud); /* only a refused set_baud */
 	CHECK(dev.guard == SARAFW_DL_NONE);
 	CHECK(st.blocks <= 3u + st.retransmissions);
-	/* bounded: preparation, window, final/probe, cancel and switch-backs */
-	CHECK(f.clock < 40000u + 3u * 130000u + 60000u);
+	/* bounded: preparation; each of the 3 blocks and the EOT may take
+	 * every retry (a module that answers each block at its last one);
+	 * the final result within the window; cancel, probes, switch-backs */
+	CHECK(f.clock < 40000u + 4u * (SARAFW_XMODEM_MAX_RETRIES + 1u) * SARAFW_XMODEM_ACK_TIMEOUT_MS + 130000u + 60000u);
 	CHECK(f.steps < 200000u);
 	return 0;
 }

@@ -1,7 +1,7 @@
 /* Fuzz target: the +UDWNFILE engine (lib/update_udwnfile.c, with the
  * probe inside) through sarafw_udwnfile against a module that sends
- * whatever the input says. Byte 0 picks the variant, the tag and when to
- * abort; the rest is the module's output, handed out in chunks whenever
+ * whatever the input says. Byte 0 picks the variant, the tag, when to
+ * abort and whether to switch to 921600 for the data (and back); the rest is the module's output, handed out in chunks whenever
  * the host writes. The flow must end within its bounds, leave the guard
  * clear, never send more than the command and the promised bytes (and
  * the probe's ATs), and return an error code it documents. */
@@ -34,17 +34,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	f.abort_after = (data[0] >> 3) & 15;
 	sarafw_udwn_config cfg = {
 		.name = "pkg", .tag = tags[(data[0] >> 1) & 3], .size = 300, .read = read_pkg,
-		.buf = buf, .buf_size = sizeof buf, .host_baud = 115200,
+		.buf = buf, .buf_size = sizeof buf, .host_baud = 115200, .baud = (data[0] & 0x80) ? 921600 : 0,
 		.cancel = f_cancel, .cancel_ctx = &f,
 	};
 	int rc = sarafw_udwnfile(&dev, &cfg);
 	CHECK(rc <= 0);
 	CHECK(rc != SARAFW_EINVAL);
 	CHECK(dev.guard == SARAFW_DL_NONE);
-	/* the command, the data, and at most one AT a second of probing */
-	CHECK(f.taken <= 40u + 300u + 3u * 6u);
-	/* bounded: preparation, abort wait, final result, probe */
-	CHECK(f.clock < 15000u + 30000u + 15000u + 5000u + 1000u);
+	/* the command, the data, and the probes' ATs: one a second, or one
+	 * per final result code the module sent (2 bytes at least: "0\r"
+	 * numeric, "OK" verbose); a switch adds two AT+IPR each way */
+	CHECK(f.taken <= 40u + 300u + 3u * (f.clock / 1000u + 2u + f.pos / 2u) + (cfg.baud ? 4u * 15u : 0u));
+	/* bounded: preparation, abort wait, final result (with the port's
+	 * queue at 115200), probe; a switch: per direction two AT+IPR, the
+	 * settle time and two probes */
+	CHECK(f.clock < 15000u + 30000u + 15000u + 30u + 5000u + 1000u + (cfg.baud ? 2u * 20100u : 0u));
 	CHECK(f.steps < 200000u);
 	return 0;
 }
