@@ -99,13 +99,14 @@ static int files_ls(cli *c)
 	return exit_code;
 }
 
-static int files_put(cli *c, const char *local, const char *name)
+static int files_put(cli *c, const char *local, const char *name, unsigned long baud)
 {
 	upload u;
 	int rc = upload_open(&u, local, "file");
 	char doing[320];
 	if (rc)
 		return rc;
+	u.baud = baud;
 	if ((rc = cli_connect(c, NULL, 0, NULL))) {
 		upload_close(&u);
 		return rc;
@@ -292,10 +293,19 @@ static const char *base_name(const char *path)
 
 int cmd_files(cli *c, int argc, char **argv)
 {
-	static const char usage[] = "files ls | put LOCAL [NAME] | get NAME [LOCAL|-] | rm NAME";
-	int rc;
-	if (cli_getopt(c, argc, argv, NULL) < 0)
-		return c->exit_code;
+	static const char usage[] = "files ls | put LOCAL [NAME] [--baud N] | get NAME [LOCAL|-] | rm NAME";
+	static const struct option opts[] = {
+		{ .name = "baud", .has_arg = required_argument, .val = 'b' },
+		{ 0 },
+	};
+	unsigned long baud = 0;
+	int rc, opt;
+	while ((opt = cli_getopt(c, argc, argv, opts)) != 0) {
+		if (opt != 'b')
+			return c->exit_code; /* a usage error was printed, or --help */
+		if (cli_baud_arg("--baud", optarg, &baud))
+			return EXIT_USAGE;
+	}
 	char **a = argv + optind;
 	int n = argc - optind;
 	const char *sub = n ? a[0] : "";
@@ -314,10 +324,15 @@ int cmd_files(cli *c, int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (!strcmp(sub, "put")) {
+		/* after put, as after update: the transfer's rate */
 		const char *name = n == 3 ? a[2] : base_name(a[1]);
 		if ((rc = check_name(name)))
 			return rc;
-		return files_put(c, a[1], name);
+		return files_put(c, a[1], name, baud);
+	}
+	if (baud) { /* the others transfer nothing: the module's rate */
+		c->baud = baud;
+		c->baud_given = true;
 	}
 	if (!strcmp(sub, "get")) {
 		if ((rc = check_name(a[1])))

@@ -75,10 +75,19 @@ int cmd_profile(cli *c, int argc, char **argv)
 	static mno_list before, after; /* 2 KiB each */
 	upload u;
 	char refusal[SARAFW_DEV_ERROR_MAX] = "";
-	int rc, n_new = 0;
+	static const struct option opts[] = {
+		{ .name = "baud", .has_arg = required_argument, .val = 'b' },
+		{ 0 },
+	};
+	unsigned long baud = 0;
+	int rc, opt, n_new = 0;
 
-	if (cli_getopt(c, argc, argv, NULL) < 0)
-		return c->exit_code;
+	while ((opt = cli_getopt(c, argc, argv, opts)) != 0) {
+		if (opt != 'b')
+			return c->exit_code; /* a usage error was printed, or --help */
+		if (cli_baud_arg("--baud", optarg, &baud))
+			return EXIT_USAGE;
+	}
 	if (optind != argc - 1) {
 		fprintf(stderr, "sarafw: profile needs exactly one carrier profile file (.mbn)\n");
 		return EXIT_USAGE;
@@ -91,6 +100,7 @@ int cmd_profile(cli *c, int argc, char **argv)
 		name = "PROFILE";
 	if ((rc = upload_open(&u, path, "profile")))
 		return rc;
+	u.baud = baud; /* as after update: the transfer's rate */
 	if ((rc = cli_connect(c, NULL, 0, NULL))) {
 		upload_close(&u);
 		return rc;

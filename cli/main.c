@@ -13,9 +13,9 @@ static const struct {
 	{ .name = "update", .run = cmd_update,
 	  .help = "FILE [--method xmodem|xmodem1k] [--baud N]: download a package (FOAT)" },
 	{ .name = "files", .run = cmd_files,
-	  .help = "ls | put LOCAL [NAME] | get NAME [LOCAL|-] | rm NAME: the module's user files" },
+	  .help = "ls | put LOCAL [NAME] [--baud N] | get NAME [LOCAL|-] | rm NAME: user files" },
 	{ .name = "profile", .run = cmd_profile,
-	  .help = "FILE: send a carrier profile (.mbn), list AT+UMNOPROF=? and name the new id" },
+	  .help = "FILE [--baud N]: send a carrier profile (.mbn), name the new AT+UMNOPROF id" },
 };
 
 void cli_usage(FILE *f)
@@ -25,7 +25,8 @@ void cli_usage(FILE *f)
 		   "  -p, --port PATH    serial port of the module (or sarafw-sim's link);\n"
 		   "                     default $SARAFW_PORT\n"
 		   "  -b, --baud N       the module's +IPR rate (default $SARAFW_BAUD, else 115200);\n"
-		   "                     after `update`, the rate of the transfer itself\n"
+		   "                     after `update`, `files put` or `profile`, the rate of\n"
+		   "                     the transfer itself\n"
 		   "      --json         machine-readable output\n"
 		   "      --trace FILE   write every AT line and protocol event with a timestamp\n"
 		   "  -h, --help         this help\n"

@@ -59,6 +59,12 @@ static void on_progress(void *ctx, sarafw_foat_phase phase, uint32_t done, uint3
 {
 	upload *u = ctx;
 	switch (phase) {
+	case SARAFW_FOAT_BAUD:
+		progress_phase(&u->prog, "baud", "switching the line speed for the transfer");
+		break;
+	case SARAFW_FOAT_STORED:
+		u->stored = true;
+		break;
 	case SARAFW_FOAT_PREPARE:
 		progress_phase(&u->prog, "prepare", "AT+UDWNFILE: the module prepares for about 5 s (note §5.2)");
 		break;
@@ -113,6 +119,7 @@ int upload_run(cli *c, upload *u, const char *name, const char *tag)
 		.buf = buf,
 		.buf_size = sizeof buf,
 		.host_baud = (uint32_t)c->baud,
+		.baud = (uint32_t)u->baud,
 		.progress = on_progress,
 		.progress_ctx = u,
 		.cancel = stop_asked,
@@ -165,7 +172,20 @@ void upload_explain(cli *c, const upload *u, int rc, const char *doing, const ch
 			doing);
 		break;
 	case SARAFW_ENOTSUP:
-		fprintf(stderr, "sarafw: %s cannot take files with AT+UDWNFILE (note Table 1)\n", c->id.type_number);
+		if (u && u->baud && c->id.variant && (c->id.variant->methods & SARAFW_METHOD_FOAT))
+			fprintf(stderr, "sarafw: %s cannot transfer at %lu baud: use --baud %lu or less, or none (note §5.2)\n",
+				c->id.type_number, u->baud, (unsigned long)c->id.variant->limits->max_baud);
+		else
+			fprintf(stderr, "sarafw: %s cannot take files with AT+UDWNFILE (note Table 1)\n", c->id.type_number);
+		break;
+	case SARAFW_EBAUD:
+		fprintf(stderr, "sarafw: %s failed: no answer at %lu baud (this adapter may not support it); the module is back at %lu and nothing was sent: retry with a lower --baud or none\n",
+			doing, u ? u->baud : 0ul, c->baud);
+		break;
+	case SARAFW_EBAUDBACK:
+		fprintf(stderr, "sarafw: %s: %s, but the module did not answer at %lu baud after switching back: it may still run at %lu; `sarafw --port %s info` finds its rate (or power-cycle it)\n",
+			doing, u && u->stored ? "the module stored the data" : "the data was not stored", c->baud,
+			u ? u->baud : 0ul, c->port_path);
 		break;
 	case SARAFW_ETIMEOUT:
 		fprintf(stderr, "sarafw: %s failed: the module did not answer in time%s: check it with `sarafw --port %s info`, then retry\n",

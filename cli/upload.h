@@ -15,6 +15,8 @@ typedef struct upload {
 	int read_errno;  /* the local file failed (0: it did not) */
 	int sig;         /* the signal that stopped the transfer, or 0 */
 	bool all_sent;   /* every byte went to the port */
+	bool stored;     /* the module confirmed the data */
+	unsigned long baud; /* the transfer's rate, 0: the port's */
 	progress prog;
 } upload;
 
@@ -23,7 +25,8 @@ typedef struct upload {
 int upload_open(upload *u, const char *path, const char *what);
 void upload_close(upload *u);
 
-/* AT+UDWNFILE="name",<size>[,"tag"] with u's bytes: progress on stderr
+/* AT+UDWNFILE="name",<size>[,"tag"] with u's bytes, at u->baud when it
+ * is set (switched there and back, note §5.2): progress on stderr
  * (JSON events on stdout with --json); SIGINT/SIGTERM stop it the way
  * the module allows (sarafw_udwn_abort). Returns what sarafw_udwnfile
  * returns; u->sig says whether a signal stopped it. */

@@ -129,6 +129,21 @@ class Files(unittest.TestCase):
             r = sarafw(sim, "files", "get", longest, "-", text=False)
             self.assertEqual((r.returncode, r.stdout), (0, canary_bytes))
 
+            # at the SARA-R422 family's extra rate (note §5.2), and back;
+            # the SARA-R410M refuses it before sending anything
+            r = sarafw(sim, "files", "put", local, "fast.bin", "--baud", "3000000")
+            if variant.startswith("SARA-R422"):
+                self.assertEqual(r.returncode, 0, r.stderr)
+                self.assertEqual(self.stored(sim, "fast.bin"), data)
+                r = sarafw(sim, "files", "rm", "fast.bin")
+                self.assertEqual(r.returncode, 0, r.stderr)  # at the port's rate again
+            else:
+                self.assertEqual(r.returncode, 1, r.stderr)
+                errs = error_lines(r.stderr)
+                self.assertEqual(len(errs), 1, r.stderr)
+                self.assertIn("cannot transfer at 3000000", errs[0])
+                self.assertIsNone(self.stored(sim, "fast.bin"))
+
             # rm
             for name in (longest, "data.bin"):
                 r = sarafw(sim, "files", "rm", name)
