@@ -195,6 +195,16 @@ static int files_get(cli *c, const char *name, const char *local)
 		fprintf(stderr, "sarafw: files get NAME - writes the file to stdout: leave out --json\n");
 		return EXIT_USAGE;
 	}
+	static char into[4096];
+	struct stat st;
+	/* into a folder, as cp does: under the module's name */
+	if (!to_stdout && stat(local, &st) == 0 && S_ISDIR(st.st_mode)) {
+		if (snprintf(into, sizeof into, "%s/%s", local, name) >= (int)sizeof into) {
+			fprintf(stderr, "sarafw: local path %s/%s is too long\n", local, name);
+			return EXIT_USAGE;
+		}
+		local = into;
+	}
 	if (!to_stdout && snprintf(tmp, sizeof tmp, "%s.sarafw-XXXXXX", local) >= (int)sizeof tmp) {
 		fprintf(stderr, "sarafw: local path %s is too long\n", local);
 		return EXIT_USAGE;

@@ -1,7 +1,9 @@
 /* libsarafw: the module's user files (AT-FACTS.md "Files"): list them,
  * ask a size, read one back in blocks, delete one. Blocking calls over
  * sarafw_dev, each wait bounded; no allocation. A file is written with
- * +UDWNFILE without a tag (sarafw/udwnfile.h). */
+ * +UDWNFILE without a tag (sarafw/udwnfile.h). Stack: each call builds
+ * its command in SARAFW_CMD_MAX bytes; sarafw_file_list's line handler
+ * also holds a name (SARAFW_FILE_NAME_MAX + 1). */
 #ifndef SARAFW_FILES_H
 #define SARAFW_FILES_H
 

@@ -88,6 +88,13 @@ class Files(unittest.TestCase):
             r = sarafw(sim, "files", "get", "data.bin", "-", text=False)
             self.assertEqual(r.returncode, 0, r.stderr)
             self.assertEqual(r.stdout, data)
+            into = os.path.join(sim.work, "into")
+            os.mkdir(into)
+            r = sarafw(sim, "files", "get", "canary.txt", into)  # a folder, as cp takes it
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertEqual(os.listdir(into), ["canary.txt"])
+            with open(os.path.join(into, "canary.txt"), "rb") as f:
+                self.assertEqual(f.read(), canary_bytes)
 
             # errors: one line each, exit 1 (the module) or 2 (the command line)
             before = set(os.listdir(sim.work))
