@@ -24,26 +24,16 @@ typedef struct {
 static void mno_line(void *ctx, int argc, const char *const *argv, const char *line)
 {
 	mno_list *l = ctx;
-	const char *s = line;
 	(void)argc, (void)argv;
 	l->lines++;
 	for (int id = 0; id < IDS; id++)
 		if (sarafw_umnoprof_lists(line, (uint32_t)id))
 			l->listed[id] = true;
 	/* the versions form names the profile */
-	if (!strncmp(s, "+UMNOPROF:", 10))
-		s += 10;
-	while (*s == ' ')
-		s++;
-	if (*s >= '0' && *s <= '9') {
-		char *end;
-		long id = strtol(s, &end, 10);
-		if (*end == ':' && id >= 0 && id < IDS && l->listed[id] && !l->name[id]) {
-			for (end++; *end == ' '; end++)
-				;
-			l->name[id] = strdup(end);
-		}
-	}
+	uint32_t id;
+	const char *name;
+	if (sarafw_umnoprof_entry(line, &id, &name) && id < IDS && l->listed[id] && !l->name[id])
+		l->name[id] = strdup(name);
 }
 
 static int ask_list(cli *c, mno_list *l)

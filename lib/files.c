@@ -72,6 +72,15 @@ bool sarafw_umnoprof_lists(const char *line, uint32_t id)
 	}
 }
 
+bool sarafw_umnoprof_entry(const char *line, uint32_t *id, const char **name)
+{
+	const char *s = number(after_prefix(line, "+UMNOPROF"), id);
+	if (!s || *s != ':')
+		return false;
+	*name = skip_spaces(s + 1);
+	return true;
+}
+
 struct profile_find {
 	uint32_t id;
 	bool found;

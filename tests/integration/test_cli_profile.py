@@ -69,6 +69,19 @@ class Profile(unittest.TestCase):
             ids = {e["id"]: e["new"] for e in prof[0]["list"]}
             self.assertEqual((ids[207], ids[208]), (False, True))
 
+            # the versions form (note §2.6.6, AT+UMNOPROF=,1) names the profiles
+            port = sim.open()
+            self.assertEqual(port.command("AT+UMNOPROF=,1"), ["OK"])
+            port.close()
+            third = self.write(sim, "third.mbn", b"MNO 209 Versions Carrier\n" + rng.randbytes(100))
+            r = sarafw(sim, "profile", third)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertRegex(r.stdout, r"(?m)^\s+209  Versions Carrier  \(new\)$")
+            self.assertRegex(r.stdout, r"(?m)^\s+207  Test carrier$")
+            port = sim.open()
+            self.assertEqual(port.command("AT+UMNOPROF=,0"), ["OK"])
+            port.close()
+
             # a file the module cannot read: nothing new, exit 1, one line
             before = self.umnoprof_ids(sim)
             bad = self.write(sim, "bad.mbn", b"\x00\x01 not a profile" + rng.randbytes(300))

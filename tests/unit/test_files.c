@@ -15,6 +15,7 @@
 #include "sarafw/error.h"
 #include "sarafw/files.h"
 #include "sarafw/timeouts.h"
+#include "sarafw/udwnfile.h"
 
 typedef struct {
 	uint32_t clock;
@@ -438,6 +439,41 @@ static void test_size_and_delete(void **state)
 	assert_int_equal(cme, 22);
 }
 
+static void test_umnoprof_entry(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *line;
+		bool ok;
+		uint32_t id;
+		const char *name;
+	} cases[] = {
+		{ "+UMNOPROF: 0: SW default", true, 0, "SW default" }, /* note §2.6.6, first line */
+		{ "205: Verizon Motive", true, 205, "Verizon Motive" },
+		{ "21:  TELUS 5.1", true, 21, "TELUS 5.1" },
+		{ "7:", true, 7, "" },
+		{ "+UMNOPROF: (0,1,2,100,201)", false, 0, NULL },
+		{ "+UMNOPROF: 90", false, 0, NULL }, /* the read form */
+		{ ": name", false, 0, NULL },
+		{ "x1: name", false, 0, NULL },
+		{ "12 : name", false, 0, NULL },
+		{ "99999999999: big", false, 0, NULL },
+		{ "", false, 0, NULL },
+		{ "OK", false, 0, NULL },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		uint32_t id = 12345;
+		const char *name = NULL;
+		bool ok = sarafw_umnoprof_entry(cases[i].line, &id, &name);
+		if (ok != cases[i].ok)
+			fail_msg("%s: %d", cases[i].line, ok);
+		if (ok) {
+			assert_int_equal(id, cases[i].id);
+			assert_string_equal(name, cases[i].name);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -447,6 +483,7 @@ int main(void)
 		cmocka_unit_test(test_read_sink_stops),
 		cmocka_unit_test(test_list),
 		cmocka_unit_test(test_size_and_delete),
+		cmocka_unit_test(test_umnoprof_entry),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
