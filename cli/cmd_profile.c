@@ -54,6 +54,56 @@ static const char *name_of(const mno_list *l, int id)
 	return l->name[id] ? l->name[id] : cli_mno_name(id) ? cli_mno_name(id) : "";
 }
 
+/* note B.1.1: AT+UMNOPROF=<id>, then AT+CFUN=15 resets the module to
+ * apply it; AT+CFUN=0 first, since a registered module refuses the
+ * change (AT-FACTS). Returns EXIT_OK once the module is back with id. */
+static int select_profile(cli *c, int id)
+{
+	const sarafw_variant *v = c->id.variant;
+	char cmd[32], got[32];
+	int rc;
+	if (!c->json)
+		fprintf(stderr, "selecting profile %d: AT+CFUN=0, AT+UMNOPROF=%d, AT+CFUN=15 (the module restarts)\n",
+			id, id);
+	snprintf(cmd, sizeof cmd, "AT+UMNOPROF=%d", id);
+	const char *step = "AT+CFUN=0";
+	if (!(rc = sarafw_cmd(&c->dev, step, NULL, SARAFW_ANSWER_MS, NULL, NULL)))
+		rc = sarafw_cmd(&c->dev, step = cmd, NULL, SARAFW_ANSWER_MS, NULL, NULL);
+	if (rc == SARAFW_EERROR) {
+		fprintf(stderr, "sarafw: the module refused %s (%s); profile %d is installed but not selected: select it by hand (AT+CFUN=0, AT+UMNOPROF=%d, AT+CFUN=15)\n",
+			step, sarafw_dev_last_error(&c->dev, NULL), id, id);
+		return EXIT_FAIL;
+	}
+	if (rc) {
+		upload_explain(c, NULL, rc, step, "");
+		return EXIT_FAIL;
+	}
+	if ((rc = sarafw_cmd(&c->dev, "AT+CFUN=15", NULL, SARAFW_ANSWER_MS, NULL, NULL))) {
+		upload_explain(c, NULL, rc, "restarting the module (AT+CFUN=15)", "");
+		return EXIT_FAIL;
+	}
+	/* the reset follows the OK: let the line go quiet, then the boot */
+	sarafw_dev_drain(&c->dev, SARAFW_QUIET_MS, v ? v->limits->boot_ms : 20000u);
+	rc = sarafw_probe(&c->dev, 2u * (v ? v->limits->boot_ms : 20000u));
+	if (!rc)
+		rc = sarafw_cmd_get(&c->dev, "AT+UMNOPROF?", "+UMNOPROF", SARAFW_ANSWER_MS, got, sizeof got);
+	if (rc) {
+		fprintf(stderr, "sarafw: profile %d was set, but the module did not answer after AT+CFUN=15 (%s): check it with `sarafw --port %s info`\n",
+			id, sarafw_strerror(rc), c->port_path);
+		return EXIT_FAIL;
+	}
+	if (atoi(got) != id) {
+		fprintf(stderr, "sarafw: the module restarted with MNO profile %s, not %d: select it by hand with AT+UMNOPROF=%d and AT+CFUN=15\n",
+			got, id, id);
+		return EXIT_FAIL;
+	}
+	if (c->json)
+		printf("{\"event\":\"selected\",\"id\":%d}\n", id);
+	else
+		printf("selected profile %d; the module restarted with it\n", id);
+	return EXIT_OK;
+}
+
 static const char *base_name(const char *path)
 {
 	const char *s = strrchr(path, '/');
@@ -65,14 +115,21 @@ int cmd_profile(cli *c, int argc, char **argv)
 	static mno_list before, after; /* 2 KiB each */
 	upload u;
 	char refusal[SARAFW_DEV_ERROR_MAX] = "";
+	enum { OPT_SELECT = 256 };
 	static const struct option opts[] = {
 		{ .name = "baud", .has_arg = required_argument, .val = 'b' },
+		{ .name = "select", .has_arg = no_argument, .val = OPT_SELECT },
 		{ 0 },
 	};
 	unsigned long baud = 0;
-	int rc, opt, n_new = 0;
+	bool select = false;
+	int rc, opt, n_new = 0, new_id = -1;
 
 	while ((opt = cli_getopt(c, argc, argv, opts)) != 0) {
+		if (opt == OPT_SELECT) {
+			select = true;
+			continue;
+		}
 		if (opt != 'b')
 			return c->exit_code; /* a usage error was printed, or --help */
 		if (cli_baud_arg("--baud", optarg, &baud))
@@ -126,10 +183,10 @@ int cmd_profile(cli *c, int argc, char **argv)
 		goto fail;
 	}
 	upload_close(&u);
-	cli_disconnect(c);
 
 	for (int id = 0; id < IDS; id++)
-		n_new += after.listed[id] && !before.listed[id];
+		if (after.listed[id] && !before.listed[id])
+			n_new++, new_id = id;
 	if (c->json) {
 		printf("{\"event\":\"profiles\",\"list\":[");
 		for (int id = 0, k = 0; id < IDS; id++) {
@@ -154,13 +211,21 @@ int cmd_profile(cli *c, int argc, char **argv)
 		fprintf(stderr, "sarafw: no new entry in AT+UMNOPROF=? after sending %s%s%s%s: the module could not read it as a carrier profile (or had it already): check that it is the .mbn file u-blox supplied\n",
 			path, refusal[0] ? " (the module answered " : "", refusal, refusal[0] ? ")" : "");
 	}
-	for (int id = 0; id < IDS && !c->json; id++)
+	for (int id = 0; id < IDS && !c->json && !(select && n_new == 1); id++)
 		if (after.listed[id] && !before.listed[id])
-			printf("new profile %d: select it with AT+UMNOPROF=%d (note B.1.2 uses 205); sarafw does not select it, and a reboot (AT+CFUN=15) applies it\n",
+			printf("new profile %d: select it with AT+UMNOPROF=%d (note B.1.2 uses 205) and a restart (AT+CFUN=15), or run this with --select\n",
 			       id, id);
 	free_list(&before);
 	free_list(&after);
-	return n_new ? EXIT_OK : EXIT_FAIL;
+	rc = n_new ? EXIT_OK : EXIT_FAIL;
+	if (select && n_new > 1) {
+		fprintf(stderr, "sarafw: %d new profiles appeared: --select takes one; select the one you want with AT+UMNOPROF=<id>\n", n_new);
+		rc = EXIT_FAIL;
+	} else if (select && n_new == 1) {
+		rc = select_profile(c, new_id);
+	}
+	cli_disconnect(c);
+	return rc;
 fail:
 	free_list(&before);
 	free_list(&after);

@@ -15,7 +15,8 @@ static const struct {
 	{ .name = "files", .run = cmd_files,
 	  .help = "ls | put LOCAL [NAME] [--baud N] | get NAME [LOCAL|-] | rm NAME: user files" },
 	{ .name = "profile", .run = cmd_profile,
-	  .help = "FILE [--baud N]: send a carrier profile (.mbn), name the new AT+UMNOPROF id" },
+	  .help = "FILE [--baud N] [--select]: send a carrier profile (.mbn), name the new\n"
+		  "             AT+UMNOPROF id (--select: select it and restart the module)" },
 };
 
 void cli_usage(FILE *f)

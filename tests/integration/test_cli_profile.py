@@ -2,8 +2,9 @@
 is installed by the module itself; B.1.2 selects it with AT+UMNOPROF):
 a profile the simulator can read (its first line "MNO <id> <name>",
 sim/profiles.h) appears in AT+UMNOPROF=? and is reported as new, with the
-command that selects it; a file it cannot read, or one already
-installed, is reported as adding nothing, with exit 1."""
+command that selects it; with --select the module restarts with it (note B.1.1); a file it cannot
+read, or one already installed, is reported as adding nothing, with exit
+1."""
 import json
 import os
 import random
@@ -80,6 +81,15 @@ class Profile(unittest.TestCase):
             self.assertRegex(r.stdout, r"(?m)^\s+207  Test carrier$")
             port = sim.open()
             self.assertEqual(port.command("AT+UMNOPROF=,0"), ["OK"])
+            port.close()
+
+            # --select: AT+CFUN=0, AT+UMNOPROF=<id>, AT+CFUN=15 (note B.1.1), back with it
+            fourth = self.write(sim, "fourth.mbn", b"MNO 210 Selected\n" + rng.randbytes(100))
+            r = sarafw(sim, "profile", fourth, "--select")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertIn("selected profile 210", r.stdout)
+            port = sim.open()
+            self.assertEqual(port.command("AT+UMNOPROF?"), ["+UMNOPROF: 210", "OK"])
             port.close()
 
             # a file the module cannot read: nothing new, exit 1, one line
