@@ -6,6 +6,7 @@ identical (to a file and to stdout); errors give one line and exit 1 or
 import json
 import os
 import random
+import signal
 import subprocess
 import unittest
 
@@ -163,6 +164,39 @@ class Files(unittest.TestCase):
             r = sarafw(sim, "files", "get", "canary.txt", "-", text=False)
             self.assertEqual(r.stdout, canary_bytes)
             self.assertEqual(sim.audit_events(), [])
+
+    def test_ctrl_c_in_put(self):
+        """Ctrl-C in the data: sarafw stops sending, the module discards
+        what it got (a file of that name keeps its old bytes), exit 130."""
+        with Sim("SARA-R422S", time_scale=SCALE) as sim:
+            port = sim.open()
+            sim.wait_boot(port)
+            port.close()
+            old = os.path.join(sim.work, "old")
+            with open(old, "wb") as f:
+                f.write(b"old bytes")
+            self.assertEqual(sarafw(sim, "files", "put", old, "f.bin").returncode, 0)
+            big = os.path.join(sim.work, "big")
+            with open(big, "wb") as f:
+                f.write(random.Random(3).randbytes(200000))  # 17 s at 115200 b/s
+            env = dict(os.environ, SARAFW_TIME_SCALE=str(SCALE))
+            p = subprocess.Popen([os.path.join(BIN, "sarafw"), "--port", sim.link, "files", "put", big, "f.bin"],
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+            seen = ""
+            while "10%" not in seen:  # into the data (plain progress lines on a pipe)
+                line = p.stderr.readline()
+                self.assertTrue(line, "sarafw ended before the data: " + seen)
+                seen += line
+            p.send_signal(signal.SIGINT)
+            out, err = p.communicate(timeout=60)
+            err = seen + err
+            self.assertEqual(p.returncode, 130, err)
+            errs = error_lines(err)
+            self.assertEqual(len(errs), 1, err)
+            self.assertIn("interrupted by Ctrl-C", errs[0])
+            self.assertEqual(self.stored(sim, "f.bin"), b"old bytes")
+            r = sarafw(sim, "files", "get", "f.bin", "-", text=False)
+            self.assertEqual((r.returncode, r.stdout), (0, b"old bytes"))
 
     def test_r410m(self):
         self.check_family("SARA-R410M-02B-03")
