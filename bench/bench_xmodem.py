@@ -33,9 +33,8 @@ CEILING_1K = 1024 / 1029
 
 def sarafw_run(sim, pkg, block, baud):
     args = [os.path.join(build, "bin", "sarafw"), "--port", sim.link, "update", pkg,
-            "--method", "xmodem1k" if block == 1024 else "xmodem", "--json", "--no-install"]
-    if baud != 115200:
-        args += ["--baud", str(baud)]
+            "--method", "xmodem1k" if block == 1024 else "xmodem", "--json", "--no-install",
+            "--baud", str(baud)]  # the rate of this row, not the one sarafw would plan
     env = dict(os.environ, SARAFW_TIME_SCALE=str(SCALE))
     out = subprocess.run(args, capture_output=True, text=True, timeout=600, env=env)
     if out.returncode != 0:

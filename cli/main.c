@@ -11,7 +11,8 @@ static const struct {
 	{ .name = "info", .run = cmd_info,
 	  .help = "model, firmware versions, IMEI, MNO profile, update methods and URCs" },
 	{ .name = "update", .run = cmd_update,
-	  .help = "FILE [--method xmodem|xmodem1k] [--baud N]: download a package (FOAT)" },
+	  .help = "FILE [--method auto|udwnfile|xmodem1k|xmodem] [--baud N] [--max-baud N]\n"
+		  "             [--dry-run]: download a package (FOAT) by the fastest safe path" },
 	{ .name = "files", .run = cmd_files,
 	  .help = "ls | put LOCAL [NAME] [--baud N] | get NAME [LOCAL|-] | rm NAME: user files" },
 	{ .name = "profile", .run = cmd_profile,
@@ -36,7 +37,14 @@ void cli_usage(FILE *f)
 		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].help);
 	fprintf(f, "\nexit codes: 0 ok, 1 failed, 2 usage, 3 no such port, 4 port busy,\n"
 		   "            5 no answer, 6 wrong baud rate, 7 port unusable\n"
-		   "SARAFW_TIME_SCALE=X divides every wait by X (for sarafw-sim --time-scale X).\n");
+		   "SARAFW_TIME_SCALE=X divides every wait by X (for sarafw-sim --time-scale X).\n"
+		   "\nupdate: auto (the default) uses +UDWNFILE where the module has FOAT, else\n"
+		   "XMODEM-1k, at the highest rate both the module and the port carry: a\n"
+		   "pseudo-terminal or the module's USB any, a known USB-serial chip its\n"
+		   "datasheet's top rate, an unknown adapter the current rate (--baud N forces a\n"
+		   "rate, --max-baud N caps it). The plan is printed before the transfer;\n"
+		   "--dry-run prints it and stops. SARAFW_SYSFS (default /sys) is where the\n"
+		   "port's driver and USB ids are read.\n");
 }
 
 int main(int argc, char **argv)

@@ -112,54 +112,6 @@ static bool stop_asked(void *ctx)
 	return stop_signal != 0;
 }
 
-/* The port during the transfer. sarafw_dev_step writes for as long as
- * the port takes everything, which for a stream is the whole file: the
- * cancel request is only looked at between steps. So a stop request
- * makes the port take nothing once (the step then returns), and the
- * signals wait while a write runs, so that no write is cut (the POSIX
- * port reads a signal in its poll as a failed line). */
-typedef struct {
-	sarafw_port port;
-	const sarafw_port *inner;
-	upload *u;
-} stop_port;
-
-static int sp_write(void *ctx, const uint8_t *buf, size_t len)
-{
-	stop_port *sp = ctx;
-	sigset_t block, old;
-	int rc;
-	if (stop_signal && !sp->u->yielded) {
-		sp->u->yielded = true;
-		return 0; /* the port may take less than offered (sarafw_dev_step) */
-	}
-	sigemptyset(&block);
-	sigaddset(&block, SIGINT);
-	sigaddset(&block, SIGTERM);
-	sigprocmask(SIG_BLOCK, &block, &old);
-	rc = sp->inner->write(sp->inner->ctx, buf, len);
-	sigprocmask(SIG_SETMASK, &old, NULL);
-	return rc;
-}
-
-static int sp_read(void *ctx, uint8_t *buf, size_t len, uint32_t timeout_ms)
-{
-	stop_port *sp = ctx;
-	return sp->inner->read(sp->inner->ctx, buf, len, timeout_ms);
-}
-
-static uint32_t sp_now(void *ctx)
-{
-	stop_port *sp = ctx;
-	return sp->inner->now_ms(sp->inner->ctx);
-}
-
-static int sp_baud(void *ctx, uint32_t baud)
-{
-	stop_port *sp = ctx;
-	return sp->inner->set_baud ? sp->inner->set_baud(sp->inner->ctx, baud) : SARAFW_ENOTSUP;
-}
-
 int upload_run(cli *c, upload *u, const char *name, const char *tag)
 {
 	static uint8_t buf[4096]; /* the command line first, then the data a piece at a time */
@@ -185,17 +137,9 @@ int upload_run(cli *c, upload *u, const char *name, const char *tag)
 	stop_signal = 0;
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGTERM, &sa, &old_term);
-	stop_port sp = {
-		.port = { .write = sp_write, .read = sp_read, .now_ms = sp_now, .set_baud = sp_baud },
-		.inner = c->dev.cfg.port,
-		.u = u,
-	};
-	sp.port.ctx = &sp;
 	u->line_fd = c->posix.fd;
 	progress_init(&u->prog, c->json);
-	c->dev.cfg.port = &sp.port;
 	rc = sarafw_udwnfile(&c->dev, &cfg);
-	c->dev.cfg.port = sp.inner;
 	progress_end(&u->prog);
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);

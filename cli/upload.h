@@ -18,7 +18,6 @@ typedef struct upload {
 	bool stored;     /* the module confirmed the data */
 	unsigned long baud; /* the transfer's rate, 0: the port's */
 	bool in_data;    /* the data is going out (after '>') */
-	bool yielded;    /* the port handed the loop back for a stop request */
 	int line_fd;     /* the serial port, for flushing unsent data on a stop */
 	progress prog;
 } upload;

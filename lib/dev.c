@@ -7,6 +7,7 @@
 #include "sarafw/dev.h"
 #include "sarafw/error.h"
 #include "sarafw/persist.h"
+#include "sarafw/timeouts.h"
 #include "note.h"
 #include "str.h"
 
@@ -179,14 +180,34 @@ void sarafw_dev_sent(sarafw_dev *dev, size_t n)
 	dev->tx_pos = (uint8_t)(dev->tx_pos + (n < left ? n : left));
 }
 
+/* The blocking calls' writes: all of buf, however the port takes it; a
+ * port that takes nothing for SARAFW_ANSWER_MS has failed. */
+static int write_all(sarafw_dev *dev, const uint8_t *buf, size_t len)
+{
+	const sarafw_port *p = dev->cfg.port;
+	uint32_t since = now(dev);
+	size_t done = 0;
+	while (done < len) {
+		int w = p->write(p->ctx, buf + done, len - done);
+		if (w < 0)
+			return SARAFW_EIO;
+		if (w > 0)
+			since = now(dev);
+		else if (sarafw_time_reached(now(dev), since + SARAFW_ANSWER_MS))
+			return SARAFW_EIO;
+		done += (size_t)w < len - done ? (size_t)w : len - done;
+	}
+	return (int)len;
+}
+
 int sarafw_dev_send(sarafw_dev *dev, const char *cmd, const char *resp_prefix, bool prompt,
 		    uint32_t timeout_ms)
 {
 	int rc = sarafw_dev_begin(dev, cmd, resp_prefix, prompt, now(dev), timeout_ms);
 	if (rc)
 		return rc;
-	if (dev->cfg.port->write(dev->cfg.port->ctx, (const uint8_t *)cmd, sarafw_str_len(cmd)) < 0 ||
-	    dev->cfg.port->write(dev->cfg.port->ctx, (const uint8_t *)"\r", 1) < 0) {
+	if (write_all(dev, (const uint8_t *)cmd, sarafw_str_len(cmd)) < 0 ||
+	    write_all(dev, (const uint8_t *)"\r", 1) < 0) {
 		sarafw_at_end(&dev->at);
 		return SARAFW_EIO;
 	}
@@ -344,7 +365,7 @@ void sarafw_dev_consume(sarafw_dev *dev, size_t n)
 
 int sarafw_dev_write_raw(sarafw_dev *dev, const uint8_t *buf, size_t len)
 {
-	return dev->cfg.port->write(dev->cfg.port->ctx, buf, len) < 0 ? SARAFW_EIO : (int)len;
+	return write_all(dev, buf, len);
 }
 
 /* Forget every partial line and the pending command. */

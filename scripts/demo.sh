@@ -1,7 +1,8 @@
 #!/bin/sh
 # make demo: the main job on the built-in simulator. Starts sarafw-sim as a
-# SARA-R422S, shows what sarafw sees, downloads a package over XMODEM-1k
-# at 921600 baud, and stops the simulator.
+# SARA-R422S, shows what sarafw sees, downloads a package by the path
+# sarafw plans (+UDWNFILE at 3000000 b/s on the simulator's pseudo-terminal),
+# and stops the simulator.
 set -eu
 bin=${1:-build/bin}
 dir=$(mktemp -d /tmp/sarafw-demo.XXXXXX)
@@ -30,8 +31,8 @@ echo "== sarafw --port $link info"
 if "$bin/sarafw" --help | grep -q '^  update'; then
 	head -c 262144 /dev/urandom >"$dir/package.bin"
 	echo
-	echo "== sarafw --port $link update package.bin --method xmodem1k --baud 921600"
-	"$bin/sarafw" --port "$link" update "$dir/package.bin" --method xmodem1k --baud 921600
+	echo "== sarafw --port $link update package.bin"
+	"$bin/sarafw" --port "$link" update "$dir/package.bin"
 	echo
 	echo "== sarafw --port $link info (the line is back at 115200)"
 	"$bin/sarafw" --port "$link" info | head -4

@@ -14,7 +14,12 @@ extern "C" {
 
 typedef struct sarafw_port {
 	void *ctx;
-	/* Write all len bytes. Returns len, or a negative sarafw_error. */
+	/* Write up to len bytes. Returns how many the port took (0: no room
+	 * now, or a signal came: the caller offers the rest again), or a
+	 * negative sarafw_error. It should not wait long for room (the POSIX
+	 * port waits at most SARAFW_POLL_MS), so that a loop over a step
+	 * engine regains control while a large transfer streams; a port that
+	 * always takes everything is fine too. */
 	int (*write)(void *ctx, const uint8_t *buf, size_t len);
 	/* Read up to len bytes, waiting at most timeout_ms for the first one.
 	 * Returns the count (0 on timeout) or a negative sarafw_error.

@@ -11,6 +11,7 @@ typedef struct sarafw_posix {
 	int fd;
 	uint32_t baud;
 	double scale; /* module milliseconds per real millisecond */
+	double stalled_since; /* real ms since the line last took a byte, 0: it did */
 	sarafw_port port;
 } sarafw_posix;
 

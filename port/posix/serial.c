@@ -12,6 +12,7 @@
 
 #include "baud.h"
 #include "sarafw/error.h"
+#include "sarafw/timeouts.h"
 #include "sarafw_posix.h"
 
 unsigned sarafw_posix_speed(uint32_t baud)
@@ -45,25 +46,40 @@ static uint32_t now_ms(void *ctx)
 	return (uint32_t)(uint64_t)(ms * p->scale);
 }
 
+#define STALL_MS 10000.0 /* real ms the line took nothing: the port has failed */
+
+static double real_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+}
+
+/* Takes what the line has room for now; when it is full, waits at most
+ * SARAFW_POLL_MS for room and takes nothing, so the caller's loop sees a
+ * signal or a cancel request between pieces of a large transfer. */
 static int port_write(void *ctx, const uint8_t *buf, size_t len)
 {
 	sarafw_posix *p = ctx;
-	size_t done = 0;
-	while (done < len) {
-		ssize_t n = write(p->fd, buf + done, len - done);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && errno == EAGAIN) {
-			struct pollfd pfd = { p->fd, POLLOUT, 0 };
-			if (poll(&pfd, 1, 10000) <= 0)
-				return SARAFW_EIO; /* the line does not drain: give up */
-			continue;
-		}
-		if (n <= 0)
-			return SARAFW_EIO;
-		done += (size_t)n;
+	struct pollfd pfd = { p->fd, POLLOUT, 0 };
+	ssize_t n = write(p->fd, buf, len);
+	if (n > 0) {
+		p->stalled_since = 0;
+		return (int)n;
 	}
-	return (int)len;
+	if (n < 0 && errno != EINTR && errno != EAGAIN)
+		return SARAFW_EIO;
+	if (n < 0 && errno == EINTR)
+		return 0; /* a signal: the caller decides */
+	if (poll(&pfd, 1, (int)SARAFW_POLL_MS) > 0) {
+		p->stalled_since = 0;
+		return 0;
+	}
+	if (p->stalled_since == 0)
+		p->stalled_since = real_ms();
+	else if (real_ms() - p->stalled_since > STALL_MS)
+		return SARAFW_EIO; /* the line does not drain */
+	return 0;
 }
 
 static int port_read(void *ctx, uint8_t *buf, size_t len, uint32_t timeout_ms)

@@ -65,7 +65,7 @@ class CtrlC(unittest.TestCase):
         with Sim(variant, time_scale=scale) as sim:
             pkg = os.path.join(sim.work, "pkg.bin")
             package(pkg, size)
-            p = start_sarafw(scale, "--port", sim.link, "update", pkg, "--json")
+            p = start_sarafw(scale, "--port", sim.link, "update", pkg, "--json", "--method", "xmodem1k")
             try:
                 wait_event(p, when, 60)
                 p.send_signal(signal.SIGINT)
@@ -93,6 +93,34 @@ class CtrlC(unittest.TestCase):
                        lambda e: e["event"] == "phase" and e.get("phase") == "prepare", 5000)
 
 
+class CtrlCUdwnfile(unittest.TestCase):
+    def test_during_transfer(self):
+        # +UDWNFILE cannot be cancelled on the wire: sarafw stops sending,
+        # the module times out on the missing bytes and answers; 2 MB at
+        # 3 Mbit/s take about 7 s, the PTYs hold a fraction of a second
+        scale = 5
+        with Sim("SARA-R422S", time_scale=scale) as sim:
+            pkg = os.path.join(sim.work, "pkg.bin")
+            package(pkg, 2000000)
+            p = start_sarafw(scale, "--port", sim.link, "update", pkg, "--json")
+            try:
+                wait_event(p, lambda e: e["event"] == "progress" and e["done"] > 0, 60)
+                p.send_signal(signal.SIGINT)
+                out, err = p.communicate(timeout=60)
+            finally:
+                if p.poll() is None:
+                    p.kill()
+                    p.wait()
+            self.assertEqual(p.returncode, 128 + signal.SIGINT, err)
+            errors = [l for l in err.splitlines() if l.startswith("sarafw:")]
+            self.assertEqual(len(errors), 1, err)
+            self.assertIn("interrupted by Ctrl-C", errors[0])
+            self.assertIn("the +UDWNFILE transfer was stopped and the module answers AT again", errors[0])
+            self.assertFalse(os.path.exists(os.path.join(sim.state, "fota", "package")))
+            # sarafw put the module back at 115200
+            self.assertTrue(answers_at(sim, 3.0))
+
+
 class StuckWindow(unittest.TestCase):
     def test_info_cancels_a_waiting_window(self):
         scale = 2  # the R422 window is then 54 s real
@@ -117,7 +145,7 @@ class OneLine(unittest.TestCase):
         with Sim("SARA-R422S", time_scale=50) as sim:
             pkg = os.path.join(sim.work, "pkg.bin")
             package(pkg, 150000)
-            p = start_sarafw(50, "--port", sim.link, "update", pkg, "--json")
+            p = start_sarafw(50, "--port", sim.link, "update", pkg, "--json", "--method", "xmodem1k")
             try:
                 wait_event(p, lambda e: e["event"] == "progress" and e["done"] > 0, 60)
                 sim.kill()  # the adapter is pulled
@@ -157,7 +185,7 @@ class TimeScale(unittest.TestCase):
             sim.ports.remove(port)
             pkg = os.path.join(sim.work, "pkg.bin")
             package(pkg, 2000)
-            r = run_sarafw(20, "--port", sim.link, "update", pkg)
+            r = run_sarafw(20, "--port", sim.link, "update", pkg, "--method", "xmodem1k", "--max-baud", "115200")
             self.assertEqual(r.returncode, 1, r.stderr)
             errors = [l for l in r.stderr.splitlines() if l.startswith("sarafw:")]
             self.assertEqual(len(errors), 1, r.stderr)
@@ -179,7 +207,7 @@ class PowerCutAfterStore(unittest.TestCase):
         with Sim("SARA-R422S", time_scale=50, args=["--power-cut", "stored"]) as sim:
             pkg = os.path.join(sim.work, "pkg.bin")
             package(pkg, 5000)
-            r = run_sarafw(50, "--port", sim.link, "update", pkg)
+            r = run_sarafw(50, "--port", sim.link, "update", pkg, "--method", "xmodem1k", "--max-baud", "115200")
             self.assertEqual(r.returncode, 1, r.stderr)
             errors = [l for l in r.stderr.splitlines() if l.startswith("sarafw:")]
             self.assertEqual(len(errors), 1, r.stderr)
