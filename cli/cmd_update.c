@@ -377,9 +377,14 @@ static const char *kind_name(port_kind k)
 static void print_plan(const cli *c, const plan *pl, const port_info *pi)
 {
 	char t1[32], t2[32], t3[32];
-	fprintf(stderr, "plan: %s at %lu b/s (%s): %s (%s at %lu: %s)\n", plan_method_text(pl->method),
-		(unsigned long)pl->baud, pi->desc, about(pl->seconds, t1, sizeof t1), plan_method_text(pl->alt_method),
-		(unsigned long)pl->alt_baud, about(pl->alt_seconds, t2, sizeof t2));
+	if (pi->kind == PORT_MODULE_USB)
+		fprintf(stderr, "plan: %s over %s, no rate switch: %s\n", plan_method_text(pl->method), pi->desc,
+			about(pl->seconds, t1, sizeof t1));
+	else
+		fprintf(stderr, "plan: %s at %lu b/s (%s): %s (%s at %lu: %s)\n", plan_method_text(pl->method),
+			(unsigned long)pl->baud, pi->desc, about(pl->seconds, t1, sizeof t1),
+			plan_method_text(pl->alt_method), (unsigned long)pl->alt_baud,
+			about(pl->alt_seconds, t2, sizeof t2));
 	if (pl->hint_baud)
 		fprintf(stderr, "hint: the top rate of %s is unknown, so the transfer stays at %lu b/s; if it carries %lu, --baud %lu would save %s\n",
 			pi->desc, (unsigned long)pl->baud, (unsigned long)pl->hint_baud, (unsigned long)pl->hint_baud,

@@ -20,6 +20,10 @@
  * 0.3 to 1.4 ms of turnaround a block over the simulator's PTY (a USB
  * adapter's latency comes on top). */
 #define XMODEM_TURN_S 0.0007
+/* Over the module's own USB the link is not the limit and has no rate to
+ * switch; the note gives no figure for it, so the estimate takes the
+ * fastest UART rate the note names (3 Mbit/s, §5.1.1). */
+#define USB_EST_BPS 3000000u
 
 static uint32_t min32(uint32_t a, uint32_t b)
 {
@@ -69,8 +73,10 @@ static uint32_t pick_rate(const plan_input *in, uint32_t *hint)
 	if (in->force_baud)
 		return in->force_baud;
 	switch (in->port) {
-	case PORT_PTY:
 	case PORT_MODULE_USB:
+		/* AT+IPR sets the UART's rate, not the USB link's: no switch */
+		return in->cur_baud;
+	case PORT_PTY:
 		cap = module;
 		break;
 	case PORT_ADAPTER:
@@ -106,7 +112,8 @@ void plan_make(const plan_input *in, plan *out)
 		return;
 	}
 	out->baud = pick_rate(in, &hint);
-	out->seconds = plan_seconds(in->variant, m, out->baud, in->size, in->time_scale);
+	out->seconds = plan_seconds(in->variant, m, in->port == PORT_MODULE_USB ? USB_EST_BPS : out->baud, in->size,
+				    in->time_scale);
 	if (hint) {
 		out->hint_baud = hint;
 		out->hint_saves = out->seconds - plan_seconds(in->variant, m, hint, in->size, in->time_scale);

@@ -216,6 +216,8 @@ class Adapters(unittest.TestCase):
         self.assertEqual(r.returncode, 0, r.stderr)
         ev = plan_event(r.stdout)
         self.assertEqual((ev["method"], ev["port"]), ("udwnfile", "module_usb"))
+        self.assertEqual(ev["baud"], 115200)  # +IPR is the UART's rate: no switch over USB
+        self.assertIn("no rate switch", r.stderr)
         for method in ("xmodem", "xmodem1k"):
             with self.subTest(method=method):
                 r = self.dry_run("SARA-R422S", "ttyACM0", "1546", "1141", "cdc_acm",
