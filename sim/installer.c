@@ -189,11 +189,31 @@ static int source_ok(int src, const struct sim_pkg_info *info)
 	ssize_t n;
 	if (!(info->flags & SIM_PKG_DELTA))
 		return 0;
+	/* an image the module cannot read is its own failure, not the
+	 * package's: 129 (docs/behaviour.md) */
 	if (src < 0 || lseek(src, 0, SEEK_SET) < 0)
-		return SIM_INST_SOURCE;
+		return SIM_INST_GENERIC;
 	while ((n = read(src, buf, sizeof buf)) > 0)
 		crc = sim_fota_crc32(crc, buf, (size_t)n);
-	return n == 0 && crc == info->source_crc ? 0 : SIM_INST_SOURCE;
+	if (n < 0)
+		return SIM_INST_GENERIC;
+	return crc == info->source_crc ? 0 : SIM_INST_SOURCE;
+}
+
+/* Timing of a checked package: ~40 progress steps over its duration
+ * (note §6.1.3), increments from the package's CRC, the boot section. */
+static void plan(struct sim_modem *m, struct installer *in, const struct sim_kv *meta)
+{
+	uint64_t size = (uint64_t)sim_kv_get_long(meta, "size", 0);
+	uint32_t total = sim_install_duration_ms(m->v, size, in->info.kind, in->info.flags);
+	const char *crc = sim_kv_get(meta, "crc32");
+	in->step_ms = total > CHECK_MS ? (total - CHECK_MS) / 40u : 1u;
+	in->rng = (uint32_t)strtoul(crc ? crc : "1", NULL, 16) ^ (uint32_t)in->progress;
+	in->boot_lo = in->boot_hi = 0;
+	if (in->info.flags & SIM_PKG_BOOT) {
+		in->boot_lo = 40; /* the simulator's choice: docs/behaviour.md */
+		in->boot_hi = 60;
+	}
 }
 
 /* Check the package and build DIR/firmware.new (fsynced). 0 or a code. */
@@ -225,21 +245,33 @@ static int check_and_build(struct sim_modem *m, struct installer *in)
 		if (!rc && fsync(out) < 0)
 			rc = SIM_INST_GENERIC;
 	}
-	in->rng = (uint32_t)strtoul(sim_kv_get(&meta, "crc32") ? sim_kv_get(&meta, "crc32") : "1", NULL, 16) | 1u;
 	if (out >= 0)
 		close(out);
 	if (src >= 0)
 		close(src);
 	close(fd);
-	if (!rc) {
-		uint32_t total = sim_install_duration_ms(m->v, (uint64_t)sim_kv_get_long(&meta, "size", 0),
-							 in->info.kind, in->info.flags);
-		in->step_ms = total > CHECK_MS ? (total - CHECK_MS) / 40u : 1u;
-		if (in->info.flags & SIM_PKG_BOOT) {
-			in->boot_lo = 40; /* the simulator's choice: docs/behaviour.md */
-			in->boot_hi = 60;
-		}
-	}
+	if (!rc)
+		plan(m, in, &meta);
+	return rc;
+}
+
+/* The stored package's header again (after a power cut): 0 or a code. */
+static int reload(struct sim_modem *m, struct installer *in)
+{
+	char path[600], key[KEY_MAX];
+	struct sim_kv meta;
+	long keylen = read_key(m, key, sizeof key);
+	int fd, rc;
+	if (!sim_fota_present(m->flash, &meta) || sim_fota_package_path(m->flash, path, sizeof path))
+		return 144;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 144;
+	rc = sim_pkg_check(fd, (uint64_t)sim_kv_get_long(&meta, "size", 0), key, (size_t)keylen,
+			   &in->info);
+	close(fd);
+	if (!rc)
+		plan(m, in, &meta);
 	return rc;
 }
 
@@ -336,6 +368,7 @@ static void step(void *ctx, int arg)
 	case PH_START:
 	case PH_CHECK:
 		set_phase(m, in, PH_CHECK);
+		sim_modem_checkpoint(m, "install:0");
 		rc = check_and_build(m, in);
 		if (rc) {
 			finish(m, in, rc);
@@ -365,16 +398,20 @@ static void step(void *ctx, int arg)
 		/* note §6.1: incremental, the increment not always 1 */
 		in->rng = in->rng * 1103515245u + 12345u;
 		inc = 1 + (int)((in->rng >> 16) % 4u);
+		if (in->progress + inc > 100)
+			inc = 100 - in->progress;
 		{
-			int p = in->progress + inc > 100 ? 100 : in->progress + inc;
+			int p = in->progress + inc;
 			bool inside = in->boot_hi && p > in->boot_lo && in->progress < in->boot_hi;
 			enum phase want = inside ? PH_BOOT : PH_WRITE;
 			char point[24];
 			in->phase = want;
 			in->progress = p;
 			save_journal(m, in); /* before the step: a cut in it is seen */
-			snprintf(point, sizeof point, "install:%d", p);
-			sim_modem_checkpoint(m, point);
+			for (int k = p - inc + 1; k <= p; k++) { /* every value passed */
+				snprintf(point, sizeof point, "install:%d", k);
+				sim_modem_checkpoint(m, point);
+			}
 			report(m, in, p);
 		}
 		next_step(m, in->step_ms);
@@ -460,21 +497,11 @@ static int power_on(struct sim_modem *m, void *st)
 		brick(m, "power lost while the boot code was being written");
 		return 0;
 	}
-	if (in->phase == PH_COMMIT) {
-		/* the image was built and checked: only the package header is
-		 * needed again for the commit's records */
-		char path[600], key[KEY_MAX];
-		struct sim_kv meta;
-		int fd;
-		long keylen = read_key(m, key, sizeof key);
-		if (sim_fota_present(m->flash, &meta) &&
-		    sim_fota_package_path(m->flash, path, sizeof path) == 0 &&
-		    (fd = open(path, O_RDONLY | O_CLOEXEC)) >= 0) {
-			sim_pkg_check(fd, (uint64_t)sim_kv_get_long(&meta, "size", 0), key, (size_t)keylen,
-				      &in->info);
-			close(fd);
-		}
-	}
+	/* past the check the image is built: the package header is read
+	 * again for the timing and the commit's records; if that fails, the
+	 * install starts over and reports why */
+	if (in->phase >= PH_WRITE && reload(m, in) != 0)
+		in->phase = PH_CHECK;
 	sim_modem_set_mode(m, SIM_MODE_INSTALL, NULL, NULL);
 	if (in->port == 1)
 		m->io.set_baud(m->io.ctx, in->baud);
