@@ -14,7 +14,7 @@
 #include <stdint.h>
 
 #define DELTA_MAGIC "SFWDELTA"
-#define DELTA_HEADER_SIZE 48
+#define DELTA_HEADER_SIZE 56
 /* the largest image either side of a delta: the SARA-R4 FOAT file is
  * 8 MiB (note §6.1.4), with room to spare */
 #define DELTA_MAX_IMAGE (64u << 20)

@@ -105,7 +105,8 @@ typedef struct pkg_info {
 
 /* Check a package: its header, every section's bounds, and its signature
  * against pub (PKG_PUB_SIZE raw Ed25519 bytes; NULL: no key). Reads the
- * package once, in order, in small pieces. Fills *info (on failure,
+ * package once in order, in small pieces, to hash it, then the section
+ * headers. Fills *info (on failure,
  * info->why says what was wrong). Returns PKG_OK, or PKG_R_CORRUPT,
  * PKG_R_SIGNATURE, PKG_R_VERSION, PKG_R_SIZE or PKG_R_KEY. Order: magic
  * (148), format version (174), header fields (148), length (180), key
@@ -123,9 +124,15 @@ int pkg_parse(const blob *pkg, pkg_info *info);
  * with memory bounded (DELTA_APPLY_MEM). Checks the result's size and
  * SHA-256 against the header. Returns PKG_OK, PKG_R_CORRUPT (bad payload,
  * wrong result), PKG_R_VERSION (unknown codec), PKG_R_SOURCE_MISMATCH
- * (source shorter than the delta reads) or PKG_R_FLASH_WRITE. A package
- * without firmware returns PKG_OK and writes nothing. */
+ * (source shorter than the delta reads), PKG_R_FLASH_WRITE or PKG_R_GENERIC
+ * (reading failed, out of memory). The writer sees the bytes before the
+ * hash is known: keep them apart until PKG_OK. A package without firmware
+ * returns PKG_OK and writes nothing. Whether source is the image the
+ * delta was made for is the caller's check (info->source_sha256: 168). */
 int pkg_apply(const blob *pkg, const pkg_info *info, const blob *source, blob_write_fn write, void *wctx);
+
+/* Table 5's wording for the codes above (pkg_result). */
+const char *pkg_strerror(int code);
 
 /* SHA-256 of a whole blob (e.g. the running image, to compare with
  * info->source_sha256). Returns 0, or -1 when reading failed. */
