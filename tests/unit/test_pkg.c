@@ -339,6 +339,10 @@ static void keygen_and_the_wrong_key(void **state)
 	assert_int_equal(check(p, n, pub, &in), PKG_R_SIGNATURE);
 	assert_int_equal(check(p, n, NULL, &in), PKG_R_KEY);
 	assert_true(in.why[0] != '\0');
+	/* any 32 bytes load as a key; garbage fails the signature */
+	uint8_t junk[PKG_PUB_SIZE];
+	memset(junk, 0xff, sizeof junk);
+	assert_int_equal(check(p, n, junk, &in), PKG_R_SIGNATURE);
 	/* signed with the new key, it passes with it only */
 	assert_int_equal(pkg_create(&s, path("k"), path("k.pkg"), e, sizeof e), 0);
 	free(p);
