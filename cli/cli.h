@@ -71,6 +71,7 @@ int cmd_info(cli *c, int argc, char **argv);
 int cmd_update(cli *c, int argc, char **argv);
 int cmd_files(cli *c, int argc, char **argv);
 int cmd_profile(cli *c, int argc, char **argv);
+int cmd_pkg(cli *c, int argc, char **argv); /* never opens a port */
 
 /* The name of MNO profile id (AT-FACTS: +UMNOPROF values), or NULL. */
 const char *cli_mno_name(int id);
