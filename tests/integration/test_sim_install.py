@@ -7,6 +7,7 @@ files and settings before and after per family. Packages are in the
 simulator's interim format (simpkg.py). Every wait is bounded."""
 import os
 import random
+import subprocess
 import time
 import unittest
 
@@ -57,16 +58,18 @@ class Module:
     def image(self):
         return simpkg.read_image(self.sim)
 
-    def package(self, **kw):
+    def package(self, delta=True, **kw):
         img = self.image()
         kw.setdefault("product", MODEL[self.variant])
         if "target" not in kw:
             kw["target"] = simpkg.derive_image(img, seed=7, changes=10)
-        if kw.get("delta", True) and "source" not in kw:
-            kw["source"] = img
+        if delta:
+            kw.setdefault("source", img)
+        else:
+            kw["source"] = None
         kw.setdefault("from_version", VERSION[self.variant])
         kw.setdefault("to_version", NEXT[self.variant])
-        return simpkg.make(**kw)
+        return simpkg.make(self.sim.work, **kw)
 
     def store(self, pkg):
         self.assertok(download(self.sim, self.port, "", pkg, "FOAT"))
@@ -199,12 +202,23 @@ class Install(unittest.TestCase):
         finally:
             m.close()
 
+    def test_xmodem_padding_is_not_the_package(self):
+        # +UFWUPD stores the last block's 0x1A padding: the header's
+        # length says where the package ends
+        m = Module(R422)
+        try:
+            m.store(m.package() + b"\x1a" * 700)
+            values, code = self.run_r422(m, "AT+UFWINSTALL")
+            self.assertEqual(code, 128)
+        finally:
+            m.close()
+
     def test_r422_full_package_builtin_image(self):
         # the built-in image and demo key of a state dir without options
         m = Module(R422, builtin=True)
         try:
             new = simpkg.derive_image(m.image(), seed=3, grow=100)
-            m.store(m.package(target=new, delta=False, source=None))
+            m.store(m.package(target=new, delta=False))
             values, code = self.run_r422(m, "AT+UFWINSTALL")
             self.assertEqual(code, 128)
             m.sim.wait_boot(m.port, 10)
@@ -228,7 +242,7 @@ class Install(unittest.TestCase):
             aux = Port(aux_link, 19200)
             work.ports.append(aux)
             img = simpkg.read_image(work)
-            pkg = simpkg.make(MODEL[R422], target=simpkg.derive_image(img), source=img,
+            pkg = simpkg.make(work.work, MODEL[R422], target=simpkg.derive_image(img), source=img,
                               from_version=VERSION[R422], to_version=NEXT[R422])
             self.assertEqual(download(work, p, "", pkg, "FOAT")[-1], "OK")
             self.assertEqual(p.command("AT+UFWINSTALL=2,19200"), ["OK"])
@@ -241,8 +255,8 @@ class Install(unittest.TestCase):
             self.assertEqual(p.command("ATI9")[0], NEXT[R422])
             # port 0: nothing anywhere, the version changes all the same
             img = simpkg.read_image(work)
-            pkg = simpkg.make(MODEL[R422], target=simpkg.derive_image(img, seed=9), source=img,
-                              from_version=NEXT[R422], to_version="00.14,A00.03")
+            pkg = simpkg.make(work.work, MODEL[R422], target=simpkg.derive_image(img, seed=9),
+                              source=img, from_version=NEXT[R422], to_version="00.14,A00.03")
             self.assertEqual(download(work, p, "", pkg, "FOAT")[-1], "OK")
             p.write("AT+UFWINSTALL=0\r")
             p.expect("OK")
@@ -302,17 +316,15 @@ class Table5(unittest.TestCase):
             m.close()
 
     def test_148_bad_magic(self):
-        self.expect_code(R422, 148, lambda m: m.package(magic=b"SARAFW-XXX-PKG "))
+        self.expect_code(R422, 148, lambda m: simpkg.patch(m.package(), 0, b"XARAFWPK", sign=False))
 
-    def test_148_no_header_end(self):
-        self.expect_code(R422, 148, lambda m: b"SARAFW-SIM-PKG 1\nproduct=SARA-R422S\n" + b"x" * 5000)
+    def test_148_shorter_than_header(self):
+        self.expect_code(R422, 148, lambda m: m.package()[:200])
 
     def test_148_result_hash(self):
-        # signed, but the image it builds is not the one the header names
-        def bad(m):
-            img = m.image()
-            return _wrong_crc(simpkg.derive_image(img, seed=7, changes=10), img)
-        self.expect_code(R422, 148, bad)
+        # well signed, but the image it builds is not the one it names
+        self.expect_code(R422, 148,
+                         lambda m: simpkg.patch(m.package(), simpkg.OFF_TARGET_SHA, bytes(32)))
 
     def test_158_full_on_r410(self):
         self.expect_code(R410, 158, lambda m: m.package(delta=False, source=None))
@@ -324,15 +336,24 @@ class Table5(unittest.TestCase):
         self.expect_code(R422, 168, lambda m: m.package(source=small_image(99)))
 
     def test_173_signature(self):
-        def flip(h, p):
-            return h, p[:10] + bytes([p[10] ^ 1]) + p[11:]
-        self.expect_code(R422, 173, lambda m: m.package(tamper=flip))
+        def flip(m):
+            pkg = bytearray(m.package())
+            pkg[256 + 16 + 20] ^= 1  # inside the firmware section
+            return bytes(pkg)
+        self.expect_code(R422, 173, flip)
 
     def test_173_other_key(self):
-        self.expect_code(R410, 173, lambda m: m.package(key=b"another key\n"))
+        def other(m):
+            key = os.path.join(m.sim.work, "other.key")
+            subprocess.run(["openssl", "genpkey", "-algorithm", "ED25519", "-out", key],
+                           check=True, capture_output=True)
+            return m.package(key=key)
+        self.expect_code(R410, 173, other)
 
     def test_174_format(self):
-        self.expect_code(R422, 174, lambda m: m.package(fmt=2))
+        self.expect_code(R422, 174,
+                         lambda m: simpkg.patch(m.package(), simpkg.OFF_VERSION, simpkg.u16(2),
+                                                sign=False))
 
     def test_180_truncated(self):
         self.expect_code(R422, 180, lambda m: m.package()[:-100])
@@ -373,19 +394,6 @@ class Table5(unittest.TestCase):
             self.assertEqual(m.ati9(), VERSION[R422])
         finally:
             m.close()
-
-
-def _wrong_crc(target, img):
-    """A correctly signed delta whose header's image CRC is wrong."""
-    head_ok = simpkg.make(MODEL[R422], target=target, source=img,
-                          from_version=VERSION[R422], to_version=NEXT[R422], sign=False)
-    wrong = "crc32=%08x" % (simpkg.crc(target) ^ 1)
-    head_ok = head_ok.replace(b"crc32=%08x" % simpkg.crc(target), wrong.encode())
-    i = head_ok.index(b"sig=")
-    j = head_ok.index(b"\n", i) + 1
-    body = head_ok[:i] + head_ok[j:]
-    sig = simpkg.crc(body, simpkg.crc(simpkg.DEMO_KEY))
-    return head_ok[:i] + b"sig=%08x\n" % sig + head_ok[j:]
 
 
 class PowerCuts(unittest.TestCase):
