@@ -445,9 +445,9 @@ class PowerCuts(unittest.TestCase):
             for i in range(3 if not SOAK else 10):
                 time.sleep(RNG.uniform(0.3, 0.9))
                 p = m.restart()
-            lines = p.expect(final_code, INSTALL_WALL * 10)
-            self.assertEqual(progress_values(lines)[-1], 128)
-            m.sim.wait_boot(p, 10)
+            # the install may have ended before the last cut: AT comes back
+            # either way, with the new firmware
+            m.sim.wait_boot(p, INSTALL_WALL * 10)
             self.assertEqual(m.ati9(), NEXT[R422])
             self.assertEqual(m.image(), target)
             cuts = [e for e in m.sim.audit_events() if e["event"] == "reset_during_install"]
