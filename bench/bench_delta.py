@@ -157,13 +157,13 @@ def main():
         shutil.rmtree(work)
     print("Delta size, and time and peak memory (RSS) of create and apply")
     print("(sarafw: the firmware section; in brackets the whole signed package)\n")
-    print("%-10s %9s %9s  %-8s %9s %8s %9s  %8s %9s" %
+    print("%-10s %9s %9s  %-8s %15s %8s %10s %8s %9s" %
           ("pair", "old", "new", "tool", "delta", "create s", "create KiB", "apply s", "apply KiB"))
     for name, on, nn, r in rows:
         for i, tool in enumerate(("sarafw", "bsdiff", "xdelta3")):
             size, (cs, cm), (as_, am), whole = r[tool]
             label = "%d" % size + (" [%d]" % whole if whole else "")
-            print("%-10s %9s %9s  %-8s %9s %8.2f %9d  %8.2f %9d" %
+            print("%-10s %9s %9s  %-8s %15s %8.2f %10d %8.2f %9d" %
                   (name if i == 0 else "", on if i == 0 else "", nn if i == 0 else "", tool, label, cs, cm,
                    as_, am))
     print()
