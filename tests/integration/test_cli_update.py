@@ -166,6 +166,14 @@ class Auto(unittest.TestCase):
         with open(os.path.join(sim.state, "fota", "meta")) as f:
             self.assertIn("method=udwnfile", f.read())
 
+    def check_done(self, sim, data, scale=UD_SCALE):
+        """The package stored, nothing odd in the audit, the module back at
+        its rate (115200) and answering."""
+        self.check_stored(sim, data)
+        self.assertEqual(sim.audit_events(), [])
+        r = sarafw("--port", sim.link, "info", scale=scale)
+        self.assertEqual(r.returncode, 0, r.stderr)
+
     def update(self, sim, size, seed, *args, scale=UD_SCALE):
         """A package of size bytes to the booted module with `update`
         and args; it must succeed. Returns sarafw's result and the data."""
@@ -190,13 +198,9 @@ class Auto(unittest.TestCase):
             progress = [e["done"] for e in events if e["event"] == "progress"]
             self.assertEqual(progress, sorted(progress))
             self.assertEqual(progress[-1], 300000)
-            self.check_stored(sim, data)
             with open(os.path.join(sim.state, "fota", "meta")) as f:
                 self.assertIn("baud=3000000", f.read())
-            self.assertEqual(sim.audit_events(), [])
-            # back at 115200
-            r = sarafw("--port", sim.link, "info", scale=scale)
-            self.assertEqual(r.returncode, 0, r.stderr)
+            self.check_done(sim, data, scale)
 
     def test_r410m_udwnfile(self):
         with Sim("SARA-R410M-02B-03", time_scale=UD_SCALE) as sim:
@@ -204,10 +208,7 @@ class Auto(unittest.TestCase):
             self.assertIn("plan: +UDWNFILE at 460800 b/s", r.stderr)
             self.assertIn("downloaded 40000 bytes", r.stdout)
             self.assertIn("with +UDWNFILE at 460800 b/s", r.stdout)
-            self.check_stored(sim, data)
-            self.assertEqual(sim.audit_events(), [])
-            r = sarafw("--port", sim.link, "info", scale=UD_SCALE)
-            self.assertEqual(r.returncode, 0, r.stderr)
+            self.check_done(sim, data)
 
     def test_at_the_current_rate(self):
         with Sim("SARA-R422", time_scale=UD_SCALE) as sim:
