@@ -58,7 +58,7 @@ typedef struct buf {
 
 static void buf_put(buf *b, const void *data, size_t n)
 {
-	if (b->oom)
+	if (b->oom || n == 0) /* memcpy takes no NULL, even for 0 bytes */
 		return;
 	if (b->len + n > b->cap) {
 		size_t cap = b->cap ? b->cap : 256;
