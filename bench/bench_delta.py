@@ -12,6 +12,8 @@ Pairs (built here, from this repository and the installed toolchain):
   libc 5 MB   newlib's libc.a for Cortex-M4F, soft-float ABI -> hard-float
               ABI: the same sources built two ways, about the size of a
               SARA-R4 FOAT file (8 MiB, note §6.1.4)
+  zeros 2 MB  2 MB of zeros -> one byte inserted in the middle: erased
+              flash, where bsdiff's suffix search degrades (synthetic)
 
 For each tool: the delta's size (for sarafw the firmware section, and the
 whole signed package beside it), then wall time and peak RSS (GNU time's
@@ -94,6 +96,12 @@ def pairs(work):
     p.append(("insertion", p[1][1], shifted))
     if os.path.exists(LIBC % "softfp") and os.path.exists(LIBC % "hard"):
         p.append(("libc 5 MB", LIBC % "softfp", LIBC % "hard"))
+    erased, inserted = os.path.join(work, "erased1.bin"), os.path.join(work, "erased2.bin")
+    with open(erased, "wb") as f:
+        f.write(bytes(2000000))
+    with open(inserted, "wb") as f:
+        f.write(bytes(1000000) + b"x" + bytes(1000000))
+    p.append(("zeros 2 MB", erased, inserted))
     return p
 
 

@@ -33,6 +33,11 @@
 #define DICT_SIZE (512u << 10)
 #define CHUNK 4096
 #define VARINT_MAX 10
+/* The longest match one search looks for: every step of the binary
+ * search compares up to this many bytes, so a long run of one byte
+ * (erased flash, zeroed tables) costs no more than other data. A longer
+ * match is found again in pieces, a few control bytes each. */
+#define MATCH_MAX (64u << 10)
 
 /* ---- little-endian and varints ---- */
 
@@ -107,7 +112,10 @@ static size_t matchlen(const uint8_t *a, size_t an, const uint8_t *b, size_t bn)
 }
 
 /* The longest match of nw in old, by binary search of the suffix array
- * (bsdiff's search(), without its recursion). */
+ * (bsdiff's search(), without its recursion). Unlike bsdiff's, a suffix
+ * that is a proper prefix of nw counts as smaller, as it sorts: bsdiff
+ * steps left there and lands on the shortest suffixes of a run of one
+ * byte, matching 1 or 2 bytes where the run offers thousands. */
 static size_t search(const saidx_t *sa, const uint8_t *old, size_t old_len, const uint8_t *nw,
 		     size_t nw_len, size_t *pos)
 {
@@ -115,7 +123,8 @@ static size_t search(const saidx_t *sa, const uint8_t *old, size_t old_len, cons
 	while (en - st >= 2) {
 		size_t x = st + (en - st) / 2, o = (size_t)sa[x];
 		size_t n = old_len - o < nw_len ? old_len - o : nw_len;
-		if (memcmp(old + o, nw, n) < 0)
+		int c = memcmp(old + o, nw, n);
+		if (c < 0 || (c == 0 && old_len - o < nw_len))
 			st = x;
 		else
 			en = x;
@@ -212,7 +221,8 @@ static int make_streams(const uint8_t *old, size_t old_len, const uint8_t *nw, s
 			int64_t old_score = 0;
 			size_t scsc;
 			for (scsc = scan += len; scan < nw_len; scan++) {
-				len = search(sa, old, old_len, nw + scan, nw_len - scan, &pos);
+				len = search(sa, old, old_len, nw + scan,
+					     nw_len - scan < MATCH_MAX ? nw_len - scan : MATCH_MAX, &pos);
 				for (; scsc < scan + len; scsc++)
 					if ((int64_t)scsc + last_offset < (int64_t)old_len &&
 					    old[(int64_t)scsc + last_offset] == nw[scsc])

@@ -216,6 +216,25 @@ static void larger_than_chunks_and_window(void **state)
 	free(a), free(b);
 }
 
+static void long_runs_of_one_byte(void **state)
+{
+	(void)state;
+	/* erased flash: bsdiff's search lands on the shortest suffixes of a
+	 * run and takes 28 s on this pair; with whole matches, well under a
+	 * second (make check would show a regression as a slow test) */
+	size_t n = 2000000;
+	uint8_t *a = calloc(n, 1), *b = calloc(n + 1, 1);
+	b[n / 2] = 'x';
+	round_trip("2 MB of zeros, one byte inserted", a, n, b, n + 1, 200);
+	memset(a, 0xff, n);
+	fill_code(a, 100000, 0x08000000);
+	memset(b, 0xff, n + 1);
+	memcpy(b, a, 50000);
+	memcpy(b + 50001, a + 50000, 50000);
+	round_trip("code and 0xff padding, shifted by one", a, n, b, n + 1, 300);
+	free(a), free(b);
+}
+
 static void writer_failure_and_read_failure(void **state)
 {
 	(void)state;
@@ -465,6 +484,7 @@ int main(void)
 		cmocka_unit_test(relocated_code),
 		cmocka_unit_test(empty_and_identical),
 		cmocka_unit_test(larger_than_chunks_and_window),
+		cmocka_unit_test(long_runs_of_one_byte),
 		cmocka_unit_test(writer_failure_and_read_failure),
 		cmocka_unit_test(bad_deltas),
 		cmocka_unit_test(flipped_bytes_never_crash),
