@@ -3,6 +3,7 @@
 #include "sarafw/dev.h"
 #include "sarafw/foat.h"
 #include "sarafw/probe.h"
+#include "sarafw/rate.h"
 #include "sarafw/udwnfile.h"
 #include "sarafw/xmodem.h"
 
@@ -17,3 +18,4 @@ sarafw_identifier sizeof_sarafw_identifier;
 sarafw_udwn sizeof_sarafw_udwn;
 sarafw_udwn_config sizeof_sarafw_udwn_config;
 sarafw_rdfile sizeof_sarafw_rdfile;
+sarafw_rate sizeof_sarafw_rate;
