@@ -29,8 +29,8 @@
 /* note Table 5: where the configuration port cannot be read */
 #define FALLBACK_BAUD 115200u
 
-enum phase { PH_NONE, PH_START, PH_CHECK, PH_WRITE, PH_BOOT, PH_COMMIT };
-static const char *const phase_names[] = {"", "start", "check", "write", "boot", "commit"};
+enum phase { PH_NONE, PH_START, PH_CHECK, PH_WRITE, PH_BOOT, PH_COMMIT, PH_DONE };
+static const char *const phase_names[] = {"", "start", "check", "write", "boot", "commit", "done"};
 
 struct installer {
 	enum phase phase;
@@ -147,8 +147,10 @@ static void finish(struct sim_modem *m, struct installer *in, int code)
 	logf_(m, "install result %d", code);
 	report(m, in, code);
 	remove_rec(m->flash, IMAGE_NEW);
-	if (code == PKG_R_SUCCESS)
+	if (code == PKG_R_SUCCESS) {
 		sim_fota_remove(m->flash);
+		sim_modem_checkpoint(m, "install-done");
+	}
 	remove_rec(m->flash, JOURNAL);
 	sync_dir(m->flash);
 	in->phase = PH_NONE;
@@ -461,7 +463,16 @@ static void step(void *ctx, int arg)
 		return;
 	case PH_COMMIT:
 		rc = commit(m, in);
-		finish(m, in, rc ? rc : PKG_R_SUCCESS);
+		if (rc) {
+			finish(m, in, rc);
+			return;
+		}
+		/* committed: from here a cut only repeats the 128 and the cleanup */
+		set_phase(m, in, PH_DONE);
+		finish(m, in, PKG_R_SUCCESS);
+		return;
+	case PH_DONE:
+		finish(m, in, PKG_R_SUCCESS);
 		return;
 	case PH_NONE:
 		return;
@@ -543,12 +554,12 @@ static int power_on(struct sim_modem *m, void *st)
 	/* past the check the image is built: the package header is read
 	 * again for the timing and the commit's records; if that fails, the
 	 * install starts over and reports why */
-	if (in->phase >= PH_WRITE && reload(m, in) != 0)
+	if (in->phase >= PH_WRITE && in->phase <= PH_COMMIT && reload(m, in) != 0)
 		in->phase = PH_CHECK;
 	sim_modem_set_mode(m, SIM_MODE_INSTALL, NULL, NULL);
 	if (in->port == 1)
 		m->io.set_baud(m->io.ctx, in->baud);
-	next_step(m, in->phase == PH_COMMIT ? ENTER_MS : ENTER_MS + CHECK_MS);
+	next_step(m, in->phase >= PH_COMMIT ? ENTER_MS : ENTER_MS + CHECK_MS);
 	return 0;
 }
 

@@ -15,10 +15,12 @@
  *
  * Journal phases, each written (temp, fsync, rename) before the step it
  * names: start (the command), check, write, boot (a package that touches
- * boot code, inside that section), commit. A power cut anywhere resumes in
- * Firmware Install Mode at the next power-on; in "boot" it bricks the
- * module for good (record "brick" says why; note §2.6.4 warning); in
- * "commit" the steps are redone (each is idempotent). */
+ * boot code, inside that section), commit, done (committed: the final
+ * code and the cleanup). A power cut anywhere resumes in Firmware Install
+ * Mode at the next power-on; in "boot" it bricks the module for good
+ * (record "brick" says why; note §2.6.4 warning); in "commit" the steps
+ * are redone (each is idempotent); in "done" only the 128 and the cleanup
+ * (package, journal) are. */
 #ifndef SIM_INSTALLER_H
 #define SIM_INSTALLER_H
 

@@ -39,7 +39,8 @@ bool sim_power_cut_point_ok(const char *point)
 {
 	char *end;
 	long pct;
-	if (strcmp(point, "stored") == 0 || strcmp(point, "install-commit") == 0)
+	if (strcmp(point, "stored") == 0 || strcmp(point, "install-commit") == 0 ||
+	    strcmp(point, "install-done") == 0)
 		return true;
 	if (strncmp(point, "install:", 8) != 0 || point[8] < '0' || point[8] > '9')
 		return false;

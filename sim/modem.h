@@ -177,7 +177,8 @@ int sim_modem_init(struct sim_modem *m, const struct sim_modem_config *cfg);
 #define SIM_POWER_CUT_POINTS                                                               \
 	"stored (a download's package committed, before the module answers),\n"           \
 	"                    install:P (the install's progress reached P, 0..100),\n"      \
-	"                    install-commit (the new firmware in place, before its records)"
+	"                    install-commit (the new firmware in place, before its records),\n" \
+	"                    install-done (the package deleted, before the journal)"
 void sim_modem_checkpoint(struct sim_modem *m, const char *point);
 bool sim_power_cut_point_ok(const char *point);
 

@@ -421,17 +421,20 @@ class PowerCuts(unittest.TestCase):
 
     def test_seeded_points(self):
         # install:0 is the check, P the progress reaching P, commit the
-        # new image in place before its records
-        points = [0] + sorted(RNG.sample(range(1, 101), CUTS - 2)) + ["commit"]
+        # new image in place before its records, done the package deleted
+        # before the journal
+        points = [0] + sorted(RNG.sample(range(1, 101), CUTS - 3)) + ["commit", "done"]
         for pt in points:
             with self.subTest(point=pt):
-                m = Module(R422, image_seed=pt if pt != "commit" else 0)
+                m = Module(R422, image_seed=pt if isinstance(pt, int) else 0)
                 try:
                     target = simpkg.derive_image(m.image(), seed=11, changes=30)
                     m.store(m.package(target=target))
-                    cut = "install-commit" if pt == "commit" else "install:%d" % pt
+                    cut = "install:%d" % pt if isinstance(pt, int) else "install-" + pt
                     self.cut_and_finish(m, ["--power-cut", cut])
                     self.assertEqual(m.image(), target)
+                    self.assertFalse(os.path.exists(os.path.join(m.sim.state, "install")))
+                    self.assertFalse(os.path.exists(os.path.join(m.sim.state, "fota", "package")))
                 finally:
                     m.close()
 
