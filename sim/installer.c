@@ -402,12 +402,42 @@ static void set_phase(struct sim_modem *m, struct installer *in, enum phase p)
 	save_journal(m, in);
 }
 
+static long backups(struct sim_modem *m)
+{
+	struct sim_kv kv;
+	return sim_kv_load(m->flash, "backup", &kv) < 0 ? 1 : sim_kv_get_long(&kv, "count", 1);
+}
+
+/* One progress step (note §6.1: incremental, the increment not always 1),
+ * in the journal before it is reported; the steps that write the boot
+ * code section are phase "boot". */
+static void progress(struct sim_modem *m, struct installer *in)
+{
+	char point[24];
+	int inc, p;
+	bool inside;
+	in->rng = in->rng * 1103515245u + 12345u;
+	inc = 1 + (int)((in->rng >> 16) % 4u);
+	if (in->progress + inc > 100)
+		inc = 100 - in->progress;
+	p = in->progress + inc;
+	inside = in->boot_hi && p > in->boot_lo && in->progress < in->boot_hi;
+	in->phase = inside ? PH_BOOT : PH_WRITE;
+	in->progress = p;
+	save_journal(m, in);
+	for (int k = p - inc + 1; k <= p; k++) { /* --power-cut install:P, every P passed */
+		snprintf(point, sizeof point, "install:%d", k);
+		sim_modem_checkpoint(m, point);
+	}
+	report(m, in, p);
+}
+
 /* One timer step of the install: the phase in the journal says which. */
 static void step(void *ctx, int arg)
 {
 	struct sim_modem *m = ctx;
 	struct installer *in = state(m);
-	int rc, inc;
+	int rc;
 	(void)arg;
 	switch (in->phase) {
 	case PH_START:
@@ -430,35 +460,12 @@ static void step(void *ctx, int arg)
 	case PH_WRITE:
 	case PH_BOOT:
 		if (in->progress >= 100) {
-			{
-				struct sim_kv b;
-				in->backups = (sim_kv_load(m->flash, "backup", &b) == 0
-						       ? sim_kv_get_long(&b, "count", 1)
-						       : 1) + 1;
-			}
+			in->backups = backups(m) + 1; /* fixed now: the commit may run twice */
 			set_phase(m, in, PH_COMMIT);
 			next_step(m, 1);
 			return;
 		}
-		/* note §6.1: incremental, the increment not always 1 */
-		in->rng = in->rng * 1103515245u + 12345u;
-		inc = 1 + (int)((in->rng >> 16) % 4u);
-		if (in->progress + inc > 100)
-			inc = 100 - in->progress;
-		{
-			int p = in->progress + inc;
-			bool inside = in->boot_hi && p > in->boot_lo && in->progress < in->boot_hi;
-			enum phase want = inside ? PH_BOOT : PH_WRITE;
-			char point[24];
-			in->phase = want;
-			in->progress = p;
-			save_journal(m, in); /* before the step: a cut in it is seen */
-			for (int k = p - inc + 1; k <= p; k++) { /* every value passed */
-				snprintf(point, sizeof point, "install:%d", k);
-				sim_modem_checkpoint(m, point);
-			}
-			report(m, in, p);
-		}
+		progress(m, in);
 		next_step(m, in->step_ms);
 		return;
 	case PH_COMMIT:
