@@ -52,22 +52,6 @@ static struct installer *state(struct sim_modem *m)
 	return sim_feature_state(m, &sim_feature_installer);
 }
 
-static void sync_dir(const struct sim_flash *f)
-{
-	int fd = open(f->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd >= 0) {
-		fsync(fd);
-		close(fd);
-	}
-}
-
-static void remove_rec(const struct sim_flash *f, const char *name)
-{
-	char path[600];
-	if (sim_flash_path(f, name, path, sizeof path) == 0)
-		unlink(path);
-}
-
 static void logf_(struct sim_modem *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void logf_(struct sim_modem *m, const char *fmt, ...)
 {
@@ -146,13 +130,12 @@ static void finish(struct sim_modem *m, struct installer *in, int code)
 {
 	logf_(m, "install result %d", code);
 	report(m, in, code);
-	remove_rec(m->flash, IMAGE_NEW);
+	sim_flash_remove(m->flash, IMAGE_NEW);
 	if (code == PKG_R_SUCCESS) {
 		sim_fota_remove(m->flash);
 		sim_modem_checkpoint(m, "install-done");
 	}
-	remove_rec(m->flash, JOURNAL);
-	sync_dir(m->flash);
+	sim_flash_remove(m->flash, JOURNAL);
 	in->phase = PH_NONE;
 	sim_modem_after(m, REBOOT_MS, reboot_timer, 0);
 }
@@ -330,7 +313,7 @@ static int commit(struct sim_modem *m, struct installer *in)
 			return PKG_R_GENERIC;
 		if (access(from, F_OK) == 0 && rename(from, to) < 0)
 			return FLASH_WRITE;
-		sync_dir(m->flash);
+		sim_flash_sync_dir(m->flash);
 		sim_modem_checkpoint(m, "install-commit");
 		if (sim_kv_load(m->flash, "firmware", &kv) < 0)
 			return PKG_R_GENERIC;
@@ -365,7 +348,7 @@ static int commit(struct sim_modem *m, struct installer *in)
 	}
 	if (r422) {
 		/* Table 9: SMS erased; §6.3: the module backs up by itself */
-		remove_rec(m->flash, "sms");
+		sim_flash_remove(m->flash, "sms");
 		sim_kv_clear(&kv);
 		sim_kv_set_long(&kv, "count", in->backups);
 		if (sim_kv_save(m->flash, "backup", &kv) < 0)
@@ -524,9 +507,9 @@ static int power_on(struct sim_modem *m, void *st)
 		sim_modem_set_mode(m, SIM_MODE_FLASH, NULL, NULL);
 		return 0;
 	}
-	remove_rec(m->flash, JOURNAL ".tmp");
+	sim_flash_remove(m->flash, JOURNAL ".tmp");
 	if (sim_kv_load(m->flash, JOURNAL, &kv) < 0) {
-		remove_rec(m->flash, IMAGE_NEW); /* a build no journal owns */
+		sim_flash_remove(m->flash, IMAGE_NEW); /* a build no journal owns */
 		return 0;
 	}
 	in->phase = phase_of(sim_kv_get(&kv, "phase"));
