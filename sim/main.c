@@ -244,8 +244,8 @@ int main(int argc, char **argv)
 			break;
 		case 'P':
 			if (!sim_power_cut_point_ok(optarg)) {
-				fprintf(stderr, "sarafw-sim: --power-cut wants one of: %s; got '%s'\n",
-					SIM_POWER_CUT_POINTS, optarg);
+				fprintf(stderr, "sarafw-sim: --power-cut wants one of: stored, install:P (P 0..100), "
+						"install-commit, install-done; got '%s'\n", optarg);
 				return 2;
 			}
 			power_cut = optarg;
