@@ -8,6 +8,7 @@ simulator's interim format (simpkg.py). Every wait is bounded."""
 import os
 import random
 import subprocess
+import tempfile
 import time
 import unittest
 
@@ -367,6 +368,22 @@ class Table5(unittest.TestCase):
             m.sim.wait_boot(m.port)
             m.port.command("AT+CMEE=2")
         self.expect_code(R422, 227, lambda m: m.package(), before=drop_key)
+
+    def test_227_key_invalid(self):
+        # --fota-key given a file that is no Ed25519 public key
+        with tempfile.NamedTemporaryFile(suffix=".pub") as bad:
+            bad.write(b"-----BEGIN PUBLIC KEY-----\nnot a key\n-----END PUBLIC KEY-----\n")
+            bad.flush()
+            m = Module(R422, args=["--fota-key", bad.name])
+        try:
+            m.store(m.package())
+            self.assertEqual(m.port.command("AT+UFWINSTALL"), ["OK"])
+            lines = m.port.expect(final_code, INSTALL_WALL)
+            self.assertEqual(progress_values(lines)[-1], 227)
+            m.sim.wait_boot(m.port, 10)
+            self.assertEqual(m.ati9(), VERSION[R422])
+        finally:
+            m.close()
 
     def test_247_product(self):
         self.expect_code(R422, 247, lambda m: m.package(product="SARA-R422M8S"))
