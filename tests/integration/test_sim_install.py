@@ -203,23 +203,24 @@ class Install(unittest.TestCase):
         finally:
             m.close()
 
-    def test_xmodem_padding_is_not_the_package(self):
+    def test_full_package_with_xmodem_padding(self):
         # +UFWUPD stores the last block's 0x1A padding: the header's
         # length says where the package ends
         m = Module(R422)
         try:
-            m.store(m.package() + b"\x1a" * 700)
+            # a full image (note Table 9: FOAT takes non-differential packages)
+            m.store(m.package(delta=False) + b"\x1a" * 700)
             values, code = self.run_r422(m, "AT+UFWINSTALL")
             self.assertEqual(code, 128)
         finally:
             m.close()
 
-    def test_r422_full_package_builtin_image(self):
+    def test_r422_builtin_image_and_demo_key(self):
         # the built-in image and demo key of a state dir without options
         m = Module(R422, builtin=True)
         try:
             new = simpkg.derive_image(m.image(), seed=3, grow=100)
-            m.store(m.package(target=new, delta=False))
+            m.store(m.package(target=new))  # a delta: 128 KiB would take 11 s at 115200
             values, code = self.run_r422(m, "AT+UFWINSTALL")
             self.assertEqual(code, 128)
             m.sim.wait_boot(m.port, 10)
