@@ -2,7 +2,8 @@
  * to: a sarafw_port whose module sends the fuzz input, handed out in
  * chunks whenever the host writes, on a clock that only the host's waits
  * advance; and a package whose bytes are their offset. Included by one
- * target each, so its functions are static. */
+ * target each, so its functions are static (inline where a target may
+ * not use them: fuzz_install.c reads no package). */
 #ifndef SARAFW_FUZZ_FAKE_MODULE_H
 #define SARAFW_FUZZ_FAKE_MODULE_H
 
@@ -61,19 +62,19 @@ static uint32_t f_now(void *ctx)
 	return ((fake *)ctx)->clock;
 }
 
-static int f_baud(void *ctx, uint32_t baud)
+static inline int f_baud(void *ctx, uint32_t baud)
 {
 	(void)ctx;
 	return baud == 921600 || baud == 115200 ? SARAFW_OK : SARAFW_EINVAL;
 }
 
-static bool f_cancel(void *ctx)
+static inline bool f_cancel(void *ctx)
 {
 	fake *f = ctx;
 	return f->abort_after && f->writes >= f->abort_after;
 }
 
-static int read_pkg(void *ctx, uint32_t off, uint8_t *buf, size_t len)
+static inline int read_pkg(void *ctx, uint32_t off, uint8_t *buf, size_t len)
 {
 	(void)ctx;
 	memset(buf, (int)(off & 0xff), len);
