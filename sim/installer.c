@@ -1,0 +1,489 @@
+/* The firmware installer (installer.h): journal, Firmware Install Mode,
+ * checks, progress, commit per note Tables 8/9, power-cut recovery. */
+#include "installer.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "feature.h"
+#include "fota.h"
+#include "install_pkg.h"
+#include "profiles.h"
+
+#define JOURNAL "install"
+#define IMAGE "firmware.bin"
+#define IMAGE_NEW "firmware.new"
+#define KEY "fota_key.pub"
+#define KEY_MAX 4096
+#define ENTER_MS 2000u  /* from the reset to the first step (bootloader start) */
+#define CHECK_MS 3000u  /* pre-validation of the package */
+#define REBOOT_MS 1000u /* from the final code to the reset */
+/* note Table 5: where the configuration port cannot be read */
+#define FALLBACK_BAUD 115200u
+
+enum phase { PH_NONE, PH_START, PH_CHECK, PH_WRITE, PH_BOOT, PH_COMMIT };
+static const char *const phase_names[] = {"", "start", "check", "write", "boot", "commit"};
+
+struct installer {
+	enum phase phase;
+	int port;
+	uint32_t baud;
+	enum sim_install_source source;
+	int progress;      /* last reported, 0 before the first */
+	uint32_t step_ms;  /* module time between two progress reports */
+	uint32_t rng;      /* progress increments: from the package's CRC */
+	int boot_lo, boot_hi; /* the boot code section, in percent; 0,0: none */
+	long backups;      /* the backup count after the commit */
+	struct sim_pkg_info info;
+};
+
+extern const struct sim_feature sim_feature_installer;
+
+static struct installer *state(struct sim_modem *m)
+{
+	return sim_feature_state(m, &sim_feature_installer);
+}
+
+static void sync_dir(const struct sim_flash *f)
+{
+	int fd = open(f->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+}
+
+static void remove_rec(const struct sim_flash *f, const char *name)
+{
+	char path[600];
+	if (sim_flash_path(f, name, path, sizeof path) == 0)
+		unlink(path);
+}
+
+static void logf_(struct sim_modem *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void logf_(struct sim_modem *m, const char *fmt, ...)
+{
+	char msg[200];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	sim_log_line(m->audit, sim_modem_now(m), "#", msg, strlen(msg));
+}
+
+static bool urcs(const struct sim_modem *m)
+{
+	return (m->v->urcs & SIM_URC_UFWINSTALL) != 0; /* note §6.1 vs §6.2 */
+}
+
+static int save_journal(struct sim_modem *m, const struct installer *in)
+{
+	struct sim_kv kv;
+	sim_kv_clear(&kv);
+	sim_kv_set(&kv, "phase", phase_names[in->phase]);
+	sim_kv_set_long(&kv, "port", in->port);
+	sim_kv_set_long(&kv, "baud", (long)in->baud);
+	sim_kv_set(&kv, "source", in->source == SIM_INSTALL_LWM2M ? "lwm2m" : "foat");
+	sim_kv_set_long(&kv, "progress", in->progress);
+	if (in->phase == PH_COMMIT)
+		sim_kv_set_long(&kv, "backups", in->backups);
+	return sim_kv_save(m->flash, JOURNAL, &kv);
+}
+
+/* One +UFWINSTALL URC on the port and rate of the journal. */
+static void report(struct sim_modem *m, struct installer *in, int value)
+{
+	char text[32];
+	snprintf(text, sizeof text, "+UFWINSTALL: %d", value);
+	if (!urcs(m) || in->port == 0) {
+		logf_(m, "install %s (not reported)", text + 13);
+		return;
+	}
+	if (in->port == 2) {
+		sim_modem_aux_line(m, in->baud, text);
+		return;
+	}
+	sim_modem_urc(m, "%s", text);
+}
+
+uint32_t sim_install_duration_ms(const struct sim_variant *v, uint64_t pkg_size, unsigned kind,
+				 unsigned flags)
+{
+	/* note §2.4/Table 3: 35 min for a 10 MB delta on the R422 family;
+	 * 21 (23) min on R410M/R412M, whose packages reach 6 MB */
+	double ref = v->family == SIM_R422 ? 10e6 : 6e6;
+	double t = 20000.0, max = v->t.install_max_ms;
+	if (kind & SIM_PKG_FIRMWARE)
+		t += 30000.0;
+	if (flags & SIM_PKG_BOOT)
+		t += 60000.0;
+	if (kind & SIM_PKG_PROFILE)
+		t += 10000.0;
+	if (kind & SIM_PKG_NVM)
+		t += 5000.0;
+	t += (max - 125000.0) * (double)pkg_size / ref;
+	return t > max ? (uint32_t)max : (uint32_t)t;
+}
+
+static void reboot_timer(void *ctx, int arg)
+{
+	(void)arg;
+	sim_modem_reboot(ctx);
+}
+
+/* The end: the final code, the journal gone, a reset. The package stays
+ * after a failure (the old firmware runs; a new download replaces it). */
+static void finish(struct sim_modem *m, struct installer *in, int code)
+{
+	logf_(m, "install result %d", code);
+	report(m, in, code);
+	remove_rec(m->flash, IMAGE_NEW);
+	if (code == SIM_INST_OK)
+		sim_fota_remove(m->flash);
+	remove_rec(m->flash, JOURNAL);
+	sync_dir(m->flash);
+	in->phase = PH_NONE;
+	sim_modem_after(m, REBOOT_MS, reboot_timer, 0);
+}
+
+static long read_key(struct sim_modem *m, char *key, size_t cap)
+{
+	long n = sim_flash_read(m->flash, KEY, key, cap);
+	return n < 0 ? 0 : n;
+}
+
+/* The module's own checks on a package the format accepted (note Table
+ * 5: 247, 158, 168). */
+static int module_checks(struct sim_modem *m, const struct sim_pkg_info *info, enum sim_install_source src)
+{
+	struct sim_kv fw;
+	char running[80];
+	if (strcmp(info->product, m->v->id.model) != 0)
+		return SIM_INST_PREVALIDATION;
+	if (!(info->kind & SIM_PKG_FIRMWARE))
+		return 0;
+	/* note Table 8: R410M/R412M install deltas only; Table 9: a full
+	 * package on the R422 family by FOAT, a delta by (u)FOTA */
+	if (!(info->flags & SIM_PKG_DELTA) && (m->v->family != SIM_R422 || src == SIM_INSTALL_LWM2M))
+		return SIM_INST_NOT_DELTA;
+	if (sim_kv_load(m->flash, "firmware", &fw) < 0)
+		return SIM_INST_GENERIC;
+	snprintf(running, sizeof running, "%s,%s",
+		 sim_kv_get(&fw, "modem_version") ? sim_kv_get(&fw, "modem_version") : "",
+		 sim_kv_get(&fw, "app_version") ? sim_kv_get(&fw, "app_version") : "");
+	if ((info->flags & SIM_PKG_DELTA) && strcmp(info->from_version, running) != 0)
+		return SIM_INST_SOURCE;
+	return 0;
+}
+
+/* A delta's source image must be the one it was made from. */
+static int source_ok(int src, const struct sim_pkg_info *info)
+{
+	static uint8_t buf[65536];
+	uint32_t crc = 0;
+	ssize_t n;
+	if (!(info->flags & SIM_PKG_DELTA))
+		return 0;
+	if (src < 0 || lseek(src, 0, SEEK_SET) < 0)
+		return SIM_INST_SOURCE;
+	while ((n = read(src, buf, sizeof buf)) > 0)
+		crc = sim_fota_crc32(crc, buf, (size_t)n);
+	return n == 0 && crc == info->source_crc ? 0 : SIM_INST_SOURCE;
+}
+
+/* Check the package and build DIR/firmware.new (fsynced). 0 or a code. */
+static int check_and_build(struct sim_modem *m, struct installer *in)
+{
+	char path[600], key[KEY_MAX];
+	struct sim_kv meta;
+	long keylen = read_key(m, key, sizeof key);
+	int fd, src = -1, out = -1, rc;
+	if (!sim_fota_present(m->flash, &meta) || sim_fota_package_path(m->flash, path, sizeof path))
+		return 144; /* note Table 5: the file to install does not exist */
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 144;
+	rc = sim_pkg_check(fd, (uint64_t)sim_kv_get_long(&meta, "size", 0), key, (size_t)keylen,
+			   &in->info);
+	if (!rc)
+		rc = module_checks(m, &in->info, in->source);
+	if (!rc && (in->info.kind & SIM_PKG_FIRMWARE)) {
+		if (sim_flash_path(m->flash, IMAGE, path, sizeof path) == 0)
+			src = open(path, O_RDONLY | O_CLOEXEC);
+		rc = source_ok(src, &in->info);
+		if (!rc && sim_flash_path(m->flash, IMAGE_NEW, path, sizeof path) == 0)
+			out = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		if (!rc && out < 0)
+			rc = SIM_INST_GENERIC;
+		if (!rc)
+			rc = sim_pkg_apply(fd, &in->info, src, out);
+		if (!rc && fsync(out) < 0)
+			rc = SIM_INST_GENERIC;
+	}
+	in->rng = (uint32_t)strtoul(sim_kv_get(&meta, "crc32") ? sim_kv_get(&meta, "crc32") : "1", NULL, 16) | 1u;
+	if (out >= 0)
+		close(out);
+	if (src >= 0)
+		close(src);
+	close(fd);
+	if (!rc) {
+		uint32_t total = sim_install_duration_ms(m->v, (uint64_t)sim_kv_get_long(&meta, "size", 0),
+							 in->info.kind, in->info.flags);
+		in->step_ms = total > CHECK_MS ? (total - CHECK_MS) / 40u : 1u;
+		if (in->info.flags & SIM_PKG_BOOT) {
+			in->boot_lo = 40; /* the simulator's choice: docs/behaviour.md */
+			in->boot_hi = 60;
+		}
+	}
+	return rc;
+}
+
+/* Table 8 (R410M/R412M) and Table 9 (R422 family): what the update
+ * changes besides the image. Each step may run again after a power cut. */
+static int commit(struct sim_modem *m, struct installer *in)
+{
+	const struct sim_pkg_info *info = &in->info;
+	struct sim_kv kv;
+	char from[600], to[600];
+	bool r422 = m->v->family == SIM_R422;
+	if (info->kind & SIM_PKG_FIRMWARE) {
+		if (sim_flash_path(m->flash, IMAGE_NEW, from, sizeof from) ||
+		    sim_flash_path(m->flash, IMAGE, to, sizeof to))
+			return SIM_INST_GENERIC;
+		if (access(from, F_OK) == 0 && rename(from, to) < 0)
+			return 160; /* note Table 5: flash writing failure */
+		sync_dir(m->flash);
+		sim_modem_checkpoint(m, "install-commit");
+		if (sim_kv_load(m->flash, "firmware", &kv) < 0)
+			return SIM_INST_GENERIC;
+		{
+			char modem[64];
+			const char *comma = strchr(info->to_version, ',');
+			snprintf(modem, sizeof modem, "%.*s", (int)(comma - info->to_version), info->to_version);
+			sim_kv_set(&kv, "modem_version", modem);
+			sim_kv_set(&kv, "app_version", comma + 1);
+		}
+		if (sim_kv_save(m->flash, "firmware", &kv) < 0)
+			return 160;
+	}
+	/* MNO profiles: the package's are modified; on the R422 family the
+	 * others are "restored by the new FW" (Table 9): downloaded ones go */
+	if (r422 && sim_profiles_keep_only(m->flash, 0) < 0)
+		return 160;
+	if (info->profile_id && sim_profiles_install(m->flash, info->profile_id, info->profile_name) < 0)
+		return 160;
+	/* NVM items in the package modified, the rest unchanged (both tables) */
+	if (info->nvm_n) {
+		if (sim_kv_load(m->flash, "nvm", &kv) < 0)
+			sim_kv_clear(&kv);
+		for (int i = 0; i < info->nvm_n; i++)
+			sim_kv_set(&kv, info->nvm_key[i], info->nvm_val[i]);
+		if (sim_kv_save(m->flash, "nvm", &kv) < 0)
+			return 160;
+	}
+	if (r422) {
+		/* Table 9: SMS erased; §6.3: the module backs up by itself */
+		remove_rec(m->flash, "sms");
+		sim_kv_clear(&kv);
+		sim_kv_set_long(&kv, "count", in->backups);
+		if (sim_kv_save(m->flash, "backup", &kv) < 0)
+			return 160;
+	}
+	/* elsewhere the last backup predates the update: the host runs
+	 * +UBKUPDATA (§6.3); user files are never touched (both tables) */
+	return 0;
+}
+
+static void step(void *ctx, int arg);
+
+static void next_step(struct sim_modem *m, uint32_t ms)
+{
+	sim_modem_after(m, ms ? ms : 1, step, 0);
+}
+
+static void brick(struct sim_modem *m, const char *why)
+{
+	struct sim_kv kv;
+	sim_kv_clear(&kv);
+	sim_kv_set(&kv, "reason", why);
+	sim_kv_set(&kv, "note", "section 2.6.4: an interrupted boot code update is not recoverable");
+	sim_kv_save(m->flash, "brick", &kv);
+	logf_(m, "bricked: %s", why);
+	sim_audit_event(m->audit, sim_modem_now(m), "bricked", ",\"reason\":\"%s\"", why);
+	/* no AT, no bootloader that answers: every byte is lost */
+	sim_modem_set_mode(m, SIM_MODE_FLASH, NULL, NULL);
+}
+
+static void set_phase(struct sim_modem *m, struct installer *in, enum phase p)
+{
+	in->phase = p;
+	save_journal(m, in);
+}
+
+/* One timer step of the install: the phase in the journal says which. */
+static void step(void *ctx, int arg)
+{
+	struct sim_modem *m = ctx;
+	struct installer *in = state(m);
+	int rc, inc;
+	(void)arg;
+	switch (in->phase) {
+	case PH_START:
+	case PH_CHECK:
+		set_phase(m, in, PH_CHECK);
+		rc = check_and_build(m, in);
+		if (rc) {
+			finish(m, in, rc);
+			return;
+		}
+		set_phase(m, in, PH_WRITE);
+		if (in->progress == 0) {
+			in->progress = 1;
+			save_journal(m, in);
+			report(m, in, 1);
+		}
+		next_step(m, in->step_ms);
+		return;
+	case PH_WRITE:
+	case PH_BOOT:
+		if (in->progress >= 100) {
+			{
+				struct sim_kv b;
+				in->backups = (sim_kv_load(m->flash, "backup", &b) == 0
+						       ? sim_kv_get_long(&b, "count", 1)
+						       : 1) + 1;
+			}
+			set_phase(m, in, PH_COMMIT);
+			next_step(m, 1);
+			return;
+		}
+		/* note §6.1: incremental, the increment not always 1 */
+		in->rng = in->rng * 1103515245u + 12345u;
+		inc = 1 + (int)((in->rng >> 16) % 4u);
+		{
+			int p = in->progress + inc > 100 ? 100 : in->progress + inc;
+			bool inside = in->boot_hi && p > in->boot_lo && in->progress < in->boot_hi;
+			enum phase want = inside ? PH_BOOT : PH_WRITE;
+			char point[24];
+			in->phase = want;
+			in->progress = p;
+			save_journal(m, in); /* before the step: a cut in it is seen */
+			snprintf(point, sizeof point, "install:%d", p);
+			sim_modem_checkpoint(m, point);
+			report(m, in, p);
+		}
+		next_step(m, in->step_ms);
+		return;
+	case PH_COMMIT:
+		rc = commit(m, in);
+		finish(m, in, rc ? rc : SIM_INST_OK);
+		return;
+	case PH_NONE:
+		return;
+	}
+}
+
+int sim_install_start(struct sim_modem *m, const struct sim_install_req *r)
+{
+	struct installer *in = state(m);
+	memset(in, 0, sizeof *in);
+	in->phase = PH_START;
+	in->port = urcs(m) ? r->port : 0;
+	in->baud = r->baud;
+	in->source = r->source;
+	if (save_journal(m, in) < 0) {
+		in->phase = PH_NONE;
+		return -EIO;
+	}
+	logf_(m, "install requested: port %d, %u b/s", in->port, (unsigned)in->baud);
+	sim_modem_after(m, REBOOT_MS / 10, reboot_timer, 0);
+	return 0;
+}
+
+static enum phase phase_of(const char *s)
+{
+	for (size_t i = 1; i < sizeof phase_names / sizeof phase_names[0]; i++)
+		if (s && strcmp(s, phase_names[i]) == 0)
+			return (enum phase)i;
+	return PH_NONE;
+}
+
+/* Power-on: a journal means Firmware Install Mode (note §6: "at the next
+ * module wake-up a fault is detected, and the module remains in Firmware
+ * Install Mode until the end"); a brick record means nothing at all. */
+static int power_on(struct sim_modem *m, void *st)
+{
+	struct installer *in = st;
+	struct sim_kv kv;
+	long port, baud;
+	if (sim_flash_exists(m->flash, "brick")) {
+		logf_(m, "bricked (DIR/brick says why)");
+		sim_modem_set_mode(m, SIM_MODE_FLASH, NULL, NULL);
+		return 0;
+	}
+	remove_rec(m->flash, JOURNAL ".tmp");
+	if (sim_kv_load(m->flash, JOURNAL, &kv) < 0) {
+		remove_rec(m->flash, IMAGE_NEW); /* a build no journal owns */
+		return 0;
+	}
+	in->phase = phase_of(sim_kv_get(&kv, "phase"));
+	port = sim_kv_get_long(&kv, "port", -1);
+	baud = sim_kv_get_long(&kv, "baud", -1);
+	in->source = strcmp(sim_kv_get(&kv, "source") ? sim_kv_get(&kv, "source") : "", "lwm2m") == 0
+			     ? SIM_INSTALL_LWM2M
+			     : SIM_INSTALL_FOAT;
+	in->progress = (int)sim_kv_get_long(&kv, "progress", 0);
+	in->backups = sim_kv_get_long(&kv, "backups", 2);
+	if (in->progress < 0 || in->progress > 100)
+		in->progress = 0;
+	if (in->phase == PH_NONE)
+		in->phase = PH_CHECK; /* an unreadable phase: start over */
+	/* note Table 5: where the configuration cannot be read, the primary
+	 * UART at 115200 b/s */
+	if (port < 0 || port > 2 || !sim_variant_ipr_ok(m->v, (uint32_t)baud)) {
+		port = urcs(m) ? 1 : 0;
+		baud = FALLBACK_BAUD;
+	}
+	in->port = (int)port;
+	in->baud = (uint32_t)baud;
+	if (in->phase != PH_START) {
+		logf_(m, "power lost during the install (%s, %d%%)", phase_names[in->phase], in->progress);
+		sim_audit_event(m->audit, sim_modem_now(m), "reset_during_install",
+				",\"phase\":\"%s\",\"progress\":%d", phase_names[in->phase], in->progress);
+	}
+	if (in->phase == PH_BOOT) {
+		brick(m, "power lost while the boot code was being written");
+		return 0;
+	}
+	if (in->phase == PH_COMMIT) {
+		/* the image was built and checked: only the package header is
+		 * needed again for the commit's records */
+		char path[600], key[KEY_MAX];
+		struct sim_kv meta;
+		int fd;
+		long keylen = read_key(m, key, sizeof key);
+		if (sim_fota_present(m->flash, &meta) &&
+		    sim_fota_package_path(m->flash, path, sizeof path) == 0 &&
+		    (fd = open(path, O_RDONLY | O_CLOEXEC)) >= 0) {
+			sim_pkg_check(fd, (uint64_t)sim_kv_get_long(&meta, "size", 0), key, (size_t)keylen,
+				      &in->info);
+			close(fd);
+		}
+	}
+	sim_modem_set_mode(m, SIM_MODE_INSTALL, NULL, NULL);
+	if (in->port == 1)
+		m->io.set_baud(m->io.ctx, in->baud);
+	next_step(m, in->phase == PH_COMMIT ? ENTER_MS : ENTER_MS + CHECK_MS);
+	return 0;
+}
+
+const struct sim_feature sim_feature_installer = {
+	.name = "installer",
+	.state_size = sizeof(struct installer),
+	.power_on = power_on,
+};
