@@ -184,6 +184,7 @@ static void on_progress(void *ctx, sarafw_install_phase ph, uint32_t value, uint
 		/* no percentage on this line: time against the note's maximum */
 		if (s->urcs)
 			break;
+		total = s->c->dev.variant->limits->install_max_ms; /* the bound adds a boot */
 		if (json) {
 			printf("{\"event\":\"install_wait\",\"elapsed_seconds\":%u,\"max_seconds\":%u}\n", value / 1000u,
 			       total / 1000u);
@@ -248,7 +249,8 @@ static void print_result(cli *c, unsigned code, const char *version)
 		printf("}\n");
 	} else if (code == SARAFW_INSTALL_OK_CODE) {
 		printf("install result %u: %s\n", code, meaning);
-	} else {
+	}
+	if (code != SARAFW_INSTALL_OK_CODE) {
 		fprintf(stderr, "sarafw: install result %u: %s; the module runs %s: %s\n", code, meaning,
 			version[0] ? version : "its old firmware", next);
 	}
