@@ -12,45 +12,51 @@
 #include "note.h"
 #include "str.h"
 
+#if SARAFW_INSTALL_TEXT
+#define TEXT(s) s
+#else
+#define TEXT(s) ""
+#endif
+
 /* note §6.1.5, Table 5. Codes 130..132 come on the primary UART at
  * 115200 b/s, whatever +UFWINSTALL set. */
 static const sarafw_install_code codes[] = {
-	{ .code = 128, .next = SARAFW_NEXT_NONE, .meaning = "FW installation successfully performed" },
-	{ .code = 129, .next = SARAFW_NEXT_RETRY, .meaning = "firmware installation generic failure" },
-	{ .code = 130, .next = SARAFW_NEXT_SUPPORT, .primary_115200 = true, .meaning = "flash access failure" },
-	{ .code = 131, .next = SARAFW_NEXT_RETRY, .primary_115200 = true, .meaning = "RAM allocation error" },
-	{ .code = 132, .next = SARAFW_NEXT_SUPPORT, .primary_115200 = true, .meaning = "retrieve partition table error" },
-	{ .code = 134, .next = SARAFW_NEXT_SUPPORT, .meaning = "bad block flash init failure" },
-	{ .code = 140, .next = SARAFW_NEXT_DOWNLOAD, .meaning = "generic decompression engine error" },
-	{ .code = 141, .next = SARAFW_NEXT_RETRY, .meaning = "RAM error" },
+	{ .code = 128, .next = SARAFW_NEXT_NONE, .meaning = TEXT("FW installation successfully performed") },
+	{ .code = 129, .next = SARAFW_NEXT_RETRY, .meaning = TEXT("firmware installation generic failure") },
+	{ .code = 130, .next = SARAFW_NEXT_SUPPORT, .primary_115200 = true, .meaning = TEXT("flash access failure") },
+	{ .code = 131, .next = SARAFW_NEXT_RETRY, .primary_115200 = true, .meaning = TEXT("RAM allocation error") },
+	{ .code = 132, .next = SARAFW_NEXT_SUPPORT, .primary_115200 = true, .meaning = TEXT("retrieve partition table error") },
+	{ .code = 134, .next = SARAFW_NEXT_SUPPORT, .meaning = TEXT("bad block flash init failure") },
+	{ .code = 140, .next = SARAFW_NEXT_DOWNLOAD, .meaning = TEXT("generic decompression engine error") },
+	{ .code = 141, .next = SARAFW_NEXT_RETRY, .meaning = TEXT("RAM error") },
 	{ .code = 144, .next = SARAFW_NEXT_DOWNLOAD,
-	  .meaning = "requested file does not exist during installation (a working file or partition, or flash error)" },
-	{ .code = 148, .next = SARAFW_NEXT_DOWNLOAD, .meaning = "delta file is corrupted" },
+	  .meaning = TEXT("requested file does not exist during installation (a working file or partition, or flash error)") },
+	{ .code = 148, .next = SARAFW_NEXT_DOWNLOAD, .meaning = TEXT("delta file is corrupted") },
 	{ .code = 158, .next = SARAFW_NEXT_PACKAGE,
-	  .meaning = "delta file not recognized (an update from a non-delta file format)" },
-	{ .code = 160, .next = SARAFW_NEXT_SUPPORT, .meaning = "flash writing failure" },
+	  .meaning = TEXT("delta file not recognized (an update from a non-delta file format)") },
+	{ .code = 160, .next = SARAFW_NEXT_SUPPORT, .meaning = TEXT("flash writing failure") },
 	{ .code = 168, .next = SARAFW_NEXT_PACKAGE,
-	  .meaning = "source firmware in flash mismatch with the one expected by the delta file" },
+	  .meaning = TEXT("source firmware in flash mismatch with the one expected by the delta file") },
 	{ .code = 173, .next = SARAFW_NEXT_DOWNLOAD,
-	  .meaning = "calculated digital signature does not match the package header (wrong signature or corrupted bytes)" },
-	{ .code = 174, .next = SARAFW_NEXT_PACKAGE, .meaning = "delta file version is not supported" },
-	{ .code = 178, .next = SARAFW_NEXT_RETRY, .meaning = "RAM memory corruption (null pointer assignment)" },
+	  .meaning = TEXT("calculated digital signature does not match the package header (wrong signature or corrupted bytes)") },
+	{ .code = 174, .next = SARAFW_NEXT_PACKAGE, .meaning = TEXT("delta file version is not supported") },
+	{ .code = 178, .next = SARAFW_NEXT_RETRY, .meaning = TEXT("RAM memory corruption (null pointer assignment)") },
 	{ .code = 180, .next = SARAFW_NEXT_DOWNLOAD,
-	  .meaning = "size of the delta file in flash mismatch with the real delta file size" },
+	  .meaning = TEXT("size of the delta file in flash mismatch with the real delta file size") },
 	{ .code = 195, .next = SARAFW_NEXT_SUPPORT,
-	  .meaning = "data corruption in a component updated in flash (power loss or flash problem)" },
-	{ .code = 224, .next = SARAFW_NEXT_RETRY, .meaning = "generic error in finalizing the install procedure" },
-	{ .code = 227, .next = SARAFW_NEXT_KEY, .meaning = "FOTA public key is not found or invalid" },
-	{ .code = 247, .next = SARAFW_NEXT_PACKAGE, .meaning = "pre-validation of the delta file failed" },
+	  .meaning = TEXT("data corruption in a component updated in flash (power loss or flash problem)") },
+	{ .code = 224, .next = SARAFW_NEXT_RETRY, .meaning = TEXT("generic error in finalizing the install procedure") },
+	{ .code = 227, .next = SARAFW_NEXT_KEY, .meaning = TEXT("FOTA public key is not found or invalid") },
+	{ .code = 247, .next = SARAFW_NEXT_PACKAGE, .meaning = TEXT("pre-validation of the delta file failed") },
 };
 
 static const char *const next_text[] = {
-	[SARAFW_NEXT_NONE] = "nothing: the new firmware runs",
-	[SARAFW_NEXT_RETRY] = "run the install again (the module still holds the package)",
-	[SARAFW_NEXT_DOWNLOAD] = "download the package again, then install",
-	[SARAFW_NEXT_PACKAGE] = "get the package made for this module and its running firmware",
-	[SARAFW_NEXT_KEY] = "use a package signed for this module's FOTA key, or ask u-blox support",
-	[SARAFW_NEXT_SUPPORT] = "contact u-blox technical support",
+	[SARAFW_NEXT_NONE] = TEXT("nothing: the new firmware runs"),
+	[SARAFW_NEXT_RETRY] = TEXT("run the install again (the module still holds the package)"),
+	[SARAFW_NEXT_DOWNLOAD] = TEXT("download the package again, then install"),
+	[SARAFW_NEXT_PACKAGE] = TEXT("get the package made for this module and its running firmware"),
+	[SARAFW_NEXT_KEY] = TEXT("use a package signed for this module's FOTA key, or ask u-blox support"),
+	[SARAFW_NEXT_SUPPORT] = TEXT("contact u-blox technical support"),
 };
 
 const sarafw_install_code *sarafw_install_code_find(unsigned code)
