@@ -11,6 +11,7 @@
 #include "escape.h"
 #include "sarafw/error.h"
 #include "sarafw/files.h"
+#include "signals.h"
 #include "upload.h"
 
 /* A name the module takes, else one line saying why and EXIT_USAGE. */
@@ -102,7 +103,7 @@ static int files_ls(cli *c)
 static int files_put(cli *c, const char *local, const char *name, unsigned long baud)
 {
 	upload u;
-	int rc = upload_open(&u, local, "file");
+	int rc = upload_open(&u, local, "file", UPLOAD_HINT_SIZE);
 	char doing[320];
 	if (rc)
 		return rc;
@@ -139,13 +140,6 @@ static int files_put(cli *c, const char *local, const char *name, unsigned long 
 	return EXIT_OK;
 }
 
-static volatile sig_atomic_t get_stop;
-
-static void on_get_signal(int sig)
-{
-	get_stop = sig;
-}
-
 typedef struct {
 	int fd;
 	int write_errno;
@@ -156,7 +150,7 @@ typedef struct {
 static int to_fd(void *ctx, uint32_t offset, const uint8_t *bytes, size_t n)
 {
 	sink_ctx *s = ctx;
-	if (get_stop)
+	if (stop_signal())
 		return SARAFW_ECANCEL;
 	while (n) {
 		ssize_t w = write(s->fd, bytes, n);
@@ -188,8 +182,8 @@ static int files_get(cli *c, const char *name, const char *local)
 	char tmp[4096], doing[320];
 	sink_ctx s = { .fd = -1 };
 	uint32_t size;
-	struct sigaction sa, old_int, old_term;
-	int rc;
+	stop_catch sc;
+	int rc, sig;
 
 	if (to_stdout && c->json) {
 		fprintf(stderr, "sarafw: files get NAME - writes the file to stdout: leave out --json\n");
@@ -230,18 +224,12 @@ static int files_get(cli *c, const char *name, const char *local)
 	}
 	s.total = size;
 	progress_init(&s.prog, c->json);
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_get_signal; /* no SA_RESTART: a wait ends early */
-	sigemptyset(&sa.sa_mask);
-	get_stop = 0;
-	sigaction(SIGINT, &sa, &old_int);
-	sigaction(SIGTERM, &sa, &old_term);
+	stop_catch_begin(&sc);
 	if (size == 0)
 		progress_bytes(&s.prog, 0, 0);
 	rc = sarafw_file_read(&c->dev, name, 0, size, to_fd, &s);
 	progress_end(&s.prog);
-	sigaction(SIGINT, &old_int, NULL);
-	sigaction(SIGTERM, &old_term, NULL);
+	sig = stop_catch_end(&sc);
 	cli_disconnect(c);
 	if (!to_stdout) {
 		if (!rc && (fchmod(s.fd, new_file_mode()) < 0 || fsync(s.fd) < 0))
@@ -257,14 +245,14 @@ static int files_get(cli *c, const char *name, const char *local)
 		const char *left = to_stdout ? "what reached stdout is incomplete" : "nothing was written";
 		if (c->json)
 			printf("{\"event\":\"error\",\"code\":%d,\"message\":\"%s\"}\n", rc, sarafw_strerror(rc));
-		if (get_stop)
-			fprintf(stderr, "sarafw: interrupted by %s; %s\n", get_stop == SIGINT ? "Ctrl-C" : "SIGTERM", left);
+		if (sig)
+			fprintf(stderr, "sarafw: interrupted by %s; %s\n", sig == SIGINT ? "Ctrl-C" : "SIGTERM", left);
 		else if (s.write_errno)
 			fprintf(stderr, "sarafw: writing %s failed: %s; %s: free space or choose another place, then retry\n",
 				to_stdout ? "stdout" : local, strerror(s.write_errno), left);
 		else
 			upload_explain(c, NULL, rc, doing, name);
-		return get_stop ? 128 + get_stop : EXIT_FAIL;
+		return sig ? 128 + sig : EXIT_FAIL;
 	}
 	if (c->json) {
 		printf("{\"event\":\"read\",\"name\":");
@@ -293,12 +281,6 @@ static int files_rm(cli *c, const char *name)
 		printf("removed %s\n", name);
 	}
 	return EXIT_OK;
-}
-
-static const char *base_name(const char *path)
-{
-	const char *s = strrchr(path, '/');
-	return s ? s + 1 : path;
 }
 
 int cmd_files(cli *c, int argc, char **argv)
@@ -335,7 +317,7 @@ int cmd_files(cli *c, int argc, char **argv)
 	}
 	if (!strcmp(sub, "put")) {
 		/* after put, as after update: the transfer's rate */
-		const char *name = n == 3 ? a[2] : base_name(a[1]);
+		const char *name = n == 3 ? a[2] : upload_base_name(a[1]);
 		if ((rc = check_name(name)))
 			return rc;
 		return files_put(c, a[1], name, baud);

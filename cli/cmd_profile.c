@@ -2,6 +2,7 @@
  * AT+UDWNFILE="<name>",<size>,"PROFILE", which the module installs by
  * itself (note §5.2); AT+UMNOPROF=? before and after says which entry is
  * new, so the user knows the id to select (note B.1.2 selects 205). */
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -104,12 +105,6 @@ static int select_profile(cli *c, int id)
 	return EXIT_OK;
 }
 
-static const char *base_name(const char *path)
-{
-	const char *s = strrchr(path, '/');
-	return s ? s + 1 : path;
-}
-
 int cmd_profile(cli *c, int argc, char **argv)
 {
 	static mno_list before, after; /* 2 KiB each */
@@ -142,10 +137,10 @@ int cmd_profile(cli *c, int argc, char **argv)
 	const char *path = argv[optind];
 	/* the file's own name when the module can take it, else the note's
 	 * example name (note §5.2: AT+UDWNFILE="PROFILE",12000,"PROFILE") */
-	const char *name = base_name(path);
+	const char *name = upload_base_name(path);
 	if (sarafw_file_name_check(name))
 		name = "PROFILE";
-	if ((rc = upload_open(&u, path, "profile")))
+	if ((rc = upload_open(&u, path, "profile", UPLOAD_HINT_SIZE)))
 		return rc;
 	u.baud = baud; /* as after update: the transfer's rate */
 	if ((rc = cli_connect(c, NULL, 0, NULL))) {

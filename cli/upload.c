@@ -8,12 +8,17 @@
 
 #include "sarafw/error.h"
 #include "sarafw/udwnfile.h"
+#include "signals.h"
 #include "upload.h"
 
-int upload_open(upload *u, const char *path, const char *what)
+int upload_open(upload *u, const char *path, const char *what, const char *hint)
 {
 	struct stat st;
 	memset(u, 0, sizeof *u);
+	u->line_fd = -1;
+	u->prepare_text = "AT+UDWNFILE: the module prepares for about 5 s (note §5.2)";
+	u->finish_text = "every byte sent, waiting for the module to confirm";
+	u->cancel_text = "stopping: the module waits for the promised bytes, then discards them";
 	u->fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (u->fd < 0 || fstat(u->fd, &st) < 0) {
 		fprintf(stderr, "sarafw: cannot read %s %s: %s\n", what, path, strerror(errno));
@@ -21,10 +26,10 @@ int upload_open(upload *u, const char *path, const char *what)
 		return EXIT_USAGE;
 	}
 	if (!S_ISREG(st.st_mode) || st.st_size == 0 || st.st_size > 0x7fffffff) {
-		fprintf(stderr, "sarafw: %s %s is %s: give a file of 1 byte to 2 GiB\n", what, path,
+		fprintf(stderr, "sarafw: %s %s is %s: %s\n", what, path,
 			S_ISDIR(st.st_mode) ? "a directory"
 			: !S_ISREG(st.st_mode) ? "not a regular file"
-			: st.st_size ? "too large" : "empty");
+			: st.st_size ? "too large" : "empty", hint);
 		upload_close(u);
 		return EXIT_USAGE;
 	}
@@ -39,7 +44,13 @@ void upload_close(upload *u)
 	u->fd = -1;
 }
 
-static int read_file(void *ctx, uint32_t offset, uint8_t *buf, size_t len)
+const char *upload_base_name(const char *path)
+{
+	const char *s = strrchr(path, '/');
+	return s ? s + 1 : path;
+}
+
+int upload_read(void *ctx, uint32_t offset, uint8_t *buf, size_t len)
 {
 	upload *u = ctx;
 	size_t done = 0;
@@ -56,7 +67,7 @@ static int read_file(void *ctx, uint32_t offset, uint8_t *buf, size_t len)
 	return (int)len;
 }
 
-static void on_progress(void *ctx, sarafw_foat_phase phase, uint32_t done, uint32_t total)
+void upload_progress(void *ctx, sarafw_foat_phase phase, uint32_t done, uint32_t total)
 {
 	upload *u = ctx;
 	switch (phase) {
@@ -67,7 +78,7 @@ static void on_progress(void *ctx, sarafw_foat_phase phase, uint32_t done, uint3
 		u->stored = true;
 		break;
 	case SARAFW_FOAT_PREPARE:
-		progress_phase(&u->prog, "prepare", "AT+UDWNFILE: the module prepares for about 5 s (note §5.2)");
+		progress_phase(&u->prog, "prepare", u->prepare_text);
 		break;
 	case SARAFW_FOAT_TRANSFER:
 		u->in_data = true;
@@ -77,73 +88,47 @@ static void on_progress(void *ctx, sarafw_foat_phase phase, uint32_t done, uint3
 		break;
 	case SARAFW_FOAT_FINISH:
 		progress_end(&u->prog);
-		progress_phase(&u->prog, "finish", "every byte sent, waiting for the module to confirm");
+		progress_phase(&u->prog, "finish", u->finish_text);
 		break;
 	case SARAFW_FOAT_CANCEL:
+		u->cancelled = true;
 		/* the module waits for the promised bytes and then discards
 		 * them: what the kernel still holds need not go out first */
-		if (u->in_data && !u->all_sent)
+		if (u->line_fd >= 0 && u->in_data && !u->all_sent)
 			tcflush(u->line_fd, TCOFLUSH);
 		progress_end(&u->prog);
-		progress_phase(&u->prog, "cancel",
-			       "stopping: the module waits for the promised bytes, then discards them");
+		progress_phase(&u->prog, "cancel", u->cancel_text);
 		break;
-	default:
+	case SARAFW_FOAT_DONE:
 		break;
 	}
-}
-
-static volatile sig_atomic_t stop_signal;
-
-static void on_signal(int sig)
-{
-	/* a second one while the abort runs: the default action, at once */
-	if (stop_signal) {
-		signal(sig, SIG_DFL);
-		raise(sig);
-		return;
-	}
-	stop_signal = sig;
-}
-
-static bool stop_asked(void *ctx)
-{
-	(void)ctx;
-	return stop_signal != 0;
 }
 
 int upload_run(cli *c, upload *u, const char *name, const char *tag)
 {
 	static uint8_t buf[4096]; /* the command line first, then the data a piece at a time */
-	struct sigaction sa, old_int, old_term;
+	stop_catch sc;
 	sarafw_udwn_config cfg = {
 		.name = name,
 		.tag = tag,
 		.size = u->size,
-		.read = read_file,
+		.read = upload_read,
 		.ctx = u,
 		.buf = buf,
 		.buf_size = sizeof buf,
 		.host_baud = (uint32_t)c->baud,
 		.baud = (uint32_t)u->baud,
-		.progress = on_progress,
-		.progress_ctx = u,
+		.progress = u->progress ? u->progress : upload_progress,
+		.progress_ctx = u->progress ? u->progress_ctx : u,
 		.cancel = stop_asked,
 	};
 	int rc;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal; /* no SA_RESTART: a wait ends early */
-	sigemptyset(&sa.sa_mask);
-	stop_signal = 0;
-	sigaction(SIGINT, &sa, &old_int);
-	sigaction(SIGTERM, &sa, &old_term);
+	stop_catch_begin(&sc);
 	u->line_fd = c->posix.fd;
 	progress_init(&u->prog, c->json);
 	rc = sarafw_udwnfile(&c->dev, &cfg);
 	progress_end(&u->prog);
-	sigaction(SIGINT, &old_int, NULL);
-	sigaction(SIGTERM, &old_term, NULL);
-	u->sig = stop_signal;
+	u->sig = stop_catch_end(&sc);
 	return rc;
 }
 

@@ -15,50 +15,7 @@
 #include "sarafw/files.h"
 #include "sarafw/timeouts.h"
 
-#define CHECK(x) ((x) ? (void)0 : abort())
-
-/* The module: the input, a chunk at a time, on a clock that only the
- * host's waits and reads advance. */
-typedef struct {
-	const uint8_t *data;
-	size_t size, pos, chunk;
-	uint32_t clock;
-	unsigned writes, steps;
-} fake;
-
-static int f_write(void *ctx, const uint8_t *buf, size_t len)
-{
-	fake *f = ctx;
-	(void)buf;
-	CHECK(len > 0);
-	if (buf[len - 1] == '\r')
-		f->writes++; /* a command */
-	return (int)len;
-}
-
-static int f_read(void *ctx, uint8_t *buf, size_t len, uint32_t timeout_ms)
-{
-	fake *f = ctx;
-	size_t n = f->size - f->pos;
-	f->steps++;
-	if (!n) {
-		f->clock += timeout_ms ? timeout_ms : 1;
-		return 0;
-	}
-	if (n > len)
-		n = len;
-	if (n > f->chunk)
-		n = f->chunk;
-	memcpy(buf, f->data + f->pos, n);
-	f->pos += n;
-	f->clock += 1;
-	return (int)n;
-}
-
-static uint32_t f_now(void *ctx)
-{
-	return ((fake *)ctx)->clock;
-}
+#include "fake_module.h"
 
 typedef struct {
 	uint32_t next; /* the offset the next bytes must have */
@@ -104,7 +61,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		CHECK(s.next == s.want);
 	/* each block waits for at most its silence bound, then the final result */
 	CHECK(f.clock < 3u * (2u * SARAFW_ANSWER_MS + 1000u) + (uint32_t)size);
-	CHECK(f.writes <= 3u);
+	CHECK(f.commands <= 3u);
 
 	rc = sarafw_file_list(&dev, on_name, NULL);
 	CHECK(rc <= 0);

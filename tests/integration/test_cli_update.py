@@ -166,14 +166,28 @@ class Auto(unittest.TestCase):
         with open(os.path.join(sim.state, "fota", "meta")) as f:
             self.assertIn("method=udwnfile", f.read())
 
+    def check_done(self, sim, data, scale=UD_SCALE):
+        """The package stored, nothing odd in the audit, the module back at
+        its rate (115200) and answering."""
+        self.check_stored(sim, data)
+        self.assertEqual(sim.audit_events(), [])
+        r = sarafw("--port", sim.link, "info", scale=scale)
+        self.assertEqual(r.returncode, 0, r.stderr)
+
+    def update(self, sim, size, seed, *args, scale=UD_SCALE):
+        """A package of size bytes to the booted module with `update`
+        and args; it must succeed. Returns sarafw's result and the data."""
+        pkg = os.path.join(sim.work, "pkg.bin")
+        data = package(pkg, size, seed)
+        booted(sim)
+        r = sarafw("--port", sim.link, "update", pkg, "--no-install", *args, scale=scale)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        return r, data
+
     def test_r422s_at_3mbit(self):
         scale = 10
         with Sim("SARA-R422S", time_scale=scale) as sim:
-            pkg = os.path.join(sim.work, "pkg.bin")
-            data = package(pkg, 300000, 11)
-            booted(sim)
-            r = sarafw("--port", sim.link, "--json", "update", pkg, "--no-install", scale=scale)
-            self.assertEqual(r.returncode, 0, r.stderr)
+            r, data = self.update(sim, 300000, 11, "--json", scale=scale)
             events = [json.loads(l) for l in r.stdout.splitlines()]
             self.assertEqual(events[0]["event"], "plan")
             self.assertEqual((events[0]["method"], events[0]["baud"]), ("udwnfile", 3000000))
@@ -184,36 +198,21 @@ class Auto(unittest.TestCase):
             progress = [e["done"] for e in events if e["event"] == "progress"]
             self.assertEqual(progress, sorted(progress))
             self.assertEqual(progress[-1], 300000)
-            self.check_stored(sim, data)
             with open(os.path.join(sim.state, "fota", "meta")) as f:
                 self.assertIn("baud=3000000", f.read())
-            self.assertEqual(sim.audit_events(), [])
-            # back at 115200
-            r = sarafw("--port", sim.link, "info", scale=scale)
-            self.assertEqual(r.returncode, 0, r.stderr)
+            self.check_done(sim, data, scale)
 
     def test_r410m_udwnfile(self):
         with Sim("SARA-R410M-02B-03", time_scale=UD_SCALE) as sim:
-            pkg = os.path.join(sim.work, "pkg.bin")
-            data = package(pkg, 40000, 12)
-            booted(sim)
-            r = sarafw("--port", sim.link, "update", pkg, "--no-install", "--method", "udwnfile", scale=UD_SCALE)
-            self.assertEqual(r.returncode, 0, r.stderr)
+            r, data = self.update(sim, 40000, 12, "--method", "udwnfile")
             self.assertIn("plan: +UDWNFILE at 460800 b/s", r.stderr)
             self.assertIn("downloaded 40000 bytes", r.stdout)
             self.assertIn("with +UDWNFILE at 460800 b/s", r.stdout)
-            self.check_stored(sim, data)
-            self.assertEqual(sim.audit_events(), [])
-            r = sarafw("--port", sim.link, "info", scale=UD_SCALE)
-            self.assertEqual(r.returncode, 0, r.stderr)
+            self.check_done(sim, data)
 
     def test_at_the_current_rate(self):
         with Sim("SARA-R422", time_scale=UD_SCALE) as sim:
-            pkg = os.path.join(sim.work, "pkg.bin")
-            data = package(pkg, 20000, 13)
-            booted(sim)
-            r = sarafw("--port", sim.link, "update", pkg, "--no-install", "--max-baud", "115200", scale=UD_SCALE)
-            self.assertEqual(r.returncode, 0, r.stderr)
+            r, data = self.update(sim, 20000, 13, "--max-baud", "115200")
             self.assertIn("plan: +UDWNFILE at 115200 b/s", r.stderr)
             self.check_stored(sim, data)
             self.assertNotIn("AT+IPR", sim.log_text())
