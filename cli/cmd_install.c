@@ -18,6 +18,7 @@
 #include "sarafw/error.h"
 #include "sarafw/install.h"
 #include "sarafw/timeouts.h"
+#include "signals.h"
 
 /* ---- The state file ------------------------------------------------------
  * $SARAFW_STATE_DIR (else $XDG_STATE_HOME/sarafw, else
@@ -224,17 +225,6 @@ static void on_progress(void *ctx, sarafw_install_phase ph, uint32_t value, uint
 		fflush(stdout);
 }
 
-static volatile sig_atomic_t stop_signal;
-
-static void on_signal(int sig)
-{
-	if (stop_signal) { /* a second one: at once */
-		signal(sig, SIG_DFL);
-		raise(sig);
-	}
-	stop_signal = sig;
-}
-
 /* One line per Table 5 code: its meaning and what to do next. */
 static void print_result(cli *c, unsigned code, const char *version)
 {
@@ -259,23 +249,16 @@ static void print_result(cli *c, unsigned code, const char *version)
 /* Runs the engine; SIGINT/SIGTERM stop the wait, never the install. */
 static int run(cli *c, sarafw_installer *in, const sarafw_install_config *cfg, int *sig)
 {
-	struct sigaction sa, old_int, old_term;
+	stop_catch sc;
 	const sarafw_port *p = c->dev.cfg.port;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	stop_signal = 0;
-	sigaction(SIGINT, &sa, &old_int);
-	sigaction(SIGTERM, &sa, &old_term);
+	stop_catch_begin(&sc);
 	int rc = sarafw_install_start(in, &c->dev, cfg, p->now_ms(p->ctx));
 	if (rc == SARAFW_OK) {
 		do
 			rc = sarafw_dev_step(&c->dev, &sarafw_install_engine, in, SARAFW_POLL_MS);
-		while (rc == SARAFW_RUNNING && !stop_signal);
+		while (rc == SARAFW_RUNNING && !stop_signal());
 	}
-	*sig = stop_signal;
-	sigaction(SIGINT, &old_int, NULL);
-	sigaction(SIGTERM, &old_term, NULL);
+	*sig = stop_catch_end(&sc);
 	return rc;
 }
 
