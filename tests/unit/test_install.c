@@ -108,7 +108,8 @@ static void run_install(module *m)
 		} else if ((size_t)m->next_urc == n) {
 			m->installing_now = false;
 			snprintf(line, sizeof line, "\r\n+UFWINSTALL: %u\r\n", m->code);
-			if (m->urc_port == 1 || code_rate(m, m->code) == 115200u)
+			const sarafw_install_code *t = sarafw_install_code_find(m->code);
+			if (m->urc_port == 1 || (t && t->primary_115200)) /* Table 5: the primary UART */
 				say_at(m, code_rate(m, m->code), line);
 		} else {
 			/* rebooted into the new (or old) firmware */
@@ -589,6 +590,29 @@ static void test_install_bound(void **state)
 	assert_int_equal(r.m.resets, 0);
 }
 
+/* SARA-R422 family with the URCs on no port, or on the AUX UART: the
+ * line stays quiet and the check loop finds the module, as on SARA-R410M. */
+static void test_r422_urcs_elsewhere(void **state)
+{
+	(void)state;
+	static const uint8_t ports[] = { SARAFW_INSTALL_PORT_NONE, SARAFW_INSTALL_PORT_AUX };
+	for (size_t i = 0; i < sizeof ports; i++) {
+		rig r;
+		sarafw_installer in;
+		rig_up(&r, "SARA-R422S");
+		r.cfg.port = ports[i];
+		r.cfg.expect = "00.13,A00.02";
+		assert_int_equal(run(&r, &in), SARAFW_OK);
+		assert_string_equal(r.m.last_install_cmd, i ? "AT+UFWINSTALL=2,115200" : "AT+UFWINSTALL=0,115200");
+		assert_int_equal(r.p.n_percents, 0);
+		assert_int_equal(sarafw_install_result(&in), 0);
+		assert_int_equal(sarafw_install_warnings(&in), 0); /* none were due here */
+		assert_true(r.p.waits > 1);
+		assert_int_equal(r.m.resets, 0);
+		assert_int_equal(stored_state(&r), SARAFW_PERSIST_IDLE);
+	}
+}
+
 static void test_no_package(void **state)
 {
 	(void)state;
@@ -725,7 +749,7 @@ int main(void)
 		cmocka_unit_test(test_rates),                 cmocka_unit_test(test_r410_silence),
 		cmocka_unit_test(test_install_bound),         cmocka_unit_test(test_no_package),
 		cmocka_unit_test(test_stop_and_resume),       cmocka_unit_test(test_urc_lines),
-		cmocka_unit_test(test_bad_config),
+		cmocka_unit_test(test_bad_config),            cmocka_unit_test(test_r422_urcs_elsewhere),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
