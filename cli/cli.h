@@ -74,6 +74,7 @@ int cmd_info(cli *c, int argc, char **argv);
 int cmd_update(cli *c, int argc, char **argv);
 int cmd_files(cli *c, int argc, char **argv);
 int cmd_profile(cli *c, int argc, char **argv);
+int cmd_pkg(cli *c, int argc, char **argv); /* never opens a port */
 int cmd_install(cli *c, int argc, char **argv);
 
 /* Install what the module holds and verify it against expect (NULL: no

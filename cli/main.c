@@ -22,6 +22,17 @@ static const struct {
 	{ .name = "profile", .run = cmd_profile,
 	  .help = "FILE [--baud N] [--select]: send a carrier profile (.mbn), name the new\n"
 		  "             AT+UMNOPROF id (--select: select it and restart the module)" },
+	{ .name = "pkg", .run = cmd_pkg,
+	  .help = "signed update packages, on the host (no port):\n"
+		  "             pkg keygen -o KEY: an Ed25519 key pair, KEY and KEY.pub\n"
+		  "             pkg create --product P --key KEY -o OUT and any of\n"
+		  "               --from OLD --from-version V1 --to NEW --to-version V2 (a delta),\n"
+		  "               --full --to NEW --to-version V2 (the whole image), --boot\n"
+		  "               (it rewrites boot code), --profile F.mbn --profile-id N\n"
+		  "               [--profile-name S], --nvm KEY=VALUE (repeatable)\n"
+		  "             pkg inspect FILE: what a package holds\n"
+		  "             pkg verify FILE --pub KEY.pub: check its signature\n"
+		  "             pkg apply FILE [--from OLD] -o NEW: make the firmware image" },
 };
 
 void cli_usage(FILE *f)
@@ -55,7 +66,10 @@ void cli_usage(FILE *f)
 		   "\"L0.0.00.00.05.12,A.02.19\" or the modem version alone). The module is never\n"
 		   "reset meanwhile; Ctrl-C stops the wait, not the install, and a file in\n"
 		   "$SARAFW_STATE_DIR (default ~/.local/state/sarafw) makes the next sarafw\n"
-		   "wait for it again.\n");
+		   "wait for it again.\n"
+		   "\npkg: versions are written as ATI9 prints them (L0.0.00.00.05.12,A.02.19 or\n"
+		   "00.12,A00.01). tests/keys/demo.key is the project's DEMO key, which the\n"
+		   "simulator trusts by default: never use it for a real module.\n");
 }
 
 int main(int argc, char **argv)

@@ -81,7 +81,8 @@ bool sim_factory_version_ok(const char *version)
 {
 	const char *comma = strchr(version, ',');
 	size_t n = strlen(version);
-	if (!comma || comma == version || !comma[1] || strchr(comma + 1, ',') || n > 60)
+	/* 47: what a package's version field holds (docs/package-format.md) */
+	if (!comma || comma == version || !comma[1] || strchr(comma + 1, ',') || n > 47)
 		return false;
 	for (size_t i = 0; i < n; i++)
 		if (version[i] <= ' ' || version[i] > '~')
@@ -109,8 +110,11 @@ void sim_factory_image(const struct sim_variant *v, const char *modem, const cha
 	}
 }
 
-/* The project's demo FOTA public key (interim key format: install_pkg.h). */
-static const char demo_key[] = "sarafw-sim demo key 1\n";
+/* The project's DEMO FOTA public key, tests/keys/demo.key.pub (its raw
+ * bytes are pkg_demo_pub; test_sim_factory checks they agree). */
+const char sim_factory_demo_key[] = "-----BEGIN PUBLIC KEY-----\n"
+				    "MCowBQYDK2VwAyEAmP+9CSfeK3PmZHJcSrUo3DSDyR0mzGn7sidcgOrRfqM=\n"
+				    "-----END PUBLIC KEY-----\n";
 
 static long read_file(const char *path, uint8_t *buf, size_t cap)
 {
@@ -223,8 +227,8 @@ int sim_factory_prepare_with(const struct sim_flash *f, const struct sim_variant
 		return -1;
 	{
 		static uint8_t key[SIM_FACTORY_KEY_MAX];
-		long n = sizeof demo_key - 1;
-		memcpy(key, demo_key, (size_t)n);
+		long n = sizeof sim_factory_demo_key - 1;
+		memcpy(key, sim_factory_demo_key, (size_t)n);
 		if (p && p->key && (n = read_file(p->key, key, sizeof key)) <= 0) {
 			snprintf(err, cap, "--fota-key %s: %s", p->key,
 				 n == -1 ? strerror(errno) : n == 0 ? "empty" : "unreadable or over 4 KiB");

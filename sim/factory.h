@@ -52,6 +52,9 @@ int sim_factory_prepare_with(const struct sim_flash *f, const struct sim_variant
 			     const uint32_t *seed, const struct sim_provision *p, char *err,
 			     size_t cap);
 
+/* The demo public key a flash gets without --fota-key (PEM). */
+extern const char sim_factory_demo_key[];
+
 /* true for "MODEM,APP": two non-empty parts of visible characters. */
 bool sim_factory_version_ok(const char *version);
 

@@ -12,7 +12,7 @@
 
 #include "feature.h"
 #include "fota.h"
-#include "install_pkg.h"
+#include "pkg.h"
 #include "profiles.h"
 
 #define JOURNAL "install"
@@ -20,6 +20,9 @@
 #define IMAGE_NEW "firmware.new"
 #define KEY "fota_key.pub"
 #define KEY_MAX 4096
+#define NO_FILE 144   /* note Table 5: the file to install does not exist */
+#define FLASH_WRITE 160
+#define PAD_MAX 1024  /* XMODEM-1k's padding of the last block, at most */
 #define ENTER_MS 2000u  /* from the reset to the first step (bootloader start) */
 #define CHECK_MS 3000u  /* pre-validation of the package */
 #define REBOOT_MS 1000u /* from the final code to the reset */
@@ -39,7 +42,7 @@ struct installer {
 	uint32_t rng;      /* progress increments: from the package's CRC */
 	int boot_lo, boot_hi; /* the boot code section, in percent; 0,0: none */
 	long backups;      /* the backup count after the commit */
-	struct sim_pkg_info info;
+	pkg_info info;
 };
 
 extern const struct sim_feature sim_feature_installer;
@@ -118,15 +121,16 @@ uint32_t sim_install_duration_ms(const struct sim_variant *v, uint64_t pkg_size,
 	 * 21 (23) min on R410M/R412M, whose packages reach 6 MB */
 	double ref = v->family == SIM_R422 ? 10e6 : 6e6;
 	double t = 20000.0, max = v->t.install_max_ms;
-	if (kind & SIM_PKG_FIRMWARE)
-		t += 30000.0;
-	if (flags & SIM_PKG_BOOT)
+	if (kind & PKG_KIND_FIRMWARE)
+		t += 30000.0 + (max - 50000.0) * (double)pkg_size / ref;
+	else
+		t += 60000.0 * (double)pkg_size / ref;
+	if (flags & PKG_FLAG_BOOT)
 		t += 60000.0;
-	if (kind & SIM_PKG_PROFILE)
+	if (kind & PKG_KIND_PROFILE)
 		t += 10000.0;
-	if (kind & SIM_PKG_NVM)
+	if (kind & PKG_KIND_NVM)
 		t += 5000.0;
-	t += (max - 125000.0) * (double)pkg_size / ref;
 	return t > max ? (uint32_t)max : (uint32_t)t;
 }
 
@@ -143,7 +147,7 @@ static void finish(struct sim_modem *m, struct installer *in, int code)
 	logf_(m, "install result %d", code);
 	report(m, in, code);
 	remove_rec(m->flash, IMAGE_NEW);
-	if (code == SIM_INST_OK)
+	if (code == PKG_R_SUCCESS)
 		sim_fota_remove(m->flash);
 	remove_rec(m->flash, JOURNAL);
 	sync_dir(m->flash);
@@ -151,95 +155,161 @@ static void finish(struct sim_modem *m, struct installer *in, int code)
 	sim_modem_after(m, REBOOT_MS, reboot_timer, 0);
 }
 
-static long read_key(struct sim_modem *m, char *key, size_t cap)
+/* The module's FOTA public key (DIR/fota_key.pub, PEM) into pub; false
+ * when it is missing or not a valid key (note Table 5: 227). */
+static bool load_key(struct sim_modem *m, uint8_t pub[PKG_PUB_SIZE])
 {
-	long n = sim_flash_read(m->flash, KEY, key, cap);
-	return n < 0 ? 0 : n;
+	char pem[KEY_MAX];
+	long n = sim_flash_read(m->flash, KEY, pem, sizeof pem);
+	return n > 0 && pkg_pub_parse(pem, (size_t)n, pub) == PKG_OK;
+}
+
+static int write_fd(void *ctx, const void *buf, size_t n)
+{
+	return sim_flash_write_fd(*(int *)ctx, buf, n) ? -1 : 0;
+}
+
+/* The stored package as a blob. XMODEM pads the last block with 0x1A
+ * (the FOTA area keeps it): up to PAD_MAX such bytes past the header's
+ * package length are not part of the package. 0, or -1. */
+static int open_package(struct sim_modem *m, int *fd, blob *b, struct sim_kv *meta)
+{
+	static uint8_t tail[PAD_MAX];
+	char path[600];
+	uint8_t len[8];
+	uint64_t stored, want = 0;
+	if (!sim_fota_present(m->flash, meta) || sim_fota_package_path(m->flash, path, sizeof path))
+		return -1;
+	*fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (*fd < 0)
+		return -1;
+	if (blob_from_fd(b, fd) < 0) {
+		close(*fd);
+		return -1;
+	}
+	stored = b->size;
+	if (b->read(b->ctx, 24, len, 8) == 8) /* package length, little-endian */
+		for (int i = 7; i >= 0; i--)
+			want = want << 8 | len[i];
+	if (want >= PKG_HEADER_SIZE && want < stored && stored - want <= PAD_MAX &&
+	    b->read(b->ctx, want, tail, (size_t)(stored - want)) == (long)(stored - want)) {
+		size_t i = 0;
+		while (i < stored - want && tail[i] == 0x1A)
+			i++;
+		if (i == stored - want)
+			b->size = want;
+	}
+	return 0;
 }
 
 /* The module's own checks on a package the format accepted (note Table
  * 5: 247, 158, 168). */
-static int module_checks(struct sim_modem *m, const struct sim_pkg_info *info, enum sim_install_source src)
+static int module_checks(struct sim_modem *m, const pkg_info *info, enum sim_install_source src)
 {
 	struct sim_kv fw;
 	char running[80];
 	if (strcmp(info->product, m->v->id.model) != 0)
-		return SIM_INST_PREVALIDATION;
-	if (!(info->kind & SIM_PKG_FIRMWARE))
+		return PKG_R_PREVALIDATION;
+	if (!(info->kind & PKG_KIND_FIRMWARE))
 		return 0;
 	/* note Table 8: R410M/R412M install deltas only; Table 9: a full
 	 * package on the R422 family by FOAT, a delta by (u)FOTA */
-	if (!(info->flags & SIM_PKG_DELTA) && (m->v->family != SIM_R422 || src == SIM_INSTALL_LWM2M))
-		return SIM_INST_NOT_DELTA;
+	if (!(info->flags & PKG_FLAG_DELTA) && (m->v->family != SIM_R422 || src == SIM_INSTALL_LWM2M))
+		return PKG_R_NOT_DELTA;
 	if (sim_kv_load(m->flash, "firmware", &fw) < 0)
-		return SIM_INST_GENERIC;
+		return PKG_R_GENERIC;
 	snprintf(running, sizeof running, "%s,%s",
 		 sim_kv_get(&fw, "modem_version") ? sim_kv_get(&fw, "modem_version") : "",
 		 sim_kv_get(&fw, "app_version") ? sim_kv_get(&fw, "app_version") : "");
-	if ((info->flags & SIM_PKG_DELTA) && strcmp(info->from_version, running) != 0)
-		return SIM_INST_SOURCE;
+	if ((info->flags & PKG_FLAG_DELTA) && strcmp(info->from_version, running) != 0)
+		return PKG_R_SOURCE_MISMATCH;
 	return 0;
 }
 
-/* A delta's source image must be the one it was made from. */
-static int source_ok(int src, const struct sim_pkg_info *info)
+/* A delta's source image must be the one it was made from; an image the
+ * module cannot read is its own failure, not the package's: 129
+ * (docs/behaviour.md). */
+static int source_ok(int *src, const blob *b, const pkg_info *info)
 {
-	static uint8_t buf[65536];
-	uint32_t crc = 0;
-	ssize_t n;
-	if (!(info->flags & SIM_PKG_DELTA))
+	uint8_t sha[32];
+	if (!(info->flags & PKG_FLAG_DELTA))
 		return 0;
-	if (src < 0 || lseek(src, 0, SEEK_SET) < 0)
-		return SIM_INST_SOURCE;
-	while ((n = read(src, buf, sizeof buf)) > 0)
-		crc = sim_fota_crc32(crc, buf, (size_t)n);
-	return n == 0 && crc == info->source_crc ? 0 : SIM_INST_SOURCE;
+	if (*src < 0 || pkg_sha256(b, sha) < 0)
+		return PKG_R_GENERIC;
+	return memcmp(sha, info->source_sha256, 32) == 0 ? 0 : PKG_R_SOURCE_MISMATCH;
+}
+
+/* Timing of a checked package: ~40 progress steps over its duration
+ * (note §6.1.3), increments from the package's CRC, the boot section. */
+static void plan(struct sim_modem *m, struct installer *in, const struct sim_kv *meta)
+{
+	uint64_t size = (uint64_t)sim_kv_get_long(meta, "size", 0);
+	uint32_t total = sim_install_duration_ms(m->v, size, in->info.kind, in->info.flags);
+	const char *crc = sim_kv_get(meta, "crc32");
+	in->step_ms = total > CHECK_MS ? (total - CHECK_MS) / 40u : 1u;
+	in->rng = (uint32_t)strtoul(crc ? crc : "1", NULL, 16) ^ (uint32_t)in->progress;
+	in->boot_lo = in->boot_hi = 0;
+	if (in->info.flags & PKG_FLAG_BOOT) {
+		in->boot_lo = 40; /* the simulator's choice: docs/behaviour.md */
+		in->boot_hi = 60;
+	}
 }
 
 /* Check the package and build DIR/firmware.new (fsynced). 0 or a code. */
 static int check_and_build(struct sim_modem *m, struct installer *in)
 {
-	char path[600], key[KEY_MAX];
+	char path[600];
+	uint8_t pub[PKG_PUB_SIZE];
 	struct sim_kv meta;
-	long keylen = read_key(m, key, sizeof key);
+	blob pkg, image = {.read = NULL, .ctx = NULL, .size = 0};
 	int fd, src = -1, out = -1, rc;
-	if (!sim_fota_present(m->flash, &meta) || sim_fota_package_path(m->flash, path, sizeof path))
-		return 144; /* note Table 5: the file to install does not exist */
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 144;
-	rc = sim_pkg_check(fd, (uint64_t)sim_kv_get_long(&meta, "size", 0), key, (size_t)keylen,
-			   &in->info);
+	if (open_package(m, &fd, &pkg, &meta) < 0)
+		return NO_FILE;
+	rc = pkg_check(&pkg, load_key(m, pub) ? pub : NULL, &in->info);
+	if (rc)
+		logf_(m, "install: %s", in->info.why);
 	if (!rc)
 		rc = module_checks(m, &in->info, in->source);
-	if (!rc && (in->info.kind & SIM_PKG_FIRMWARE)) {
+	if (!rc && (in->info.kind & PKG_KIND_FIRMWARE)) {
 		if (sim_flash_path(m->flash, IMAGE, path, sizeof path) == 0)
 			src = open(path, O_RDONLY | O_CLOEXEC);
-		rc = source_ok(src, &in->info);
+		if (src >= 0 && blob_from_fd(&image, &src) < 0) {
+			close(src);
+			src = -1;
+		}
+		rc = source_ok(&src, &image, &in->info);
 		if (!rc && sim_flash_path(m->flash, IMAGE_NEW, path, sizeof path) == 0)
 			out = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 		if (!rc && out < 0)
-			rc = SIM_INST_GENERIC;
+			rc = FLASH_WRITE;
 		if (!rc)
-			rc = sim_pkg_apply(fd, &in->info, src, out);
+			rc = pkg_apply(&pkg, &in->info, src >= 0 ? &image : NULL, write_fd, &out);
 		if (!rc && fsync(out) < 0)
-			rc = SIM_INST_GENERIC;
+			rc = FLASH_WRITE;
 	}
-	in->rng = (uint32_t)strtoul(sim_kv_get(&meta, "crc32") ? sim_kv_get(&meta, "crc32") : "1", NULL, 16) | 1u;
 	if (out >= 0)
 		close(out);
 	if (src >= 0)
 		close(src);
 	close(fd);
-	if (!rc) {
-		uint32_t total = sim_install_duration_ms(m->v, (uint64_t)sim_kv_get_long(&meta, "size", 0),
-							 in->info.kind, in->info.flags);
-		in->step_ms = total > CHECK_MS ? (total - CHECK_MS) / 40u : 1u;
-		if (in->info.flags & SIM_PKG_BOOT) {
-			in->boot_lo = 40; /* the simulator's choice: docs/behaviour.md */
-			in->boot_hi = 60;
-		}
-	}
+	if (!rc)
+		plan(m, in, &meta);
+	return rc;
+}
+
+/* The stored package's header again (after a power cut): 0 or a code. */
+static int reload(struct sim_modem *m, struct installer *in)
+{
+	uint8_t pub[PKG_PUB_SIZE];
+	struct sim_kv meta;
+	blob pkg;
+	int fd, rc;
+	if (open_package(m, &fd, &pkg, &meta) < 0)
+		return NO_FILE;
+	rc = pkg_check(&pkg, load_key(m, pub) ? pub : NULL, &in->info);
+	close(fd);
+	if (!rc)
+		plan(m, in, &meta);
 	return rc;
 }
 
@@ -247,44 +317,49 @@ static int check_and_build(struct sim_modem *m, struct installer *in)
  * changes besides the image. Each step may run again after a power cut. */
 static int commit(struct sim_modem *m, struct installer *in)
 {
-	const struct sim_pkg_info *info = &in->info;
+	const pkg_info *info = &in->info;
 	struct sim_kv kv;
 	char from[600], to[600];
 	bool r422 = m->v->family == SIM_R422;
-	if (info->kind & SIM_PKG_FIRMWARE) {
+	if (info->kind & PKG_KIND_FIRMWARE) {
+		const char *comma = strchr(info->to_version, ',');
 		if (sim_flash_path(m->flash, IMAGE_NEW, from, sizeof from) ||
 		    sim_flash_path(m->flash, IMAGE, to, sizeof to))
-			return SIM_INST_GENERIC;
+			return PKG_R_GENERIC;
 		if (access(from, F_OK) == 0 && rename(from, to) < 0)
-			return 160; /* note Table 5: flash writing failure */
+			return FLASH_WRITE;
 		sync_dir(m->flash);
 		sim_modem_checkpoint(m, "install-commit");
 		if (sim_kv_load(m->flash, "firmware", &kv) < 0)
-			return SIM_INST_GENERIC;
-		{
-			char modem[64];
-			const char *comma = strchr(info->to_version, ',');
+			return PKG_R_GENERIC;
+		/* ATI9's pair; a version without the comma is the modem's alone */
+		if (comma) {
+			char modem[PKG_VERSION_MAX + 1];
 			snprintf(modem, sizeof modem, "%.*s", (int)(comma - info->to_version), info->to_version);
 			sim_kv_set(&kv, "modem_version", modem);
 			sim_kv_set(&kv, "app_version", comma + 1);
+		} else {
+			sim_kv_set(&kv, "modem_version", info->to_version);
 		}
 		if (sim_kv_save(m->flash, "firmware", &kv) < 0)
-			return 160;
+			return FLASH_WRITE;
 	}
 	/* MNO profiles: the package's are modified; on the R422 family the
 	 * others are "restored by the new FW" (Table 9): downloaded ones go */
 	if (r422 && sim_profiles_keep_only(m->flash, 0) < 0)
-		return 160;
-	if (info->profile_id && sim_profiles_install(m->flash, info->profile_id, info->profile_name) < 0)
-		return 160;
+		return FLASH_WRITE;
+	if ((info->kind & PKG_KIND_PROFILE) && info->profile_id >= 1 &&
+	    sim_profiles_install(m->flash, (int)info->profile_id,
+				 info->profile_name[0] ? info->profile_name : "PROFILE") < 0)
+		return FLASH_WRITE;
 	/* NVM items in the package modified, the rest unchanged (both tables) */
-	if (info->nvm_n) {
+	if (info->kind & PKG_KIND_NVM) {
 		if (sim_kv_load(m->flash, "nvm", &kv) < 0)
 			sim_kv_clear(&kv);
-		for (int i = 0; i < info->nvm_n; i++)
-			sim_kv_set(&kv, info->nvm_key[i], info->nvm_val[i]);
+		for (unsigned i = 0; i < info->n_nvm; i++)
+			sim_kv_set(&kv, info->nvm[i].key, info->nvm[i].value);
 		if (sim_kv_save(m->flash, "nvm", &kv) < 0)
-			return 160;
+			return FLASH_WRITE;
 	}
 	if (r422) {
 		/* Table 9: SMS erased; §6.3: the module backs up by itself */
@@ -292,7 +367,7 @@ static int commit(struct sim_modem *m, struct installer *in)
 		sim_kv_clear(&kv);
 		sim_kv_set_long(&kv, "count", in->backups);
 		if (sim_kv_save(m->flash, "backup", &kv) < 0)
-			return 160;
+			return FLASH_WRITE;
 	}
 	/* elsewhere the last backup predates the update: the host runs
 	 * +UBKUPDATA (§6.3); user files are never touched (both tables) */
@@ -336,6 +411,7 @@ static void step(void *ctx, int arg)
 	case PH_START:
 	case PH_CHECK:
 		set_phase(m, in, PH_CHECK);
+		sim_modem_checkpoint(m, "install:0");
 		rc = check_and_build(m, in);
 		if (rc) {
 			finish(m, in, rc);
@@ -365,23 +441,27 @@ static void step(void *ctx, int arg)
 		/* note §6.1: incremental, the increment not always 1 */
 		in->rng = in->rng * 1103515245u + 12345u;
 		inc = 1 + (int)((in->rng >> 16) % 4u);
+		if (in->progress + inc > 100)
+			inc = 100 - in->progress;
 		{
-			int p = in->progress + inc > 100 ? 100 : in->progress + inc;
+			int p = in->progress + inc;
 			bool inside = in->boot_hi && p > in->boot_lo && in->progress < in->boot_hi;
 			enum phase want = inside ? PH_BOOT : PH_WRITE;
 			char point[24];
 			in->phase = want;
 			in->progress = p;
 			save_journal(m, in); /* before the step: a cut in it is seen */
-			snprintf(point, sizeof point, "install:%d", p);
-			sim_modem_checkpoint(m, point);
+			for (int k = p - inc + 1; k <= p; k++) { /* every value passed */
+				snprintf(point, sizeof point, "install:%d", k);
+				sim_modem_checkpoint(m, point);
+			}
 			report(m, in, p);
 		}
 		next_step(m, in->step_ms);
 		return;
 	case PH_COMMIT:
 		rc = commit(m, in);
-		finish(m, in, rc ? rc : SIM_INST_OK);
+		finish(m, in, rc ? rc : PKG_R_SUCCESS);
 		return;
 	case PH_NONE:
 		return;
@@ -460,21 +540,11 @@ static int power_on(struct sim_modem *m, void *st)
 		brick(m, "power lost while the boot code was being written");
 		return 0;
 	}
-	if (in->phase == PH_COMMIT) {
-		/* the image was built and checked: only the package header is
-		 * needed again for the commit's records */
-		char path[600], key[KEY_MAX];
-		struct sim_kv meta;
-		int fd;
-		long keylen = read_key(m, key, sizeof key);
-		if (sim_fota_present(m->flash, &meta) &&
-		    sim_fota_package_path(m->flash, path, sizeof path) == 0 &&
-		    (fd = open(path, O_RDONLY | O_CLOEXEC)) >= 0) {
-			sim_pkg_check(fd, (uint64_t)sim_kv_get_long(&meta, "size", 0), key, (size_t)keylen,
-				      &in->info);
-			close(fd);
-		}
-	}
+	/* past the check the image is built: the package header is read
+	 * again for the timing and the commit's records; if that fails, the
+	 * install starts over and reports why */
+	if (in->phase >= PH_WRITE && reload(m, in) != 0)
+		in->phase = PH_CHECK;
 	sim_modem_set_mode(m, SIM_MODE_INSTALL, NULL, NULL);
 	if (in->port == 1)
 		m->io.set_baud(m->io.ctx, in->baud);

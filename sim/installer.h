@@ -6,7 +6,7 @@
  * resets the module; at that power-on, and at every later one until the
  * job is done, the installer's power_on hook finds the journal and keeps
  * the module in Firmware Install Mode (no AT): it checks the package
- * (install_pkg.h), builds the new image in DIR/firmware.new, reports
+ * (common/pkg.h), builds the new image in DIR/firmware.new, reports
  * progress (+UFWINSTALL: <p> on the chosen port and rate, R422 family),
  * then commits: image renamed over DIR/firmware.bin, the "firmware"
  * record, carrier profiles, NVM items, SMS and backup as note Table 8/9
@@ -42,7 +42,7 @@ struct sim_install_req {
 int sim_install_start(struct sim_modem *m, const struct sim_install_req *r);
 
 /* Install time in module ms for a package of pkg_size bytes with these
- * parts (SIM_PKG_* kind and flags), capped at the variant's maximum
+ * parts (PKG_KIND_* kind, PKG_FLAG_* flags of pkg.h), capped at the variant's maximum
  * (note §2.4, Table 3, §6.1.3). */
 uint32_t sim_install_duration_ms(const struct sim_variant *v, uint64_t pkg_size, unsigned kind,
 				 unsigned flags);

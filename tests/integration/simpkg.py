@@ -1,21 +1,26 @@
-"""Crafts update packages in sarafw-sim's interim format (sim/install_pkg.h)
-and rebuilds the simulator's built-in firmware images (sim/factory.c), so
-tests can make good and bad packages for any state dir.
+"""Update packages for the simulated installer (docs/package-format.md),
+made with `sarafw pkg create` and the project's demo key, plus what tests
+need to craft bad ones: patching header fields and signing again with the
+openssl tool alone, as docs/package-format.md shows.
 
     img = read_image(sim)                       # DIR/firmware.bin
     new = derive_image(img, seed=2)             # a "next version"
-    pkg = make(product="SARA-R422S", source=img, target=new,
+    pkg = make(workdir, product="SARA-R422S", source=img, target=new,
                from_version="00.12,A00.01", to_version="00.13,A00.01")
 """
+import hashlib
 import os
 import random
-import zlib
+import struct
+import subprocess
+import tempfile
 
-DEMO_KEY = b"sarafw-sim demo key 1\n"
+from simharness import BIN, HERE
 
-
-def crc(data, start=0):
-    return zlib.crc32(data, start) & 0xFFFFFFFF
+KEYS = os.path.join(HERE, "..", "keys")
+DEMO_KEY = os.path.join(KEYS, "demo.key")
+DEMO_PUB = os.path.join(KEYS, "demo.key.pub")
+SIG_DOMAIN = b"SARAFWPK-SIG-v1:"
 
 
 def read_image(sim):
@@ -38,44 +43,61 @@ def derive_image(img, seed=2, changes=40, grow=0):
     return bytes(out)
 
 
-def make(product, target=None, source=None, from_version="", to_version="", delta=None,
-         boot=False, profile=None, nvm=None, key=DEMO_KEY, fmt=1, magic=b"SARAFW-SIM-PKG ",
-         tamper=None, extra_header=(), payload_len=None, sign=True):
-    """The bytes of a package. target: the new image (None: no firmware
-    part); source: the running image (a delta is target XOR source);
-    profile: (id, name); nvm: dict of NVM items. tamper(header, payload)
-    may change them after signing: (header, payload) it returns go out."""
-    if delta is None:
-        delta = source is not None
-    kinds = []
-    lines = ["product=%s" % product]
-    payload = b""
+def _write(path, data):
+    with open(path, "wb") as f:
+        f.write(data)
+    return path
+
+
+def make(work, product, target=None, source=None, from_version="", to_version="",
+         boot=False, profile=None, nvm=None, key=DEMO_KEY):
+    """The bytes of a package from `sarafw pkg create`. target: the new
+    image (None: no firmware part); source: the running image (None with
+    a target: a full image); profile: (id, name); nvm: dict of items."""
+    out = os.path.join(work, "pkg.bin")
+    argv = [os.path.join(BIN, "sarafw"), "pkg", "create", "--product", product, "--key", key,
+            "-o", out]
     if target is not None:
-        kinds.append("firmware")
-        if delta:
-            src = source + bytes(max(0, len(target) - len(source)))
-            payload = bytes(a ^ b for a, b in zip(target, src[:len(target)]))
-            lines += ["delta=1", "src_crc32=%08x" % crc(source)]
+        argv += ["--to", _write(os.path.join(work, "new.bin"), target), "--to-version", to_version]
+        if source is not None:
+            argv += ["--from", _write(os.path.join(work, "old.bin"), source),
+                     "--from-version", from_version]
         else:
-            payload = target
-            lines.append("delta=0")
-        lines += ["from=%s" % from_version, "to=%s" % to_version,
-                  "size=%d" % len(target), "crc32=%08x" % crc(target)]
+            argv.append("--full")
         if boot:
-            lines.append("boot=1")
+            argv.append("--boot")
     if profile:
-        kinds.append("profile")
-        lines.append("profile=%d %s" % profile)
-    if nvm:
-        kinds.append("nvm")
-        lines += ["nvm.%s=%s" % kv for kv in nvm.items()]
-    lines.append("kind=%s" % ",".join(kinds))
-    lines.append("payload=%d" % (len(payload) if payload_len is None else payload_len))
-    lines += list(extra_header)
-    head = magic + b"%d\n" % fmt + "".join(l + "\n" for l in lines).encode()
-    signed = head + b"\n" + payload
-    sig = crc(signed, crc(key)) if sign else 0
-    header = head + b"sig=%08x\n\n" % sig
-    if tamper:
-        header, payload = tamper(header, payload)
-    return header + payload
+        argv += ["--profile", _write(os.path.join(work, "p.mbn"), b"MBN" * 10),
+                 "--profile-id", str(profile[0]), "--profile-name", profile[1]]
+    for k, v in (nvm or {}).items():
+        argv += ["--nvm", "%s=%s" % (k, v)]
+    subprocess.run(argv, check=True, capture_output=True)
+    with open(out, "rb") as f:
+        return f.read()
+
+
+def resign(pkg, key=DEMO_KEY):
+    """pkg with its signature made again over its bytes (openssl alone)."""
+    body = pkg[:-64]
+    with tempfile.NamedTemporaryFile() as msg:
+        msg.write(SIG_DOMAIN + hashlib.sha256(body).digest())
+        msg.flush()
+        sig = subprocess.run(["openssl", "pkeyutl", "-sign", "-inkey", key, "-rawin",
+                              "-in", msg.name], capture_output=True, check=True).stdout
+    assert len(sig) == 64
+    return body + sig
+
+
+def patch(pkg, offset, data, sign=True):
+    """pkg with data written at offset (a header field), signed again."""
+    out = pkg[:offset] + data + pkg[offset + len(data):]
+    return resign(out) if sign else out
+
+
+# header fields (docs/package-format.md)
+OFF_VERSION = 8
+OFF_TARGET_SHA = 80
+
+
+def u16(n):
+    return struct.pack("<H", n)
