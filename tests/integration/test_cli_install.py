@@ -5,6 +5,7 @@ reported with its meaning and the old firmware still running; a SARA-R410M
 install with no URCs; a sarafw stopped mid-install that waits again
 without a reset."""
 import os
+import random
 import re
 import select
 import signal
@@ -44,19 +45,40 @@ class Install(unittest.TestCase):
         self.tmp.cleanup()
 
     def sim(self, variant, scale=SCALE):
-        s = Sim(variant, time_scale=scale)
+        """A simulator running a small image of its own (--firmware), so a
+        package crosses the line in a moment."""
+        image = os.path.join(self.tmp.name, "fw-%d.bin" % len(self.sims))
+        with open(image, "wb") as f:
+            f.write(random.Random(len(self.sims) + 1).randbytes(8192))
+        s = Sim(variant, time_scale=scale, args=["--firmware", image])
         self.sims.append(s)
         return s
 
-    def package(self, sim, name="pkg", **kw):
+    def package(self, sim, name="pkg", source=True, **kw):
+        """A package made by `sarafw pkg create` (tests/integration/simpkg.py)
+        for sim's product and running image, written to a file."""
         img = simpkg.read_image(sim)
         # the product as +CGMM names it: "SARA-R410M-02B-03" is a "SARA-R410M-02B"
-        product = sim.variant[:len("SARA-R410M-02B")] if "R41" in sim.variant else sim.variant
-        args = dict(product=product, source=img, target=simpkg.derive_image(img, seed=2))
-        args.update(kw)
+        kw.setdefault("product", sim.variant[:len("SARA-R410M-02B")] if "R41" in sim.variant else sim.variant)
+        kw.setdefault("target", simpkg.derive_image(img, seed=2))
+        if source is True:
+            kw["source"] = img
+        elif source is None:
+            kw["source"] = None
+        work = os.path.join(self.tmp.name, name + ".d")
+        os.makedirs(work, exist_ok=True)
+        data = simpkg.make(work, **kw)
         path = os.path.join(self.tmp.name, name)
         with open(path, "wb") as f:
-            f.write(simpkg.make(**args))
+            f.write(data)
+        return path
+
+    def craft(self, path, fn):
+        """Rewrite the package file at path with fn(bytes)."""
+        with open(path, "rb") as f:
+            data = f.read()
+        with open(path, "wb") as f:
+            f.write(fn(data))
         return path
 
     def version(self, sim, scale=SCALE):
@@ -76,12 +98,13 @@ class Install(unittest.TestCase):
 
     def test_r422_update_installs_and_verifies(self):
         sim = self.sim("SARA-R422S")
-        pkg = self.package(sim, from_version="00.12,A00.01", to_version="00.13,A00.01")
+        before = self.version(sim)
+        pkg = self.package(sim, from_version=before, to_version="00.13,A00.01")
         r = sarafw(self.state_dir, "--port", sim.link, "update", pkg, "--method", "xmodem1k", "--baud", "921600",
                    "--expect-version", "00.13,A00.01")
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertIn("install result 128: FW installation successfully performed", r.stdout)
-        self.assertIn("firmware 00.13,A00.01 (was 00.12,A00.01)", r.stdout)
+        self.assertIn("firmware 00.13,A00.01 (was %s)" % before, r.stdout)
         pct = [int(p) for p in re.findall(r"installing: (\d+)%", r.stderr)]
         self.assertGreater(len(pct), 2)
         self.assertEqual(pct, sorted(pct))
@@ -103,34 +126,45 @@ class Install(unittest.TestCase):
     def test_table5_codes(self):
         """Each code a package can cause, one line with its meaning and the
         next step; the old firmware keeps running."""
-        def bad_magic(h, p):
-            return b"NOT-A-PACKAGE!!" + h[15:], p
+        def flip(b):
+            b = bytearray(b)
+            b[256 + 16 + 20] ^= 1  # inside the firmware section
+            return bytes(b)
         cases = [
-            (148, "delta file is corrupted", dict(tamper=bad_magic)),
-            (168, "source firmware in flash mismatch", dict(from_version="00.11,A00.01")),
-            (173, "digital signature does not match", dict(key=b"another key\n")),
-            (174, "delta file version is not supported", dict(fmt=2)),
-            (180, "size of the delta file in flash mismatch", dict(tamper=lambda h, p: (h, p + bytes(2000)))),
-            (247, "pre-validation of the delta file failed", dict(product="SARA-R422M8S")),
+            (148, "delta file is corrupted", {}, lambda b: simpkg.patch(b, 0, b"XARAFWPK", sign=False)),
+            (168, "source firmware in flash mismatch", dict(from_version="00.11,A00.01"), None),
+            (173, "digital signature does not match", {}, flip),
+            (174, "delta file version is not supported", {},
+             lambda b: simpkg.patch(b, simpkg.OFF_VERSION, simpkg.u16(2), sign=False)),
+            # exact length: +UDWNFILE (XMODEM pads to a block, and padding past the length is ignored)
+            (180, "size of the delta file in flash mismatch", {}, lambda b: b[:-100]),
+            (247, "pre-validation of the delta file failed", dict(product="SARA-R422M8S"), None),
         ]
         sim = self.sim("SARA-R422S")
-        for code, meaning, kw in cases:
+        before = self.version(sim)
+        for code, meaning, kw, fn in cases:
             with self.subTest(code=code):
-                args = dict(from_version="00.12,A00.01", to_version="00.13,A00.01")
+                args = dict(from_version=before, to_version="00.13,A00.01")
                 args.update(kw)
                 pkg = self.package(sim, "pkg%d" % code, **args)
-                r = sarafw(self.state_dir, "--port", sim.link, "update", pkg, "--method", "xmodem1k",
-                           "--baud", "921600", "--expect-version", "00.13,A00.01")
+                if fn:
+                    self.craft(pkg, fn)
+                r = sarafw(self.state_dir, "--port", sim.link, "update", pkg, "--method",
+                           "udwnfile" if code == 180 else "xmodem1k", "--baud", "921600",
+                           "--expect-version", "00.13,A00.01")
                 self.assertEqual(r.returncode, 1, r.stderr)
                 lines = [l for l in errors(r.stderr) if ("install result %d:" % code) in l]
                 self.assertEqual(len(lines), 1, r.stderr)
                 self.assertIn(meaning, lines[0])
-                self.assertIn("the module runs 00.12,A00.01", lines[0])
+                self.assertIn("the module runs %s" % before, lines[0])
                 self.assertRegex(lines[0], r": (run the install|download the package|get the package|use a package)")
-                self.assertEqual(self.version(sim), "00.12,A00.01")
+                self.assertEqual(self.version(sim), before)
         # 227: the module's FOTA key is gone
+        sim.stop()
         os.unlink(os.path.join(sim.state, "fota_key.pub"))
-        pkg = self.package(sim, "pkg227", from_version="00.12,A00.01", to_version="00.13,A00.01")
+        sim.start()
+        sim.wait_boot(sim.open())
+        pkg = self.package(sim, "pkg227", from_version=before, to_version="00.13,A00.01")
         r = sarafw(self.state_dir, "--port", sim.link, "update", pkg, "--method", "xmodem1k", "--baud", "921600")
         self.assertEqual(r.returncode, 1, r.stderr)
         self.assertTrue(any("install result 227: FOTA public key is not found or invalid" in l
@@ -144,7 +178,7 @@ class Install(unittest.TestCase):
         img = simpkg.read_image(sim)
         new = simpkg.derive_image(img, seed=3)
         to = "L0.0.00.00.05.13,A.02.21"
-        pkg = self.package(sim, "full", source=None, target=new, delta=False, from_version=before, to_version=to)
+        pkg = self.package(sim, "full", source=None, target=new, to_version=to)
         r = sarafw(self.state_dir, "--port", sim.link, "update", pkg, "--method", "xmodem1k",
                    "--expect-version", to)
         # §6.2: no result code on this family (the simulator's 158 stays
@@ -153,7 +187,7 @@ class Install(unittest.TestCase):
         self.assertIn("firmware %s (was %s)" % (before, before), r.stdout)
         self.assertTrue(any("the module runs %s, not %s" % (before, to) in l for l in errors(r.stderr)), r.stderr)
         self.assertEqual(self.version(sim), before)
-        pkg = self.package(sim, "delta", source=img, target=new, from_version=before, to_version=to)
+        pkg = self.package(sim, "delta", target=new, from_version=before, to_version=to)
         r = sarafw(self.state_dir, "--port", sim.link, "update", pkg, "--method", "xmodem1k",
                    "--expect-version", "L0.0.00.00.05.13")
         self.assertEqual(r.returncode, 0, r.stderr)
@@ -178,7 +212,7 @@ class Install(unittest.TestCase):
         state file makes the next sarafw wait without a reset."""
         scale = 10
         sim = self.sim("SARA-R422S", scale=scale)
-        pkg = self.package(sim, from_version="00.12,A00.01", to_version="00.13,A00.01")
+        pkg = self.package(sim, from_version=self.version(sim, scale=scale), to_version="00.13,A00.01")
         p = subprocess.Popen([os.path.join(BIN, "sarafw"), "--port", sim.link, "update", pkg, "--method",
                               "xmodem1k", "--baud", "921600"], stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, text=True, env=env(scale, self.state_dir))
