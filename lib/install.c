@@ -227,7 +227,8 @@ static void enter(sarafw_installer *in, uint8_t state, uint32_t now)
 		left = in->urcs_due && (!in->cfg->resume || in->percent) ? SARAFW_INSTALL_QUIET_MS
 									  : SARAFW_INSTALL_POLL_MS;
 		in->quiet = now + left;
-		report(in, SARAFW_INSTALL_WAIT, now - in->begin, in->bound);
+		/* a resumed wait counts what passed before it */
+		report(in, SARAFW_INSTALL_WAIT, now - in->begin + (in->cfg->resume ? in->cfg->elapsed_ms : 0), in->bound);
 		break;
 	case I_CHECK:
 		left = sarafw_time_reached(now, in->end) ? 1 : in->end - now;

@@ -73,7 +73,8 @@ const char *sarafw_install_next_text(sarafw_install_next next);
 
 typedef enum sarafw_install_phase {
 	SARAFW_INSTALL_START,    /* AT+UFWINSTALL sent (not in a resumed wait) */
-	SARAFW_INSTALL_WAIT,     /* the module installs: value = ms waited, total = the bound */
+	SARAFW_INSTALL_WAIT,     /* the module installs: value = ms since the install began (as far
+	                          * as known), total = what this wait may last */
 	SARAFW_INSTALL_PROGRESS, /* +UFWINSTALL: <value> (1..100), SARA-R422 family */
 	SARAFW_INSTALL_RESULT,   /* the final code: value (Table 5) */
 	SARAFW_INSTALL_BAUD,     /* the host follows the module to value b/s */
@@ -200,7 +201,8 @@ void sarafw_install_io_error(sarafw_installer *in, int err, uint32_t now);
 /* SARAFW_RUNNING; SARAFW_OK (installed and, if asked, the version
  * matches); SARAFW_EERROR (the module refused AT+UFWINSTALL: "+CME
  * ERROR: operation not allowed" means no package, §6;
- * sarafw_dev_last_error); SARAFW_EFWINSTALL (a final code other than 128:
+ * sarafw_dev_last_error; SARAFW_EERROR1 or SARAFW_EPROTO for the other
+ * final result codes); SARAFW_EFWINSTALL (a final code other than 128:
  * sarafw_install_result; the old firmware runs); SARAFW_EVERSION
  * (installed, but the version differs from cfg->expect);
  * SARAFW_ENOMODULE / SARAFW_EGARBLED (no answer within the install bound
