@@ -21,7 +21,8 @@ static uint8_t *slurp(const char *what, const char *path, size_t max, size_t *le
 	struct stat st;
 	uint8_t *p = NULL;
 	if (!f) {
-		fprintf(stderr, "sarafw: cannot read %s %s: %s\n", what, path, strerror(errno));
+		fprintf(stderr, "sarafw: cannot read %s %s: %s: give the path of a file you can read\n", what, path,
+			strerror(errno));
 		return NULL;
 	}
 	if (fstat(fileno(f), &st) < 0 || !S_ISREG(st.st_mode)) {

@@ -1,35 +1,43 @@
 /* Binary deltas (delta.h): bsdiff 4.3's matching (Colin Percival, "Naive
  * differences of executable code", 2003) over a suffix array from
- * libdivsufsort, with varint control records and zstd in place of bzip2.
+ * libdivsufsort, with varint control records, a run-length diff stream
+ * and raw LZMA2 in place of bzip2.
  *
  * Compression, chosen by measurement on the bench pairs (bench/RESULTS.md),
- * each stream compressed alone; bytes of ctrl+diff+extra:
- *                 zstd -19   zstd -22   xz -9e   raw LZMA2 -9e   bzip2 -9
- *   tracker         3300       3297      3408        3237          3825
- *   app -Os          740        728       896         731           888
- *   app -O2         1126       1095      1248        1079          1265
- *   insertion       3062       3062      3260        3096          3563
- * zstd: smaller than xz's container everywhere, within 2% of raw LZMA2
- * (which has no integrity check of its own and whose presets are not a
- * stable format), the fastest decoder, one library. */
+ * each of the three streams compressed alone; bytes of all three:
+ *               zstd -19   zstd --ultra -22   xz -9e    raw LZMA2 -9e    bzip2 -9
+ *               (512 KiB window / dictionary everywhere)  lc3 pb2 / lc2 pb0
+ *   tracker        3316         3316           3484      3314 / 3259      3809
+ *   app -Os         741          741            880       712 /  697       902
+ *   app -O2        1088         1088           1220      1049 / 1027      1266
+ *   insertion      3056         3056           3188      3028 / 3028      3569
+ *   libc 5 MB     98211        98206          92096     91925 / 91431   102683
+ * Raw LZMA2 (liblzma, xz's codec without the .xz container, whose ~48
+ * bytes a stream cost more than the codec gains on small deltas) is the
+ * smallest on every pair; lc=2 lp=0 pb=0 suits the control and diff
+ * streams, which are not text. Its decoder also needs less memory than
+ * zstd's for the same window: the dictionary and ~30 KiB. */
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <divsufsort.h>
-#include <zstd.h>
-#include <zstd_errors.h>
+#include <lzma.h>
 
 #include "delta.h"
 
 #define DELTA_VERSION 1
-#define CODEC_ZSTD 1
-/* zstd's window: the decoder holds one per stream, so 3 of these bound
- * the memory of applying (DELTA_APPLY_MEM) */
-#define WINDOW_LOG 19
-#define ZSTD_LEVEL 22 /* --ultra: a few % smaller than 19 on the bench pairs */
+#define CODEC_LZMA2 1
+/* LZMA2's dictionary: the decoder holds one per stream, so three of
+ * these bound the memory of applying (DELTA_APPLY_MEM) */
+#define DICT_SIZE (512u << 10)
 #define CHUNK 4096
 #define VARINT_MAX 10
+/* The longest match one search looks for: every step of the binary
+ * search compares up to this many bytes, so a long run of one byte
+ * (erased flash, zeroed tables) costs no more than other data. A longer
+ * match is found again in pieces, a few control bytes each. */
+#define MATCH_MAX (64u << 10)
 
 /* ---- little-endian and varints ---- */
 
@@ -55,7 +63,7 @@ typedef struct buf {
 
 static void buf_put(buf *b, const void *data, size_t n)
 {
-	if (b->oom)
+	if (b->oom || n == 0) /* memcpy takes no NULL, even for 0 bytes */
 		return;
 	if (b->len + n > b->cap) {
 		size_t cap = b->cap ? b->cap : 256;
@@ -104,7 +112,10 @@ static size_t matchlen(const uint8_t *a, size_t an, const uint8_t *b, size_t bn)
 }
 
 /* The longest match of nw in old, by binary search of the suffix array
- * (bsdiff's search(), without its recursion). */
+ * (bsdiff's search(), without its recursion). Unlike bsdiff's, a suffix
+ * that is a proper prefix of nw counts as smaller, as it sorts: bsdiff
+ * steps left there and lands on the shortest suffixes of a run of one
+ * byte, matching 1 or 2 bytes where the run offers thousands. */
 static size_t search(const saidx_t *sa, const uint8_t *old, size_t old_len, const uint8_t *nw,
 		     size_t nw_len, size_t *pos)
 {
@@ -112,7 +123,8 @@ static size_t search(const saidx_t *sa, const uint8_t *old, size_t old_len, cons
 	while (en - st >= 2) {
 		size_t x = st + (en - st) / 2, o = (size_t)sa[x];
 		size_t n = old_len - o < nw_len ? old_len - o : nw_len;
-		if (memcmp(old + o, nw, n) < 0)
+		int c = memcmp(old + o, nw, n);
+		if (c < 0 || (c == 0 && old_len - o < nw_len))
 			st = x;
 		else
 			en = x;
@@ -156,6 +168,30 @@ static void add_triple(streams *s, triple t)
 	s->have_last = true;
 }
 
+/* The diff stream is mostly zeros with short runs of differences (an
+ * address that moved, a changed constant): written as (zeros, literals)
+ * run pairs with the literal bytes inline, it compresses 14% smaller on
+ * the 5 MB bench pair than the bytes as they are (zstd), and within 30
+ * bytes on the small ones. */
+static void run_length(buf *d)
+{
+	buf o = { 0 };
+	for (size_t i = 0; i < d->len;) {
+		size_t j = i, k;
+		while (j < d->len && d->p[j] == 0)
+			j++;
+		for (k = j; k < d->len && d->p[k] != 0; k++)
+			;
+		put_uvarint(&o, j - i);
+		put_uvarint(&o, k - j);
+		buf_put(&o, d->p + j, k - j);
+		i = k;
+	}
+	o.oom |= d->oom;
+	free(d->p);
+	*d = o;
+}
+
 /* bsdiff 4.3's main loop, in size_t; see its bsdiff.c for the reasoning
  * behind the scores (8: a match must beat the current alignment by more
  * than 8 bytes to start a new triple). */
@@ -185,7 +221,8 @@ static int make_streams(const uint8_t *old, size_t old_len, const uint8_t *nw, s
 			int64_t old_score = 0;
 			size_t scsc;
 			for (scsc = scan += len; scan < nw_len; scan++) {
-				len = search(sa, old, old_len, nw + scan, nw_len - scan, &pos);
+				len = search(sa, old, old_len, nw + scan,
+					     nw_len - scan < MATCH_MAX ? nw_len - scan : MATCH_MAX, &pos);
 				for (; scsc < scan + len; scsc++)
 					if ((int64_t)scsc + last_offset < (int64_t)old_len &&
 					    old[(int64_t)scsc + last_offset] == nw[scsc])
@@ -257,37 +294,42 @@ static int make_streams(const uint8_t *old, size_t old_len, const uint8_t *nw, s
 	}
 	if (s->have_last)
 		emit_ctrl(&s->ctrl, &s->last);
+	run_length(&s->diff);
 	return s->ctrl.oom || s->diff.oom || s->extra.oom ? DELTA_ENOMEM : DELTA_OK;
+}
+
+static void lzma2_filters(lzma_options_lzma *opt, lzma_filter f[2])
+{
+	lzma_lzma_preset(opt, 9 | LZMA_PRESET_EXTREME);
+	opt->dict_size = DICT_SIZE;
+	opt->lc = 2, opt->lp = 0, opt->pb = 0;
+	f[0] = (lzma_filter){ .id = LZMA_FILTER_LZMA2, .options = opt };
+	f[1] = (lzma_filter){ .id = LZMA_VLI_UNKNOWN };
 }
 
 /* One stream compressed onto out; an empty stream is stored as nothing. */
 static int compress_stream(const buf *in, buf *out, uint64_t *clen)
 {
-	size_t before = out->len;
+	lzma_options_lzma opt;
+	lzma_filter f[2];
+	size_t pos = 0;
 	*clen = 0;
 	if (in->len == 0)
 		return DELTA_OK;
-	size_t cap = ZSTD_compressBound(in->len);
+	/* LZMA2 stores what it cannot compress in chunks of up to 64 KiB
+	 * with a 3-byte header each */
+	size_t cap = in->len + in->len / 1024 + 64;
 	uint8_t *tmp = malloc(cap);
-	ZSTD_CCtx *cc = ZSTD_createCCtx();
-	if (!tmp || !cc) {
-		free(tmp);
-		ZSTD_freeCCtx(cc);
+	if (!tmp)
 		return DELTA_ENOMEM;
-	}
-	ZSTD_CCtx_setParameter(cc, ZSTD_c_compressionLevel, ZSTD_LEVEL);
-	ZSTD_CCtx_setParameter(cc, ZSTD_c_windowLog, WINDOW_LOG);
-	ZSTD_CCtx_setParameter(cc, ZSTD_c_checksumFlag, 0); /* the package hashes the result */
-	ZSTD_CCtx_setParameter(cc, ZSTD_c_contentSizeFlag, 1);
-	size_t n = ZSTD_compress2(cc, tmp, cap, in->p, in->len);
-	ZSTD_freeCCtx(cc);
-	if (ZSTD_isError(n)) {
+	lzma2_filters(&opt, f);
+	if (lzma_raw_buffer_encode(f, NULL, in->p, in->len, tmp, &pos, cap) != LZMA_OK) {
 		free(tmp);
 		return DELTA_ENOMEM;
 	}
-	buf_put(out, tmp, n);
+	buf_put(out, tmp, pos);
 	free(tmp);
-	*clen = out->len - before;
+	*clen = pos;
 	return out->oom ? DELTA_ENOMEM : DELTA_OK;
 }
 
@@ -319,7 +361,7 @@ int delta_create(const uint8_t *old, size_t old_len, const uint8_t *new_img, siz
 	}
 	memcpy(o.p, DELTA_MAGIC, 8);
 	o.p[8] = DELTA_VERSION;
-	o.p[9] = CODEC_ZSTD;
+	o.p[9] = CODEC_LZMA2;
 	put64(o.p + 16, old_len);
 	put64(o.p + 24, new_len);
 	for (int i = 0; i < 3; i++)
@@ -345,7 +387,7 @@ static int read_header(const blob *d, header *h)
 		return DELTA_EREAD;
 	if (r != (long)sizeof b || memcmp(b, DELTA_MAGIC, 8) != 0)
 		return DELTA_ECORRUPT;
-	if (b[8] != DELTA_VERSION || b[9] != CODEC_ZSTD)
+	if (b[8] != DELTA_VERSION || b[9] != CODEC_LZMA2)
 		return DELTA_EVERSION;
 	for (int i = 10; i < 16; i++)
 		if (b[i])
@@ -377,44 +419,48 @@ int delta_info(const blob *delta, uint64_t *new_len)
 typedef struct zin {
 	const blob *d;
 	uint64_t off, end;
-	ZSTD_DStream *ds;
-	ZSTD_inBuffer ib;
-	bool frame_done, empty;
+	lzma_stream ls;
+	bool open, frame_done, empty;
 	int err;
 	uint8_t in[CHUNK];
 } zin;
 
 static int zin_open(zin *z, const blob *d, uint64_t off, uint64_t len)
 {
+	lzma_options_lzma opt;
+	lzma_filter f[2];
 	memset(z, 0, sizeof *z);
 	z->d = d;
 	z->off = off;
 	z->end = off + len;
-	z->ib.src = z->in;
+	z->ls = (lzma_stream)LZMA_STREAM_INIT;
 	z->empty = len == 0;
 	if (z->empty)
 		return DELTA_OK;
-	z->ds = ZSTD_createDStream();
-	if (!z->ds)
-		return DELTA_ENOMEM;
-	ZSTD_DCtx_setParameter(z->ds, ZSTD_d_windowLogMax, WINDOW_LOG);
+	lzma2_filters(&opt, f);
+	lzma_ret r = lzma_raw_decoder(&z->ls, f);
+	if (r != LZMA_OK)
+		return r == LZMA_MEM_ERROR ? DELTA_ENOMEM : DELTA_ECORRUPT;
+	z->open = true;
 	return DELTA_OK;
 }
 
 static void zin_close(zin *z)
 {
-	ZSTD_freeDStream(z->ds);
-	z->ds = NULL;
+	if (z->open)
+		lzma_end(&z->ls);
+	z->open = false;
 }
 
 /* Up to n bytes; fewer only at the end of the stream. -1: see z->err. */
 static long zin_read(zin *z, uint8_t *out, size_t n)
 {
-	ZSTD_outBuffer ob = { .dst = out, .size = n };
 	if (z->empty)
 		return 0;
-	while (ob.pos < n && !z->frame_done) {
-		if (z->ib.pos == z->ib.size && z->off < z->end) {
+	z->ls.next_out = out;
+	z->ls.avail_out = n;
+	while (z->ls.avail_out && !z->frame_done) {
+		if (z->ls.avail_in == 0 && z->off < z->end) {
 			size_t want = z->end - z->off < CHUNK ? (size_t)(z->end - z->off) : CHUNK;
 			long r = z->d->read(z->d->ctx, z->off, z->in, want);
 			if (r != (long)want) {
@@ -422,28 +468,25 @@ static long zin_read(zin *z, uint8_t *out, size_t n)
 				return -1;
 			}
 			z->off += want;
-			z->ib.size = want;
-			z->ib.pos = 0;
+			z->ls.next_in = z->in;
+			z->ls.avail_in = want;
 		}
-		size_t before_in = z->ib.pos, before_out = ob.pos;
-		size_t ret = ZSTD_decompressStream(z->ds, &ob, &z->ib);
-		if (ZSTD_isError(ret)) {
-			ZSTD_ErrorCode e = ZSTD_getErrorCode(ret);
-			/* a window above ours: another tool's choice, not damage */
-			z->err = e == ZSTD_error_frameParameter_windowTooLarge ? DELTA_EVERSION
-				 : e == ZSTD_error_memory_allocation	      ? DELTA_ENOMEM
-									      : DELTA_ECORRUPT;
-			return -1;
-		}
-		if (ret == 0)
+		size_t before_in = z->ls.avail_in, before_out = z->ls.avail_out;
+		lzma_ret r = lzma_code(&z->ls, LZMA_RUN);
+		if (r == LZMA_STREAM_END) {
 			z->frame_done = true;
-		else if (z->ib.pos == before_in && ob.pos == before_out && z->off == z->end &&
-			 z->ib.pos == z->ib.size) {
-			z->err = DELTA_ECORRUPT; /* the stream stops mid-frame */
+		} else if (r == LZMA_MEM_ERROR) {
+			z->err = DELTA_ENOMEM;
+			return -1;
+		} else if (r != LZMA_OK && r != LZMA_BUF_ERROR) {
+			z->err = DELTA_ECORRUPT; /* bad data, or a distance beyond the dictionary */
+			return -1;
+		} else if (z->ls.avail_in == before_in && z->ls.avail_out == before_out && z->off == z->end) {
+			z->err = DELTA_ECORRUPT; /* the stream stops before its end marker */
 			return -1;
 		}
 	}
-	return (long)ob.pos;
+	return (long)(n - z->ls.avail_out);
 }
 
 /* Exactly n bytes, or an error. */
@@ -464,31 +507,37 @@ static int zin_finish(zin *z)
 	long r = zin_read(z, &extra, 1);
 	if (r < 0)
 		return z->err;
-	if (r != 0 || z->ib.pos != z->ib.size || z->off != z->end)
+	if (r != 0 || z->ls.avail_in != 0 || z->off != z->end)
 		return DELTA_ECORRUPT;
 	return DELTA_OK;
 }
 
-/* The control stream, read a few bytes at a time. */
-typedef struct ctrl_in {
+/* A stream read through a small buffer: varints and byte runs. */
+typedef struct bin {
 	zin z;
 	uint8_t b[256];
 	size_t pos, len;
-} ctrl_in;
+} bin;
 
-static int get_uvarint(ctrl_in *c, uint64_t *v)
+static int bin_fill(bin *c)
 {
+	long r = zin_read(&c->z, c->b, sizeof c->b);
+	if (r < 0)
+		return c->z.err;
+	if (r == 0)
+		return DELTA_ECORRUPT; /* the stream ends before the record */
+	c->pos = 0;
+	c->len = (size_t)r;
+	return DELTA_OK;
+}
+
+static int get_uvarint(bin *c, uint64_t *v)
+{
+	int rc;
 	*v = 0;
 	for (int i = 0; i < VARINT_MAX; i++) {
-		if (c->pos == c->len) {
-			long r = zin_read(&c->z, c->b, sizeof c->b);
-			if (r < 0)
-				return c->z.err;
-			if (r == 0)
-				return DELTA_ECORRUPT;
-			c->pos = 0;
-			c->len = (size_t)r;
-		}
+		if (c->pos == c->len && (rc = bin_fill(c)))
+			return rc;
 		uint8_t b = c->b[c->pos++];
 		if (i == VARINT_MAX - 1 && b > 1)
 			return DELTA_ECORRUPT; /* more than 64 bits */
@@ -499,9 +548,58 @@ static int get_uvarint(ctrl_in *c, uint64_t *v)
 	return DELTA_ECORRUPT;
 }
 
+/* Exactly n bytes: what the buffer holds, then straight from the stream. */
+static int get_bytes(bin *c, uint8_t *out, size_t n)
+{
+	size_t k = c->len - c->pos < n ? c->len - c->pos : n;
+	memcpy(out, c->b + c->pos, k);
+	c->pos += k;
+	return k == n ? DELTA_OK : zin_need(&c->z, out + k, n - k);
+}
+
+/* The stream must end here. */
+static int bin_finish(bin *c)
+{
+	return c->pos != c->len ? DELTA_ECORRUPT : zin_finish(&c->z);
+}
+
+/* The diff stream: (zeros, literals) run pairs, each literal run's bytes
+ * after its pair. */
+typedef struct diff_in {
+	bin in;
+	uint64_t zeros, lits; /* left of the current pair */
+} diff_in;
+
+static int get_diff(diff_in *d, uint8_t *out, size_t n)
+{
+	int rc;
+	while (n) {
+		if (!d->zeros && !d->lits) {
+			if ((rc = get_uvarint(&d->in, &d->zeros)) || (rc = get_uvarint(&d->in, &d->lits)))
+				return rc;
+			if ((!d->zeros && !d->lits) || d->zeros > DELTA_MAX_IMAGE || d->lits > DELTA_MAX_IMAGE)
+				return DELTA_ECORRUPT;
+		}
+		size_t k;
+		if (d->zeros) {
+			k = d->zeros < n ? (size_t)d->zeros : n;
+			memset(out, 0, k);
+			d->zeros -= k;
+		} else {
+			k = d->lits < n ? (size_t)d->lits : n;
+			if ((rc = get_bytes(&d->in, out, k)))
+				return rc;
+			d->lits -= k;
+		}
+		out += k, n -= k;
+	}
+	return DELTA_OK;
+}
+
 typedef struct applier {
-	ctrl_in ctrl;
-	zin diff, extra;
+	bin ctrl;
+	diff_in diff;
+	zin extra;
 	uint8_t a[CHUNK], b[CHUNK];
 } applier;
 
@@ -518,7 +616,7 @@ int delta_apply(const blob *delta, const blob *old, blob_write_fn write, void *w
 		return DELTA_ENOMEM;
 	uint64_t at = DELTA_HEADER_SIZE;
 	if (!(rc = zin_open(&ap->ctrl.z, delta, at, h.clen[0])) &&
-	    !(rc = zin_open(&ap->diff, delta, at += h.clen[0], h.clen[1])))
+	    !(rc = zin_open(&ap->diff.in.z, delta, at += h.clen[0], h.clen[1])))
 		rc = zin_open(&ap->extra, delta, at += h.clen[1], h.clen[2]);
 
 	uint64_t written = 0, old_pos = 0;
@@ -542,7 +640,7 @@ int delta_apply(const blob *delta, const blob *old, blob_write_fn write, void *w
 				rc = r < 0 ? DELTA_EREAD : DELTA_ESOURCE;
 				break;
 			}
-			if ((rc = zin_need(&ap->diff, ap->b, n)))
+			if ((rc = get_diff(&ap->diff, ap->b, n)))
 				break;
 			for (size_t i = 0; i < n; i++)
 				ap->a[i] = (uint8_t)(ap->a[i] + ap->b[i]);
@@ -568,16 +666,18 @@ int delta_apply(const blob *delta, const blob *old, blob_write_fn write, void *w
 		}
 		old_pos = seek < 0 ? old_pos - ((uint64_t)(-(seek + 1)) + 1) : old_pos + (uint64_t)seek;
 	}
-	if (!rc && (ap->ctrl.pos != ap->ctrl.len))
-		rc = DELTA_ECORRUPT; /* control records after the last byte */
+	/* nothing may follow: no control records after the last byte, no
+	 * diff or extra bytes the control did not use */
 	if (!rc)
-		rc = zin_finish(&ap->ctrl.z);
+		rc = bin_finish(&ap->ctrl);
+	if (!rc && (ap->diff.zeros || ap->diff.lits))
+		rc = DELTA_ECORRUPT;
 	if (!rc)
-		rc = zin_finish(&ap->diff);
+		rc = bin_finish(&ap->diff.in);
 	if (!rc)
 		rc = zin_finish(&ap->extra);
 	zin_close(&ap->ctrl.z);
-	zin_close(&ap->diff);
+	zin_close(&ap->diff.in.z);
 	zin_close(&ap->extra);
 	free(ap);
 	return rc;

@@ -2,7 +2,7 @@
  * (libdivsufsort) finds long approximate matches; the delta is a control
  * stream of (add, copy, seek) triples, a diff stream of byte differences
  * over the matches and an extra stream of new bytes, each compressed on
- * its own. docs/package-format.md gives the byte format.
+ * its own (raw LZMA2). docs/package-format.md gives the byte format.
  *
  * Creating needs both images in RAM (a host tool). Applying streams:
  * the old image is read by offset, the new one written in order, and
@@ -68,7 +68,7 @@ int delta_info(const blob *delta, uint64_t *new_len);
 /* Apply delta to old, writing the new image to write(wctx, ...) in order.
  * Memory: at most DELTA_APPLY_MEM bytes, allocated here and freed before
  * returning. Returns a delta_error. */
-#define DELTA_APPLY_MEM (3u << 20)
+#define DELTA_APPLY_MEM (2u << 20) /* three 512 KiB LZMA2 dictionaries and buffers */
 int delta_apply(const blob *delta, const blob *old, blob_write_fn write, void *wctx);
 
 /* A short English reason for a delta_error. */

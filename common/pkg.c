@@ -535,7 +535,7 @@ typedef struct obuf {
 
 static void ob_put(obuf *b, const void *data, size_t n)
 {
-	if (b->oom)
+	if (b->oom || n == 0) /* memcpy takes no NULL, even for 0 bytes */
 		return;
 	if (b->len + n > b->cap) {
 		size_t cap = b->cap ? b->cap : 4096;

@@ -3,7 +3,7 @@
  * items, or several of these, with a header that says what it changes and
  * an Ed25519 signature over all of it. docs/package-format.md gives the
  * byte format. Used by sarafw (pkg create/inspect/verify) and by the
- * simulator's installer; never by lib/ (OpenSSL, zstd, libdivsufsort).
+ * simulator's installer; never by lib/ (OpenSSL, liblzma, libdivsufsort).
  *
  * Checking and applying read the package by offset through a blob
  * (delta.h) and never hold it whole: memory stays bounded whatever its

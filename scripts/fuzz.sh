@@ -14,8 +14,8 @@ secs=${FUZZ_SECONDS:-60}
 out=build-fuzz
 mkdir -p "$out"
 sim=$(ls sim/*.c | grep -v '/main\.c$' || true)
-# common/pkg.c and delta.c: OpenSSL, zstd and libdivsufsort
-libs=$(pkg-config --libs libcrypto libzstd libdivsufsort)
+# common/pkg.c and delta.c: OpenSSL, liblzma and libdivsufsort
+libs=$(pkg-config --libs libcrypto liblzma libdivsufsort)
 for t in fuzz/fuzz_*.c; do
 	name=$(basename "$t" .c)
 	corpus="fuzz/corpus/${name#fuzz_}"

@@ -3,10 +3,12 @@ small Cortex-M4 program (bench/fw/app.c), the Table 5 code each damaged
 package gives, one-line usage errors, no port ever opened, the format
 reproduced with the openssl tool alone, and Debian's bsdiff/bspatch on the
 same pair as a comparison (never a dependency of the format)."""
+import hashlib
 import json
 import os
 import shutil
 import stat
+import struct
 import subprocess
 import tempfile
 import unittest
@@ -250,6 +252,71 @@ class Pkg(unittest.TestCase):
                        check=True)
         with open(sig, "rb") as f:
             self.assertEqual(f.read(), data[-64:])  # Ed25519 is deterministic
+
+    def test_independent_producer(self):
+        """A package written from docs/package-format.md alone (Python, the
+        xz and openssl tools): sarafw verifies and applies it."""
+        def uv(v):
+            out = bytearray()
+            while True:
+                b, v = v & 0x7F, v >> 7
+                out.append(b | (0x80 if v else 0))
+                if not v:
+                    return bytes(out)
+
+        def lzma2(data):
+            if not data:
+                return b""
+            return subprocess.run(["xz", "--format=raw", "--lzma2=preset=6,dict=512KiB", "-c"], input=data,
+                                  capture_output=True, check=True).stdout
+
+        with open(self.v1, "rb") as f:
+            old = f.read()
+        with open(self.v2, "rb") as f:
+            new = f.read()
+        # one triple: add over the common length, copy the rest
+        common = min(len(old), len(new))
+        diff = bytes((new[i] - old[i]) & 0xFF for i in range(common))
+        runs, i = bytearray(), 0
+        while i < common:
+            j = i
+            while j < common and diff[j] == 0:
+                j += 1
+            k = j
+            while k < common and diff[k] != 0:
+                k += 1
+            runs += uv(j - i) + uv(k - j) + diff[j:k]
+            i = k
+        streams = [lzma2(uv(common) + uv(len(new) - common) + uv(0)), lzma2(bytes(runs)),
+                   lzma2(new[common:])]
+        delta = (b"SFWDELTA" + bytes([1, 1]) + bytes(6) + struct.pack("<QQ", len(old), len(new))
+                 + struct.pack("<QQQ", *map(len, streams)) + b"".join(streams))
+        h = bytearray(256)
+        h[0:8] = b"SARAFWPK"
+        struct.pack_into("<HHIII", h, 8, 1, 256, 1, 1, 1)  # version, header length, firmware, delta, 1 section
+        struct.pack_into("<QQ", h, 32, len(old), len(new))
+        h[48:80] = hashlib.sha256(old).digest()
+        h[80:112] = hashlib.sha256(new).digest()
+        h[112:122] = b"SARA-R422S"
+        h[144:156] = b"00.12,A00.00"
+        h[192:204] = b"00.12,A00.01"
+        body = bytes(h) + struct.pack("<IIQ", 1, 0, len(delta)) + delta
+        body = body[:24] + struct.pack("<Q", len(body) + 64) + body[32:]
+        msg = self.path("indep.msg")
+        with open(msg, "wb") as f:
+            f.write(b"SARAFWPK-SIG-v1:" + hashlib.sha256(body).digest())
+        sig = subprocess.run(["openssl", "pkeyutl", "-sign", "-inkey", DEMO, "-rawin", "-in", msg],
+                             capture_output=True, check=True).stdout
+        pkg = self.path("indep.pkg")
+        with open(pkg, "wb") as f:
+            f.write(body + sig)
+        r = sarafw("pkg", "verify", pkg, "--pub", DEMO + ".pub")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        out = self.path("indep.bin")
+        r = sarafw("pkg", "apply", pkg, "--from", self.v1, "-o", out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open(out, "rb") as f:
+            self.assertEqual(f.read(), new)
 
     def test_bsdiff_comparison(self):
         """Debian's bsdiff 4.3 on the same pair, as a yardstick: both

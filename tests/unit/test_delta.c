@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include <cmocka.h>
-#include <zstd.h>
+#include <lzma.h>
 
 #include "delta.h"
 
@@ -204,7 +204,7 @@ static void empty_and_identical(void **state)
 static void larger_than_chunks_and_window(void **state)
 {
 	(void)state;
-	/* more than zstd's 512 KiB window and many 4 KiB chunks */
+	/* more than the 512 KiB dictionary and many 4 KiB chunks */
 	size_t n = 1200000;
 	uint8_t *a = malloc(n), *b = malloc(n + 100);
 	fill_code(a, n, 0);
@@ -213,6 +213,25 @@ static void larger_than_chunks_and_window(void **state)
 	memcpy(b + 600070, a + 600000, n - 600000);
 	memset(b + n + 70, 0xff, 30);
 	round_trip("1.2 MB", a, n, b, n + 100, 2000);
+	free(a), free(b);
+}
+
+static void long_runs_of_one_byte(void **state)
+{
+	(void)state;
+	/* erased flash: bsdiff's search lands on the shortest suffixes of a
+	 * run and takes 28 s on this pair; with whole matches, well under a
+	 * second (make check would show a regression as a slow test) */
+	size_t n = 2000000;
+	uint8_t *a = calloc(n, 1), *b = calloc(n + 1, 1);
+	b[n / 2] = 'x';
+	round_trip("2 MB of zeros, one byte inserted", a, n, b, n + 1, 200);
+	memset(a, 0xff, n);
+	fill_code(a, 100000, 0x08000000);
+	memset(b, 0xff, n + 1);
+	memcpy(b, a, 50000);
+	memcpy(b + 50001, a + 50000, 50000);
+	round_trip("code and 0xff padding, shifted by one", a, n, b, n + 1, 300);
 	free(a), free(b);
 }
 
@@ -247,29 +266,32 @@ static void writer_failure_and_read_failure(void **state)
 
 /* ---- bad deltas ---- */
 
+#define D512 (512u << 10) /* the format's dictionary */
+
 static void put64(uint8_t *p, uint64_t v)
 {
 	for (int i = 0; i < 8; i++)
 		p[i] = (uint8_t)(v >> (8 * i));
 }
 
-static size_t zc(uint8_t *dst, size_t cap, const void *src, size_t n, int window_log)
+/* Raw LZMA2 as delta.c writes it, with the dictionary size given. */
+static size_t zc(uint8_t *dst, size_t cap, const void *src, size_t n, uint32_t dict)
 {
+	lzma_options_lzma opt;
+	size_t pos = 0;
 	if (n == 0)
 		return 0;
-	ZSTD_CCtx *c = ZSTD_createCCtx();
-	ZSTD_CCtx_setParameter(c, ZSTD_c_windowLog, window_log);
-	/* no content size: the decoder must then allocate the whole window */
-	ZSTD_CCtx_setParameter(c, ZSTD_c_contentSizeFlag, 0);
-	size_t r = ZSTD_compress2(c, dst, cap, src, n);
-	ZSTD_freeCCtx(c);
-	assert_false(ZSTD_isError(r));
-	return r;
+	lzma_lzma_preset(&opt, 6);
+	opt.dict_size = dict;
+	lzma_filter f[] = { { .id = LZMA_FILTER_LZMA2, .options = &opt }, { .id = LZMA_VLI_UNKNOWN } };
+	assert_int_equal(lzma_raw_buffer_encode(f, NULL, src, n, dst, &pos, cap), LZMA_OK);
+	return pos;
 }
 
-/* A delta from raw streams, old_len/new_len as given. */
+/* A delta from streams as they are before compression (the diff stream
+ * already as run pairs), old_len/new_len as given. */
 static size_t craft(uint8_t *d, size_t cap, uint64_t old_len, uint64_t new_len, const void *ctrl, size_t cn,
-		    const void *diff, size_t dn, const void *extra, size_t en, int window_log)
+		    const void *diff, size_t dn, const void *extra, size_t en, uint32_t dict)
 {
 	size_t at = DELTA_HEADER_SIZE, l[3];
 	memset(d, 0, DELTA_HEADER_SIZE);
@@ -280,7 +302,7 @@ static size_t craft(uint8_t *d, size_t cap, uint64_t old_len, uint64_t new_len, 
 	const void *s[3] = { ctrl, diff, extra };
 	size_t n[3] = { cn, dn, en };
 	for (int i = 0; i < 3; i++) {
-		l[i] = zc(d + at, cap - at, s[i], n[i], window_log);
+		l[i] = zc(d + at, cap - at, s[i], n[i], dict);
 		put64(d + 32 + 8 * i, l[i]);
 		at += l[i];
 	}
@@ -292,16 +314,18 @@ static void bad_deltas(void **state)
 	(void)state;
 	static uint8_t d[1 << 16], big[1 << 21];
 	static const uint8_t old[64] = { 1, 2, 3, 4, 5, 6, 7, 8 };
-	uint8_t zero8[8] = { 0 }, abc[3] = { 'a', 'b', 'c' };
+	/* diff streams as (zeros, literals) run pairs: 8 bytes, the third 0x10 */
+	static const uint8_t diff8[] = { 2, 1, 0x10, 5, 0 };
+	uint8_t abc[3] = { 'a', 'b', 'c' };
 	out o;
 	size_t n;
 
 	/* the good one the others vary: add 8 from old, copy 3 new bytes */
 	static const uint8_t good_ctrl[] = { 8, 3, 0 };
-	n = craft(d, sizeof d, 64, 11, good_ctrl, 3, zero8, 8, abc, 3, 19);
+	n = craft(d, sizeof d, 64, 11, good_ctrl, 3, diff8, sizeof diff8, abc, 3, D512);
 	assert_int_equal(apply_mem(d, n, old, 64, &o), DELTA_OK);
 	assert_int_equal(o.len, 11);
-	assert_memory_equal(o.p + 8, "abc", 3);
+	assert_memory_equal(o.p, "\1\2\x13\4\5\6\7\x08" "abc", 11);
 	free(o.p);
 
 	static const struct {
@@ -335,29 +359,47 @@ static void bad_deltas(void **state)
 		  .new_len = 11, .want = DELTA_OK },
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		n = craft(d, sizeof d, cases[i].old_len, cases[i].new_len, cases[i].ctrl, cases[i].cn, zero8, 8, abc, 3,
-			  19);
+		n = craft(d, sizeof d, cases[i].old_len, cases[i].new_len, cases[i].ctrl, cases[i].cn, diff8,
+			  sizeof diff8, abc, 3, D512);
 		int rc = apply_mem(d, n, old, 64, &o);
 		free(o.p);
 		if (rc != cases[i].want)
 			fail_msg("%s: got %d (%s), want %d", cases[i].name, rc, delta_strerror(rc), cases[i].want);
 	}
 
-	/* extra diff or extra bytes left over */
-	uint8_t zero9[9] = { 0 };
-	n = craft(d, sizeof d, 64, 11, good_ctrl, 3, zero9, 9, abc, 3, 19);
-	assert_int_equal(apply_mem(d, n, old, 64, &o), DELTA_ECORRUPT);
-	free(o.p);
-	n = craft(d, sizeof d, 64, 11, good_ctrl, 3, zero8, 8, "abcd", 4, 19);
-	assert_int_equal(apply_mem(d, n, old, 64, &o), DELTA_ECORRUPT);
-	free(o.p);
-	/* a stream shorter than the control says */
-	n = craft(d, sizeof d, 64, 11, good_ctrl, 3, zero8, 7, abc, 3, 19);
+	/* diff streams: bytes left over, too few, malformed run pairs */
+	static const struct {
+		const char *name;
+		uint8_t diff[16];
+		size_t n;
+		int want;
+	} diffs[] = {
+		{ .name = "one zero too many", .diff = { 9, 0 }, .n = 2, .want = DELTA_ECORRUPT },
+		{ .name = "a literal too many", .diff = { 8, 1, 7 }, .n = 3, .want = DELTA_ECORRUPT },
+		{ .name = "a pair after the last byte", .diff = { 8, 0, 1, 0 }, .n = 4, .want = DELTA_ECORRUPT },
+		{ .name = "one byte short", .diff = { 7, 0 }, .n = 2, .want = DELTA_ECORRUPT },
+		{ .name = "literal run cut short", .diff = { 6, 2, 9 }, .n = 3, .want = DELTA_ECORRUPT },
+		{ .name = "an empty pair", .diff = { 0, 0, 8, 0 }, .n = 4, .want = DELTA_ECORRUPT },
+		{ .name = "a run over the image limit", .diff = { 0x80, 0x80, 0x80, 0x80, 0x01, 0 }, .n = 6,
+		  .want = DELTA_ECORRUPT },
+		{ .name = "pair split across triples is fine", .diff = { 3, 2, 1, 1, 3, 0 }, .n = 6, .want = DELTA_OK },
+		{ .name = "literal zero bytes are fine", .diff = { 0, 8, 0, 0, 0, 0, 0, 0, 0, 0 }, .n = 10,
+		  .want = DELTA_OK },
+	};
+	static const uint8_t two_triples[] = { 4, 0, 0, 4, 3, 0 };
+	for (size_t i = 0; i < sizeof diffs / sizeof diffs[0]; i++) {
+		n = craft(d, sizeof d, 64, 11, two_triples, sizeof two_triples, diffs[i].diff, diffs[i].n, abc, 3, D512);
+		int rc = apply_mem(d, n, old, 64, &o);
+		free(o.p);
+		if (rc != diffs[i].want)
+			fail_msg("diff %s: got %d, want %d", diffs[i].name, rc, diffs[i].want);
+	}
+	n = craft(d, sizeof d, 64, 11, good_ctrl, 3, diff8, sizeof diff8, "abcd", 4, D512);
 	assert_int_equal(apply_mem(d, n, old, 64, &o), DELTA_ECORRUPT);
 	free(o.p);
 
 	/* header fields */
-	n = craft(d, sizeof d, 64, 11, good_ctrl, 3, zero8, 8, abc, 3, 19);
+	n = craft(d, sizeof d, 64, 11, good_ctrl, 3, diff8, sizeof diff8, abc, 3, D512);
 	static const struct {
 		const char *name;
 		size_t at;
@@ -390,17 +432,20 @@ static void bad_deltas(void **state)
 	assert_int_equal(apply_mem(d, n + 1, old, 64, &o), DELTA_ECORRUPT);
 	free(o.p);
 
-	/* a zstd window above ours (1 MiB of extra bytes, 1 MiB window):
-	 * another tool's choice, refused as unsupported, not as damage */
+	/* a match further back than the format's 512 KiB dictionary (another
+	 * tool's larger dictionary) is refused as damage */
 	static uint8_t ext[1 << 20];
-	fill_random(ext, sizeof ext);
+	fill_random(ext, 600000);
+	memcpy(ext + 600000, ext, sizeof ext - 600000);
 	static const uint8_t ctrl_big[] = { 0, 0x80, 0x80, 0x40, 0 };
-	n = craft(big, sizeof big, 0, sizeof ext, ctrl_big, sizeof ctrl_big, NULL, 0, ext, sizeof ext, 20);
-	assert_int_equal(apply_mem(big, n, old, 0, &o), DELTA_EVERSION);
+	n = craft(big, sizeof big, 0, sizeof ext, ctrl_big, sizeof ctrl_big, NULL, 0, ext, sizeof ext, 2u << 20);
+	assert_true(n < 700000); /* the encoder did reach back */
+	assert_int_equal(apply_mem(big, n, old, 0, &o), DELTA_ECORRUPT);
 	free(o.p);
-	n = craft(big, sizeof big, 0, sizeof ext, ctrl_big, sizeof ctrl_big, NULL, 0, ext, sizeof ext, 19);
+	n = craft(big, sizeof big, 0, sizeof ext, ctrl_big, sizeof ctrl_big, NULL, 0, ext, sizeof ext, D512);
 	assert_int_equal(apply_mem(big, n, old, 0, &o), DELTA_OK);
 	assert_int_equal(o.len, sizeof ext);
+	assert_memory_equal(o.p, ext, sizeof ext);
 	free(o.p);
 }
 
@@ -419,9 +464,9 @@ static void flipped_bytes_never_crash(void **state)
 		for (int bit = 0; bit < 8; bit += 3) {
 			d[i] ^= (uint8_t)(1 << bit);
 			int rc = apply_mem(d, dn, a, sizeof a, &o);
-			/* zstd frames carry no checksum here: a flip may give
-			 * other bytes (the package's SHA-256 catches it), never
-			 * more or fewer than the header says */
+			/* LZMA2 carries no checksum: a flip may give other
+			 * bytes (the package's SHA-256 catches it), never more
+			 * or fewer than the header says */
 			if (rc == DELTA_OK)
 				assert_int_equal(o.len, i >= 24 && i < 32 ? o.len : sizeof b);
 			free(o.p);
@@ -439,6 +484,7 @@ int main(void)
 		cmocka_unit_test(relocated_code),
 		cmocka_unit_test(empty_and_identical),
 		cmocka_unit_test(larger_than_chunks_and_window),
+		cmocka_unit_test(long_runs_of_one_byte),
 		cmocka_unit_test(writer_failure_and_read_failure),
 		cmocka_unit_test(bad_deltas),
 		cmocka_unit_test(flipped_bytes_never_crash),
