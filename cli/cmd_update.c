@@ -303,13 +303,14 @@ static void print_plan(const cli *c, const plan *pl, const port_info *pi)
 
 int cmd_update(cli *c, int argc, char **argv)
 {
-	enum { OPT_NOINSTALL = 256, OPT_MAXBAUD, OPT_DRYRUN };
+	enum { OPT_NOINSTALL = 256, OPT_MAXBAUD, OPT_DRYRUN, OPT_EXPECT };
 	static const struct option opts[] = {
 		{ .name = "method", .has_arg = required_argument, .val = 'm' },
 		{ .name = "baud", .has_arg = required_argument, .val = 'b' },
 		{ .name = "max-baud", .has_arg = required_argument, .val = OPT_MAXBAUD },
 		{ .name = "dry-run", .has_arg = no_argument, .val = OPT_DRYRUN },
 		{ .name = "no-install", .has_arg = no_argument, .val = OPT_NOINSTALL },
+		{ .name = "expect-version", .has_arg = required_argument, .val = OPT_EXPECT },
 		{ 0 },
 	};
 	static const struct {
@@ -324,6 +325,7 @@ int cmd_update(cli *c, int argc, char **argv)
 	const char *method_arg = "auto";
 	unsigned long baud = 0, max_baud = 0;
 	bool no_install = false, dry_run = false;
+	const char *expect = NULL;
 	int opt;
 	while ((opt = cli_getopt(c, argc, argv, opts)) != 0) {
 		switch (opt) {
@@ -343,6 +345,9 @@ int cmd_update(cli *c, int argc, char **argv)
 			break;
 		case OPT_NOINSTALL:
 			no_install = true;
+			break;
+		case OPT_EXPECT:
+			expect = optarg;
 			break;
 		default: /* a usage error was printed, or --help */
 			return c->exit_code;
@@ -379,6 +384,10 @@ int cmd_update(cli *c, int argc, char **argv)
 		return EXIT_USAGE;
 	}
 
+	if (cli_install_pending(c)) {
+		upload_close(&j.pkg);
+		return EXIT_FAIL;
+	}
 	rc = cli_connect(c, NULL, 0, NULL);
 	if (rc) {
 		upload_close(&j.pkg);
@@ -480,9 +489,10 @@ int cmd_update(cli *c, int argc, char **argv)
 			printf("\n");
 		else
 			printf(" (%u retransmissions)\n", stats.retransmissions);
-		if (!no_install)
-			printf("not installed: sarafw does not run AT+UFWINSTALL yet (note §6); the module keeps %s,%s until it is installed\n",
+		if (no_install)
+			printf("not installed (--no-install): the module keeps %s,%s until `sarafw install`\n",
 			       c->id.modem_version, c->id.app_version);
 	}
-	return EXIT_OK;
+	fflush(stdout);
+	return no_install ? EXIT_OK : cli_install(c, expect); /* note §6 */
 }

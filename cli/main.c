@@ -12,7 +12,11 @@ static const struct {
 	  .help = "model, firmware versions, IMEI, MNO profile, update methods and URCs" },
 	{ .name = "update", .run = cmd_update,
 	  .help = "FILE [--method auto|udwnfile|xmodem1k|xmodem] [--baud N] [--max-baud N]\n"
-		  "             [--dry-run]: download a package (FOAT) by the fastest safe path" },
+		  "             [--dry-run] [--no-install] [--expect-version V]: download a package\n"
+		  "             (FOAT) by the fastest safe path, install it and check the version" },
+	{ .name = "install", .run = cmd_install,
+	  .help = "[--expect-version V]: install the package the module holds (AT+UFWINSTALL),\n"
+		  "             or wait again for an install a stopped sarafw left" },
 	{ .name = "files", .run = cmd_files,
 	  .help = "ls | put LOCAL [NAME] [--baud N] | get NAME [LOCAL|-] | rm NAME: user files" },
 	{ .name = "profile", .run = cmd_profile,
@@ -56,6 +60,13 @@ void cli_usage(FILE *f)
 		   "rate, --max-baud N caps it). The plan is printed before the transfer;\n"
 		   "--dry-run prints it and stops. SARAFW_SYSFS (default /sys) is where the\n"
 		   "port's driver and USB ids are read.\n"
+		   "\ninstall (and update, unless --no-install): AT+UFWINSTALL, the progress\n"
+		   "(percent on the SARA-R422 family, time against the note's maximum elsewhere)\n"
+		   "and the result code with its meaning, then the version (V: ATI9's pair\n"
+		   "\"L0.0.00.00.05.12,A.02.19\" or the modem version alone). The module is never\n"
+		   "reset meanwhile; Ctrl-C stops the wait, not the install, and a file in\n"
+		   "$SARAFW_STATE_DIR (default ~/.local/state/sarafw) makes the next sarafw\n"
+		   "wait for it again.\n"
 		   "\npkg: versions are written as ATI9 prints them (L0.0.00.00.05.12,A.02.19 or\n"
 		   "00.12,A00.01). tests/keys/demo.key is the project's DEMO key, which the\n"
 		   "simulator trusts by default: never use it for a real module.\n");

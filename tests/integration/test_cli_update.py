@@ -62,7 +62,7 @@ class Update(unittest.TestCase):
         with Sim(variant, time_scale=SCALE, args=sim_args) as sim:
             pkg = os.path.join(sim.work, "pkg.bin")
             data = package(pkg, size, seed)
-            args = ["--port", sim.link, "update", pkg, "--method", method]
+            args = ["--port", sim.link, "update", pkg, "--no-install", "--method", method]
             if baud:
                 args += ["--baud", str(baud)]
             r = sarafw(*args)
@@ -100,7 +100,7 @@ class Update(unittest.TestCase):
         with Sim("SARA-R410M-02B-03", time_scale=SCALE) as sim:
             pkg = os.path.join(sim.work, "pkg.bin")
             package(pkg, 1000, 3)
-            r = sarafw("--port", sim.link, "update", pkg, "--baud", "921600")
+            r = sarafw("--port", sim.link, "update", pkg, "--no-install", "--baud", "921600")
             self.assertEqual(r.returncode, 1)
             errors = error_lines(r.stderr)
             self.assertEqual(len(errors), 1, r.stderr)
@@ -112,7 +112,7 @@ class Update(unittest.TestCase):
             pkg = os.path.join(sim.work, "pkg.bin")
             trace = os.path.join(sim.work, "trace.txt")
             package(pkg, 20000, 4)
-            r = sarafw("--port", sim.link, "update", pkg, "--json", "--trace", trace, "--method", "xmodem1k")
+            r = sarafw("--port", sim.link, "update", pkg, "--no-install", "--json", "--trace", trace, "--method", "xmodem1k")
             self.assertEqual(r.returncode, 0, r.stderr)
             events = [json.loads(l) for l in r.stdout.splitlines()]
             kinds = [e["event"] for e in events]
@@ -141,7 +141,7 @@ class Update(unittest.TestCase):
             self.assertEqual(sarafw("--port", sim.link, "update", empty).returncode, 2)
             pkg = os.path.join(sim.work, "pkg.bin")
             package(pkg, 10, 5)
-            self.assertEqual(sarafw("--port", sim.link, "update", pkg, "--method", "zmodem").returncode, 2)
+            self.assertEqual(sarafw("--port", sim.link, "update", pkg, "--no-install", "--method", "zmodem").returncode, 2)
             self.assertIsNone(stored(sim))
 
 
@@ -180,7 +180,7 @@ class Auto(unittest.TestCase):
         pkg = os.path.join(sim.work, "pkg.bin")
         data = package(pkg, size, seed)
         booted(sim)
-        r = sarafw("--port", sim.link, "update", pkg, *args, scale=scale)
+        r = sarafw("--port", sim.link, "update", pkg, "--no-install", *args, scale=scale)
         self.assertEqual(r.returncode, 0, r.stderr)
         return r, data
 
@@ -226,7 +226,7 @@ class TooLarge(unittest.TestCase):
             pkg = os.path.join(sim.work, "huge.bin")
             with open(pkg, "wb") as f:
                 f.truncate(32 * 1024 * 1024 + 1)
-            r = sarafw("--port", sim.link, "update", pkg)
+            r = sarafw("--port", sim.link, "update", pkg, "--no-install")
             self.assertEqual(r.returncode, 1, r.stderr)
             errors = error_lines(r.stderr)
             self.assertEqual(len(errors), 1, r.stderr)
@@ -320,7 +320,7 @@ class SwitchFails(unittest.TestCase):
         pkg = os.path.join(sim.work, "pkg.bin")
         data = package(pkg, 20000, 21)
         try:
-            r = sarafw("--port", proxy.link, "update", pkg, *args, scale=UD_SCALE)
+            r = sarafw("--port", proxy.link, "update", pkg, "--no-install", *args, scale=UD_SCALE)
         finally:
             proxy.close()
         # the module answers at its old rate, directly
@@ -388,7 +388,7 @@ class NoisyLine(unittest.TestCase):
                 pkg = os.path.join(sim.work, "pkg.bin")
                 data = package(pkg, 30000, seed)
                 method = "xmodem1k" if seed % 2 else "xmodem"
-                r = sarafw("--port", sim.link, "update", pkg, "--method", method, "--json")
+                r = sarafw("--port", sim.link, "update", pkg, "--no-install", "--method", method, "--json")
                 got = stored(sim)
                 if got is not None:
                     # whatever the host concluded, what the module keeps is exact
