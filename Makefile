@@ -7,7 +7,7 @@ ASAN_BUILD ?= build-asan
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 MAKEFLAGS += --no-print-directory
 
-.PHONY: all deps build check test test-asan size demo bench fuzz clean
+.PHONY: all deps build check test test-asan size demo bench fuzz soak clean
 
 # configure and build $(1) with extra cmake arguments $(2)
 define cmake_build
@@ -34,6 +34,11 @@ test-asan: deps
 		ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS)
 
 check: test test-asan size
+
+# the installer's power-cut tests at 50 seeded points instead of check's 10
+soak: deps
+	$(call cmake_build,$(BUILD),-DCMAKE_BUILD_TYPE=RelWithDebInfo)
+	SARAFW_SOAK=1 ctest --test-dir $(BUILD) --output-on-failure -R 'integration\.test_sim_install$$'
 
 size: deps
 	@scripts/size.sh

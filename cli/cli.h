@@ -33,7 +33,7 @@ typedef struct cli {
 	sarafw_posix posix;
 	sarafw_dev dev;
 	sarafw_ident id;
-	char line_buf[1024];
+	char line_buf[16384]; /* AT+ULSTFILE=0 lists every file in one line */
 } cli;
 
 /* The help text (main.c). */
@@ -63,11 +63,29 @@ int cli_baud_arg(const char *what, const char *arg, unsigned long *baud);
  * line on stderr saying what to do and returns the exit code. */
 int cli_connect(cli *c, const sarafw_urc *urcs, size_t n_urcs, void *urc_ctx);
 void cli_disconnect(cli *c);
+/* Open the port and set up c->dev without a word to the module (it may
+ * be installing firmware and must not be probed into anything). */
+int cli_open(cli *c);
 
 /* Trace writer for sarafw_dev_config.trace (ctx is the FILE). */
 void cli_trace(void *ctx, char dir, const char *data, size_t len);
 
 int cmd_info(cli *c, int argc, char **argv);
 int cmd_update(cli *c, int argc, char **argv);
+int cmd_files(cli *c, int argc, char **argv);
+int cmd_profile(cli *c, int argc, char **argv);
+int cmd_pkg(cli *c, int argc, char **argv); /* never opens a port */
+int cmd_install(cli *c, int argc, char **argv);
+
+/* Install what the module holds and verify it against expect (NULL: no
+ * check), or wait again for an install a stopped sarafw left (its state
+ * file, cmd_install.c). Connects and disconnects itself. Returns the
+ * exit code after one line on what happened. */
+int cli_install(cli *c, const char *expect);
+/* The state file says the module installs: prints what to do, true. */
+bool cli_install_pending(cli *c);
+
+/* The name of MNO profile id (AT-FACTS: +UMNOPROF values), or NULL. */
+const char *cli_mno_name(int id);
 
 #endif

@@ -29,7 +29,7 @@ static const struct {
 static const char *const urc_words[] = { "unsupported", "off", "on", "unknown" };
 
 /* AT-FACTS: +UMNOPROF values */
-static const char *mno_name(int p)
+const char *cli_mno_name(int p)
 {
 	static const struct {
 		int id;
@@ -45,7 +45,7 @@ static const char *mno_name(int p)
 	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
 		if (t[i].id == p)
 			return t[i].name;
-	return "unknown";
+	return NULL;
 }
 
 int cmd_info(cli *c, int argc, char **argv)
@@ -98,7 +98,8 @@ int cmd_info(cli *c, int argc, char **argv)
 		printf("app version     %s\n", id->app_version);
 		printf("IMEI            %s\n", id->imei);
 		if (id->mno_profile >= 0)
-			printf("MNO profile     %d (%s)\n", id->mno_profile, mno_name(id->mno_profile));
+			printf("MNO profile     %d (%s)\n", id->mno_profile,
+			       cli_mno_name(id->mno_profile) ? cli_mno_name(id->mno_profile) : "unknown");
 		printf("update methods ");
 		for (size_t i = 0, n = 0; v && i < sizeof methods / sizeof methods[0]; i++)
 			if (v->methods & methods[i].bit)

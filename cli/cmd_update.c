@@ -1,16 +1,11 @@
 /* sarafw update: download a firmware package into the module (FOAT), by
  * the fastest safe path the plan finds: +UDWNFILE (note §5.2) or XMODEM
  * with +UFWUPD (note §5.1), at the highest rate the port carries. */
-#include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "cli.h"
 #include "escape.h"
@@ -21,15 +16,12 @@
 #include "sarafw/foat.h"
 #include "sarafw/timeouts.h"
 #include "sarafw/udwnfile.h"
+#include "signals.h"
+#include "upload.h"
 
 typedef struct {
-	int fd;
-	int read_errno;          /* the package file failed (0: it did not) */
-	progress prog;
+	upload pkg;              /* the package file, its progress and what the module confirmed */
 	sarafw_foat_phase phase; /* the last phase reported */
-	bool stored;             /* the module confirmed the package */
-	bool all_acked;          /* XMODEM: every block acknowledged; +UDWNFILE: every byte sent */
-	bool cancelled;          /* the transfer was cancelled (XMODEM: CAN CAN) */
 	bool udwn;               /* +UDWNFILE, not +UFWUPD */
 	cli *c;
 	double prep_start;       /* when the download command went out (monotonic seconds) */
@@ -42,40 +34,6 @@ static double now_s(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-/* SIGINT/SIGTERM during the update: abort it cleanly (CAN CAN). */
-static volatile sig_atomic_t stop_signal;
-
-static void on_signal(int sig)
-{
-	/* A second one while the cancel runs: the default action, at once. */
-	if (stop_signal) {
-		struct sigaction dfl;
-		memset(&dfl, 0, sizeof dfl);
-		dfl.sa_handler = SIG_DFL;
-		sigaction(sig, &dfl, NULL);
-		raise(sig);
-		return;
-	}
-	stop_signal = sig;
-}
-
-static int read_pkg(void *ctx, uint32_t offset, uint8_t *buf, size_t len)
-{
-	job *j = ctx;
-	size_t done = 0;
-	while (done < len) {
-		ssize_t n = pread(j->fd, buf + done, len - done, (off_t)offset + (off_t)done);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			j->read_errno = n < 0 ? errno : EIO;
-			return SARAFW_EIO;
-		}
-		done += (size_t)n;
-	}
-	return (int)len;
 }
 
 /* Keeps the module's last line for the explanations, then the --trace. */
@@ -93,51 +51,20 @@ static void on_trace(void *ctx, char dir, const char *data, size_t len)
 		cli_trace(j->c->trace, dir, data, len);
 }
 
+/* Keeps what the explanations need, then the display (upload.h). */
 static void on_progress(void *ctx, sarafw_foat_phase phase, uint32_t done, uint32_t total)
 {
 	job *j = ctx;
-	if (phase == SARAFW_FOAT_STORED)
-		j->stored = true;
-	else if (phase != SARAFW_FOAT_TRANSFER && phase != SARAFW_FOAT_CANCEL)
-		j->phase = phase; /* CANCEL: j->cancelled; the phase it cut stays */
-	switch (phase) {
-	case SARAFW_FOAT_BAUD:
-		progress_phase(&j->prog, "baud", "switching the line speed for the transfer");
-		break;
-	case SARAFW_FOAT_PREPARE: {
-		const sarafw_variant *v = j->c->id.variant;
+	if (phase != SARAFW_FOAT_STORED && phase != SARAFW_FOAT_TRANSFER && phase != SARAFW_FOAT_CANCEL)
+		j->phase = phase; /* CANCEL: pkg.cancelled; the phase it cut stays */
+	if (phase == SARAFW_FOAT_PREPARE) {
 		j->last_rx[0] = '\0';
 		j->prep_start = now_s();
-		progress_phase(&j->prog, "prepare",
-			       j->udwn ? "starting AT+UDWNFILE (the module prepares for about 5 s, note §5.2)"
-			       : v && v->family != SARAFW_FAMILY_R422
-				       ? "starting AT+UFWUPD=3 (the module prepares for about 20 s without a word, note §5.1.2)"
-				       : "starting AT+UFWUPD=3 (the module prepares for about 5 s, note §5.1.1)");
-		break;
 	}
-	case SARAFW_FOAT_TRANSFER:
-		if (total && done == total)
-			j->all_acked = true;
-		progress_bytes(&j->prog, done, total);
-		break;
-	case SARAFW_FOAT_FINISH:
-		progress_end(&j->prog);
-		progress_phase(&j->prog, "finish",
-			       j->udwn ? "every byte sent, waiting for the module to store the package"
-			       : j->all_acked ? "every block acknowledged, waiting for the module to confirm"
-					      : "transfer stopped, waiting for the module");
-		break;
-	case SARAFW_FOAT_CANCEL:
-		j->cancelled = true;
-		progress_end(&j->prog);
-		progress_phase(&j->prog, "cancel",
-			       j->udwn ? "stopping: the module waits for the promised bytes, gives up by itself, then answers AT"
-				       : "cancelling the XMODEM transfer (CAN CAN) so the module is free");
-		break;
-	case SARAFW_FOAT_STORED:
-	case SARAFW_FOAT_DONE:
-		break;
-	}
+	if (phase == SARAFW_FOAT_FINISH && !j->udwn)
+		j->pkg.finish_text = j->pkg.all_sent ? "every block acknowledged, waiting for the module to confirm"
+						     : "transfer stopped, waiting for the module";
+	upload_progress(&j->pkg, phase, done, total);
 }
 
 /* "ERROR" or "+CME ERROR: <n|text>" that says the command itself was not
@@ -205,7 +132,7 @@ static void explain(cli *c, const job *j, int rc, unsigned long baud)
 	}
 	/* Every block was acknowledged (every byte sent): the package is
 	 * most likely stored, only the module's confirmation is missing. */
-	if (j->all_acked && !j->stored &&
+	if (j->pkg.all_sent && !j->pkg.stored &&
 	    (rc == SARAFW_EIO || rc == SARAFW_ETIMEOUT || rc == SARAFW_ENOMODULE || rc == SARAFW_EGARBLED)) {
 		fprintf(stderr, "sarafw: every %s but the module's confirmation did not arrive (%s): the package was probably stored; check with `sarafw --port %s info`\n",
 			j->udwn ? "byte was sent" : "block was acknowledged",
@@ -224,7 +151,7 @@ static void explain(cli *c, const job *j, int rc, unsigned long baud)
 		break;
 	case SARAFW_EBAUDBACK:
 		fprintf(stderr, "sarafw: %s, but the module did not answer at %lu baud after switching back: it may still run at %lu; `sarafw --port %s info` finds its rate (or power-cycle it)\n",
-			j->stored ? "the package was downloaded" : "the package was not downloaded", c->baud, baud,
+			j->pkg.stored ? "the package was downloaded" : "the package was not downloaded", c->baud, baud,
 			c->port_path);
 		break;
 	case SARAFW_ENOTSUP:
@@ -256,9 +183,9 @@ static void explain(cli *c, const job *j, int rc, unsigned long baud)
 		fprintf(stderr, "sarafw: the module cancelled the transfer; the firmware is unchanged: retry the update\n");
 		break;
 	case SARAFW_EIO:
-		if (j->read_errno)
+		if (j->pkg.read_errno)
 			fprintf(stderr, "sarafw: reading the package failed (%s); the transfer was %s and the firmware is unchanged: check the file, then retry\n",
-				strerror(j->read_errno), j->udwn ? "stopped" : "cancelled");
+				strerror(j->pkg.read_errno), j->udwn ? "stopped" : "cancelled");
 		else
 			fprintf(stderr, "sarafw: the serial port %s failed (unplugged?) during the update; the firmware is unchanged: reconnect it, check with `sarafw --port %s info`, then retry\n",
 				c->port_path, c->port_path);
@@ -269,80 +196,50 @@ static void explain(cli *c, const job *j, int rc, unsigned long baud)
 	}
 }
 
-static void foat_abort(void *e) { sarafw_foat_abort(e); }
-static void udwn_abort(void *e) { sarafw_udwn_abort(e); }
-
-/* Runs a started download engine; SIGINT/SIGTERM abort it (the module is
- * freed first). Returns its result; *sig is the signal that stopped it,
- * or 0. */
-static int run_engine(cli *c, const sarafw_engine *ops, void *e, void (*abort_fn)(void *), int rc, int *sig)
-{
-	while (rc == SARAFW_OK || rc == SARAFW_RUNNING) {
-		if (stop_signal)
-			abort_fn(e);
-		rc = sarafw_dev_step(&c->dev, ops, e, SARAFW_POLL_MS);
-		if (rc != SARAFW_RUNNING)
-			break;
-	}
-	*sig = stop_signal;
-	return rc;
-}
-
-/* One download with the planned method at baud (0: the current rate). */
-static int download(cli *c, job *j, plan_method m, uint32_t size, unsigned long baud, sarafw_xmodem_stats *stats,
-		    int *sig)
+/* One download with the planned method at baud (0: the current rate);
+ * SIGINT/SIGTERM stop it the way the module allows (the module is freed
+ * first). Returns its result; *sig is the signal that stopped it, or 0. */
+static int download(cli *c, job *j, plan_method m, unsigned long baud, sarafw_xmodem_stats *stats, int *sig)
 {
 	static uint8_t buf[SARAFW_XMODEM_BUF_1K]; /* a whole block: one read and one write each */
-	struct sigaction sa, old_int, old_term;
-	const sarafw_port *p = c->dev.cfg.port;
+	const sarafw_variant *v = c->id.variant;
 	int rc;
 
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal; /* no SA_RESTART: a wait ends early */
-	sigemptyset(&sa.sa_mask);
-	stop_signal = 0;
-	sigaction(SIGINT, &sa, &old_int);
-	sigaction(SIGTERM, &sa, &old_term);
 	memset(stats, 0, sizeof *stats);
 	j->udwn = m == PLAN_UDWNFILE;
+	j->pkg.baud = baud;
+	j->pkg.progress = on_progress;
+	j->pkg.progress_ctx = j;
 	if (j->udwn) {
+		j->pkg.prepare_text = "starting AT+UDWNFILE (the module prepares for about 5 s, note §5.2)";
+		j->pkg.finish_text = "every byte sent, waiting for the module to store the package";
+		j->pkg.cancel_text = "stopping: the module waits for the promised bytes, gives up by itself, then answers AT";
 		/* note §5.2: the name may be empty with "FOAT" (AT+UDWNFILE=,12300,"FOAT") */
-		sarafw_udwn_config uc = {
-			.name = "",
-			.tag = SARAFW_UDWN_TAG_FOAT,
-			.size = size,
-			.read = read_pkg,
-			.ctx = j,
-			.buf = buf,
-			.buf_size = sizeof buf,
-			.host_baud = (uint32_t)c->baud,
-			.baud = (uint32_t)baud,
-			.progress = on_progress,
-			.progress_ctx = j,
-		};
-		sarafw_udwn u;
-		rc = sarafw_udwn_start(&u, &c->dev, &uc, p->now_ms(p->ctx));
-		rc = run_engine(c, &sarafw_udwn_engine, &u, udwn_abort, rc, sig);
-	} else {
-		sarafw_foat_config fc = {
-			.size = size,
-			.read = read_pkg,
-			.ctx = j,
-			.block_size = m == PLAN_XMODEM ? 128 : 1024,
-			.buf = buf,
-			.buf_size = sizeof buf,
-			.host_baud = (uint32_t)c->baud,
-			.baud = (uint32_t)baud,
-			.progress = on_progress,
-			.progress_ctx = j,
-		};
-		sarafw_foat f;
-		rc = sarafw_foat_start(&f, &c->dev, &fc, p->now_ms(p->ctx));
-		rc = run_engine(c, &sarafw_foat_engine, &f, foat_abort, rc, sig);
-		*stats = *sarafw_foat_stats(&f);
+		rc = upload_run(c, &j->pkg, "", SARAFW_UDWN_TAG_FOAT);
+		*sig = j->pkg.sig;
+		return rc;
 	}
-	sigaction(SIGINT, &old_int, NULL);
-	sigaction(SIGTERM, &old_term, NULL);
+	j->pkg.prepare_text = v && v->family != SARAFW_FAMILY_R422
+				      ? "starting AT+UFWUPD=3 (the module prepares for about 20 s without a word, note §5.1.2)"
+				      : "starting AT+UFWUPD=3 (the module prepares for about 5 s, note §5.1.1)";
+	j->pkg.cancel_text = "cancelling the XMODEM transfer (CAN CAN) so the module is free";
+	sarafw_foat_config fc = {
+		.size = j->pkg.size,
+		.read = upload_read,
+		.ctx = &j->pkg,
+		.block_size = m == PLAN_XMODEM ? 128 : 1024,
+		.buf = buf,
+		.buf_size = sizeof buf,
+		.host_baud = (uint32_t)c->baud,
+		.baud = (uint32_t)baud,
+		.progress = on_progress,
+		.progress_ctx = j,
+		.cancel = stop_asked,
+	};
+	stop_catch sc;
+	stop_catch_begin(&sc);
+	rc = sarafw_foat_xmodem(&c->dev, &fc, stats);
+	*sig = stop_catch_end(&sc);
 	return rc;
 }
 
@@ -406,13 +303,14 @@ static void print_plan(const cli *c, const plan *pl, const port_info *pi)
 
 int cmd_update(cli *c, int argc, char **argv)
 {
-	enum { OPT_NOINSTALL = 256, OPT_MAXBAUD, OPT_DRYRUN };
+	enum { OPT_NOINSTALL = 256, OPT_MAXBAUD, OPT_DRYRUN, OPT_EXPECT };
 	static const struct option opts[] = {
 		{ .name = "method", .has_arg = required_argument, .val = 'm' },
 		{ .name = "baud", .has_arg = required_argument, .val = 'b' },
 		{ .name = "max-baud", .has_arg = required_argument, .val = OPT_MAXBAUD },
 		{ .name = "dry-run", .has_arg = no_argument, .val = OPT_DRYRUN },
 		{ .name = "no-install", .has_arg = no_argument, .val = OPT_NOINSTALL },
+		{ .name = "expect-version", .has_arg = required_argument, .val = OPT_EXPECT },
 		{ 0 },
 	};
 	static const struct {
@@ -427,6 +325,7 @@ int cmd_update(cli *c, int argc, char **argv)
 	const char *method_arg = "auto";
 	unsigned long baud = 0, max_baud = 0;
 	bool no_install = false, dry_run = false;
+	const char *expect = NULL;
 	int opt;
 	while ((opt = cli_getopt(c, argc, argv, opts)) != 0) {
 		switch (opt) {
@@ -446,6 +345,9 @@ int cmd_update(cli *c, int argc, char **argv)
 			break;
 		case OPT_NOINSTALL:
 			no_install = true;
+			break;
+		case OPT_EXPECT:
+			expect = optarg;
 			break;
 		default: /* a usage error was printed, or --help */
 			return c->exit_code;
@@ -467,27 +369,10 @@ int cmd_update(cli *c, int argc, char **argv)
 	method = methods[mi].m;
 
 	const char *path = argv[optind];
-	job j = { .fd = -1, .phase = SARAFW_FOAT_DONE }; /* DONE: no phase yet */
-	struct stat st;
-	j.fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (j.fd < 0 || fstat(j.fd, &st) < 0) {
-		fprintf(stderr, "sarafw: cannot read package %s: %s\n", path, strerror(errno));
-		if (j.fd >= 0)
-			close(j.fd);
-		return EXIT_USAGE;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		fprintf(stderr, "sarafw: package %s is %s: give the package file u-blox supplied\n", path,
-			S_ISDIR(st.st_mode) ? "a directory" : "not a regular file");
-		close(j.fd);
-		return EXIT_USAGE;
-	}
-	if (st.st_size == 0 || st.st_size > 0x7fffffff) {
-		fprintf(stderr, "sarafw: package %s is %s: give the package file u-blox supplied\n", path,
-			st.st_size ? "too large" : "empty");
-		close(j.fd);
-		return EXIT_USAGE;
-	}
+	job j = { .phase = SARAFW_FOAT_DONE }; /* DONE: no phase yet */
+	int rc = upload_open(&j.pkg, path, "package", "give the package file u-blox supplied");
+	if (rc)
+		return rc;
 
 	port_info pi;
 	port_classify(c->port_path, &pi);
@@ -495,13 +380,17 @@ int cmd_update(cli *c, int argc, char **argv)
 		/* note §5.1: +UFWUPD works on the primary UART only */
 		fprintf(stderr, "sarafw: %s is %s, and +UFWUPD (XMODEM) works only on the module's primary UART (note §5.1): use --method udwnfile (or auto) here, or connect to the UART\n",
 			c->port_path ? c->port_path : "the port", pi.desc);
-		close(j.fd);
+		upload_close(&j.pkg);
 		return EXIT_USAGE;
 	}
 
-	int rc = cli_connect(c, NULL, 0, NULL);
+	if (cli_install_pending(c)) {
+		upload_close(&j.pkg);
+		return EXIT_FAIL;
+	}
+	rc = cli_connect(c, NULL, 0, NULL);
 	if (rc) {
-		close(j.fd);
+		upload_close(&j.pkg);
 		return rc;
 	}
 	double scale = 1;
@@ -511,7 +400,7 @@ int cmd_update(cli *c, int argc, char **argv)
 		.port = pi.kind,
 		.port_max = pi.max_baud,
 		.cur_baud = (uint32_t)c->baud,
-		.size = (uint32_t)st.st_size,
+		.size = j.pkg.size,
 		.method = method,
 		.force_baud = (uint32_t)baud,
 		.max_baud = (uint32_t)max_baud,
@@ -521,7 +410,7 @@ int cmd_update(cli *c, int argc, char **argv)
 	plan_make(&in, &pl);
 	print_plan(c, &pl, &pi);
 	if (dry_run) {
-		close(j.fd);
+		upload_close(&j.pkg);
 		cli_disconnect(c);
 		return EXIT_OK;
 	}
@@ -532,11 +421,11 @@ int cmd_update(cli *c, int argc, char **argv)
 	j.c = c;
 	c->dev.cfg.trace = on_trace;
 	c->dev.cfg.trace_ctx = &j;
-	progress_init(&j.prog, c->json);
+	progress_init(&j.pkg.prog, c->json);
 	if (!c->json)
 		fprintf(stderr, "%s %s,%s: sending %s (%ld bytes) with %s\n", c->id.type_number,
-			c->id.modem_version, c->id.app_version, path, (long)st.st_size, plan_method_text(pl.method));
-	rc = download(c, &j, pl.method, (uint32_t)st.st_size, xfer_baud, &stats, &sig);
+			c->id.modem_version, c->id.app_version, path, (long)j.pkg.size, plan_method_text(pl.method));
+	rc = download(c, &j, pl.method, xfer_baud, &stats, &sig);
 	/* auto: a rate the line does not carry (or the module refuses) costs
 	 * only time; the module is at the old rate again */
 	if (method == PLAN_AUTO && xfer_baud && !sig && j.phase == SARAFW_FOAT_BAUD &&
@@ -544,40 +433,40 @@ int cmd_update(cli *c, int argc, char **argv)
 		char t[32];
 		int cme;
 		const char *err = sarafw_dev_last_error(&c->dev, &cme);
-		progress_end(&j.prog);
+		progress_end(&j.pkg.prog);
 		if (rc == SARAFW_EBAUD)
 			fprintf(stderr, "sarafw: no answer at %lu b/s (the port may not carry it); the module is back at %lu: continuing at %lu (%s)\n",
 				xfer_baud, c->baud, c->baud,
-				about(plan_seconds(c->id.variant, pl.method, (uint32_t)c->baud, (uint32_t)st.st_size, scale), t, sizeof t));
+				about(plan_seconds(c->id.variant, pl.method, (uint32_t)c->baud, j.pkg.size, scale), t, sizeof t));
 		else if (rc == SARAFW_ETIMEOUT)
 			fprintf(stderr, "sarafw: the module did not answer AT+IPR=%lu; it still answers at %lu: continuing at %lu (%s)\n",
 				xfer_baud, c->baud, c->baud,
-				about(plan_seconds(c->id.variant, pl.method, (uint32_t)c->baud, (uint32_t)st.st_size, scale), t, sizeof t));
+				about(plan_seconds(c->id.variant, pl.method, (uint32_t)c->baud, j.pkg.size, scale), t, sizeof t));
 		else
 			fprintf(stderr, "sarafw: the module refused AT+IPR=%lu (%s): continuing at %lu (%s)\n", xfer_baud,
 				err[0] ? err : j.last_err[0] ? j.last_err : "ERROR", c->baud,
-				about(plan_seconds(c->id.variant, pl.method, (uint32_t)c->baud, (uint32_t)st.st_size, scale), t, sizeof t));
+				about(plan_seconds(c->id.variant, pl.method, (uint32_t)c->baud, j.pkg.size, scale), t, sizeof t));
 		if (c->json)
 			printf("{\"event\":\"fallback\",\"baud\":%lu,\"code\":%d,\"message\":\"%s\"}\n", c->baud, rc,
 			       sarafw_strerror(rc));
 		xfer_baud = 0;
 		j.phase = SARAFW_FOAT_DONE;
-		j.stored = j.all_acked = j.cancelled = false;
+		j.pkg.stored = j.pkg.all_sent = j.pkg.cancelled = j.pkg.in_data = false;
 		j.last_err[0] = '\0';
-		progress_init(&j.prog, c->json);
-		rc = download(c, &j, pl.method, (uint32_t)st.st_size, 0, &stats, &sig);
+		progress_init(&j.pkg.prog, c->json);
+		rc = download(c, &j, pl.method, 0, &stats, &sig);
 	}
-	progress_end(&j.prog);
-	double secs = progress_elapsed(&j.prog);
-	double data_secs = progress_data_seconds(&j.prog);
-	close(j.fd);
+	progress_end(&j.pkg.prog);
+	double secs = progress_elapsed(&j.pkg.prog);
+	double data_secs = progress_data_seconds(&j.pkg.prog);
+	upload_close(&j.pkg);
 	cli_disconnect(c);
 	if (sig && rc) {
 		if (c->json)
 			printf("{\"event\":\"error\",\"code\":%d,\"message\":\"interrupted\"}\n", rc);
 		fprintf(stderr, "sarafw: interrupted by %s; %s; the firmware is unchanged\n",
 			sig == SIGINT ? "Ctrl-C" : "SIGTERM",
-			!j.cancelled ? "nothing was sent to the module"
+			!j.pkg.cancelled ? "nothing was sent to the module"
 			: j.udwn     ? "the +UDWNFILE transfer was stopped and the module answers AT again"
 				     : "the XMODEM transfer was cancelled (CAN CAN) and the module answers AT again");
 		return 128 + sig;
@@ -591,18 +480,19 @@ int cmd_update(cli *c, int argc, char **argv)
 	if (c->json) {
 		printf("{\"event\":\"downloaded\",\"method\":\"%s\",\"baud\":%lu,\"bytes\":%ld,\"seconds\":%.3f,"
 		       "\"data_seconds\":%.3f,\"retransmissions\":%u,\"installed\":false}\n",
-		       plan_method_name(pl.method), xfer_baud ? xfer_baud : c->baud, (long)st.st_size, secs,
+		       plan_method_name(pl.method), xfer_baud ? xfer_baud : c->baud, (long)j.pkg.size, secs,
 		       data_secs, stats.retransmissions);
 	} else {
-		printf("downloaded %ld bytes in %.1f s with %s at %lu b/s", (long)st.st_size, secs,
+		printf("downloaded %ld bytes in %.1f s with %s at %lu b/s", (long)j.pkg.size, secs,
 		       plan_method_text(pl.method), xfer_baud ? xfer_baud : c->baud);
 		if (pl.method == PLAN_UDWNFILE)
 			printf("\n");
 		else
 			printf(" (%u retransmissions)\n", stats.retransmissions);
-		if (!no_install)
-			printf("not installed: sarafw does not run AT+UFWINSTALL yet (note §6); the module keeps %s,%s until it is installed\n",
+		if (no_install)
+			printf("not installed (--no-install): the module keeps %s,%s until `sarafw install`\n",
 			       c->id.modem_version, c->id.app_version);
 	}
-	return EXIT_OK;
+	fflush(stdout);
+	return no_install ? EXIT_OK : cli_install(c, expect); /* note §6 */
 }

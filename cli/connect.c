@@ -223,6 +223,20 @@ int cli_connect(cli *c, const sarafw_urc *urcs, size_t n_urcs, void *urc_ctx)
 	return EXIT_OK;
 }
 
+int cli_open(cli *c)
+{
+	int rc;
+	if (!c->port_path) {
+		fprintf(stderr, "sarafw: %s needs --port PATH (e.g. --port /dev/ttyUSB0) or SARAFW_PORT\n",
+			c->command ? c->command : "this command");
+		return EXIT_USAGE;
+	}
+	if ((rc = open_port(c, c->baud)))
+		return rc;
+	dev_up(c, NULL, 0, NULL);
+	return EXIT_OK;
+}
+
 void cli_disconnect(cli *c)
 {
 	sarafw_posix_close(&c->posix);

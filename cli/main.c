@@ -12,7 +12,27 @@ static const struct {
 	  .help = "model, firmware versions, IMEI, MNO profile, update methods and URCs" },
 	{ .name = "update", .run = cmd_update,
 	  .help = "FILE [--method auto|udwnfile|xmodem1k|xmodem] [--baud N] [--max-baud N]\n"
-		  "             [--dry-run]: download a package (FOAT) by the fastest safe path" },
+		  "             [--dry-run] [--no-install] [--expect-version V]: download a package\n"
+		  "             (FOAT) by the fastest safe path, install it and check the version" },
+	{ .name = "install", .run = cmd_install,
+	  .help = "[--expect-version V]: install the package the module holds (AT+UFWINSTALL),\n"
+		  "             or wait again for an install a stopped sarafw left" },
+	{ .name = "files", .run = cmd_files,
+	  .help = "ls | put LOCAL [NAME] [--baud N] | get NAME [LOCAL|-] | rm NAME: user files" },
+	{ .name = "profile", .run = cmd_profile,
+	  .help = "FILE [--baud N] [--select]: send a carrier profile (.mbn), name the new\n"
+		  "             AT+UMNOPROF id (--select: select it and restart the module)" },
+	{ .name = "pkg", .run = cmd_pkg,
+	  .help = "signed update packages, on the host (no port):\n"
+		  "             pkg keygen -o KEY: an Ed25519 key pair, KEY and KEY.pub\n"
+		  "             pkg create --product P --key KEY -o OUT and any of\n"
+		  "               --from OLD --from-version V1 --to NEW --to-version V2 (a delta),\n"
+		  "               --full --to NEW --to-version V2 (the whole image), --boot\n"
+		  "               (it rewrites boot code), --profile F.mbn --profile-id N\n"
+		  "               [--profile-name S], --nvm KEY=VALUE (repeatable)\n"
+		  "             pkg inspect FILE: what a package holds\n"
+		  "             pkg verify FILE --pub KEY.pub: check its signature\n"
+		  "             pkg apply FILE [--from OLD] -o NEW: make the firmware image" },
 };
 
 void cli_usage(FILE *f)
@@ -22,7 +42,8 @@ void cli_usage(FILE *f)
 		   "  -p, --port PATH    serial port of the module (or sarafw-sim's link);\n"
 		   "                     default $SARAFW_PORT\n"
 		   "  -b, --baud N       the module's +IPR rate (default $SARAFW_BAUD, else 115200);\n"
-		   "                     after `update`, the rate of the transfer itself\n"
+		   "                     after `update`, `files put` or `profile`, the rate of\n"
+		   "                     the transfer itself\n"
 		   "      --json         machine-readable output\n"
 		   "      --trace FILE   write every AT line and protocol event with a timestamp\n"
 		   "  -h, --help         this help\n"
@@ -38,7 +59,17 @@ void cli_usage(FILE *f)
 		   "datasheet's top rate, an unknown adapter the current rate (--baud N forces a\n"
 		   "rate, --max-baud N caps it). The plan is printed before the transfer;\n"
 		   "--dry-run prints it and stops. SARAFW_SYSFS (default /sys) is where the\n"
-		   "port's driver and USB ids are read.\n");
+		   "port's driver and USB ids are read.\n"
+		   "\ninstall (and update, unless --no-install): AT+UFWINSTALL, the progress\n"
+		   "(percent on the SARA-R422 family, time against the note's maximum elsewhere)\n"
+		   "and the result code with its meaning, then the version (V: ATI9's pair\n"
+		   "\"L0.0.00.00.05.12,A.02.19\" or the modem version alone). The module is never\n"
+		   "reset meanwhile; Ctrl-C stops the wait, not the install, and a file in\n"
+		   "$SARAFW_STATE_DIR (default ~/.local/state/sarafw) makes the next sarafw\n"
+		   "wait for it again.\n"
+		   "\npkg: versions are written as ATI9 prints them (L0.0.00.00.05.12,A.02.19 or\n"
+		   "00.12,A00.01). tests/keys/demo.key is the project's DEMO key, which the\n"
+		   "simulator trusts by default: never use it for a real module.\n");
 }
 
 int main(int argc, char **argv)

@@ -2,7 +2,9 @@
  * to read their sizes from the symbol table. */
 #include "sarafw/dev.h"
 #include "sarafw/foat.h"
+#include "sarafw/install.h"
 #include "sarafw/probe.h"
+#include "sarafw/rate.h"
 #include "sarafw/udwnfile.h"
 #include "sarafw/xmodem.h"
 
@@ -17,3 +19,6 @@ sarafw_identifier sizeof_sarafw_identifier;
 sarafw_udwn sizeof_sarafw_udwn;
 sarafw_udwn_config sizeof_sarafw_udwn_config;
 sarafw_rdfile sizeof_sarafw_rdfile;
+sarafw_rate sizeof_sarafw_rate;
+sarafw_installer sizeof_sarafw_installer;
+sarafw_install_config sizeof_sarafw_install_config;

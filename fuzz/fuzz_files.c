@@ -1,6 +1,6 @@
 /* Fuzz target: the host's parsing of the file commands' answers
  * (lib/files.c): +URDFILE/+URDBLOCK as raw bytes in chunks the input
- * chooses, +ULSTFILE and +UMNOPROF=? lines. Byte 0 picks the chunk size
+ * chooses, +ULSTFILE and +UMNOPROF=? lines (both forms). Byte 0 picks the chunk size
  * and the name index; the rest is the module's answer. Nothing may read
  * past its input, hand out more data than the header promised, or
  * report data at the wrong offset. */
@@ -58,5 +58,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	rc = sarafw_ulstfile_size(line, &sz);
 	CHECK(rc == SARAFW_OK || rc == SARAFW_EPROTO);
 	(void)sarafw_umnoprof_lists(line, data[0]);
+	const char *prof;
+	if (sarafw_umnoprof_entry(line, &sz, &prof))
+		CHECK(prof >= line && prof <= line + strlen(line));
 	return 0;
 }

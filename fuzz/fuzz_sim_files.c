@@ -103,7 +103,8 @@ static void check_state(void)
 	CHECK((d = opendir(dir)) != NULL);
 	while ((e = readdir(d))) {
 		static const char *const known[] = {".", "..", "files", "fota", "firmware", "identity",
-						    "nvm", "cgdcont", "profiles"};
+						    "nvm", "cgdcont", "profiles", "firmware.bin",
+						    "fota_key.pub"};
 		bool ok = false;
 		for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
 			ok = ok || !strcmp(e->d_name, known[i]);

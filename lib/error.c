@@ -23,6 +23,8 @@ const char *sarafw_strerror(int err)
 	case SARAFW_EGARBLED: return "garbled answers: the baud rate differs from the module's";
 	case SARAFW_EBAUD: return "no answer at the new baud rate; the module is back at the old one";
 	case SARAFW_EBAUDBACK: return "no answer after switching the baud rate back; the module may still run at the new one";
+	case SARAFW_EFWINSTALL: return "the firmware install failed (+UFWINSTALL result code); the old firmware runs";
+	case SARAFW_EVERSION: return "the module reports another firmware version than expected";
 	}
 	return err > 0 ? "success (count)" : "unknown error";
 }

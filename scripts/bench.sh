@@ -9,3 +9,6 @@ cd "$(dirname "$0")/.."
 /usr/bin/python3 bench/bench_xmodem.py "$build" "${BENCH_SIZE:-1048576}"
 echo
 /usr/bin/python3 bench/bench_udwnfile.py "$build"
+echo
+# delta size, time and memory against bsdiff and xdelta3 (packages)
+/usr/bin/python3 bench/bench_delta.py "$build"

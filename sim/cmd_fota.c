@@ -53,16 +53,43 @@ static int cmd_ulwm2mstat(struct sim_modem *m, const struct sim_at_req *req)
 	return urc_switch(m, req, "+ULWM2MSTAT", &state(m)->ulwm2mstat);
 }
 
+/* The backup count (record "backup": count=<n>); the factory made one
+ * (note §9.1). */
+static long backups(struct sim_modem *m)
+{
+	struct sim_kv kv;
+	return sim_kv_load(m->flash, "backup", &kv) < 0 ? 1 : sim_kv_get_long(&kv, "count", 1);
+}
+
+#define BACKUP_MS 3000u /* AT-FACTS: the module backs up, then reboots */
+
+static void backup_done(void *ctx, int arg)
+{
+	(void)arg;
+	sim_modem_reboot(ctx);
+}
+
 static int cmd_ubkupdata(struct sim_modem *m, const struct sim_at_req *req)
 {
+	struct sim_kv kv;
 	if (req->type == SIM_AT_READ) {
-		/* note §9.1: one backup made by the factory/first boot */
-		sim_modem_info(m, "+UBKUPDATA: 0,0,1,0,0,0,\"\"");
+		sim_modem_info(m, "+UBKUPDATA: 0,0,%ld,0,0,0,\"\"", backups(m));
 		return SIM_OK;
 	}
 	if (req->type == SIM_AT_TEST)
 		return SIM_OK;
-	return SIM_CME_NOT_SUPPORTED; /* the backup itself is not simulated yet */
+	if (req->type != SIM_AT_ACTION)
+		return SIM_CME_NOT_SUPPORTED; /* restore and other forms: not simulated */
+	/* note §6.3: the host backs up after a delta update where the module
+	 * does not do it by itself */
+	sim_kv_clear(&kv);
+	sim_kv_set_long(&kv, "count", backups(m) + 1);
+	if (sim_kv_save(m->flash, "backup", &kv) < 0)
+		return SIM_CME_MEMORY_FAILURE;
+	sim_modem_final(m, SIM_OK);
+	sim_modem_urc(m, "+UUBKUPDATA: 0,0");
+	sim_modem_after(m, BACKUP_MS, backup_done, 0);
+	return SIM_DONE;
 }
 
 #define SETTING_FORMS (SIM_FORM_SET | SIM_FORM_READ | SIM_FORM_TEST)
@@ -75,7 +102,7 @@ static const struct sim_cmd cmds[] = {
 	 .modes = SIM_IN_AT,
 	 .fn = cmd_ufotastat},
 	{.name = "+ULWM2MSTAT", .forms = SETTING_FORMS, .modes = SIM_IN_AT, .fn = cmd_ulwm2mstat},
-	/* note §6.3; every form answers, the backup itself with +CME 4 */
+	/* note §6.3: read, test and the backup (action) */
 	{.name = "+UBKUPDATA",
 	 .forms = SIM_FORM_ANY,
 	 .cap = SIM_CAP_BACKUP,

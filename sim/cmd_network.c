@@ -492,14 +492,28 @@ static int cpms_total(const char *mem)
 	return strcmp(mem, "SM") == 0 ? 50 : 23;
 }
 
+/* Messages stored in the module (record "sms": me=<n>, sm=<n>); no
+ * command stores one yet, a person may write the record. An update on
+ * the R422 family erases them (note Table 9). */
+static int cpms_used(struct sim_modem *m, const char *mem)
+{
+	struct sim_kv kv;
+	long n;
+	if (sim_kv_load(m->flash, "sms", &kv) < 0)
+		return 0;
+	n = sim_kv_get_long(&kv, strcmp(mem, "SM") == 0 ? "sm" : "me", 0);
+	return n < 0 ? 0 : n > cpms_total(mem) ? cpms_total(mem) : (int)n;
+}
+
 static int cmd_cpms(struct sim_modem *m, const struct sim_at_req *req)
 {
 	char (*c)[3] = state(m)->cpms;
 	int rc;
 	switch (req->type) {
 	case SIM_AT_READ:
-		sim_modem_info(m, "+CPMS: \"%s\",0,%d,\"%s\",0,%d,\"%s\",0,%d", c[0], cpms_total(c[0]),
-			       c[1], cpms_total(c[1]), c[2], cpms_total(c[2]));
+		sim_modem_info(m, "+CPMS: \"%s\",%d,%d,\"%s\",%d,%d,\"%s\",%d,%d", c[0],
+			       cpms_used(m, c[0]), cpms_total(c[0]), c[1], cpms_used(m, c[1]),
+			       cpms_total(c[1]), c[2], cpms_used(m, c[2]), cpms_total(c[2]));
 		return SIM_OK;
 	case SIM_AT_TEST:
 		sim_modem_info(m, "+CPMS: (\"ME\",\"SM\"),(\"ME\",\"SM\"),(\"ME\",\"SM\")");
@@ -521,7 +535,8 @@ static int cmd_cpms(struct sim_modem *m, const struct sim_at_req *req)
 		rc = sim_modem_save_nvm(m);
 		if (rc != SIM_OK)
 			return rc;
-		sim_modem_info(m, "+CPMS: 0,%d,0,%d,0,%d", cpms_total(c[0]), cpms_total(c[1]),
+		sim_modem_info(m, "+CPMS: %d,%d,%d,%d,%d,%d", cpms_used(m, c[0]), cpms_total(c[0]),
+			       cpms_used(m, c[1]), cpms_total(c[1]), cpms_used(m, c[2]),
 			       cpms_total(c[2]));
 		return SIM_OK;
 	}

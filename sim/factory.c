@@ -77,10 +77,95 @@ int sim_factory_imei_ok(const char *imei)
 	return imei[14] == luhn_digit(imei);
 }
 
+bool sim_factory_version_ok(const char *version)
+{
+	const char *comma = strchr(version, ',');
+	size_t n = strlen(version);
+	/* 47: what a package's version field holds (docs/package-format.md) */
+	if (!comma || comma == version || !comma[1] || strchr(comma + 1, ',') || n > 47)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (version[i] <= ' ' || version[i] > '~')
+			return false;
+	return true;
+}
+
+void sim_factory_image(const struct sim_variant *v, const char *modem, const char *app,
+		       uint8_t *out, size_t n)
+{
+	/* FNV-1a of "variant\nmodem,app", then splitmix64 */
+	uint64_t h = 1469598103934665603ull, x;
+	char id[200];
+	snprintf(id, sizeof id, "%s\n%s,%s", v->name, modem, app);
+	for (const char *c = id; *c; c++)
+		h = (h ^ (uint8_t)*c) * 1099511628211ull;
+	for (size_t i = 0; i < n; i += 8) {
+		h += 0x9E3779B97F4A7C15ull;
+		x = h;
+		x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
+		x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
+		x ^= x >> 31;
+		for (size_t k = 0; k < 8 && i + k < n; k++)
+			out[i + k] = (uint8_t)(x >> (8 * k));
+	}
+}
+
+/* The project's DEMO FOTA public key, tests/keys/demo.key.pub (its raw
+ * bytes are pkg_demo_pub; test_sim_factory checks they agree). */
+const char sim_factory_demo_key[] = "-----BEGIN PUBLIC KEY-----\n"
+				    "MCowBQYDK2VwAyEAmP+9CSfeK3PmZHJcSrUo3DSDyR0mzGn7sidcgOrRfqM=\n"
+				    "-----END PUBLIC KEY-----\n";
+
+static long read_file(const char *path, uint8_t *buf, size_t cap)
+{
+	FILE *fp = fopen(path, "rb");
+	size_t n;
+	if (!fp)
+		return -1;
+	n = fread(buf, 1, cap, fp);
+	if (ferror(fp) || fgetc(fp) != EOF) {
+		fclose(fp);
+		return -2; /* unreadable or too big */
+	}
+	fclose(fp);
+	return (long)n;
+}
+
+static int write_image(const struct sim_flash *f, const struct sim_variant *v, const char *path,
+		       const char *modem, const char *app, char *err, size_t cap)
+{
+	static uint8_t img[32u * 1024u * 1024u];
+	long n;
+	if (path) {
+		n = read_file(path, img, sizeof img);
+		if (n <= 0) {
+			snprintf(err, cap, "--firmware %s: %s", path,
+				 n == -1 ? strerror(errno) : n == 0 ? "empty" : "unreadable or over 32 MiB");
+			return -1;
+		}
+	} else {
+		n = SIM_FACTORY_IMAGE_SIZE;
+		sim_factory_image(v, modem, app, img, (size_t)n);
+	}
+	if (sim_flash_write(f, "firmware.bin", img, (size_t)n) < 0) {
+		snprintf(err, cap, "%s: cannot write the firmware image", f->dir);
+		return -1;
+	}
+	return 0;
+}
+
 int sim_factory_prepare(const struct sim_flash *f, const struct sim_variant *v,
 			const uint32_t *seed, char *err, size_t cap)
 {
+	return sim_factory_prepare_with(f, v, seed, NULL, err, cap);
+}
+
+int sim_factory_prepare_with(const struct sim_flash *f, const struct sim_variant *v,
+			     const uint32_t *seed, const struct sim_provision *p, char *err,
+			     size_t cap)
+{
 	struct sim_kv kv;
+	char modem[64], app[64];
 	if (sim_flash_exists(f, "firmware")) {
 		const char *was;
 		if (sim_kv_load(f, "firmware", &kv) < 0) {
@@ -94,7 +179,24 @@ int sim_factory_prepare(const struct sim_flash *f, const struct sim_variant *v,
 				 f->dir, was ? was : "(unknown)", v->name, was ? was : "...");
 			return -1;
 		}
+		if (!sim_flash_exists(f, "firmware.bin"))
+			return write_image(f, v, NULL,
+					   sim_kv_get(&kv, "modem_version") ? sim_kv_get(&kv, "modem_version") : v->id.modem_fw,
+					   sim_kv_get(&kv, "app_version") ? sim_kv_get(&kv, "app_version") : v->id.app_fw,
+					   err, cap);
 		return 0;
+	}
+	snprintf(modem, sizeof modem, "%s", v->id.modem_fw);
+	snprintf(app, sizeof app, "%s", v->id.app_fw);
+	if (p && p->version) {
+		const char *comma = strchr(p->version, ',');
+		if (!sim_factory_version_ok(p->version)) {
+			snprintf(err, cap, "--firmware-version wants MODEM,APP as ATI9 prints it, got '%s'",
+				 p->version);
+			return -1;
+		}
+		snprintf(modem, sizeof modem, "%.*s", (int)(comma - p->version), p->version);
+		snprintf(app, sizeof app, "%s", comma + 1);
 	}
 	/* blank (or cut before the firmware record was written): program all,
 	 * keeping an IMEI already given to this flash */
@@ -121,10 +223,24 @@ int sim_factory_prepare(const struct sim_flash *f, const struct sim_variant *v,
 	sim_factory_nvm(v, &kv);
 	if (sim_kv_save(f, "nvm", &kv) < 0)
 		goto fail;
+	if (write_image(f, v, p ? p->image : NULL, modem, app, err, cap) < 0)
+		return -1;
+	{
+		static uint8_t key[SIM_FACTORY_KEY_MAX];
+		long n = sizeof sim_factory_demo_key - 1;
+		memcpy(key, sim_factory_demo_key, (size_t)n);
+		if (p && p->key && (n = read_file(p->key, key, sizeof key)) <= 0) {
+			snprintf(err, cap, "--fota-key %s: %s", p->key,
+				 n == -1 ? strerror(errno) : n == 0 ? "empty" : "unreadable or over 4 KiB");
+			return -1;
+		}
+		if (sim_flash_write(f, "fota_key.pub", key, (size_t)n) < 0)
+			goto fail;
+	}
 	sim_kv_clear(&kv);
 	sim_kv_set(&kv, "variant", v->name);
-	sim_kv_set(&kv, "modem_version", v->id.modem_fw);
-	sim_kv_set(&kv, "app_version", v->id.app_fw);
+	sim_kv_set(&kv, "modem_version", modem);
+	sim_kv_set(&kv, "app_version", app);
 	if (sim_kv_save(f, "firmware", &kv) < 0)
 		goto fail;
 	return 0;

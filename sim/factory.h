@@ -3,6 +3,7 @@
 #ifndef SIM_FACTORY_H
 #define SIM_FACTORY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -31,5 +32,35 @@ int sim_factory_imei_ok(const char *imei);
  * record cannot be written. */
 int sim_factory_prepare(const struct sim_flash *f, const struct sim_variant *v,
 			const uint32_t *seed, char *err, size_t cap);
+
+/* What a new flash is programmed with (main.c's --firmware,
+ * --firmware-version, --fota-key); NULL members take the defaults: the
+ * variant's versions, its built-in image (sim_factory_image) and the
+ * project's demo key. */
+struct sim_provision {
+	const char *image;   /* file with the running firmware image */
+	const char *version; /* "MODEM,APP" as ATI9 prints it */
+	const char *key;     /* the module's FOTA public key file */
+};
+#define SIM_FACTORY_IMAGE_SIZE (128u * 1024u)
+#define SIM_FACTORY_KEY_MAX 4096u
+
+/* sim_factory_prepare() with p (may be NULL). A flash already programmed
+ * keeps what it holds: p is not used then, except that a missing image
+ * (a flash from before images existed) is built in. */
+int sim_factory_prepare_with(const struct sim_flash *f, const struct sim_variant *v,
+			     const uint32_t *seed, const struct sim_provision *p, char *err,
+			     size_t cap);
+
+/* The demo public key a flash gets without --fota-key (PEM). */
+extern const char sim_factory_demo_key[];
+
+/* true for "MODEM,APP": two non-empty parts of visible characters. */
+bool sim_factory_version_ok(const char *version);
+
+/* The built-in image of a variant at a version: SIM_FACTORY_IMAGE_SIZE
+ * bytes derived from both (tests rebuild it from the state dir). */
+void sim_factory_image(const struct sim_variant *v, const char *modem, const char *app,
+		       uint8_t *out, size_t n);
 
 #endif

@@ -11,6 +11,8 @@ extern const struct sim_feature sim_feature_ufwupd;      /* cmd_ufwupd.c */
 extern const struct sim_feature sim_feature_fota_area;   /* fota.c */
 extern const struct sim_feature sim_feature_udwnfile;    /* cmd_udwnfile.c */
 extern const struct sim_feature sim_feature_files;       /* files.c */
+extern const struct sim_feature sim_feature_installer;   /* installer.c */
+extern const struct sim_feature sim_feature_ufwinstall;  /* cmd_ufwinstall.c */
 
 const struct sim_feature *const sim_features[] = {
 	&sim_feature_identity,
@@ -22,5 +24,7 @@ const struct sim_feature *const sim_features[] = {
 	&sim_feature_fota_area,
 	&sim_feature_udwnfile,
 	&sim_feature_files,
+	&sim_feature_installer, /* after fota_area: its power-on cleanup has run */
+	&sim_feature_ufwinstall,
 	NULL,
 };

@@ -99,6 +99,33 @@ int sim_flash_write(const struct sim_flash *f, const char *name, const void *dat
 	return 0;
 }
 
+int sim_flash_remove(const struct sim_flash *f, const char *name)
+{
+	char path[600], *slash;
+	int fd, err = 0;
+	if (sim_flash_path(f, name, path, sizeof path))
+		return -ENAMETOOLONG;
+	if (unlink(path) < 0 && errno != ENOENT)
+		err = -errno;
+	slash = strrchr(path, '/');
+	*slash = '\0'; /* the directory that held it: the removal must survive a cut */
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+	return err;
+}
+
+void sim_flash_sync_dir(const struct sim_flash *f)
+{
+	int fd = open(f->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+}
+
 long sim_flash_read(const struct sim_flash *f, const char *name, void *buf, size_t cap)
 {
 	char path[600];

@@ -42,6 +42,13 @@ bool sim_flash_exists(const struct sim_flash *f, const char *name);
 int sim_flash_write_fd(int fd, const void *data, size_t len);
 int sim_flash_write(const struct sim_flash *f, const char *name, const void *data, size_t len);
 
+/* Removes record `name` (a missing one is fine) and syncs its directory.
+ * 0, or -errno. */
+int sim_flash_remove(const struct sim_flash *f, const char *name);
+
+/* Syncs the state dir itself (after a rename in it). */
+void sim_flash_sync_dir(const struct sim_flash *f);
+
 /* Reads up to cap bytes of `name`; returns the length, or -errno. */
 long sim_flash_read(const struct sim_flash *f, const char *name, void *buf, size_t cap);
 

@@ -14,8 +14,9 @@
 #define PKG_TMP "fota/package.tmp"
 #define META "fota/meta"
 
-static uint32_t crc32_update(uint32_t crc, const uint8_t *p, size_t n)
+uint32_t sim_fota_crc32(uint32_t crc, const void *data, size_t n)
 {
+	const uint8_t *p = data;
 	crc = ~crc;
 	while (n--) {
 		crc ^= *p++;
@@ -101,7 +102,7 @@ int sim_fota_append(struct sim_fota_dl *d, const void *p, size_t n)
 		return -EBADF;
 	if (d->size + n > SIM_FOTA_MAX)
 		return -ENOSPC;
-	d->crc = crc32_update(d->crc, b, n);
+	d->crc = sim_fota_crc32(d->crc, b, n);
 	d->size += n;
 	return sim_flash_write_fd(d->fd, b, n);
 }
@@ -155,6 +156,19 @@ int sim_fota_commit(struct sim_fota_dl *d, const struct sim_flash *f, struct sim
 fail:
 	remove_rec(f, PKG_TMP);
 	return err;
+}
+
+int sim_fota_package_path(const struct sim_flash *f, char *out, size_t cap)
+{
+	return sim_flash_path(f, PKG, out, cap);
+}
+
+void sim_fota_remove(const struct sim_flash *f)
+{
+	remove_rec(f, META);
+	sync_dir(f);
+	remove_rec(f, PKG);
+	sync_dir(f);
 }
 
 bool sim_fota_present(const struct sim_flash *f, struct sim_kv *meta)

@@ -56,6 +56,14 @@ void sim_fota_discard(struct sim_fota_dl *d, const struct sim_flash *f);
 /* Closes the temp file without removing it (the boot cleanup will). */
 void sim_fota_close(struct sim_fota_dl *d);
 
+/* CRC-32 (zlib's) of n more bytes after crc (0 to start). */
+uint32_t sim_fota_crc32(uint32_t crc, const void *p, size_t n);
+
+/* Path of the stored package (for reading), and removing it: meta
+ * first, so a cut in between leaves no package. */
+int sim_fota_package_path(const struct sim_flash *f, char *out, size_t cap);
+void sim_fota_remove(const struct sim_flash *f);
+
 /* true when a complete package is stored; meta (may be NULL) gets it. */
 bool sim_fota_present(const struct sim_flash *f, struct sim_kv *meta);
 

@@ -54,6 +54,13 @@ static void usage(FILE *f)
 		"                    --ber and --drop apply\n"
 		"  --power-cut POINT the power fails at that moment, as SIGKILL would:\n"
 		"                    " SIM_POWER_CUT_POINTS "\n"
+		"  --firmware IMAGE  a new state dir's running firmware image (default: a\n"
+		"                    built-in one derived from the variant and version)\n"
+		"  --firmware-version MODEM,APP\n"
+		"                    its version as ATI9 prints it (default: the variant's)\n"
+		"  --fota-key K.pub  a new state dir's FOTA public key (default: the demo key);\n"
+		"                    the three are kept in DIR and ignored once it exists\n"
+		"  --aux-link PATH   symlink to a second PTY, the AUX UART (+UFWINSTALL port 2)\n"
 		"  --help, --version\n\n"
 		"Prints \"ready PATH\" when the port exists; SIGTERM stops it cleanly,\n"
 		"SIGKILL is a power cut. Line noise (RATE in [0, 1], default 0) is the same\n"
@@ -96,16 +103,17 @@ static FILE *open_append(const char *path, const char *what)
  * while the loop is busy is held until the wait, which it then ends. Were
  * it delivered just before a wait with no timeout, the stop flag would go
  * unseen and the simulator would sleep forever. */
-static int serve(struct sim_line *line, struct sim_modem *m, struct sim_clock *clock,
-		 const sigset_t *awake)
+static int serve(struct sim_line *line, struct sim_line *aux, struct sim_modem *m,
+		 struct sim_clock *clock, const sigset_t *awake)
 {
 	while (!stop) {
-		struct pollfd p = {.fd = -1, .events = 0, .revents = 0};
+		struct pollfd p[2] = {{.fd = -1, .events = 0, .revents = 0},
+				      {.fd = -1, .events = 0, .revents = 0}};
 		uint8_t buf[sizeof m->held];
-		int64_t t_line, t_timer, timeout;
+		int64_t t_line, t_aux = -1, t_timer, timeout;
 		struct timespec ts;
 		uint64_t due;
-		short ev;
+		short ev, ev_aux = -1;
 
 		sim_modem_tick(m);
 		if (sim_modem_wants_input(m)) {
@@ -115,27 +123,42 @@ static int serve(struct sim_line *line, struct sim_modem *m, struct sim_clock *c
 		}
 		sim_line_pump(line);
 		ev = sim_line_events(line, sim_modem_wants_input(m), &t_line);
+		if (aux) {
+			/* the AUX UART only talks (+UFWINSTALL port 2): input is dropped */
+			while (sim_line_read(aux, buf, sizeof buf))
+				;
+			sim_line_pump(aux);
+			ev_aux = sim_line_events(aux, true, &t_aux);
+		}
 		due = sim_modem_next_due(m);
 		t_timer = due == UINT64_MAX ? -1
 					    : (int64_t)sim_clock_wall_ms_until(clock, due) * 1000000;
 		timeout = t_line;
+		if (t_aux >= 0 && (timeout < 0 || t_aux < timeout))
+			timeout = t_aux;
 		if (t_timer >= 0 && (timeout < 0 || t_timer < timeout))
 			timeout = t_timer;
 		if (ev >= 0) {
-			p.fd = line->master;
-			p.events = ev;
+			p[0].fd = line->master;
+			p[0].events = ev;
+		}
+		if (ev_aux >= 0) {
+			p[1].fd = aux->master;
+			p[1].events = ev_aux;
 		}
 		/* nanoseconds: at 3 Mbit/s a byte takes 3.3 µs of line time */
 		ts.tv_sec = timeout / 1000000000;
 		ts.tv_nsec = (long)(timeout % 1000000000);
-		if (ppoll(&p, 1, timeout < 0 ? NULL : &ts, awake) < 0) {
+		if (ppoll(p, 2, timeout < 0 ? NULL : &ts, awake) < 0) {
 			if (errno == EINTR)
 				continue;
 			perror("sarafw-sim: poll");
 			return 1;
 		}
-		if (p.fd >= 0 && p.revents)
-			sim_line_receive(line, p.revents);
+		if (p[0].fd >= 0 && p[0].revents)
+			sim_line_receive(line, p[0].revents);
+		if (p[1].fd >= 0 && p[1].revents)
+			sim_line_receive(aux, p[1].revents);
 	}
 	return 0;
 }
@@ -157,14 +180,19 @@ int main(int argc, char **argv)
 		{.name = "lost-ack", .has_arg = required_argument, .val = 'K'},
 		{.name = "fault-dir", .has_arg = required_argument, .val = 'F'},
 		{.name = "power-cut", .has_arg = required_argument, .val = 'P'},
+		{.name = "firmware", .has_arg = required_argument, .val = 'f'},
+		{.name = "firmware-version", .has_arg = required_argument, .val = 'W'},
+		{.name = "fota-key", .has_arg = required_argument, .val = 'k'},
+		{.name = "aux-link", .has_arg = required_argument, .val = 'x'},
 		{.name = NULL},
 	};
 	const char *variant = NULL, *state = NULL, *link = NULL, *audit_path = NULL,
-		   *log_path = NULL, *power_cut = NULL;
+		   *log_path = NULL, *power_cut = NULL, *aux_link = NULL;
+	struct sim_provision prov = {.image = NULL, .version = NULL, .key = NULL};
 	double scale = 1.0;
 	unsigned long seed = 1;
 	bool seeded = false;
-	static struct sim_line line;
+	static struct sim_line line, aux;
 	static struct sim_modem modem;
 	struct sim_flash flash;
 	struct sim_clock clock;
@@ -216,12 +244,22 @@ int main(int argc, char **argv)
 			break;
 		case 'P':
 			if (!sim_power_cut_point_ok(optarg)) {
-				fprintf(stderr, "sarafw-sim: --power-cut wants one of: %s; got '%s'\n",
-					SIM_POWER_CUT_POINTS, optarg);
+				fprintf(stderr, "sarafw-sim: --power-cut wants one of: stored, install:P (P 0..100), "
+						"install-commit, install-done; got '%s'\n", optarg);
 				return 2;
 			}
 			power_cut = optarg;
 			break;
+		case 'f': prov.image = optarg; break;
+		case 'W':
+			if (!sim_factory_version_ok(optarg)) {
+				fprintf(stderr, "sarafw-sim: --firmware-version wants MODEM,APP as ATI9 prints it, got '%s'\n", optarg);
+				return 2;
+			}
+			prov.version = optarg;
+			break;
+		case 'k': prov.key = optarg; break;
+		case 'x': aux_link = optarg; break;
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("sarafw-sim %s\n", SARAFW_VERSION); return 0;
 		default: fprintf(stderr, "Try 'sarafw-sim --help'.\n"); return 2;
@@ -247,7 +285,8 @@ int main(int argc, char **argv)
 	}
 	{
 		uint32_t imei_seed = (uint32_t)seed;
-		rc = sim_factory_prepare(&flash, v, seeded ? &imei_seed : NULL, err, sizeof err);
+		rc = sim_factory_prepare_with(&flash, v, seeded ? &imei_seed : NULL, &prov, err,
+					      sizeof err);
 	}
 	if (rc) {
 		fprintf(stderr, "sarafw-sim: %s\n", err);
@@ -284,12 +323,19 @@ int main(int argc, char **argv)
 		fprintf(stderr, "sarafw-sim: %s\n", err);
 		return 1;
 	}
+	if (aux_link && sim_line_open(&aux, &clock, &audit, 115200, aux_link, err, sizeof err)) {
+		fprintf(stderr, "sarafw-sim: --aux-link: %s\n", err);
+		sim_line_close(&line, link);
+		return 1;
+	}
 	noise.seed = seed;
 	sim_fault_init(&line.fault, &noise, &audit, &clock);
 	{
 		struct sim_modem_config cfg = {
 			.variant = v, .flash = &flash, .clock = &clock, .audit = &audit,
 			.io = {.write = io_write, .set_baud = io_set_baud, .ctx = &line},
+			.aux = {.write = aux_link ? io_write : NULL, .set_baud = io_set_baud,
+				.ctx = aux_link ? &aux : NULL},
 			.power_cut = power_cut};
 		rc = sim_modem_init(&modem, &cfg);
 	}
@@ -304,7 +350,7 @@ int main(int argc, char **argv)
 	printf("ready %s\n", link);
 	fflush(stdout);
 
-	rc = serve(&line, &modem, &clock, &awake);
+	rc = serve(&line, aux_link ? &aux : NULL, &modem, &clock, &awake);
 	if (sim_fault_active(&line.fault)) {
 		char sum[200] = "line faults: ";
 		sim_fault_summary(&line.fault, sum + strlen(sum), sizeof sum - strlen(sum));
@@ -312,6 +358,8 @@ int main(int argc, char **argv)
 		sim_log_line(&audit, sim_clock_now(&clock), "#", sum, strlen(sum));
 	}
 	sim_line_close(&line, link);
+	if (aux_link)
+		sim_line_close(&aux, aux_link);
 	if (audit.audit)
 		fclose(audit.audit);
 	if (audit.log)

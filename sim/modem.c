@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "factory.h"
@@ -36,7 +37,15 @@ const char *sim_cme_text(int code)
 
 bool sim_power_cut_point_ok(const char *point)
 {
-	return strcmp(point, "stored") == 0;
+	char *end;
+	long pct;
+	if (strcmp(point, "stored") == 0 || strcmp(point, "install-commit") == 0 ||
+	    strcmp(point, "install-done") == 0)
+		return true;
+	if (strncmp(point, "install:", 8) != 0 || point[8] < '0' || point[8] > '9')
+		return false;
+	pct = strtol(point + 8, &end, 10);
+	return !*end && pct >= 0 && pct <= 100;
 }
 
 void sim_modem_checkpoint(struct sim_modem *m, const char *point)
@@ -57,6 +66,19 @@ uint64_t sim_modem_now(const struct sim_modem *m)
 void sim_modem_write(struct sim_modem *m, const void *p, size_t n)
 {
 	m->io.write(m->io.ctx, p, n);
+}
+
+void sim_modem_aux_line(struct sim_modem *m, uint32_t baud, const char *text)
+{
+	char msg[80];
+	snprintf(msg, sizeof msg, "aux %u: %s", (unsigned)baud, text);
+	sim_log_line(m->audit, sim_modem_now(m), "#", msg, strlen(msg));
+	if (!m->aux.write)
+		return; /* no --aux-link: the AUX UART is not connected */
+	m->aux.set_baud(m->aux.ctx, baud);
+	m->aux.write(m->aux.ctx, "\r\n", 2);
+	m->aux.write(m->aux.ctx, text, strlen(text));
+	m->aux.write(m->aux.ctx, "\r\n", 2);
 }
 
 static void emit_line(struct sim_modem *m, const char *pre, const char *text, size_t n)
@@ -369,14 +391,18 @@ static int power_on(struct sim_modem *m)
 	for (size_t i = 0; sim_features[i]; i++)
 		if (sim_features[i]->nvm_load)
 			sim_features[i]->nvm_load(m, m->state[i], &kv);
+	/* before the hooks: an installer resuming may switch the rate */
+	m->io.set_baud(m->io.ctx, m->nvm.ipr);
+	sim_log_line(m->audit, sim_modem_now(m), "#", "power on", 8);
 	for (size_t i = 0; sim_features[i]; i++) {
 		int r = sim_features[i]->power_on ? sim_features[i]->power_on(m, m->state[i]) : 0;
 		if (r < 0 && rc == 0)
 			rc = r;
 	}
-	m->io.set_baud(m->io.ctx, m->nvm.ipr);
-	sim_log_line(m->audit, sim_modem_now(m), "#", "power on", 8);
-	sim_modem_after(m, m->v->t.boot_ms, boot_done, 0);
+	/* a power_on hook that entered another mode (Firmware Install Mode,
+	 * a dead module) holds the boot: it reboots the module itself */
+	if (m->mode == SIM_MODE_BOOTING)
+		sim_modem_after(m, m->v->t.boot_ms, boot_done, 0);
 	return rc;
 }
 
@@ -394,6 +420,7 @@ int sim_modem_init(struct sim_modem *m, const struct sim_modem_config *cfg)
 	m->clock = cfg->clock;
 	m->audit = cfg->audit;
 	m->io = cfg->io;
+	m->aux = cfg->aux;
 	m->power_cut = cfg->power_cut;
 	sim_timers_init(&m->timers);
 	rc = place_states(m);

@@ -119,6 +119,8 @@ struct sim_modem_config {
 	struct sim_clock *clock;
 	struct sim_audit *audit; /* may be NULL */
 	struct sim_modem_io io;
+	/* the AUX UART (--aux-link); write NULL: not connected */
+	struct sim_modem_io aux;
 	/* --power-cut: the named moment at which power fails, or NULL */
 	const char *power_cut;
 };
@@ -137,6 +139,7 @@ struct sim_modem {
 	struct sim_clock *clock;
 	struct sim_audit *audit;
 	struct sim_modem_io io;
+	struct sim_modem_io aux; /* the AUX UART; write NULL when absent */
 	const char *power_cut; /* --power-cut point, or NULL */
 	struct sim_timers timers;
 
@@ -171,7 +174,11 @@ int sim_modem_init(struct sim_modem *m, const struct sim_modem_config *cfg);
  * it is the configured one the power fails there and then (SIGKILL: what
  * the module had queued for the line is lost, the flash keeps what was
  * written). */
-#define SIM_POWER_CUT_POINTS "stored (a download's package committed, before the module answers)"
+#define SIM_POWER_CUT_POINTS                                                               \
+	"stored (a download's package committed, before the module answers),\n"           \
+	"                    install:P (the install's progress reached P, 0..100),\n"      \
+	"                    install-commit (the new firmware in place, before its records),\n" \
+	"                    install-done (the package deleted, before the journal)"
 void sim_modem_checkpoint(struct sim_modem *m, const char *point);
 bool sim_power_cut_point_ok(const char *point);
 
@@ -206,6 +213,8 @@ void sim_modem_info(struct sim_modem *m, const char *fmt, ...) __attribute__((fo
 void sim_modem_urc(struct sim_modem *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void sim_modem_final(struct sim_modem *m, int result);
 void sim_modem_write(struct sim_modem *m, const void *p, size_t n); /* raw bytes */
+/* One line (CR LF framed) on the AUX UART at baud; logged. */
+void sim_modem_aux_line(struct sim_modem *m, uint32_t baud, const char *text);
 int sim_modem_save_nvm(struct sim_modem *m); /* SIM_OK or SIM_CME_MEMORY_FAILURE */
 /* Power cycle: volatile state lost, AT unavailable for the boot time. */
 void sim_modem_reboot(struct sim_modem *m);

@@ -99,3 +99,17 @@ int sim_profiles_ids(const struct sim_flash *f, int *ids, int max)
 	}
 	return n;
 }
+
+int sim_profiles_keep_only(const struct sim_flash *f, int id)
+{
+	struct sim_kv kv;
+	char name[SIM_PROFILE_NAME_MAX + 1];
+	bool had = id > 0 && sim_profiles_get(f, id, name);
+	sim_kv_clear(&kv);
+	if (had) {
+		char key[16];
+		snprintf(key, sizeof key, "p%d", id);
+		sim_kv_set(&kv, key, name);
+	}
+	return sim_kv_save(f, REC, &kv);
+}

@@ -29,6 +29,9 @@ int sim_profiles_install(const struct sim_flash *f, int id, const char *name);
 /* The name of installed profile id into name; false if not installed. */
 bool sim_profiles_get(const struct sim_flash *f, int id, char name[SIM_PROFILE_NAME_MAX + 1]);
 
+/* Removes every installed profile but id (0: all). 0, or -errno. */
+int sim_profiles_keep_only(const struct sim_flash *f, int id);
+
 /* The installed ids, ascending; returns how many (at most max). */
 int sim_profiles_ids(const struct sim_flash *f, int *ids, int max);
 

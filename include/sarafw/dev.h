@@ -78,9 +78,10 @@ typedef enum sarafw_download {
 	SARAFW_DL_FILE,     /* a plain AT+UDWNFILE (no tag): Table 7 row 4's last sentence */
 } sarafw_download;
 
-/* The longest command line sarafw_cmd() sends, without "\r". */
+/* The longest command line sarafw_cmd() sends, without "\r": the file
+ * commands with a 248-character name fit (sarafw/files.h). */
 #ifndef SARAFW_CMD_MAX
-#define SARAFW_CMD_MAX 256
+#define SARAFW_CMD_MAX 300
 #endif
 
 #ifndef SARAFW_DEV_RX

@@ -30,6 +30,8 @@ enum sarafw_error {
 	SARAFW_EGARBLED = -16, /* bytes arrive but make no sense: wrong baud rate? */
 	SARAFW_EBAUD = -17,    /* no answer at the transfer's baud rate; the module is back at the host's */
 	SARAFW_EBAUDBACK = -18,/* no answer at the host's rate after switching back: the module may still run at the other */
+	SARAFW_EFWINSTALL = -19,/* the install ended with a failure code (note §6.1.5, Table 5): the old firmware runs */
+	SARAFW_EVERSION = -20, /* installed, but the module reports another version than the expected one */
 };
 
 /* One line of English for an error code; never NULL. */

@@ -118,6 +118,11 @@ int sarafw_udwnfile(sarafw_dev *dev, const sarafw_udwn_config *cfg);
  * Both forms: "+UMNOPROF: (0,1,2,100,201)" (ranges "a-b" too) and the
  * versions' "<id>: <name>" lines. */
 bool sarafw_umnoprof_lists(const char *line, uint32_t id);
+/* AT+UMNOPROF=? in the versions form (note §2.6.6): a line
+ * "<id>: <name>" (the first one after "+UMNOPROF: ") sets *id and *name
+ * (pointing into line, spaces after the colon skipped) and returns true;
+ * any other line (the list form too) returns false. */
+bool sarafw_umnoprof_entry(const char *line, uint32_t *id, const char **name);
 /* Asks AT+UMNOPROF=? and sets *present. Returns what sarafw_cmd does. */
 int sarafw_profile_present(sarafw_dev *dev, uint32_t id, bool *present);
 

@@ -42,6 +42,26 @@ def wait_event(proc, pred, timeout):
     raise TimeoutError("no such event from sarafw")
 
 
+def ctrl_c(test, scale, when, *args):
+    """Runs sarafw with args, sends SIGINT once it prints an event for
+    which when(event) holds, checks that it exits with 128 + SIGINT and
+    one `sarafw:` line that says so, and returns that line."""
+    p = start_sarafw(scale, *args)
+    try:
+        wait_event(p, when, 60)
+        p.send_signal(signal.SIGINT)
+        out, err = p.communicate(timeout=60)
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+    test.assertEqual(p.returncode, 128 + signal.SIGINT, err)
+    errors = [l for l in err.splitlines() if l.startswith("sarafw:")]
+    test.assertEqual(len(errors), 1, err)
+    test.assertIn("interrupted by Ctrl-C", errors[0])
+    return errors[0]
+
+
 def answers_at(sim, within):
     """The module answers AT within `within` real seconds."""
     port = sim.open()
@@ -65,20 +85,8 @@ class CtrlC(unittest.TestCase):
         with Sim(variant, time_scale=scale) as sim:
             pkg = os.path.join(sim.work, "pkg.bin")
             package(pkg, size)
-            p = start_sarafw(scale, "--port", sim.link, "update", pkg, "--json", "--method", "xmodem1k")
-            try:
-                wait_event(p, when, 60)
-                p.send_signal(signal.SIGINT)
-                out, err = p.communicate(timeout=60)
-            finally:
-                if p.poll() is None:
-                    p.kill()
-                    p.wait()
-            self.assertEqual(p.returncode, 128 + signal.SIGINT, err)
-            errors = [l for l in err.splitlines() if l.startswith("sarafw:")]
-            self.assertEqual(len(errors), 1, err)
-            self.assertIn("interrupted by Ctrl-C", errors[0])
-            self.assertIn("cancelled (CAN CAN)", errors[0])
+            line = ctrl_c(self, scale, when, "--port", sim.link, "update", pkg, "--no-install", "--json", "--method", "xmodem1k")
+            self.assertIn("cancelled (CAN CAN)", line)
             # free at once, long before its window would have closed
             self.assertTrue(answers_at(sim, 3.0), "the module is still in its XMODEM window")
             return sim
@@ -102,20 +110,9 @@ class CtrlCUdwnfile(unittest.TestCase):
         with Sim("SARA-R422S", time_scale=scale) as sim:
             pkg = os.path.join(sim.work, "pkg.bin")
             package(pkg, 2000000)
-            p = start_sarafw(scale, "--port", sim.link, "update", pkg, "--json")
-            try:
-                wait_event(p, lambda e: e["event"] == "progress" and e["done"] > 0, 60)
-                p.send_signal(signal.SIGINT)
-                out, err = p.communicate(timeout=60)
-            finally:
-                if p.poll() is None:
-                    p.kill()
-                    p.wait()
-            self.assertEqual(p.returncode, 128 + signal.SIGINT, err)
-            errors = [l for l in err.splitlines() if l.startswith("sarafw:")]
-            self.assertEqual(len(errors), 1, err)
-            self.assertIn("interrupted by Ctrl-C", errors[0])
-            self.assertIn("the +UDWNFILE transfer was stopped and the module answers AT again", errors[0])
+            line = ctrl_c(self, scale, lambda e: e["event"] == "progress" and e["done"] > 0,
+                          "--port", sim.link, "update", pkg, "--no-install", "--json")
+            self.assertIn("the +UDWNFILE transfer was stopped and the module answers AT again", line)
             self.assertFalse(os.path.exists(os.path.join(sim.state, "fota", "package")))
             # sarafw put the module back at 115200
             self.assertTrue(answers_at(sim, 3.0))
@@ -145,7 +142,7 @@ class OneLine(unittest.TestCase):
         with Sim("SARA-R422S", time_scale=50) as sim:
             pkg = os.path.join(sim.work, "pkg.bin")
             package(pkg, 150000)
-            p = start_sarafw(50, "--port", sim.link, "update", pkg, "--json", "--method", "xmodem1k")
+            p = start_sarafw(50, "--port", sim.link, "update", pkg, "--no-install", "--json", "--method", "xmodem1k")
             try:
                 wait_event(p, lambda e: e["event"] == "progress" and e["done"] > 0, 60)
                 sim.kill()  # the adapter is pulled
@@ -167,7 +164,7 @@ class OneLine(unittest.TestCase):
             self.assertIn("is a directory", r.stderr)
             pkg = os.path.join(sim.work, "pkg.bin")
             package(pkg, 100)
-            r = run_sarafw(50, "--port", sim.link, "update", pkg, "--baud", "12345")
+            r = run_sarafw(50, "--port", sim.link, "update", pkg, "--no-install", "--baud", "12345")
             self.assertEqual(r.returncode, 2)
             self.assertIn("a SARA-R4 runs at", r.stderr)
             self.assertIn("921600 or 3000000", r.stderr)
@@ -185,7 +182,7 @@ class TimeScale(unittest.TestCase):
             sim.ports.remove(port)
             pkg = os.path.join(sim.work, "pkg.bin")
             package(pkg, 2000)
-            r = run_sarafw(20, "--port", sim.link, "update", pkg, "--method", "xmodem1k", "--max-baud", "115200")
+            r = run_sarafw(20, "--port", sim.link, "update", pkg, "--no-install", "--method", "xmodem1k", "--max-baud", "115200")
             self.assertEqual(r.returncode, 1, r.stderr)
             errors = [l for l in r.stderr.splitlines() if l.startswith("sarafw:")]
             self.assertEqual(len(errors), 1, r.stderr)
@@ -207,7 +204,7 @@ class PowerCutAfterStore(unittest.TestCase):
         with Sim("SARA-R422S", time_scale=50, args=["--power-cut", "stored"]) as sim:
             pkg = os.path.join(sim.work, "pkg.bin")
             package(pkg, 5000)
-            r = run_sarafw(50, "--port", sim.link, "update", pkg, "--method", "xmodem1k", "--max-baud", "115200")
+            r = run_sarafw(50, "--port", sim.link, "update", pkg, "--no-install", "--method", "xmodem1k", "--max-baud", "115200")
             self.assertEqual(r.returncode, 1, r.stderr)
             errors = [l for l in r.stderr.splitlines() if l.startswith("sarafw:")]
             self.assertEqual(len(errors), 1, r.stderr)

@@ -62,7 +62,7 @@ class Update(unittest.TestCase):
         with Sim(variant, time_scale=SCALE, args=sim_args) as sim:
             pkg = os.path.join(sim.work, "pkg.bin")
             data = package(pkg, size, seed)
-            args = ["--port", sim.link, "update", pkg, "--method", method]
+            args = ["--port", sim.link, "update", pkg, "--no-install", "--method", method]
             if baud:
                 args += ["--baud", str(baud)]
             r = sarafw(*args)
@@ -100,7 +100,7 @@ class Update(unittest.TestCase):
         with Sim("SARA-R410M-02B-03", time_scale=SCALE) as sim:
             pkg = os.path.join(sim.work, "pkg.bin")
             package(pkg, 1000, 3)
-            r = sarafw("--port", sim.link, "update", pkg, "--baud", "921600")
+            r = sarafw("--port", sim.link, "update", pkg, "--no-install", "--baud", "921600")
             self.assertEqual(r.returncode, 1)
             errors = error_lines(r.stderr)
             self.assertEqual(len(errors), 1, r.stderr)
@@ -112,7 +112,7 @@ class Update(unittest.TestCase):
             pkg = os.path.join(sim.work, "pkg.bin")
             trace = os.path.join(sim.work, "trace.txt")
             package(pkg, 20000, 4)
-            r = sarafw("--port", sim.link, "update", pkg, "--json", "--trace", trace, "--method", "xmodem1k")
+            r = sarafw("--port", sim.link, "update", pkg, "--no-install", "--json", "--trace", trace, "--method", "xmodem1k")
             self.assertEqual(r.returncode, 0, r.stderr)
             events = [json.loads(l) for l in r.stdout.splitlines()]
             kinds = [e["event"] for e in events]
@@ -141,7 +141,7 @@ class Update(unittest.TestCase):
             self.assertEqual(sarafw("--port", sim.link, "update", empty).returncode, 2)
             pkg = os.path.join(sim.work, "pkg.bin")
             package(pkg, 10, 5)
-            self.assertEqual(sarafw("--port", sim.link, "update", pkg, "--method", "zmodem").returncode, 2)
+            self.assertEqual(sarafw("--port", sim.link, "update", pkg, "--no-install", "--method", "zmodem").returncode, 2)
             self.assertIsNone(stored(sim))
 
 
@@ -166,14 +166,28 @@ class Auto(unittest.TestCase):
         with open(os.path.join(sim.state, "fota", "meta")) as f:
             self.assertIn("method=udwnfile", f.read())
 
+    def check_done(self, sim, data, scale=UD_SCALE):
+        """The package stored, nothing odd in the audit, the module back at
+        its rate (115200) and answering."""
+        self.check_stored(sim, data)
+        self.assertEqual(sim.audit_events(), [])
+        r = sarafw("--port", sim.link, "info", scale=scale)
+        self.assertEqual(r.returncode, 0, r.stderr)
+
+    def update(self, sim, size, seed, *args, scale=UD_SCALE):
+        """A package of size bytes to the booted module with `update`
+        and args; it must succeed. Returns sarafw's result and the data."""
+        pkg = os.path.join(sim.work, "pkg.bin")
+        data = package(pkg, size, seed)
+        booted(sim)
+        r = sarafw("--port", sim.link, "update", pkg, "--no-install", *args, scale=scale)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        return r, data
+
     def test_r422s_at_3mbit(self):
         scale = 10
         with Sim("SARA-R422S", time_scale=scale) as sim:
-            pkg = os.path.join(sim.work, "pkg.bin")
-            data = package(pkg, 300000, 11)
-            booted(sim)
-            r = sarafw("--port", sim.link, "--json", "update", pkg, scale=scale)
-            self.assertEqual(r.returncode, 0, r.stderr)
+            r, data = self.update(sim, 300000, 11, "--json", scale=scale)
             events = [json.loads(l) for l in r.stdout.splitlines()]
             self.assertEqual(events[0]["event"], "plan")
             self.assertEqual((events[0]["method"], events[0]["baud"]), ("udwnfile", 3000000))
@@ -184,36 +198,21 @@ class Auto(unittest.TestCase):
             progress = [e["done"] for e in events if e["event"] == "progress"]
             self.assertEqual(progress, sorted(progress))
             self.assertEqual(progress[-1], 300000)
-            self.check_stored(sim, data)
             with open(os.path.join(sim.state, "fota", "meta")) as f:
                 self.assertIn("baud=3000000", f.read())
-            self.assertEqual(sim.audit_events(), [])
-            # back at 115200
-            r = sarafw("--port", sim.link, "info", scale=scale)
-            self.assertEqual(r.returncode, 0, r.stderr)
+            self.check_done(sim, data, scale)
 
     def test_r410m_udwnfile(self):
         with Sim("SARA-R410M-02B-03", time_scale=UD_SCALE) as sim:
-            pkg = os.path.join(sim.work, "pkg.bin")
-            data = package(pkg, 40000, 12)
-            booted(sim)
-            r = sarafw("--port", sim.link, "update", pkg, "--method", "udwnfile", scale=UD_SCALE)
-            self.assertEqual(r.returncode, 0, r.stderr)
+            r, data = self.update(sim, 40000, 12, "--method", "udwnfile")
             self.assertIn("plan: +UDWNFILE at 460800 b/s", r.stderr)
             self.assertIn("downloaded 40000 bytes", r.stdout)
             self.assertIn("with +UDWNFILE at 460800 b/s", r.stdout)
-            self.check_stored(sim, data)
-            self.assertEqual(sim.audit_events(), [])
-            r = sarafw("--port", sim.link, "info", scale=UD_SCALE)
-            self.assertEqual(r.returncode, 0, r.stderr)
+            self.check_done(sim, data)
 
     def test_at_the_current_rate(self):
         with Sim("SARA-R422", time_scale=UD_SCALE) as sim:
-            pkg = os.path.join(sim.work, "pkg.bin")
-            data = package(pkg, 20000, 13)
-            booted(sim)
-            r = sarafw("--port", sim.link, "update", pkg, "--max-baud", "115200", scale=UD_SCALE)
-            self.assertEqual(r.returncode, 0, r.stderr)
+            r, data = self.update(sim, 20000, 13, "--max-baud", "115200")
             self.assertIn("plan: +UDWNFILE at 115200 b/s", r.stderr)
             self.check_stored(sim, data)
             self.assertNotIn("AT+IPR", sim.log_text())
@@ -227,7 +226,7 @@ class TooLarge(unittest.TestCase):
             pkg = os.path.join(sim.work, "huge.bin")
             with open(pkg, "wb") as f:
                 f.truncate(32 * 1024 * 1024 + 1)
-            r = sarafw("--port", sim.link, "update", pkg)
+            r = sarafw("--port", sim.link, "update", pkg, "--no-install")
             self.assertEqual(r.returncode, 1, r.stderr)
             errors = error_lines(r.stderr)
             self.assertEqual(len(errors), 1, r.stderr)
@@ -321,7 +320,7 @@ class SwitchFails(unittest.TestCase):
         pkg = os.path.join(sim.work, "pkg.bin")
         data = package(pkg, 20000, 21)
         try:
-            r = sarafw("--port", proxy.link, "update", pkg, *args, scale=UD_SCALE)
+            r = sarafw("--port", proxy.link, "update", pkg, "--no-install", *args, scale=UD_SCALE)
         finally:
             proxy.close()
         # the module answers at its old rate, directly
@@ -389,7 +388,7 @@ class NoisyLine(unittest.TestCase):
                 pkg = os.path.join(sim.work, "pkg.bin")
                 data = package(pkg, 30000, seed)
                 method = "xmodem1k" if seed % 2 else "xmodem"
-                r = sarafw("--port", sim.link, "update", pkg, "--method", method, "--json")
+                r = sarafw("--port", sim.link, "update", pkg, "--no-install", "--method", method, "--json")
                 got = stored(sim)
                 if got is not None:
                     # whatever the host concluded, what the module keeps is exact
