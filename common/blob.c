@@ -1,9 +1,11 @@
 /* Blobs (delta.h): bytes read by offset from RAM or from a file. */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "bytes.h"
 #include "delta.h"
 
 static long mem_read(void *ctx, uint64_t off, void *buf, size_t n)
@@ -48,4 +50,24 @@ int blob_from_fd(blob *b, int *fd)
 		return -1;
 	*b = (blob){ .read = fd_read, .ctx = fd, .size = (uint64_t)st.st_size };
 	return 0;
+}
+
+void bytes_put(bytes *b, const void *data, size_t n)
+{
+	if (b->oom || n == 0) /* memcpy takes no NULL, even for 0 bytes */
+		return;
+	if (b->len + n > b->cap) {
+		size_t cap = b->cap ? b->cap : 4096;
+		while (cap < b->len + n)
+			cap *= 2;
+		uint8_t *p = realloc(b->p, cap);
+		if (!p) {
+			b->oom = true;
+			return;
+		}
+		b->p = p;
+		b->cap = cap;
+	}
+	memcpy(b->p + b->len, data, n);
+	b->len += n;
 }

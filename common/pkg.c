@@ -12,6 +12,7 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 
+#include "bytes.h"
 #include "pkg.h"
 
 #define CHUNK 4096
@@ -38,37 +39,11 @@ enum {
 	H_RESERVED = 240,
 };
 
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)v, p[1] = (uint8_t)(v >> 8);
-}
 
-static void put32(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
 
-static void put64(uint8_t *p, uint64_t v)
-{
-	for (int i = 0; i < 8; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
 
-static uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
 
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
 
-static uint64_t get64(const uint8_t *p)
-{
-	return (uint64_t)get32(p) | (uint64_t)get32(p + 4) << 32;
-}
 
 bool pkg_text_ok(const char *s, size_t max)
 {
@@ -527,37 +502,14 @@ int pkg_keygen(const char *priv_path, const char *pub_path, char *errbuf, size_t
 
 /* ---- creating ---- */
 
-typedef struct obuf {
-	uint8_t *p;
-	size_t len, cap;
-	bool oom;
-} obuf;
 
-static void ob_put(obuf *b, const void *data, size_t n)
-{
-	if (b->oom || n == 0) /* memcpy takes no NULL, even for 0 bytes */
-		return;
-	if (b->len + n > b->cap) {
-		size_t cap = b->cap ? b->cap : 4096;
-		while (cap < b->len + n)
-			cap *= 2;
-		uint8_t *p = realloc(b->p, cap);
-		if (!p) {
-			b->oom = true;
-			return;
-		}
-		b->p = p, b->cap = cap;
-	}
-	memcpy(b->p + b->len, data, n);
-	b->len += n;
-}
 
-static void section(obuf *b, uint32_t type, uint64_t len)
+static void section(bytes *b, uint32_t type, uint64_t len)
 {
 	uint8_t sh[PKG_SECTION_HEADER_SIZE] = { 0 };
 	put32(sh, type);
 	put64(sh + 8, len);
-	ob_put(b, sh, sizeof sh);
+	bytes_put(b, sh, sizeof sh);
 }
 
 static void sha256(const void *p, size_t n, uint8_t out[32])
@@ -627,7 +579,7 @@ int pkg_create(const pkg_spec *spec, const char *key_path, const char *out_path,
 	uint32_t kind = (spec->target ? PKG_KIND_FIRMWARE : 0) | (spec->profile ? PKG_KIND_PROFILE : 0) |
 			(spec->n_nvm ? PKG_KIND_NVM : 0);
 	uint32_t flags = (spec->flags & PKG_FLAG_BOOT) | (spec->source ? PKG_FLAG_DELTA : 0);
-	obuf o = { 0 };
+	bytes o = { 0 };
 	uint8_t *delta = NULL;
 	size_t delta_len = 0;
 	int rc = -1;
@@ -663,35 +615,35 @@ int pkg_create(const pkg_spec *spec, const char *key_path, const char *out_path,
 		memcpy(h + H_TO, spec->to_version, strlen(spec->to_version));
 	}
 	memcpy(h + H_PRODUCT, spec->product, strlen(spec->product));
-	ob_put(&o, h, sizeof h);
+	bytes_put(&o, h, sizeof h);
 	if (spec->target) {
 		section(&o, PKG_SEC_FIRMWARE, delta_len);
-		ob_put(&o, delta, delta_len);
+		bytes_put(&o, delta, delta_len);
 	}
 	if (spec->profile) {
 		uint8_t ph[PROFILE_HEAD] = { 0 };
 		put32(ph, spec->profile_id);
 		memcpy(ph + 4, spec->profile_name, strlen(spec->profile_name));
 		section(&o, PKG_SEC_PROFILE, PROFILE_HEAD + spec->profile_len);
-		ob_put(&o, ph, sizeof ph);
-		ob_put(&o, spec->profile, spec->profile_len);
+		bytes_put(&o, ph, sizeof ph);
+		bytes_put(&o, spec->profile, spec->profile_len);
 	}
 	if (spec->n_nvm) {
-		obuf n = { 0 };
+		bytes n = { 0 };
 		uint8_t t[4];
 		put32(t, spec->n_nvm);
-		ob_put(&n, t, 4);
+		bytes_put(&n, t, 4);
 		for (unsigned i = 0; i < spec->n_nvm; i++) {
 			size_t kl = strlen(spec->nvm[i].key), vl = strlen(spec->nvm[i].value);
 			t[0] = (uint8_t)kl;
-			ob_put(&n, t, 1);
-			ob_put(&n, spec->nvm[i].key, kl);
+			bytes_put(&n, t, 1);
+			bytes_put(&n, spec->nvm[i].key, kl);
 			put16(t, (uint16_t)vl);
-			ob_put(&n, t, 2);
-			ob_put(&n, spec->nvm[i].value, vl);
+			bytes_put(&n, t, 2);
+			bytes_put(&n, spec->nvm[i].value, vl);
 		}
 		section(&o, PKG_SEC_NVM, n.len);
-		ob_put(&o, n.p, n.len);
+		bytes_put(&o, n.p, n.len);
 		o.oom |= n.oom;
 		free(n.p);
 	}
@@ -712,7 +664,7 @@ int pkg_create(const pkg_spec *spec, const char *key_path, const char *out_path,
 		err(errbuf, errlen, "OpenSSL could not sign with %s%s", key_path, "");
 		goto out;
 	}
-	ob_put(&o, sig, sizeof sig);
+	bytes_put(&o, sig, sizeof sig);
 
 	/* written beside, then renamed: never a half package under the name */
 	char tmp[4096];
