@@ -46,7 +46,10 @@ struct netdl {
 	uint64_t total;           /* 0: not known yet */
 	uint64_t next_status;
 	uint64_t last_byte_ms;
-	bool stalled;
+	bool stalled;   /* --net-fault stall: never resumed */
+	bool paused;    /* ahead of the radio rate */
+	uint64_t start_ms;
+	bool flowing;
 	bool failed_write;
 	int timer;
 	struct sim_netdl_result result;
@@ -166,6 +169,21 @@ static void sync_part(struct sim_modem *m, struct netdl *d)
 	net_checkpoint(m, d->synced, before);
 }
 
+/* The radio rate: the bytes so far, plus len, fit the module time since
+ * the start at sim_net_rate() (one buffer of burst). */
+static bool rate_allows(struct sim_modem *m, struct netdl *d, size_t len)
+{
+	if (!m->net)
+		return true;
+	if (!d->flowing) { /* the rate counts from the first byte */
+		d->flowing = true;
+		d->start_ms = sim_modem_now(m);
+	}
+	uint64_t elapsed = sim_modem_now(m) - d->start_ms;
+	double budget = (double)sim_net_rate(m->net) / 8000.0 * (double)elapsed + 16384.0;
+	return (double)(d->stored - d->offset + len) <= budget;
+}
+
 static size_t on_data(char *p, size_t size, size_t n, void *ctx)
 {
 	struct sim_modem *m = ctx;
@@ -184,6 +202,10 @@ static size_t on_data(char *p, size_t size, size_t n, void *ctx)
 		}
 		return 0; /* the connection breaks */
 	}
+	if (!rate_allows(m, d, len)) {
+		d->paused = true; /* libcurl offers the bytes again after the unpause */
+		return CURL_WRITEFUNC_PAUSE;
+	}
 	if (d->stored + len > SIM_FOTA_MAX || sim_flash_write_fd(d->fd, p, len) != 0) {
 		d->failed_write = true;
 		return 0;
@@ -192,6 +214,25 @@ static size_t on_data(char *p, size_t size, size_t n, void *ctx)
 	d->last_byte_ms = sim_modem_now(m);
 	if (d->stored - d->synced >= SIM_NETDL_SYNC)
 		sync_part(m, d);
+	return len;
+}
+
+/* FTP: the reply to SIZE ("213 <bytes>") is the whole file's length;
+ * libcurl does not always pass it on as the content length. */
+static size_t on_header(char *p, size_t size, size_t n, void *ctx)
+{
+	struct sim_modem *m = ctx;
+	struct netdl *d = state(m);
+	size_t len = size * n;
+	char line[64];
+	if (d->req.method == SIM_DL_FTP && len > 4 && len < sizeof line &&
+	    strncmp(p, "213 ", 4) == 0) {
+		memcpy(line, p, len);
+		line[len] = '\0';
+		unsigned long long t = strtoull(line + 4, NULL, 10);
+		if (t > 0)
+			d->total = t;
+	}
 	return len;
 }
 
@@ -306,7 +347,7 @@ static void complete(struct sim_modem *m, struct netdl *d, CURLcode code)
 		fail(d, err_class(d), err_for(d, SIM_FTPER_DNS, SIM_HTTPER_NO_RESPONSE));
 	else if (code == CURLE_COULDNT_CONNECT)
 		fail(d, err_class(d), err_for(d, SIM_FTPER_REFUSED, SIM_HTTPER_NO_RESPONSE));
-	else if (code == CURLE_LOGIN_DENIED)
+	else if (code == CURLE_LOGIN_DENIED || code == CURLE_REMOTE_ACCESS_DENIED)
 		fail(d, err_class(d), SIM_FTPER_LOGIN);
 	else if (code == CURLE_REMOTE_FILE_NOT_FOUND || code == CURLE_FTP_COULDNT_RETR_FILE)
 		fail(d, err_class(d), err_for(d, SIM_FTPER_NOT_FOUND, SIM_HTTPER_STATUS));
@@ -328,22 +369,27 @@ static void poll_step(void *ctx, int arg)
 	d->timer = 0;
 	if (!d->active)
 		return;
+	if (d->paused && !d->stalled && rate_allows(m, d, 0)) {
+		d->paused = false;
+		curl_easy_pause(d->easy, CURLPAUSE_CONT);
+	}
 	curl_multi_perform(d->multi, &running);
-	while ((msg = curl_multi_info_read(d->multi, &left)))
-		if (msg->msg == CURLMSG_DONE && msg->easy_handle == d->easy) {
-			complete(m, d, msg->data.result);
-			return;
-		}
 	if (d->total == 0) {
 		curl_off_t len = -1;
 		curl_easy_getinfo(d->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &len);
 		if (len > 0)
 			d->total = d->offset + (uint64_t)len;
 	}
-	while (d->total && d->req.status && d->stored >= d->next_status && d->stored < d->total) {
+	/* status first: the last bytes and the end may come in one step */
+	if (d->total && d->req.status && d->stored >= d->next_status && d->stored < d->total) {
 		d->req.status(m, d->stored, d->total);
 		d->next_status = (d->stored / SIM_NETDL_STATUS_STEP + 1) * SIM_NETDL_STATUS_STEP;
 	}
+	while ((msg = curl_multi_info_read(d->multi, &left)))
+		if (msg->msg == CURLMSG_DONE && msg->easy_handle == d->easy) {
+			complete(m, d, msg->data.result);
+			return;
+		}
 	if (d->req.timeout_s > 0 &&
 	    sim_modem_now(m) - d->last_byte_ms > (uint64_t)d->req.timeout_s * 1000u) {
 		fail(d, err_class(d), err_for(d, SIM_FTPER_TIMEOUT, SIM_HTTPER_NO_RESPONSE));
@@ -417,6 +463,8 @@ static int setup_curl(struct sim_modem *m, struct netdl *d)
 	curl_easy_setopt(e, CURLOPT_URL, d->url);
 	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_data);
 	curl_easy_setopt(e, CURLOPT_WRITEDATA, m);
+	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(e, CURLOPT_HEADERDATA, m);
 	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, d->errbuf);
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(e, CURLOPT_NOPROGRESS, 1L);
@@ -424,14 +472,6 @@ static int setup_curl(struct sim_modem *m, struct netdl *d)
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, 30L);
 	if (d->offset)
 		curl_easy_setopt(e, CURLOPT_RESUME_FROM_LARGE, (curl_off_t)d->offset);
-	/* the radio rate, in bytes per wall second: module time runs
-	 * --time-scale times faster */
-	if (m->net) {
-		double bps = (double)sim_net_rate(m->net) / 8.0 * m->clock->scale;
-		if (bps < 1.0)
-			bps = 1.0;
-		curl_easy_setopt(e, CURLOPT_MAX_RECV_SPEED_LARGE, (curl_off_t)bps);
-	}
 	if (d->req.user[0] || d->req.password[0]) {
 		curl_easy_setopt(e, CURLOPT_USERNAME, d->req.user);
 		curl_easy_setopt(e, CURLOPT_PASSWORD, d->req.password);
