@@ -184,6 +184,23 @@ static bool rate_allows(struct sim_modem *m, struct netdl *d, size_t len)
 	return (double)(d->stored - d->offset + len) <= budget;
 }
 
+/* HTTP: only a 2xx body is stored; a server that ignores Range (200 to
+ * a resume) sends the whole file, so the part file starts again. */
+static int http_body_check(struct netdl *d)
+{
+	long status = 0;
+	curl_easy_getinfo(d->easy, CURLINFO_RESPONSE_CODE, &status);
+	if (status < 200 || status > 299)
+		return -1;
+	if (status == 200 && d->offset > 0 && d->stored == d->offset) {
+		if (ftruncate(d->fd, 0) != 0 || lseek(d->fd, 0, SEEK_SET) < 0)
+			return -1;
+		d->offset = d->stored = d->synced = 0;
+		d->total = 0;
+	}
+	return 0;
+}
+
 static size_t on_data(char *p, size_t size, size_t n, void *ctx)
 {
 	struct sim_modem *m = ctx;
@@ -202,6 +219,8 @@ static size_t on_data(char *p, size_t size, size_t n, void *ctx)
 		}
 		return 0; /* the connection breaks */
 	}
+	if (d->req.method == SIM_DL_HTTP && http_body_check(d) != 0)
+		return len; /* an error page is not the package: dropped */
 	if (!rate_allows(m, d, len)) {
 		d->paused = true; /* libcurl offers the bytes again after the unpause */
 		return CURL_WRITEFUNC_PAUSE;
@@ -330,10 +349,14 @@ static void complete(struct sim_modem *m, struct netdl *d, CURLcode code)
 {
 	long status = 0;
 	curl_easy_getinfo(d->easy, CURLINFO_RESPONSE_CODE, &status);
-	d->result.http_status = d->req.method == SIM_DL_HTTP ? status : 0;
-	if (code == CURLE_OK && d->req.method == SIM_DL_HTTP && (status < 200 || status > 299))
+	/* a resume is the module's own business: the host asked for the whole
+	 * file and got it (docs/behaviour.md) */
+	d->result.http_status = d->req.method != SIM_DL_HTTP ? 0 : status == 206 ? 200 : status;
+	if (code == CURLE_OK && d->req.method == SIM_DL_HTTP && (status < 200 || status > 299)) {
 		fail(d, SIM_HTTPER_CLASS, SIM_HTTPER_STATUS);
-	else if (code == CURLE_OK) {
+		finish(m, d, false);
+		return;
+	} else if (code == CURLE_OK) {
 		sync_part(m, d);
 		if (store(m, d) == 0) {
 			d->result.ok = true;
