@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "audit.h"
 #include "clock.h"
 #include "feature.h"
 #include "fota.h"
@@ -609,6 +610,20 @@ void sim_netdl_spoil(struct sim_modem *m, int cls, int code)
 	finish(m, d, false);
 }
 
+/* note §7: the R422 family runs a command Table 7 forbids instead of
+ * refusing it (download.c audits that); the download it hits fails. */
+static int check(struct sim_modem *m, void *st, const struct sim_at_req *req)
+{
+	struct netdl *d = st;
+	if (!d->active || m->v->family != SIM_R422 || !sim_download_forbids(d->req.method, req))
+		return SIM_OK;
+	sim_audit_event(m->audit, sim_modem_now(m), "download_spoiled",
+			",\"command\":\"%s\",\"download\":\"%s\"", req->name,
+			sim_download_name(d->req.method));
+	sim_netdl_spoil(m, err_class(d), err_for(d, SIM_FTPER_SPOILED, SIM_HTTPER_INTERNAL));
+	return SIM_OK;
+}
+
 static void power_off(struct sim_modem *m, void *st)
 {
 	struct netdl *d = st;
@@ -630,4 +645,5 @@ const struct sim_feature sim_feature_netdl = {
 	.state_size = sizeof(struct netdl),
 	.power_off = power_off,
 	.power_on = power_on,
+	.check = check,
 };

@@ -231,6 +231,22 @@ class FtpDownload(unittest.TestCase):
             p.expect("+UUFTPCR: 100,0", 30)
             self.assertEqual(p.command("AT+UFTPER"), ["+UFTPER: 8,2", "OK"])
 
+    def test_forbidden_command_refused_on_r410(self):
+        # note §7: R410M answers a Table 7 command with an error; the
+        # download goes on
+        with Sim(R410, time_scale=SCALE, args=["--bandwidth", "800000"]) as sim:
+            p = boot(sim)
+            configure(p)
+            login(p)
+            self.assertEqual(p.command('AT+UFTPC=100,"/fota/pkg.bin"'), ["OK"])
+            urcs = ("+UUFTPCR",)
+            self.assertEqual(p.command('AT+URDFILE="x"', urcs=urcs), ["+CME ERROR: 1602"])
+            self.assertEqual(p.command("AT+UFTPC=0", urcs=urcs), ["+CME ERROR: 1602"])
+            p.expect("+UUFTPCR: 100,1", 30)
+            self.assertEqual(fota_package(sim), DATA)
+            events = [e for e in sim.audit_events() if e["event"] == "forbidden_during_download"]
+            self.assertEqual([e["refused"] for e in events], [True, True])
+
 
 if __name__ == "__main__":
     unittest.main()

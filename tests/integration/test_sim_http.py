@@ -206,6 +206,23 @@ class HttpDownload(unittest.TestCase):
             self.assertEqual(result(p), '+UUHTTPCR: 0,100,0,0,""')
             self.assertEqual(p.command("AT+UHTTPER=0"), ["+UHTTPER: 0,3,11", "OK"])
 
+    def test_forbidden_command_spoils_on_r422s(self):
+        # note §7: the R422 family runs the command; the download fails
+        with Sim(R422S, time_scale=SCALE, args=["--bandwidth", "80000"]) as sim:
+            p = boot(sim)
+            configure(p)
+            self.assertEqual(p.command('AT+UHTTPC=0,100,"/fota/pkg.bin"'), ["OK"])
+            lines = p.command('AT+URDFILE="none.bin"')
+            self.assertEqual(lines[-1], "+CME ERROR: 22")
+            if len(lines) == 1:  # the URC may come before or after the answer
+                lines = [result(p, 0, 5)]
+            self.assertEqual(lines[0], '+UUHTTPCR: 0,100,0,0,""')
+            self.assertEqual(p.command("AT+UHTTPER=0"), ["+UHTTPER: 0,3,10", "OK"])
+            events = [e["event"] for e in sim.audit_events()]
+            self.assertIn("forbidden_during_download", events)
+            self.assertIn("download_spoiled", events)
+            self.assertFalse(os.path.exists(os.path.join(sim.state, "fota", "package")))
+
 
 if __name__ == "__main__":
     unittest.main()
