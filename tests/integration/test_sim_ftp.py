@@ -222,6 +222,16 @@ class FtpDownload(unittest.TestCase):
             self.assertEqual(p.command("AT+UFTPER"), ["+UFTPER: 8,40", "OK"])
             self.assertFalse(os.path.exists(os.path.join(sim.state, "fota", "package")))
 
+    def test_stall_times_out(self):
+        with Sim(R410, time_scale=SCALE, args=FAST + ["--net-fault", "stall:100000"]) as sim:
+            p = boot(sim)
+            configure(p)
+            self.assertEqual(p.command("AT+UFTP=5,5"), ["OK"])  # 5 s inactivity timeout
+            login(p)
+            self.assertEqual(p.command('AT+UFTPC=100,"/fota/pkg.bin"'), ["OK"])
+            p.expect("+UUFTPCR: 100,0", 30)
+            self.assertEqual(p.command("AT+UFTPER"), ["+UFTPER: 8,7", "OK"])
+
     def test_dns_fault(self):
         with Sim(R410, time_scale=SCALE, args=FAST + ["--net-fault", "dns"]) as sim:
             p = boot(sim)
@@ -246,6 +256,24 @@ class FtpDownload(unittest.TestCase):
             self.assertEqual(fota_package(sim), DATA)
             events = [e for e in sim.audit_events() if e["event"] == "forbidden_during_download"]
             self.assertEqual([e["refused"] for e in events], [True, True])
+
+    def test_radio_rate(self):
+        # --rat m1: 80 kbit/s of module time (note Table 3), so the 300 kB
+        # take about 30 s of module time, whatever --time-scale is
+        with Sim(R410, time_scale=SCALE, args=["--rat", "m1"]) as sim:
+            p = boot(sim)
+            configure(p)
+            login(p)
+            self.assertEqual(p.command('AT+UFTPC=100,"/fota/pkg.bin"'), ["OK"])
+            p.expect("+UUFTPCR: 100,1", 60 / SCALE + 10)
+            t = {}
+            for line in sim.log_text().splitlines():
+                f = line.split(None, 2)
+                if len(f) == 3 and f[2] in ("download started, psm held",
+                                            "download ended, psm released"):
+                    t[f[2].split()[1]] = int(f[0])
+            secs = (t["ended,"] - t["started,"]) / 1000.0
+            self.assertTrue(SIZE * 8 / 80000 * 0.85 <= secs <= SIZE * 8 / 80000 * 1.3, secs)
 
 
 if __name__ == "__main__":
