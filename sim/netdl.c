@@ -473,7 +473,7 @@ static int open_part(struct sim_modem *m, struct netdl *d, uint64_t offset)
 
 static int setup_curl(struct sim_modem *m, struct netdl *d)
 {
-	static bool global;
+	static bool global; /* libcurl's own process-wide init, once */
 	if (!global) {
 		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
 			return -1;
