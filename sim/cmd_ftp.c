@@ -8,13 +8,13 @@
 #include "netdl.h"
 #include "netparam.h"
 
-#define LOGIN_MS 500u /* module time from OK to +UUFTPCR: 1,<result> */
+#define LOGIN_MS 500u /* no server set: module time to +UUFTPCR: 1,0 */
 
 struct ftp_state {
 	struct sim_net_profile prof;
 	bool logged_in;
 	int err_class, err_code; /* +UFTPER: the last +UFTPC operation */
-	int login_timer;
+	bool login_busy;
 };
 
 extern const struct sim_feature sim_feature_ftp;
@@ -61,13 +61,23 @@ static void ftp_error(struct ftp_state *f, int cls, int code)
 	f->err_code = code;
 }
 
-static void login_done(void *ctx, int ok)
+static void login_done(struct sim_modem *m, int ok, int err_code)
 {
-	struct sim_modem *m = ctx;
 	struct ftp_state *f = state(m);
-	f->login_timer = 0;
+	f->login_busy = false;
 	f->logged_in = ok;
+	if (ok)
+		ftp_error(f, 0, 0);
+	else
+		ftp_error(f, SIM_FTPER_CLASS, err_code);
 	sim_modem_urc(m, "+UUFTPCR: 1,%d", ok);
+}
+
+/* No server set: the login fails without a connection. */
+static void login_no_server(void *ctx, int arg)
+{
+	(void)arg;
+	login_done(ctx, 0, SIM_FTPER_NO_SERVER);
 }
 
 static void logout_done(void *ctx, int arg)
@@ -77,7 +87,7 @@ static void logout_done(void *ctx, int arg)
 }
 
 /* The server the profile names: the name (op 1) wins over the IP (op 0). */
-const char *sim_ftp_host(const struct sim_net_profile *p)
+static const char *sim_ftp_host(const struct sim_net_profile *p)
 {
 	return p->str[1][0] ? p->str[1] : p->str[0];
 }
@@ -128,6 +138,7 @@ static int fota_file(struct sim_modem *m, struct ftp_state *f, const struct sim_
 		.account = f->prof.str[4],
 		.path = req->argv[1].str,
 		.passive = f->prof.num[6] == 1,
+		.secure = f->prof.num[8] == 1,
 		.timeout_s = f->prof.num[5],
 		.resume = status == 1,
 		.status = dl_status,
@@ -154,15 +165,23 @@ static int cmd_uftpc(struct sim_modem *m, const struct sim_at_req *req)
 	case 1: /* login */
 		if (req->argc != 1)
 			return SIM_CME_INCORRECT_PARAMS;
-		if (f->logged_in || f->login_timer > 0)
+		if (f->logged_in || f->login_busy)
 			return SIM_CME_NOT_ALLOWED;
 		{
-			int ok = sim_ftp_host(&f->prof)[0] != '\0';
-			if (!ok)
-				ftp_error(f, SIM_FTPER_CLASS, SIM_FTPER_NO_SERVER);
-			else
-				ftp_error(f, 0, 0);
-			f->login_timer = sim_modem_after(m, LOGIN_MS, login_done, ok);
+			struct sim_netdl_req r = {
+				.method = SIM_DL_FTP,
+				.host = sim_ftp_host(&f->prof),
+				.port = f->prof.num[7],
+				.user = f->prof.str[2],
+				.password = f->prof.str[3],
+				.account = f->prof.str[4],
+				.secure = f->prof.num[8] == 1,
+			};
+			int rc = r.host[0] ? sim_netdl_login(m, &r, login_done)
+					   : (sim_modem_after(m, LOGIN_MS, login_no_server, 0), SIM_OK);
+			if (rc != SIM_OK)
+				return rc;
+			f->login_busy = true;
 		}
 		return SIM_OK;
 	case 0: /* logout */

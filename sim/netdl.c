@@ -4,6 +4,7 @@
 
 #include <curl/curl.h>
 #include <errno.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <openssl/evp.h>
 #include <stdio.h>
@@ -55,6 +56,11 @@ struct netdl {
 	int timer;
 	struct sim_netdl_result result;
 	char errbuf[CURL_ERROR_SIZE];
+	/* +UFTPC=1: a login of its own, beside any download */
+	CURLM *lmulti;
+	CURL *leasy;
+	int ltimer;
+	void (*ldone)(struct sim_modem *m, int ok, int err_code);
 };
 
 extern const struct sim_feature sim_feature_netdl;
@@ -471,14 +477,18 @@ static int open_part(struct sim_modem *m, struct netdl *d, uint64_t offset)
 	return 0;
 }
 
-static int setup_curl(struct sim_modem *m, struct netdl *d)
+static bool curl_ready(void)
 {
 	static bool global; /* libcurl's own process-wide init, once */
-	if (!global) {
-		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-			return -1;
-		global = true;
-	}
+	if (!global)
+		global = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
+	return global;
+}
+
+static int setup_curl(struct sim_modem *m, struct netdl *d)
+{
+	if (!curl_ready())
+		return -1;
 	d->multi = curl_multi_init();
 	d->easy = curl_easy_init();
 	if (!d->multi || !d->easy)
@@ -524,7 +534,7 @@ int sim_netdl_start(struct sim_modem *m, const struct sim_netdl_req *req)
 	struct netdl *d = state(m);
 	if (d->active)
 		return SIM_CME_NOT_ALLOWED;
-	memset(d, 0, sizeof *d);
+	memset(d, 0, offsetof(struct netdl, lmulti));
 	d->fd = -1;
 	d->req = *req;
 	copy_str(d->userpwd[0], sizeof d->userpwd[0], req->user);
@@ -570,6 +580,82 @@ int sim_netdl_start(struct sim_modem *m, const struct sim_netdl_req *req)
 		return SIM_CME_MEMORY_FAILURE;
 	}
 	d->timer = sim_modem_after(m, POLL_MS, poll_step, 0);
+	return SIM_OK;
+}
+
+static bool curl_ready(void);
+
+static void login_cleanup(struct netdl *d)
+{
+	if (d->leasy) {
+		curl_multi_remove_handle(d->lmulti, d->leasy);
+		curl_easy_cleanup(d->leasy);
+		d->leasy = NULL;
+	}
+	if (d->lmulti) {
+		curl_multi_cleanup(d->lmulti);
+		d->lmulti = NULL;
+	}
+}
+
+static void login_step(void *ctx, int arg)
+{
+	struct sim_modem *m = ctx;
+	struct netdl *d = state(m);
+	int running = 0, left;
+	CURLMsg *msg;
+	(void)arg;
+	d->ltimer = 0;
+	curl_multi_perform(d->lmulti, &running);
+	while ((msg = curl_multi_info_read(d->lmulti, &left))) {
+		if (msg->msg != CURLMSG_DONE)
+			continue;
+		CURLcode c = msg->data.result;
+		int code = c == CURLE_OK ? 0
+			   : c == CURLE_COULDNT_RESOLVE_HOST ? SIM_FTPER_DNS
+			   : c == CURLE_COULDNT_CONNECT ? SIM_FTPER_REFUSED
+			   : c == CURLE_LOGIN_DENIED || c == CURLE_REMOTE_ACCESS_DENIED ? SIM_FTPER_LOGIN
+			   : c == CURLE_OPERATION_TIMEDOUT ? SIM_FTPER_TIMEOUT
+								 : SIM_FTPER_BROKEN;
+		login_cleanup(d);
+		d->ldone(m, code == 0, code);
+		return;
+	}
+	d->ltimer = sim_modem_after(m, POLL_MS, login_step, 0);
+}
+
+int sim_netdl_login(struct sim_modem *m, const struct sim_netdl_req *req,
+		    void (*done)(struct sim_modem *m, int ok, int err_code))
+{
+	struct netdl *d = state(m);
+	char url[300];
+	if (d->lmulti)
+		return SIM_CME_NOT_ALLOWED;
+	int n = snprintf(url, sizeof url, "%s://%s:%ld/", req->secure ? "ftps" : "ftp", req->host,
+			 req->port);
+	if (n < 0 || (size_t)n >= sizeof url)
+		return SIM_CME_INCORRECT_PARAMS;
+	if (!curl_ready() || !(d->lmulti = curl_multi_init()) || !(d->leasy = curl_easy_init())) {
+		login_cleanup(d);
+		return SIM_CME_MEMORY_FAILURE;
+	}
+	CURL *e = d->leasy;
+	curl_easy_setopt(e, CURLOPT_URL, url);
+	curl_easy_setopt(e, CURLOPT_CONNECT_ONLY, 1L); /* connect and log in, no more */
+	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, 30L);
+	curl_easy_setopt(e, CURLOPT_USERNAME, req->user);
+	curl_easy_setopt(e, CURLOPT_PASSWORD, req->password);
+	if (req->account[0])
+		curl_easy_setopt(e, CURLOPT_FTP_ACCOUNT, req->account);
+	if (req->secure)
+		curl_easy_setopt(e, CURLOPT_USE_SSL, (long)CURLUSESSL_ALL);
+	if (curl_multi_add_handle(d->lmulti, e) != CURLM_OK) {
+		login_cleanup(d);
+		return SIM_CME_MEMORY_FAILURE;
+	}
+	d->ldone = done;
+	d->ltimer = sim_modem_after(m, POLL_MS, login_step, 0);
 	return SIM_OK;
 }
 
@@ -629,6 +715,7 @@ static void power_off(struct sim_modem *m, void *st)
 	struct netdl *d = st;
 	(void)m;
 	cleanup_curl(d); /* the part file and its record stay for a resume */
+	login_cleanup(d);
 	close_part(d);
 }
 

@@ -83,6 +83,11 @@ struct sim_netdl_req {
 };
 #define SIM_NETDL_STATUS_STEP 102400u /* note §3.2's example: about 100 kB apart */
 
+/* FTP login (+UFTPC=1): connects and logs in to req's server, then
+ * done(m, ok, err_code) with a SIM_FTPER_* code. SIM_OK or a +CME code. */
+int sim_netdl_login(struct sim_modem *m, const struct sim_netdl_req *req,
+		    void (*done)(struct sim_modem *m, int ok, int err_code));
+
 /* SIM_OK, SIM_CME_NOT_ALLOWED (one at a time) or a +CME code. */
 int sim_netdl_start(struct sim_modem *m, const struct sim_netdl_req *req);
 bool sim_netdl_busy(struct sim_modem *m);

@@ -166,10 +166,15 @@ class FtpDownload(unittest.TestCase):
         with Sim(R410, time_scale=SCALE, args=FAST) as sim:
             p = boot(sim)
             configure(p, password="wrong")
-            login(p)
-            self.assertEqual(p.command('AT+UFTPC=100,"/fota/pkg.bin"'), ["OK"])
-            p.expect("+UUFTPCR: 100,0", 30)
+            self.assertEqual(p.command("AT+UFTPC=1"), ["OK"])
+            p.expect("+UUFTPCR: 1,0", 10)
             self.assertEqual(p.command("AT+UFTPER"), ["+UFTPER: 8,4", "OK"])
+            self.assertEqual(p.command('AT+UFTPC=100,"/fota/pkg.bin"'), ["+CME ERROR: 3"])
+            # no server at all
+            self.assertEqual(p.command("AT+UFTP=0"), ["OK"])
+            self.assertEqual(p.command("AT+UFTPC=1"), ["OK"])
+            p.expect("+UUFTPCR: 1,0", 10)
+            self.assertEqual(p.command("AT+UFTPER"), ["+UFTPER: 8,1", "OK"])
 
     def test_drop_then_resume(self):
         with Sim(R410, time_scale=SCALE, args=FAST + ["--net-fault", "drop:150000"]) as sim:
