@@ -13,6 +13,9 @@ extern const struct sim_feature sim_feature_udwnfile;    /* cmd_udwnfile.c */
 extern const struct sim_feature sim_feature_files;       /* files.c */
 extern const struct sim_feature sim_feature_installer;   /* installer.c */
 extern const struct sim_feature sim_feature_ufwinstall;  /* cmd_ufwinstall.c */
+extern const struct sim_feature sim_feature_netdl;       /* netdl.c */
+extern const struct sim_feature sim_feature_ftp;         /* cmd_ftp.c */
+extern const struct sim_feature sim_feature_http;        /* cmd_http.c */
 
 const struct sim_feature *const sim_features[] = {
 	&sim_feature_identity,
@@ -26,5 +29,8 @@ const struct sim_feature *const sim_features[] = {
 	&sim_feature_files,
 	&sim_feature_installer, /* after fota_area: its power-on cleanup has run */
 	&sim_feature_ufwinstall,
+	&sim_feature_netdl,
+	&sim_feature_ftp,
+	&sim_feature_http,
 	NULL,
 };

@@ -18,6 +18,7 @@
 #include "flash.h"
 #include "line.h"
 #include "modem.h"
+#include "netdl.h"
 #include "variants.h"
 
 #ifndef SARAFW_VERSION
@@ -61,6 +62,11 @@ static void usage(FILE *f)
 		"  --fota-key K.pub  a new state dir's FOTA public key (default: the demo key);\n"
 		"                    the three are kept in DIR and ignored once it exists\n"
 		"  --aux-link PATH   symlink to a second PTY, the AUX UART (+UFWINSTALL port 2)\n"
+		"  --rat RAT         m1 (default), nb1 or gsm: the radio rate of FTP/HTTP\n"
+		"                    downloads (note Table 3: 80000, 8000, 40000 bit/s)\n"
+		"  --bandwidth BPS   that rate in bit/s of module time instead\n"
+		"  --net-fault F     once per run: drop:N (the connection breaks at byte N),\n"
+		"                    stall:N (no byte after N), refuse, dns\n"
 		"  --help, --version\n\n"
 		"Prints \"ready PATH\" when the port exists; SIGTERM stops it cleanly,\n"
 		"SIGKILL is a power cut. Line noise (RATE in [0, 1], default 0) is the same\n"
@@ -184,6 +190,9 @@ int main(int argc, char **argv)
 		{.name = "firmware-version", .has_arg = required_argument, .val = 'W'},
 		{.name = "fota-key", .has_arg = required_argument, .val = 'k'},
 		{.name = "aux-link", .has_arg = required_argument, .val = 'x'},
+		{.name = "rat", .has_arg = required_argument, .val = 'r'},
+		{.name = "bandwidth", .has_arg = required_argument, .val = 'b'},
+		{.name = "net-fault", .has_arg = required_argument, .val = 'n'},
 		{.name = NULL},
 	};
 	const char *variant = NULL, *state = NULL, *link = NULL, *audit_path = NULL,
@@ -197,6 +206,7 @@ int main(int argc, char **argv)
 	struct sim_flash flash;
 	struct sim_clock clock;
 	struct sim_audit audit = {.audit = NULL, .log = NULL};
+	static struct sim_net_config net = {.rat = SIM_RAT_M1, .bps = 0, .fault = SIM_NF_NONE};
 	struct sim_fault_config noise = {.ber = 0.0, .drop = 0.0, .lost_ack = 0.0,
 					.in = true, .out = true, .seed = 0};
 	const struct sim_variant *v;
@@ -245,7 +255,7 @@ int main(int argc, char **argv)
 		case 'P':
 			if (!sim_power_cut_point_ok(optarg)) {
 				fprintf(stderr, "sarafw-sim: --power-cut wants one of: stored, install:P (P 0..100), "
-						"install-commit, install-done; got '%s'\n", optarg);
+						"install-commit, install-done, net:N; got '%s'\n", optarg);
 				return 2;
 			}
 			power_cut = optarg;
@@ -260,6 +270,26 @@ int main(int argc, char **argv)
 			break;
 		case 'k': prov.key = optarg; break;
 		case 'x': aux_link = optarg; break;
+		case 'r':
+			if (sim_net_parse_rat(optarg, &net.rat) != 0) {
+				fprintf(stderr, "sarafw-sim: --rat wants m1, nb1 or gsm, got '%s'\n", optarg);
+				return 2;
+			}
+			break;
+		case 'b':
+			errno = 0;
+			net.bps = strtoull(optarg, &end, 10);
+			if (errno || *end || !*optarg || net.bps == 0) {
+				fprintf(stderr, "sarafw-sim: --bandwidth wants bits per second > 0, got '%s'\n", optarg);
+				return 2;
+			}
+			break;
+		case 'n':
+			if (sim_net_parse_fault(optarg, &net) != 0) {
+				fprintf(stderr, "sarafw-sim: --net-fault wants drop:N, stall:N, refuse or dns, got '%s'\n", optarg);
+				return 2;
+			}
+			break;
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("sarafw-sim %s\n", SARAFW_VERSION); return 0;
 		default: fprintf(stderr, "Try 'sarafw-sim --help'.\n"); return 2;
@@ -336,7 +366,7 @@ int main(int argc, char **argv)
 			.io = {.write = io_write, .set_baud = io_set_baud, .ctx = &line},
 			.aux = {.write = aux_link ? io_write : NULL, .set_baud = io_set_baud,
 				.ctx = aux_link ? &aux : NULL},
-			.power_cut = power_cut};
+			.power_cut = power_cut, .net = &net};
 		rc = sim_modem_init(&modem, &cfg);
 	}
 	if (rc) {

@@ -42,6 +42,10 @@ bool sim_power_cut_point_ok(const char *point)
 	if (strcmp(point, "stored") == 0 || strcmp(point, "install-commit") == 0 ||
 	    strcmp(point, "install-done") == 0)
 		return true;
+	if (strncmp(point, "net:", 4) == 0 && point[4] >= '0' && point[4] <= '9') {
+		pct = strtol(point + 4, &end, 10);
+		return !*end && pct > 0;
+	}
 	if (strncmp(point, "install:", 8) != 0 || point[8] < '0' || point[8] > '9')
 		return false;
 	pct = strtol(point + 8, &end, 10);
@@ -422,6 +426,7 @@ int sim_modem_init(struct sim_modem *m, const struct sim_modem_config *cfg)
 	m->io = cfg->io;
 	m->aux = cfg->aux;
 	m->power_cut = cfg->power_cut;
+	m->net = cfg->net;
 	sim_timers_init(&m->timers);
 	rc = place_states(m);
 	if (rc < 0)

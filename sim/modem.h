@@ -78,6 +78,7 @@ enum sim_mode {
 const char *sim_mode_name(enum sim_mode mode);
 
 struct sim_modem;
+struct sim_net_config; /* netdl.h */
 typedef int (*sim_cmd_fn)(struct sim_modem *m, const struct sim_at_req *req);
 
 /* One AT command of a feature. The core answers before the handler runs:
@@ -123,6 +124,8 @@ struct sim_modem_config {
 	struct sim_modem_io aux;
 	/* --power-cut: the named moment at which power fails, or NULL */
 	const char *power_cut;
+	/* --rat, --bandwidth, --net-fault (netdl.h); may be NULL */
+	struct sim_net_config *net;
 };
 
 /* Room for the features' state structs (feature.h). */
@@ -141,6 +144,7 @@ struct sim_modem {
 	struct sim_modem_io io;
 	struct sim_modem_io aux; /* the AUX UART; write NULL when absent */
 	const char *power_cut; /* --power-cut point, or NULL */
+	struct sim_net_config *net; /* radio rate and network faults, or NULL */
 	struct sim_timers timers;
 
 	enum sim_mode mode;
@@ -178,7 +182,8 @@ int sim_modem_init(struct sim_modem *m, const struct sim_modem_config *cfg);
 	"stored (a download's package committed, before the module answers),\n"           \
 	"                    install:P (the install's progress reached P, 0..100),\n"      \
 	"                    install-commit (the new firmware in place, before its records),\n" \
-	"                    install-done (the package deleted, before the journal)"
+	"                    install-done (the package deleted, before the journal),\n"    \
+	"                    net:N (an FTP/HTTP download has N bytes synced)"
 void sim_modem_checkpoint(struct sim_modem *m, const char *point);
 bool sim_power_cut_point_ok(const char *point);
 
