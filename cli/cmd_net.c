@@ -71,8 +71,8 @@ static bool has_method(cli *c, unsigned bit, const char *what)
 }
 
 /* After the download: the result line, then install (note §6). */
-static int finish(cli *c, const char *what, int rc, const sarafw_net_result *res, bool no_install,
-		  const char *expect)
+static int finish(cli *c, const char *what, int rc, const sarafw_net_result *res, bool md5,
+		  bool no_install, const char *expect)
 {
 	cli_disconnect(c);
 	if (rc) {
@@ -87,6 +87,8 @@ static int finish(cli *c, const char *what, int rc, const sarafw_net_result *res
 			fprintf(stderr, "sarafw: the %s download failed: %s\n", what, sarafw_strerror(rc));
 		return EXIT_FAIL;
 	}
+	if (md5 && !res->md5[0])
+		fprintf(stderr, "sarafw: the module reports no MD5 (note §3.3.2): --md5 was not checked\n");
 	if (c->json)
 		printf("{\"event\":\"downloaded\",\"method\":\"%s\",\"md5\":\"%s\",\"installed\":false}\n", what,
 		       res->md5);
@@ -198,7 +200,7 @@ int cmd_ftp(cli *c, int argc, char **argv)
 		fprintf(stderr, "%s: the module %s %s from %s over FTP\n", c->id.type_number,
 			cfg.resume ? "resumes downloading" : "downloads", cfg.file, cfg.server);
 	rc = sarafw_ftp_download(&c->dev, &cfg, &res);
-	return finish(c, "FTP", rc, &res, no_install, expect);
+	return finish(c, "FTP", rc, &res, cfg.md5 != NULL, no_install, expect);
 }
 
 int cmd_http(cli *c, int argc, char **argv)
@@ -260,5 +262,5 @@ int cmd_http(cli *c, int argc, char **argv)
 	rc = sarafw_http_download(&c->dev, &cfg, &res);
 	if (rc == SARAFW_OK && !c->json && res.http_status)
 		fprintf(stderr, "HTTP status %u\n", res.http_status);
-	return finish(c, "HTTP", rc, &res, no_install, expect);
+	return finish(c, "HTTP", rc, &res, cfg.md5 != NULL, no_install, expect);
 }
