@@ -123,9 +123,15 @@ int sarafw_uuhttpcr_parse(const char *line, sarafw_net_urc *out)
 			return bad(out);
 		out->http_status = (uint16_t)st;
 		if (*s == ',') {
-			if (!(s = md5(s + 1, out->md5)))
-				return bad(out);
-			out->has_md5 = true;
+			/* a failed download has an empty MD5 ("") */
+			const char *e = skip_sp(s + 1);
+			if (e[0] == '"' && e[1] == '"') {
+				s = skip_sp(e + 2);
+			} else {
+				if (!(s = md5(s + 1, out->md5)))
+					return bad(out);
+				out->has_md5 = true;
+			}
 		}
 	}
 	return *s ? bad(out) : SARAFW_OK;

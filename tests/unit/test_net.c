@@ -197,7 +197,7 @@ static void test_uuhttpcr(void **state)
 	static const char *const bad[] = {
 		"+UUHTTPCR:", "+UUHTTPCR: 0", "+UUHTTPCR: 0,100", "+UUHTTPCR: 0,100,2", "+UUHTTPCR: 4,100,1",
 		"+UUHTTPCR: 0,1,1,200", "+UUHTTPCR: 0,100,1,1000", "+UUHTTPCR: 0,100,1,200,", "+UUHTTPCR: 0,100,1,200,\"x\"",
-		"+UUHTTPCR: 0,100,1,200,\"960d9502ed3d71505b681e8aa19f03c8\",", "+UUFTPCR: 100,1", "+UUHTTPCR: 0,100,1 ,",
+		"+UUHTTPCR: 0,100,1,200,\"960d9502ed3d71505b681e8aa19f03c8\",", "+UUFTPCR: 100,1", "+UUHTTPCR: 0,100,1 ,", "+UUHTTPCR: 0,100,0,404,\"\"x", "+UUHTTPCR: 0,100,0,404,\"",
 	};
 	sarafw_net_urc u;
 	(void)state;
@@ -208,6 +208,9 @@ static void test_uuhttpcr(void **state)
 	assert_int_equal(sarafw_uuhttpcr_parse("+UUHTTPCR: 2,100,0,404", &u), SARAFW_OK);
 	assert_false(u.ok);
 	assert_int_equal(u.profile, 2);
+	assert_int_equal(u.http_status, 404);
+	assert_int_equal(sarafw_uuhttpcr_parse("+UUHTTPCR: 0,100,0,404,\"\"", &u), SARAFW_OK);
+	assert_false(u.ok || u.has_md5);
 	assert_int_equal(u.http_status, 404);
 	assert_int_equal(sarafw_uuhttpcr_parse("+UUHTTPCR: 0,1,1", &u), SARAFW_OK);
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
