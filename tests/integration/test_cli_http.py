@@ -5,12 +5,15 @@ file (the HTTP status and +UHTTPER), basic authentication with the
 password kept out of the trace."""
 import hashlib
 import os
+import random
+import re
 import socket
 import subprocess
 import tempfile
 import time
 import unittest
 
+import simpkg
 from simharness import BIN, Sim
 
 SCALE = 50
@@ -128,6 +131,27 @@ class HttpCli(unittest.TestCase):
         self.assertIn("MD5 " + self.md5, r.stdout)
         self.assertNotIn("hunter2", trace)
         self.assertIn('AT+UHTTP=0,3,"***"', trace)
+
+    def test_download_installs_and_verifies(self):
+        # a small image of the simulator's own, and a signed delta to the
+        # next version on the server: then install and version check
+        image = os.path.join(self.tmp.name, "fw.bin")
+        with open(image, "wb") as f:
+            f.write(random.Random(1).randbytes(8192))
+        with Sim("SARA-R422S", time_scale=SCALE, args=["--firmware", image]) as sim:
+            img = simpkg.read_image(sim)
+            work = os.path.join(self.tmp.name, "pkg.d")
+            os.makedirs(work, exist_ok=True)
+            pkg = simpkg.make(work, "SARA-R422S", target=simpkg.derive_image(img), source=img,
+                              from_version="00.12,A00.01", to_version="00.13,A00.01")
+            with open(os.path.join(self.tmp.name, "root", "fw.pkg"), "wb") as f:
+                f.write(pkg)
+            r = sarafw("--port", sim.link, "http", "--url", "http://127.0.0.1:%d/fw.pkg" % self.port,
+                       "--md5", hashlib.md5(pkg).hexdigest(), "--expect-version", "00.13,A00.01",
+                       state=self.tmp.name)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("install result 128", r.stdout)
+        self.assertTrue(re.search(r"firmware 00\.13,A00\.01", r.stdout), r.stdout)
 
 
 if __name__ == "__main__":
