@@ -74,8 +74,8 @@ static bool has_method(cli *c, unsigned bit, const char *what)
 static int finish(cli *c, const char *what, int rc, const sarafw_net_result *res, bool md5,
 		  bool no_install, const char *expect)
 {
-	cli_disconnect(c);
 	if (rc) {
+		cli_disconnect(c);
 		if (c->json)
 			printf("{\"event\":\"error\",\"code\":%d,\"message\":\"%s\"}\n", rc, sarafw_strerror(rc));
 		if (res->err_class >= 0)
@@ -83,10 +83,14 @@ static int finish(cli *c, const char *what, int rc, const sarafw_net_result *res
 				res->err_code, sarafw_net_error_text(res->err_class, res->err_code));
 		else if (rc == SARAFW_EPROTO && res->md5[0])
 			fprintf(stderr, "sarafw: the module's MD5 %s differs from --md5: not installed\n", res->md5);
+		else if (rc == SARAFW_EERROR && sarafw_dev_last_error(&c->dev, NULL)[0])
+			fprintf(stderr, "sarafw: the %s download failed: the module answered %s\n", what,
+				sarafw_dev_last_error(&c->dev, NULL));
 		else
 			fprintf(stderr, "sarafw: the %s download failed: %s\n", what, sarafw_strerror(rc));
 		return EXIT_FAIL;
 	}
+	cli_disconnect(c);
 	if (md5 && !res->md5[0])
 		fprintf(stderr, "sarafw: the module reports no MD5 (note §3.3.2): --md5 was not checked\n");
 	if (c->json)
