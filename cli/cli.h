@@ -76,6 +76,12 @@ int cmd_files(cli *c, int argc, char **argv);
 int cmd_profile(cli *c, int argc, char **argv);
 int cmd_pkg(cli *c, int argc, char **argv); /* never opens a port */
 int cmd_install(cli *c, int argc, char **argv);
+int cmd_ftp(cli *c, int argc, char **argv);
+int cmd_http(cli *c, int argc, char **argv);
+
+/* The update methods in bits (SARAFW_METHOD_*, note Table 1), for people:
+ * " uFOTA (LwM2M), FTP, ..." (cmd_info.c). */
+void cli_print_methods(FILE *f, unsigned bits);
 
 /* Install what the module holds and verify it against expect (NULL: no
  * check), or wait again for an install a stopped sarafw left (its state

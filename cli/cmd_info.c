@@ -17,6 +17,13 @@ static const struct {
 	{ SARAFW_METHOD_FOAT, "foat", "FOAT (+UFWUPD XMODEM, +UDWNFILE)" },
 };
 
+void cli_print_methods(FILE *f, unsigned bits)
+{
+	for (size_t i = 0, n = 0; i < sizeof methods / sizeof methods[0]; i++)
+		if (bits & methods[i].bit)
+			fprintf(f, "%s %s", n++ ? "," : "", methods[i].text);
+}
+
 static const struct {
 	unsigned bit;
 	const char *name;
@@ -101,9 +108,7 @@ int cmd_info(cli *c, int argc, char **argv)
 			printf("MNO profile     %d (%s)\n", id->mno_profile,
 			       cli_mno_name(id->mno_profile) ? cli_mno_name(id->mno_profile) : "unknown");
 		printf("update methods ");
-		for (size_t i = 0, n = 0; v && i < sizeof methods / sizeof methods[0]; i++)
-			if (v->methods & methods[i].bit)
-				printf("%s %s", n++ ? "," : "", methods[i].text);
+		cli_print_methods(stdout, v ? v->methods : 0);
 		printf("\nupdate URCs    ");
 		for (size_t i = 0; i < 3; i++)
 			printf("%s +%s %s", i ? "," : "", urcs[i].name, urc_words[st[i]]);

@@ -17,6 +17,14 @@ static const struct {
 	{ .name = "install", .run = cmd_install,
 	  .help = "[--expect-version V]: install the package the module holds (AT+UFWINSTALL),\n"
 		  "             or wait again for an install a stopped sarafw left" },
+	{ .name = "ftp", .run = cmd_ftp,
+	  .help = "--server HOST[:PORT] --user U --password-file F --file NAME [--account A]\n"
+		  "             [--resume|--cancel] [--md5 SUM] [--no-install] [--expect-version V]:\n"
+		  "             the module downloads the package over FTP (AT+UFTPC=100), then install" },
+	{ .name = "http", .run = cmd_http,
+	  .help = "--url URL [--user U --password-file F] [--md5 SUM] [--no-install]\n"
+		  "             [--expect-version V]: the module downloads the package over HTTP\n"
+		  "             (AT+UHTTPC=0,100), then install" },
 	{ .name = "files", .run = cmd_files,
 	  .help = "ls | put LOCAL [NAME] [--baud N] | get NAME [LOCAL|-] | rm NAME: user files" },
 	{ .name = "profile", .run = cmd_profile,

@@ -6,6 +6,7 @@
 
 #include "sarafw/dev.h"
 #include "sarafw/error.h"
+#include "sarafw/net.h"
 #include "sarafw/persist.h"
 #include "sarafw/timeouts.h"
 #include "note.h"
@@ -13,8 +14,21 @@
 
 void sarafw_dev_trace(sarafw_dev *dev, char dir, const char *data, size_t len)
 {
-	if (dev->cfg.trace)
-		dev->cfg.trace(dev->cfg.trace_ctx, dir, data, len);
+	char hidden[24];
+	size_t keep;
+	if (!dev->cfg.trace)
+		return;
+	/* a password, sent or echoed, shows as "***" (sarafw/net.h) */
+	keep = dir == SARAFW_TRACE_NOTE ? len : sarafw_trace_secret_at(data, len);
+	if (keep < len) {
+		if (keep + 5 > sizeof hidden)
+			keep = 0; /* an odd long prefix: hide the whole line */
+		memcpy(hidden, data, keep);
+		memcpy(hidden + keep, "\"***\"", 5);
+		data = hidden;
+		len = keep + 5;
+	}
+	dev->cfg.trace(dev->cfg.trace_ctx, dir, data, len);
 }
 
 void sarafw_dev_note(sarafw_dev *dev, const char *text)
