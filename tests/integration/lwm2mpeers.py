@@ -642,15 +642,16 @@ class CoapServer:
     """libcoap's coap-server on 127.0.0.1, serving files: it keeps resources
     created with PUT (-d), so every file of a directory (or a dict
     {name: bytes}) is uploaded block-wise when it starts. With psk (a key
-    as text) it also listens with DTLS on port + 1 (coaps)."""
+    as text) it also listens with DTLS on port + 1 (coaps), any identity.
+    Its log is self.log."""
 
-    def __init__(self, files, port=None, psk=None, max_resources=64, block=1024):
+    def __init__(self, files, port=None, psk=None, max_resources=64, block=1024, verbose=4):
         self.prog = coap_program(COAP_SERVER)
         self.port = port or free_udp_port(2)
         self.psk = psk
         self.tmp = tempfile.mkdtemp(prefix="sarafw-coap-server-")
         self.log = os.path.join(self.tmp, "coap-server.log")
-        argv = [self.prog, "-A", "127.0.0.1", "-p", str(self.port), "-d", str(max_resources), "-v", "4"]
+        argv = [self.prog, "-A", "127.0.0.1", "-p", str(self.port), "-d", str(max_resources), "-v", str(verbose)]
         if psk is not None:
             argv += ["-k", psk]
         with open(self.log, "ab") as log:
@@ -691,6 +692,20 @@ class CoapServer:
                             self.uri(name)], capture_output=True, timeout=60)
         if p.returncode != 0:
             raise RuntimeError("coap-client put %s: %s %s" % (name, p.stdout, p.stderr))
+
+    def wait_log(self, pattern, timeout=10.0):
+        """Waits until the server's log (with verbose=7: every request it
+        decoded) matches the regular expression; returns the match."""
+        rx = re.compile(pattern)
+        deadline = time.monotonic() + timeout
+        while True:
+            with open(self.log, "rb") as f:
+                m = rx.search(f.read().decode("latin-1"))
+            if m:
+                return m
+            if time.monotonic() > deadline or self.proc.poll() is not None:
+                raise TimeoutError("coap-server: no %r within %.1f s (log %s)" % (pattern, timeout, self.log))
+            time.sleep(0.1)
 
     def stop(self):
         if self.proc.poll() is None:

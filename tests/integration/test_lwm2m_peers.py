@@ -7,7 +7,9 @@ it, cancels, sees a registration update and the de-registration. A small
 hand-made CoAP client answers a read in TLV so the driver's TLV dump
 parser meets the server's real output. libcoap's coap-server serves a
 200 KB file that coap-client fetches block-wise with 512-byte blocks,
-over CoAP and over DTLS-PSK. Every wait is bounded."""
+over CoAP and over DTLS-PSK; Wakaama's DTLS-PSK client reaches libcoap's
+DTLS server with the right key and not with a wrong one. Every wait is
+bounded."""
 import os
 import random
 import socket
@@ -213,6 +215,30 @@ class Coap(unittest.TestCase):
                     coap_get(server.uri("a.bin", secure=True), block=1024, psk_id="dev1", psk="wrong", timeout=3)
         finally:
             lwm2mpeers.shutil.rmtree(d, ignore_errors=True)
+
+
+class DtlsClient(unittest.TestCase):
+    """Wakaama's DTLS-PSK client completes a handshake with libcoap's
+    DTLS (OpenSSL) and its Register request arrives decrypted."""
+
+    def test_register_over_dtls_psk(self):
+        key = "sarafw-psk-key"
+        with CoapServer({}, psk=key, verbose=7) as server:
+            with Lwm2mClient(server.port + 1, "urn:imei:352099001761481", psk_id="urn:imei:352099001761481",
+                             psk_key=key.encode().hex()) as client:
+                server.wait_log(r"got psk_identity: 'urn:imei:352099001761481'", 10)
+                server.wait_log(r"c:POST [^\n]*Uri-Path:rd[^\n]*Uri-Query:ep=urn:imei:352099001761481", 10)
+                self.assertTrue(client.alive())
+
+    def test_wrong_key_never_registers(self):
+        with CoapServer({}, psk="right-key", verbose=7) as server:
+            with Lwm2mClient(server.port + 1, "dev-wrong", psk_id="dev-wrong",
+                             psk_key=b"wrong-key".hex()) as client:
+                server.wait_log(r"got psk_identity: 'dev-wrong'", 10)
+                time.sleep(1.5)
+                with open(server.log, "rb") as f:
+                    self.assertNotIn(b"ep=dev-wrong", f.read())
+                self.assertFalse(any(v.startswith("REGISTERED") for v in client.servers().values()))
 
 
 if __name__ == "__main__":
