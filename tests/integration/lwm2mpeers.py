@@ -182,6 +182,19 @@ class _Peer:
                                        % (self.name, pattern, timeout, self.out[start:][-800:], self.log))
                 self.cond.wait(min(left, 0.2))
 
+    def wait_stderr(self, pattern, timeout=10.0, start=0):
+        """Waits until the stderr log (from byte start) matches the regular
+        expression; returns the match."""
+        rx = re.compile(pattern)
+        deadline = time.monotonic() + timeout
+        while True:
+            m = rx.search(self.stderr_text(), start)
+            if m:
+                return m
+            if time.monotonic() > deadline or not self.alive():
+                raise TimeoutError("%s: no %r on stderr within %.1f s (%s)" % (self.name, pattern, timeout, self.log))
+            time.sleep(0.05)
+
     def stderr_text(self):
         with open(self.log, "rb") as f:
             return f.read().decode("latin-1")
@@ -220,7 +233,10 @@ class _Peer:
 
     def __exit__(self, *exc):
         self.stop()
-        shutil.rmtree(self.tmp, ignore_errors=True)
+        if exc and exc[0] is not None:
+            sys.stderr.write("%s: stderr kept in %s\n" % (self.name, self.log))
+        else:
+            shutil.rmtree(self.tmp, ignore_errors=True)
 
 
 class ClientInfo:
@@ -569,11 +585,12 @@ class Lwm2mServer(_Peer):
                                and e[1].path == p, timeout, start)
         return e[1]
 
-    def wait_notify(self, client_id, path, timeout=10.0, after=0):
-        """The first notification of path with number > after."""
+    def wait_notify(self, client_id, path, timeout=10.0, after=0, start=0):
+        """The first notification of path with number > after, from event
+        index start (observe again: numbers start again at 0)."""
         p = _uri(path)
         _, e = self.wait_event(lambda e: e[0] == "notify" and e[1].client == client_id and e[1].path == p
-                               and e[1].count > after, timeout)
+                               and e[1].count > after, timeout, start)
         return e[1]
 
     def cancel(self, client_id, path, timeout=10.0):
@@ -626,12 +643,16 @@ class Lwm2mClient(_Peer):
                 raise TimeoutError("lwm2mclient: not registered within %.1f s: %r" % (timeout, s))
             time.sleep(0.2)
 
-    def change(self, path, value):
+    def change(self, path, value, timeout=5.0):
         """change URI DATA: sets a resource on the client side, as a sensor
-        would, and so triggers the notifications of its observers."""
-        start = len(self.out)
+        would, and so triggers the notifications of its observers. Returns
+        once the client has done it; Lwm2mError if it refused."""
+        start = len(self.stderr_text())
         self.send("change %s %s" % (_uri(path), value))
-        return start
+        m = self.wait_stderr(r"value changed!|Failed to change value!|write not supported[^\n]*|Object not found !",
+                             timeout, start)
+        if m.group(0) != "value changed!":
+            raise Lwm2mError("change %s %s: %s" % (path, value, m.group(0)))
 
     def update(self, server_id=123):
         """update SERVER: a registration update now."""
@@ -728,7 +749,7 @@ class CoapServer:
 class CoapGet:
     """What coap_get fetched: data (bytes), blocks ({block number: size}
     of the Block2 options of the 2.05 responses, from coap-client's debug
-    log), log (that log, text)."""
+    log; None without trace), log (coap-client's output, text)."""
 
     def __init__(self, data, blocks, log):
         self.data, self.blocks, self.log = data, blocks, log
@@ -737,14 +758,16 @@ class CoapGet:
 _BLOCK2_RE = re.compile(r"c:2\.05 i:[0-9a-f]+ \{[0-9a-f]*\} \[[^\]]*Block2:(\d+)/[_M]/(\d+)")
 
 
-def coap_get(uri, block=512, timeout=60.0, psk_id=None, psk=None):
+def coap_get(uri, block=512, timeout=60.0, psk_id=None, psk=None, trace=False):
     """coap-client GET of uri asking for blocks of block bytes (-b) into a
-    file; returns a CoapGet. With psk_id and psk (text): DTLS-PSK."""
+    file; returns a CoapGet. With psk_id and psk (text): DTLS-PSK. With
+    trace: the debug log (-v 7, about 5 bytes of log per byte fetched) and
+    the blocks seen in it."""
     tmp = tempfile.mkdtemp(prefix="sarafw-coap-client-")
     try:
         out = os.path.join(tmp, "out.bin")
-        argv = [coap_program(COAP_CLIENT), "-v", "7", "-B", str(int(timeout)), "-m", "get", "-b", str(block),
-                "-o", out]
+        argv = [coap_program(COAP_CLIENT), "-v", "7" if trace else "4", "-B", str(int(timeout)), "-m", "get",
+                "-b", str(block), "-o", out]
         if psk_id is not None:
             argv += ["-u", psk_id, "-k", psk]
         p = subprocess.run(argv + [uri], capture_output=True, timeout=timeout + 5)
@@ -753,7 +776,7 @@ def coap_get(uri, block=512, timeout=60.0, psk_id=None, psk=None):
             raise RuntimeError("coap-client get %s: status %d: %s" % (uri, p.returncode, log[-1000:]))
         with open(out, "rb") as f:
             data = f.read()
-        blocks = {int(m.group(1)): int(m.group(2)) for m in _BLOCK2_RE.finditer(log)}
+        blocks = {int(m.group(1)): int(m.group(2)) for m in _BLOCK2_RE.finditer(log)} if trace else None
         return CoapGet(data, blocks, log)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

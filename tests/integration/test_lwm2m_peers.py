@@ -85,10 +85,13 @@ class WakaamaPair(unittest.TestCase):
         self.assertEqual(self.server.write(self.info.id, "/3/0/14", "+01:00").status, "2.04")
         first = self.server.observe(self.info.id, "/3/0/14")
         self.assertEqual((first.count, first.value()), (0, "+01:00"))
+        mark = len(self.server.events)
         self.client.change("/3/0/14", "+03:00")
-        n = self.server.wait_notify(self.info.id, "/3/0/14", timeout=10)
+        n = self.server.wait_notify(self.info.id, "/3/0/14", timeout=10, start=mark)
         self.assertGreaterEqual(n.count, 1)
         self.assertEqual(n.value(), "+03:00")
+        with self.assertRaises(Lwm2mError):
+            self.client.change("/3/0/0", "ACME")  # read-only on the client too
         self.assertIn(self.server.cancel(self.info.id, "/3/0/14").status, ("0.00", "2.05"))
         mark = len(self.server.events)
         self.client.change("/3/0/14", "+04:00")
@@ -191,7 +194,7 @@ class Coap(unittest.TestCase):
 
     def test_blockwise_fetch(self):
         with CoapServer({"pkg.bin": DATA}) as server:
-            got = coap_get(server.uri("pkg.bin"), block=512)
+            got = coap_get(server.uri("pkg.bin"), block=512, trace=True)
             self.assertEqual(len(got.data), SIZE)
             self.assertTrue(got.data == DATA, "fetched bytes differ")
             self.assertEqual(sorted(got.blocks), list(range(SIZE // 512)))
@@ -207,7 +210,8 @@ class Coap(unittest.TestCase):
             with open(os.path.join(d, "b.bin"), "wb") as f:
                 f.write(DATA[3000:4000])
             with CoapServer(d, psk="sarafw-secret") as server:
-                got = coap_get(server.uri("a.bin", secure=True), block=1024, psk_id="dev1", psk="sarafw-secret")
+                got = coap_get(server.uri("a.bin", secure=True), block=1024, psk_id="dev1", psk="sarafw-secret",
+                               trace=True)
                 self.assertEqual(got.data, DATA[:3000])
                 self.assertEqual(sorted(got.blocks), [0, 1, 2])
                 self.assertEqual(coap_get(server.uri("b.bin"), block=512).data, DATA[3000:4000])
