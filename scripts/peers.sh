@@ -44,7 +44,7 @@ tgz=$dir/$PKG-$VERSION.tgz
 if [ ! -f "$tgz" ] || [ "$(sha512sum "$tgz" | cut -d' ' -f1)" != "$SHA512" ]; then
 	rm -f "$tgz"
 	echo "peers: npm pack $PKG@$VERSION" >&2
-	(cd "$dir" && npm pack --silent "$PKG@$VERSION" >/dev/null)
+	(cd "$dir" && npm pack --silent --prefer-offline "$PKG@$VERSION" >/dev/null)
 fi
 got=$(sha512sum "$tgz" | cut -d' ' -f1)
 if [ "$got" != "$SHA512" ]; then
