@@ -12,12 +12,13 @@ DTLS server with the right key and not with a wrong one. Every wait is
 bounded."""
 import os
 import random
+import shutil
 import socket
 import struct
+import tempfile
 import time
 import unittest
 
-import lwm2mpeers
 from lwm2mpeers import (CoapServer, Lwm2mClient, Lwm2mError, Lwm2mServer, coap_get, tlv_int,
                         _parse_body, Response)
 
@@ -203,7 +204,7 @@ class Coap(unittest.TestCase):
                 coap_get(server.uri("nothing-here"), block=512, timeout=5)
 
     def test_directory_over_dtls_psk(self):
-        d = os.path.join(lwm2mpeers.tempfile.mkdtemp(prefix="sarafw-coap-dir-"))
+        d = tempfile.mkdtemp(prefix="sarafw-coap-dir-")
         try:
             with open(os.path.join(d, "a.bin"), "wb") as f:
                 f.write(DATA[:3000])
@@ -218,7 +219,7 @@ class Coap(unittest.TestCase):
                 with self.assertRaises(RuntimeError):
                     coap_get(server.uri("a.bin", secure=True), block=1024, psk_id="dev1", psk="wrong", timeout=3)
         finally:
-            lwm2mpeers.shutil.rmtree(d, ignore_errors=True)
+            shutil.rmtree(d, ignore_errors=True)
 
 
 class DtlsClient(unittest.TestCase):
