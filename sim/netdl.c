@@ -10,6 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "audit.h"
@@ -374,7 +377,7 @@ static void complete(struct sim_modem *m, struct netdl *d, CURLcode code)
 	} else if (d->failed_write)
 		fail(d, err_class(d), err_for(d, SIM_FTPER_MEMORY, SIM_HTTPER_INTERNAL));
 	else if (code == CURLE_COULDNT_RESOLVE_HOST)
-		fail(d, err_class(d), err_for(d, SIM_FTPER_DNS, SIM_HTTPER_NO_RESPONSE));
+		fail(d, err_class(d), err_for(d, SIM_FTPER_DNS, SIM_HTTPER_DNS));
 	else if (code == CURLE_COULDNT_CONNECT)
 		fail(d, err_class(d), err_for(d, SIM_FTPER_REFUSED, SIM_HTTPER_NO_RESPONSE));
 	else if (code == CURLE_LOGIN_DENIED || code == CURLE_REMOTE_ACCESS_DENIED)
@@ -477,6 +480,24 @@ static int open_part(struct sim_modem *m, struct netdl *d, uint64_t offset)
 	return 0;
 }
 
+/* The radio is the bottleneck, not loopback: a small receive buffer and
+ * a cellular-sized MSS keep the TCP window, and so what the server has
+ * sent ahead of the paced reads, near what a module's link holds
+ * (docs/behaviour.md); loopback's 64 KB segments would let the server
+ * push hundreds of kB into its socket at once. */
+#define RCVBUF 16384
+#define MSS 1400
+
+static int radio_socket(void *ctx, curl_socket_t fd, curlsocktype purpose)
+{
+	int size = RCVBUF, mss = MSS;
+	(void)ctx;
+	(void)purpose;
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
+	setsockopt(fd, IPPROTO_TCP, TCP_MAXSEG, &mss, sizeof mss);
+	return CURL_SOCKOPT_OK;
+}
+
 static bool curl_ready(void)
 {
 	static bool global; /* libcurl's own process-wide init, once */
@@ -504,6 +525,7 @@ static int setup_curl(struct sim_modem *m, struct netdl *d)
 	curl_easy_setopt(e, CURLOPT_NOPROGRESS, 1L);
 	curl_easy_setopt(e, CURLOPT_FAILONERROR, 0L);
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, 30L);
+	curl_easy_setopt(e, CURLOPT_SOCKOPTFUNCTION, radio_socket);
 	if (d->offset)
 		curl_easy_setopt(e, CURLOPT_RESUME_FROM_LARGE, (curl_off_t)d->offset);
 	if (d->req.user[0] || d->req.password[0]) {
@@ -567,7 +589,7 @@ int sim_netdl_start(struct sim_modem *m, const struct sim_netdl_req *req)
 	if (net && !net->fault_fired && (net->fault == SIM_NF_REFUSE || net->fault == SIM_NF_DNS)) {
 		net->fault_fired = true;
 		int code = net->fault == SIM_NF_DNS
-				   ? err_for(d, SIM_FTPER_DNS, SIM_HTTPER_NO_RESPONSE)
+				   ? err_for(d, SIM_FTPER_DNS, SIM_HTTPER_DNS)
 				   : err_for(d, SIM_FTPER_REFUSED, SIM_HTTPER_NO_RESPONSE);
 		d->timer = sim_modem_after(m, 1000u, fault_step, code);
 		return SIM_OK;
