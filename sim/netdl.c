@@ -355,13 +355,25 @@ static void finish(struct sim_modem *m, struct netdl *d, bool keep_partial)
 	done(m, &r);
 }
 
+/* HTTP: the status of the answer, kept once the headers came, so a body
+ * that breaks or stalls later still reports it (as a drop does). A resume
+ * is the module's own business: the host asked for the whole file and got
+ * it, 206 is reported as 200 (docs/behaviour.md). */
+static void note_status(struct netdl *d)
+{
+	long status = 0;
+	if (d->req.method != SIM_DL_HTTP || !d->easy)
+		return;
+	curl_easy_getinfo(d->easy, CURLINFO_RESPONSE_CODE, &status);
+	if (status > 0)
+		d->result.http_status = status == 206 ? 200 : status;
+}
+
 static void complete(struct sim_modem *m, struct netdl *d, CURLcode code)
 {
 	long status = 0;
-	curl_easy_getinfo(d->easy, CURLINFO_RESPONSE_CODE, &status);
-	/* a resume is the module's own business: the host asked for the whole
-	 * file and got it (docs/behaviour.md) */
-	d->result.http_status = d->req.method != SIM_DL_HTTP ? 0 : status == 206 ? 200 : status;
+	note_status(d);
+	status = d->result.http_status;
 	if (code == CURLE_OK && d->req.method == SIM_DL_HTTP && (status < 200 || status > 299)) {
 		fail(d, SIM_HTTPER_CLASS, SIM_HTTPER_STATUS);
 		finish(m, d, false);
@@ -407,6 +419,7 @@ static void poll_step(void *ctx, int arg)
 		curl_easy_pause(d->easy, CURLPAUSE_CONT);
 	}
 	curl_multi_perform(d->multi, &running);
+	note_status(d);
 	if (d->total == 0) {
 		curl_off_t len = -1;
 		curl_easy_getinfo(d->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &len);

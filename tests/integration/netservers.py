@@ -239,7 +239,13 @@ class Relay:
             except OSError:
                 return
             try:
-                u = socket.create_connection(("127.0.0.1", self.target), 5)
+                # small buffers: a cut loses what is in flight, as on a link
+                c.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 32768)
+                u = socket.socket()
+                u.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 32768)
+                u.settimeout(5)
+                u.connect(("127.0.0.1", self.target))
+                u.settimeout(None)
             except OSError:
                 c.close()
                 continue
