@@ -10,8 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -493,21 +491,18 @@ static int open_part(struct sim_modem *m, struct netdl *d, uint64_t offset)
 	return 0;
 }
 
-/* The radio is the bottleneck, not loopback: a small receive buffer and
- * a cellular-sized MSS keep the TCP window, and so what the server has
- * sent ahead of the paced reads, near what a module's link holds
- * (docs/behaviour.md); loopback's 64 KB segments would let the server
- * push hundreds of kB into its socket at once. */
+/* The radio is the bottleneck, not loopback: a small receive buffer
+ * keeps the TCP window, and so what a server can send ahead of the paced
+ * reads, near what a module's link holds (docs/behaviour.md), instead of
+ * the megabytes loopback's autotuning would take in. */
 #define RCVBUF 16384
-#define MSS 1400
 
 static int radio_socket(void *ctx, curl_socket_t fd, curlsocktype purpose)
 {
-	int size = RCVBUF, mss = MSS;
+	int size = RCVBUF;
 	(void)ctx;
 	(void)purpose;
 	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
-	setsockopt(fd, IPPROTO_TCP, TCP_MAXSEG, &mss, sizeof mss);
 	return CURL_SOCKOPT_OK;
 }
 
