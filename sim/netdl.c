@@ -54,6 +54,7 @@ struct netdl {
 	uint64_t start_ms;
 	bool flowing;
 	bool failed_write;
+	bool no_host; /* no server set: fails without a connection */
 	int timer;
 	struct sim_netdl_result result;
 	char errbuf[CURL_ERROR_SIZE];
@@ -559,6 +560,47 @@ static void copy_str(char *dst, size_t cap, const char *src)
 	snprintf(dst, cap, "%s", src ? src : "");
 }
 
+/* The file work of a start (the part file and its record, fsynced) and
+ * the connection, on the first step after the OK: the host's fsyncs take
+ * wall time, which --time-scale would turn into seconds of module time
+ * before an OK a module gives at once. */
+static void begin_step(void *ctx, int arg)
+{
+	struct sim_modem *m = ctx;
+	struct netdl *d = state(m);
+	struct sim_net_config *net = m->net;
+	(void)arg;
+	d->timer = 0;
+	if (!d->req.resume)
+		drop_partial(m);
+	if (open_part(m, d, d->offset) != 0) {
+		fail(d, err_class(d), err_for(d, SIM_FTPER_MEMORY, SIM_HTTPER_INTERNAL));
+		finish(m, d, false);
+		return;
+	}
+	save_record(m, d);
+	d->last_byte_ms = sim_modem_now(m);
+	if (d->no_host) {
+		d->timer = sim_modem_after(m, POLL_MS, fault_step,
+					   err_for(d, SIM_FTPER_NO_SERVER, SIM_HTTPER_NO_RESPONSE));
+		return;
+	}
+	if (net && !net->fault_fired && (net->fault == SIM_NF_REFUSE || net->fault == SIM_NF_DNS)) {
+		net->fault_fired = true;
+		int code = net->fault == SIM_NF_DNS
+				   ? err_for(d, SIM_FTPER_DNS, SIM_HTTPER_DNS)
+				   : err_for(d, SIM_FTPER_REFUSED, SIM_HTTPER_NO_RESPONSE);
+		d->timer = sim_modem_after(m, 1000u, fault_step, code);
+		return;
+	}
+	if (setup_curl(m, d) != 0) {
+		fail(d, err_class(d), err_for(d, SIM_FTPER_MEMORY, SIM_HTTPER_INTERNAL));
+		finish(m, d, true);
+		return;
+	}
+	d->timer = sim_modem_after(m, POLL_MS, poll_step, 0);
+}
+
 int sim_netdl_start(struct sim_modem *m, const struct sim_netdl_req *req)
 {
 	struct netdl *d = state(m);
@@ -577,39 +619,14 @@ int sim_netdl_start(struct sim_modem *m, const struct sim_netdl_req *req)
 	d->req.path = NULL;
 	if (build_url(d, req) != 0)
 		return SIM_CME_INCORRECT_PARAMS;
+	d->no_host = !req->host[0];
 	d->offset = req->resume ? resume_point(m, d) : 0;
-	if (!req->resume)
-		drop_partial(m);
-	if (open_part(m, d, d->offset) != 0)
-		return SIM_CME_MEMORY_FAILURE;
 	d->stored = d->synced = d->offset;
 	d->next_status = d->offset + 1;
 	d->last_byte_ms = sim_modem_now(m);
 	d->active = true;
 	sim_download_begin(m, req->method);
-	save_record(m, d);
-	struct sim_net_config *net = m->net;
-	if (!req->host[0]) {
-		d->timer = sim_modem_after(m, POLL_MS, fault_step,
-					   err_for(d, SIM_FTPER_NO_SERVER, SIM_HTTPER_NO_RESPONSE));
-		return SIM_OK;
-	}
-	if (net && !net->fault_fired && (net->fault == SIM_NF_REFUSE || net->fault == SIM_NF_DNS)) {
-		net->fault_fired = true;
-		int code = net->fault == SIM_NF_DNS
-				   ? err_for(d, SIM_FTPER_DNS, SIM_HTTPER_DNS)
-				   : err_for(d, SIM_FTPER_REFUSED, SIM_HTTPER_NO_RESPONSE);
-		d->timer = sim_modem_after(m, 1000u, fault_step, code);
-		return SIM_OK;
-	}
-	if (setup_curl(m, d) != 0) {
-		cleanup_curl(d);
-		close_part(d);
-		d->active = false;
-		sim_download_end(m);
-		return SIM_CME_MEMORY_FAILURE;
-	}
-	d->timer = sim_modem_after(m, POLL_MS, poll_step, 0);
+	d->timer = sim_modem_after(m, 0, begin_step, 0);
 	return SIM_OK;
 }
 
@@ -707,7 +724,7 @@ static void cancel_done(void *ctx, int arg)
 bool sim_netdl_cancel(struct sim_modem *m, enum sim_download method)
 {
 	struct netdl *d = state(m);
-	if (!d->active || d->req.method != method || !d->easy)
+	if (!d->active || d->req.method != method)
 		return false;
 	cleanup_curl(d); /* no more bytes; the URC comes after the cancel time */
 	if (d->timer > 0)

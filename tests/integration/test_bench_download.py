@@ -3,7 +3,7 @@ power cut when half of a 400 kB package is synced, then a resume and,
 after the same cut, a restart, for FTP (SARA-R410M) and HTTP (SARA-R422S)
 against pyftpdlib and nginx on loopback; the bytes each server logs as
 sent after the cut show the resume saving at least 40 % of a restart's
-(it fetches exactly what was not stored). One timed FTP download at the
+(it fetches exactly what was not stored). One timed FTP download (100 kB) at the
 LTE Cat M1 rate checks the bench's timing path (simulated seconds = wall
 x scale, within bounds of bytes x 8 / rate plus the 16 s start)."""
 import os
@@ -49,16 +49,17 @@ class ResumeSaves(unittest.TestCase):
         self.check("http")
 
     def test_timed_row(self):
-        data = self.data[:50000]
+        data = self.data[:100000]
         self.servers.put(data)
         try:
             r = bd.timed("ftp", data, "m1", 20.0, self.servers)
         finally:
             self.servers.put(self.data)
-        # 5 s of radio after a 16 s start; the 16 kB burst of the pacing
-        # can make it up to 1.6 s shorter
+        # 10 s of radio after a 16 s start; the 16 kB burst of the pacing
+        # can make it up to 1.6 s shorter, and what the simulator does in
+        # wall time (fsyncs, the commit) counts 20 times in module time
         self.assertTrue(0.85 * r["ideal"] <= r["sim"] <= 1.3 * r["ideal"], r)
-        self.assertTrue(0.85 * (r["ideal"] - 16) <= r["log"] <= 1.3 * (r["ideal"] - 16), r)
+        self.assertTrue(0.8 * (r["ideal"] - 16) <= r["log"] <= 1.4 * (r["ideal"] - 16), r)
         self.assertLess(r["cpu"], r["wall"])
 
 
