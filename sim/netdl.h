@@ -35,11 +35,13 @@ enum {
 	SIM_FTPER_SPOILED = 10, /* a forbidden command during the download (R422) */
 	SIM_FTPER_CANCELLED = 40, /* note §3.2 */
 };
-/* +UHTTPER <class>,<code> (AT-FACTS "HTTP": 3,10 internal, 3,11 no response) */
+/* +UHTTPER <class>,<code> (AT-FACTS "HTTP": 3,10 internal, 3,11 no
+ * response; note §4.3: 3,23 a failed host name lookup) */
 #define SIM_HTTPER_CLASS 3
 enum {
 	SIM_HTTPER_INTERNAL = 10,
 	SIM_HTTPER_NO_RESPONSE = 11,
+	SIM_HTTPER_DNS = 23,
 	SIM_HTTPER_STATUS = 73, /* the server answered with an error status */
 };
 
