@@ -259,8 +259,14 @@ void sarafw_netdl_io_error(sarafw_netdl *e, int err, uint32_t now)
 
 void sarafw_netdl_abort(sarafw_netdl *e)
 {
-	if (e->io != IO_DONE && !e->aborted)
-		e->aborted = 1;
+	if (e->io == IO_DONE || e->aborted)
+		return;
+	e->aborted = 1;
+	if (e->io == IO_CMD && e->cmd_pos == 0 && !(e->flags & NETDL_STARTED)) {
+		/* the next command has not gone out, and no download runs: it never will */
+		netdl_end(e, SARAFW_ECANCEL);
+	}
+	/* else the command under way ends first (e->on sees aborted) */
 }
 
 int sarafw_netdl_status(const sarafw_netdl *e)
