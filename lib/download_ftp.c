@@ -178,7 +178,6 @@ static void on_line(sarafw_netdl *e, const char *line, uint32_t now)
 		return;
 	case F_REPLACE_WAIT:
 		if (!u.ok) {
-			e->res->replaced = true;
 			netdl_record(e, SARAFW_PERSIST_IDLE, 0, 0);
 			e->item = 0;
 			profile_next(e, now);
@@ -224,7 +223,6 @@ static void on_final(sarafw_netdl *e, int rc, uint32_t now)
 			netdl_wait(e, SARAFW_FTP_CANCEL_MS, now);
 		} else {
 			/* refused: no session runs (docs/behaviour.md) */
-			e->res->replaced = true;
 			profile_next(e, now);
 		}
 		return;
@@ -359,11 +357,13 @@ int sarafw_ftp_start(sarafw_netdl *e, sarafw_dev *dev, const sarafw_ftp_config *
 		if (rec.name_hash == e->hash) {
 			/* note §3.2: resume, even after a power cycle */
 			e->flags |= NETDL_RESUME;
+			res->how = SARAFW_NET_RESUMED; /* or FOLLOWED, once known */
 			res->stored = rec.stored;
 			res->total = rec.total;
 			e->saved = rec.stored;
 		} else {
 			/* another file's session: cancelled before this one (note §3.2) */
+			res->replaced = true;
 			e->step = F_REPLACE;
 			send_fota(e, 0, SARAFW_FTP_CANCEL_MS, now);
 			return SARAFW_OK;

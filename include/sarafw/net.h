@@ -205,6 +205,8 @@ void sarafw_netdl_abort(sarafw_netdl *e);
 /* SARAFW_RUNNING, or the result as the blocking calls return it
  * (SARAFW_ECANCEL after an abort). */
 int sarafw_netdl_status(const sarafw_netdl *e);
+/* The module took the download command: its download runs (or ran). */
+bool sarafw_netdl_started(const sarafw_netdl *e);
 extern const sarafw_engine sarafw_netdl_engine;
 
 #ifdef __cplusplus
