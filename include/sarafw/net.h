@@ -156,6 +156,14 @@ int sarafw_http_download(sarafw_dev *dev, const sarafw_http_config *cfg, sarafw_
  * and the module resumes it itself. */
 #define SARAFW_NET_RECORD_STEP 5u /* % of progress between two saved records */
 
+/* The longest command the engines build, without "\r": AT+UFTP=1 with
+ * the server's name, AT+UHTTPC=<p>,100 with the path. A host with short
+ * names may set less (the engine holds it: RAM); a longer one is
+ * SARAFW_EINVAL. */
+#ifndef SARAFW_NET_CMD_MAX
+#define SARAFW_NET_CMD_MAX SARAFW_CMD_MAX
+#endif
+
 typedef struct sarafw_netdl {
 	sarafw_dev *dev;
 	const sarafw_ftp_config *ftp;   /* one of the two */
@@ -178,7 +186,7 @@ typedef struct sarafw_netdl {
 	void (*on)(struct sarafw_netdl *e, int ev, int rc, const char *line, uint32_t now);
 	uint16_t cmd_len;    /* the command in cmd, with "\r" */
 	uint16_t cmd_pos;    /* of which written */
-	char cmd[SARAFW_CMD_MAX + 2];
+	char cmd[SARAFW_NET_CMD_MAX + 2];
 } sarafw_netdl;
 
 /* Check the config and start. SARAFW_OK, or the error the blocking call
