@@ -98,12 +98,15 @@ typedef struct sarafw_net_result {
 } sarafw_net_result;
 
 /* Configures the FTP profile (passive mode), logs in, starts or resumes
- * the download and waits for its result. Returns SARAFW_OK;
- * SARAFW_EINVAL; SARAFW_ENOTSUP (no FTP on this variant, note Table 1);
- * SARAFW_EERROR (refused, or result 0: res->err_class/err_code from
- * AT+UFTPER); SARAFW_EPROTO (an answer that makes no sense, or the
- * module's MD5 differs from cfg->md5); SARAFW_ETIMEOUT; SARAFW_EIO;
- * SARAFW_EBUSY (download guard, note §7). */
+ * the download and waits for its result: a loop over the engine below
+ * (sarafw_ftp_start), with its record handling (a stored record of this
+ * file resumes). Returns SARAFW_OK; SARAFW_EINVAL; SARAFW_ENOTSUP (no FTP
+ * on this variant, note Table 1); SARAFW_EERROR (refused, or result 0:
+ * res->err_class/err_code from AT+UFTPER); SARAFW_EPROTO (an answer that
+ * makes no sense, or the module's MD5 differs from cfg->md5);
+ * SARAFW_ETIMEOUT; SARAFW_EIO; SARAFW_EBUSY (download guard, note §7);
+ * SARAFW_ECANCEL (cfg->cancel said so: the module's session was
+ * cancelled). */
 int sarafw_ftp_download(sarafw_dev *dev, const sarafw_ftp_config *cfg, sarafw_net_result *res);
 /* Cancels the session for file (AT+UFTPC=100,<file>,0) and waits for
  * +UUFTPCR: 100,0 (note §3.2: before a new session), at most max_ms

@@ -17,6 +17,7 @@ from simharness import Sim
 
 R410 = "SARA-R410M-02B-03"
 DATA = random.Random(0xF7C).randbytes(300 * 1024)  # past the status URCs' step (100 kB)
+OTHER = random.Random(0xF7D).randbytes(20 * 1024)
 # 16 kbit/s of module time: 150 s for the file, 3 s at the time scale
 SLOW = ["--bandwidth", "16000"]
 MIDWAY = r"downloading: \d+ / 307200 bytes \([1-5]\d%\)"  # a status URC past the first
@@ -24,7 +25,7 @@ MIDWAY = r"downloading: \d+ / 307200 bytes \([1-5]\d%\)"  # a status URC past th
 
 def setUpModule():
     global SERVER, TMP
-    SERVER = FtpServer({"pkg.bin": DATA})
+    SERVER = FtpServer({"pkg.bin": DATA, "other.bin": OTHER})
     TMP = tempfile.TemporaryDirectory()
 
 
@@ -33,13 +34,13 @@ def tearDownModule():
     TMP.cleanup()
 
 
-def ftp_args(sim, *extra, pw=None, trace=None):
+def ftp_args(sim, *extra, pw=None, trace=None, file="pkg.bin"):
     pwfile = os.path.join(TMP.name, "pw")
     with open(pwfile, "w") as f:
         f.write((pw or "s3cret") + "\n")
     return (["--port", sim.link] + (["--trace", trace] if trace else []) +
             ["ftp", "--server", "127.0.0.1:%d" % SERVER.port, "--user", "fota", "--password-file", pwfile,
-             "--file", "pkg.bin", "--no-install"] + list(extra))
+             "--file", file, "--no-install"] + list(extra))
 
 
 class FtpCli(unittest.TestCase):
@@ -123,6 +124,21 @@ class FtpHostRestart(unittest.TestCase):
             fetched = SERVER.sent - before
             self.assertGreater(fetched, 0)
             self.assertLess(fetched, len(DATA))
+
+    def test_kill_then_another_file_cancels_first(self):
+        # the record names pkg.bin: a run for other.bin cancels that
+        # session on the module first (note §3.2), in one line, then downloads
+        with Sim(R410, time_scale=SCALE, args=SLOW) as sim:
+            self.start_and_kill(sim)
+            trace = os.path.join(sim.work, "trace")
+            r = sarafw(*ftp_args(sim, trace=trace, file="other.bin"), state=sim.work)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertIn("sarafw: the state file names another FTP download: cancelling that session", r.stderr)
+            self.assertNotIn("resuming", r.stderr)
+            with open(trace) as f:
+                t = f.read()
+            self.assertLess(t.index('AT+UFTPC=100,"other.bin",0'), t.index('AT+UFTPC=100,"other.bin"\n'))
+            self.assertEqual(fota_package(sim), OTHER)
 
     def test_ctrl_c_cancels_then_a_new_session(self):
         with Sim(R410, time_scale=SCALE, args=SLOW) as sim:
