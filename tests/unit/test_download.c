@@ -407,6 +407,34 @@ static void test_ftp_abort_at_each_step(void **state)
 	assert_true(r.f.clock < 1000);
 }
 
+/* An abort while a cancel is awaited changes nothing: the wait for
+ * +UUFTPCR: 100,0 goes on (note §3.2), then the record is cleared. */
+static void test_ftp_abort_during_replace(void **state)
+{
+	(void)state;
+	static const step script[] = { { "AT+UFTPC=100,\"pkg\",0", "\r\nOK\r\n" } };
+	rig r;
+	sarafw_netdl e;
+	sarafw_net_result res;
+	rig_up(&r, script, 1, "SARA-R410M-02B-03");
+	set_record(&r, SARAFW_DL_FTP, "old.bin", 5, 10);
+	sarafw_ftp_config c = ftp_cfg(&r);
+	assert_int_equal(sarafw_ftp_start(&e, &r.dev, &c, &res, 0), SARAFW_OK);
+	assert_true(res.replaced);
+	for (int i = 0; i < 20; i++)
+		assert_int_equal(sarafw_dev_step(&r.dev, &sarafw_netdl_engine, &e, 100), SARAFW_RUNNING);
+	sarafw_netdl_abort(&e);
+	assert_int_equal(sarafw_dev_step(&r.dev, &sarafw_netdl_engine, &e, 100), SARAFW_RUNNING);
+	queue(&r.f, "\r\n+UUFTPCR: 100,0\r\n");
+	int rc;
+	while ((rc = sarafw_dev_step(&r.dev, &sarafw_netdl_engine, &e, 100)) == SARAFW_RUNNING)
+		;
+	assert_int_equal(rc, SARAFW_ECANCEL);
+	assert_int_equal(record(&r).state, SARAFW_PERSIST_IDLE);
+	assert_int_equal(r.f.next, 1); /* nothing after the cancel */
+	assert_false(sarafw_netdl_started(&e));
+}
+
 static void test_ftp_cancel_alone(void **state)
 {
 	(void)state;
@@ -549,6 +577,7 @@ int main(void)
 		cmocka_unit_test(test_ftp_failure_keeps_record),
 		cmocka_unit_test(test_ftp_timeouts),
 		cmocka_unit_test(test_ftp_abort_at_each_step),
+		cmocka_unit_test(test_ftp_abort_during_replace),
 		cmocka_unit_test(test_ftp_cancel_alone),
 		cmocka_unit_test(test_http_records),
 		cmocka_unit_test(test_http_failure_and_abort),
