@@ -268,7 +268,7 @@ static const char *next_step(const net_run *r, int rc)
 	switch (rc) {
 	case SARAFW_ETIMEOUT:
 		return ftp ? "the module may still be downloading: run the same command again to resume or wait for it, or --cancel"
-			   : "the module may still be downloading: run the same command again to wait for it";
+			   : "the module may still be downloading: the same command later asks again, and the module resumes from what it stored";
 	case SARAFW_EBUSY:
 		return "another download holds the module (note §7): let it end, then retry";
 	case SARAFW_EERROR:
@@ -296,7 +296,7 @@ static int finish(net_run *r, int rc, int sig)
 		else
 			fprintf(stderr, "sarafw: interrupted: %s\n",
 				sarafw_netdl_started(&r->e)
-					? "the module goes on downloading over HTTP (the note has no cancel); the same `sarafw http` again waits for it"
+					? "the module goes on downloading over HTTP (the note has no cancel); the same `sarafw http` later asks again and the module resumes from what it stored"
 					: "no download was running on the module");
 		return 128 + sig;
 	}

@@ -6,7 +6,8 @@ password kept out of the trace, the install after it; the R422 family's
 elapsed time against the time the radio rate gives (--rat, --bandwidth,
 --size, --package); a sarafw killed mid-download and run again (the GET
 again, which the module resumes with a Range request after a power cut);
-Ctrl-C, after which the module's download goes on."""
+Ctrl-C, after which the module's download goes on and the same command
+later gets the whole file."""
 import hashlib
 import os
 import random
@@ -151,7 +152,9 @@ class HttpHostRestart(unittest.TestCase):
             bg.close()
             self.assertEqual(rc, 130, err)
             self.assertIn("the module goes on downloading over HTTP", err)
-            # the same command again waits for it
+            # the same command again asks again (docs/behaviour.md: on the
+            # R422 family that ends the running download, note §7, and the
+            # new GET resumes from the bytes the module synced)
             r = sarafw(*http_args(sim, "/pkg.bin", "--md5", MD5), state=sim.work)
             self.assertEqual(r.returncode, 0, r.stderr)
             self.assertEqual(fota_package(sim), DATA)
