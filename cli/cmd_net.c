@@ -386,6 +386,15 @@ static uint32_t max_ms(const net_run *r)
 	return m > SARAFW_NET_DOWNLOAD_MS ? (uint32_t)(m > UINT32_MAX / 2u ? UINT32_MAX / 2u : m) : 0u;
 }
 
+/* The library refused the file name: note §3.2's rule on SARA-R410M/R412M. */
+static int bad_name(cli *c, const char *file)
+{
+	cli_disconnect(c);
+	fprintf(stderr, "sarafw: %s takes --file as a name without a path, at most %u characters (note §3.2), not %s: put the package in the FTP user's directory\n",
+		c->id.type_number, SARAFW_FTP_NAME_MAX, file);
+	return EXIT_USAGE;
+}
+
 int cmd_ftp(cli *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -458,6 +467,8 @@ int cmd_ftp(cli *c, int argc, char **argv)
 	if (cancel) {
 		/* note §3.2: a cancelled session cannot be resumed */
 		rc = sarafw_ftp_cancel(&c->dev, cfg.file, 0);
+		if (rc == SARAFW_EINVAL)
+			return bad_name(c, cfg.file);
 		cli_disconnect(c);
 		if (rc) {
 			fprintf(stderr, "sarafw: cancelling the FTP download failed: %s; %s\n", sarafw_strerror(rc),
@@ -474,7 +485,10 @@ int cmd_ftp(cli *c, int argc, char **argv)
 	if (!c->json)
 		fprintf(stderr, "%s: the module %s %s from %s over FTP\n", c->id.type_number,
 			cfg.resume ? "resumes downloading" : "downloads", cfg.file, cfg.server);
-	rc = run_download(&r, sarafw_ftp_start(&r.e, &c->dev, &cfg, &r.res, now_ms(c)), &sig);
+	rc = sarafw_ftp_start(&r.e, &c->dev, &cfg, &r.res, now_ms(c));
+	if (rc == SARAFW_EINVAL) /* the options were checked: the name it is */
+		return bad_name(c, cfg.file);
+	rc = run_download(&r, rc, &sig);
 	return finish(&r, rc, sig);
 }
 

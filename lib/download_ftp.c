@@ -353,6 +353,10 @@ static int check(sarafw_netdl *e, sarafw_dev *dev, sarafw_net_result *res, const
 		netdl_end(e, SARAFW_EINVAL);
 	} else if (!dev->variant || !(dev->variant->methods & SARAFW_METHOD_FTP)) {
 		netdl_end(e, SARAFW_ENOTSUP); /* note Table 1 */
+	} else if (dev->variant->family != SARAFW_FAMILY_R422 &&
+		   (sarafw_str_chr(file, '/') || sarafw_str_len(file) > SARAFW_FTP_NAME_MAX)) {
+		/* note §3.2, SARA-R410M/R412M: no path, at most 64 characters */
+		netdl_end(e, SARAFW_EINVAL);
 	} else {
 		e->file = file;
 		e->hash = sarafw_persist_hash(file);

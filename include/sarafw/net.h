@@ -18,6 +18,7 @@ extern "C" {
 #endif
 
 #define SARAFW_NET_MD5_LEN 32u
+#define SARAFW_FTP_NAME_MAX 64u /* note §3.2, SARA-R410M/R412M: the FOTA file name */
 
 /* One +UUFTPCR or +UUHTTPCR line. */
 typedef struct sarafw_net_urc {
@@ -63,7 +64,9 @@ typedef struct sarafw_ftp_config {
 	const char *user;
 	const char *password;
 	const char *account;  /* NULL: none (AT+UFTP=4) */
-	const char *file;     /* remote file name, exactly as on the server (note §3.2) */
+	const char *file;     /* remote file name, exactly as on the server (note §3.2);
+	                       * SARA-R410M/R412M/N410: no path, at most
+	                       * SARAFW_FTP_NAME_MAX characters (SARAFW_EINVAL) */
 	bool resume;          /* AT+UFTPC=100,<file>,1 */
 	const char *md5;      /* NULL, or the expected MD5 (hex, any case) */
 	uint32_t max_ms;      /* bound on the whole download after OK; 0: 30 min */

@@ -85,6 +85,16 @@ class FtpCli(unittest.TestCase):
         self.assertNotIn("wrong", trace)
 
 
+    def test_r410m_file_name_rule(self):
+        # note §3.2, SARA-R410M/R412M: no path, at most 64 characters
+        with Sim(R410, time_scale=SCALE) as sim:
+            for name in ("fota/pkg.bin", "x" * 65):
+                r = sarafw(*ftp_args(sim, file=name), state=TMP.name)
+                self.assertEqual(r.returncode, 2, r.stderr)
+                self.assertIn("without a path, at most 64 characters (note §3.2)", r.stderr)
+                self.assertEqual(r.stderr.count("sarafw:"), 1)
+
+
 class FtpHostRestart(unittest.TestCase):
     def start_and_kill(self, sim):
         bg = Background(*ftp_args(sim), state=sim.work)

@@ -562,6 +562,23 @@ static void test_engine_by_steps(void **state)
 	rig_up(&r, NULL, 0, "SARA-R422");
 	assert_int_equal(sarafw_ftp_start(&e, &r.dev, &f, &res, 0), SARAFW_ENOTSUP);
 	assert_int_equal(r.f.writes, 0);
+	/* note §3.2, SARA-R410M/R412M: no path, at most 64 characters */
+	static const struct {
+		const char *variant, *file;
+		int rc;
+	} names[] = {
+		{ "SARA-R410M-02B-03", "fota/pkg.bin", SARAFW_EINVAL },
+		{ "SARA-R412M-02B-02", "/pkg.bin", SARAFW_EINVAL },
+		{ "SARA-R410M-02B-03", "a123456789b123456789c123456789d123456789e123456789f123456789g1234", SARAFW_EINVAL },
+		{ "SARA-R410M-02B-03", "a123456789b123456789c123456789d123456789e123456789f123456789g123", SARAFW_OK },
+		{ "SARA-R422S", "/fota/pkg.bin", SARAFW_OK },
+	};
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		rig_up(&r, NULL, 0, names[i].variant);
+		f.file = names[i].file;
+		assert_int_equal(sarafw_ftp_start(&e, &r.dev, &f, &res, 0), names[i].rc);
+		assert_int_equal(sarafw_ftp_cancel_start(&e, &r.dev, names[i].file, 0, 0), names[i].rc);
+	}
 }
 
 int main(void)
