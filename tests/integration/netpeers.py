@@ -91,7 +91,9 @@ class Background:
 
 class FtpServer:
     """pyftpdlib on a free loopback port, one user, files in root; sent
-    counts the bytes its data connections sent."""
+    counts the bytes its data connections sent (a broken one is counted
+    when the server notices), retrs lists the offset (REST) of each RETR
+    as it starts."""
 
     def __init__(self, files, user="fota", password="s3cret"):
         from pyftpdlib.authorizers import DummyAuthorizer
@@ -106,6 +108,7 @@ class FtpServer:
             with open(os.path.join(self.root, name), "wb") as f:
                 f.write(data)
         self.sent = 0
+        self.retrs = []
         server = self
 
         class Counting(DTPHandler):
@@ -116,7 +119,11 @@ class FtpServer:
 
         auth = DummyAuthorizer()
         auth.add_user(user, password, self.root, perm="elr")
-        handler = type("H", (FTPHandler,), {"authorizer": auth, "dtp_handler": Counting})
+        def ftp_RETR(self, file):
+            server.retrs.append(self._restart_position)
+            return FTPHandler.ftp_RETR(self, file)
+
+        handler = type("H", (FTPHandler,), {"authorizer": auth, "dtp_handler": Counting, "ftp_RETR": ftp_RETR})
         handler.auth_failed_timeout = 0  # a refused login answers at once
         self.server = FTPServer(("127.0.0.1", 0), handler)
         self.port = self.server.socket.getsockname()[1]
@@ -136,7 +143,7 @@ pid {d}/nginx.pid;
 error_log {d}/error.log;
 events {{ worker_connections 64; }}
 http {{
-    log_format bytes "$body_bytes_sent";
+    log_format bytes "$body_bytes_sent $http_range";
     access_log {d}/access.log bytes;
     client_body_temp_path {d}/tmp;
     proxy_temp_path {d}/tmp;
@@ -182,13 +189,14 @@ class HttpServer:
     def url(self, path):
         return "http://127.0.0.1:%d%s" % (self.port, path)
 
-    def sent(self):
-        """Body bytes sent so far (nginx logs a request when it ends)."""
+    def requests(self):
+        """(body bytes sent, Range header or "-") of each request so far;
+        nginx logs a request when it ends."""
         path = os.path.join(self.d, "access.log")
         if not os.path.exists(path):
-            return 0
+            return []
         with open(path) as f:
-            return sum(int(l) for l in f if l.strip().isdigit())
+            return [(int(l.split()[0]), l.split()[1] if len(l.split()) > 1 else "-") for l in f if l.strip()]
 
     def close(self):
         self.proc.terminate()
