@@ -84,7 +84,9 @@ static void profile_next(sarafw_netdl *e, uint32_t now)
 	prefix(e, &b, "AT+UHTTPC=");
 	sarafw_cmdbuf_str(&b, ",100,");
 	sarafw_cmdbuf_quoted(&b, c->path);
-	netdl_send(e, &b, SARAFW_ANSWER_MS, now);
+	/* note §4.2 gives no time to OK: the module prepares its FOTA area
+	 * first, as for +UFTPC=100 (note §3.2), so the same bound */
+	netdl_send(e, &b, e->dev->variant->limits->ftp_start_ms, now);
 }
 
 static void on_line(sarafw_netdl *e, const char *line, uint32_t now)
