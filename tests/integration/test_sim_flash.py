@@ -223,6 +223,70 @@ class Flash(unittest.TestCase):
     def test_cut_by_power_button_stays_in_flash_mode(self):
         self.cut_and_recover("button")
 
+    def test_cuts_at_seeded_points(self):
+        """Cuts at 6 seeded byte offsets of the whole flash (devdata's
+        restore included), by SIGKILL and the button in turn: each time the
+        module comes back in flash mode, and a full flash with the device
+        data read before the first cut (the host's backup) restores it."""
+        rnd = random.Random(20261202)
+        parts, _ = images("SARA-R422S", size=60000)
+        with Sim("SARA-R422S", time_scale=SCALE) as sim:
+            p = sim.open()
+            sim.wait_boot(p)
+            imei = p.command("AT+CGSN")[0]
+            c = self.enter(sim)
+            self.assertEqual(c.load_programmer(make_programmer("SARA-R422S")), 0)
+            c.configure()
+            backup = c.read("devdata", c.storage_info()["devdata"])
+            seq = parts + [("devdata", backup.rstrip(b"\xff"))]
+            total = sum(len(d) for _, d in seq)
+
+            class Cut(Exception):
+                pass
+
+            for i in range(6):
+                at = rnd.randrange(1, total)
+                how = "kill" if i % 2 == 0 else "button"
+                done = 0
+                try:
+                    for name, data in seq:
+                        if done + len(data) < at:
+                            c.program(name, data)
+                            done += len(data)
+                            continue
+
+                        def cut(sent, base=done):
+                            if base + sent >= at:
+                                if how == "kill":
+                                    sim.kill()
+                                else:
+                                    sim.power_off()
+                                raise Cut()
+
+                        c.program(name, data, chunk=4096, cut=cut)
+                        done += len(data)
+                    self.fail("no cut at %d of %d" % (at, total))
+                except Cut:
+                    pass
+                if how == "kill":
+                    sim.start()
+                    port = sim.open()
+                else:
+                    port = c.port
+                    port.drain(0.05)
+                    sim.power_on()
+                c = FlashClient(port)
+                c.wait_hello(timeout=5)  # flash mode again, by itself
+                self.assertTrue([e for e in sim.audit_events() if e["event"] == "flash_mode"][-1]["resumed"])
+                self.assertEqual(c.load_programmer(make_programmer("SARA-R422S")), 0)
+                c.configure()
+            for name, data in seq:
+                c.program(name, data)
+            c.reset()
+            sim.wait_boot(c.port, timeout=10)
+            self.assertEqual(c.port.command("ATI9"), ["00.13,A00.02", "OK"])
+            self.assertEqual(c.port.command("AT+CGSN"), [imei, "OK"])
+
     def test_incomplete_flash_reset_returns_to_flash_mode(self):
         with Sim("SARA-R422S", time_scale=SCALE) as sim:
             c = self.enter(sim)
