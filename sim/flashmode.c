@@ -529,8 +529,10 @@ static void cmd_erase(struct sim_modem *m, struct flashmode *fm, const struct fh
 		} else {
 			uint8_t ff[4096];
 			memset(ff, 0xff, sizeof ff);
-			for (uint64_t o = from; ok && o < to; o += sizeof ff)
-				ok = pwrite(fd, ff, sizeof ff, (off_t)o) == (ssize_t)sizeof ff;
+			for (uint64_t o = from; ok && o < to; o += sizeof ff) {
+				size_t k = to - o < sizeof ff ? (size_t)(to - o) : sizeof ff;
+				ok = pwrite(fd, ff, k, (off_t)o) == (ssize_t)k;
+			}
 		}
 		ok = ok && fsync(fd) == 0;
 		close(fd);
