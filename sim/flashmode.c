@@ -701,7 +701,7 @@ static void reset_now(void *ctx, int arg)
 		return;
 	}
 	if (fm->dirty) {
-		char why[200];
+		char why[200] = "cannot write the flash";
 		if (mark(m, "apply") == 0 && sim_flash_apply(m->flash, m->v, why, sizeof why) == 0) {
 			sim_flash_remove(m->flash, "flashmode");
 			logf_(m, "flash: complete, booting the new firmware");
