@@ -4,6 +4,7 @@
  * whole input). Whatever is accepted must be within its bounds and print
  * back into a list the parser accepts again with the same objects. */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,10 +37,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t plen = nl ? size - qlen - 1 : size;
 	if (link_parse(pl, plen, &objs) == 0) {
 		CHECK(objs.n <= REG_OBJ_MAX);
-		static char s[REG_OBJ_MAX * 14 + 1];
+		static char s[REG_OBJ_MAX * 14 + 1], link[REG_OBJ_MAX * 16 + 1];
 		CHECK(reg_objects_str(&objs, s, sizeof s) == 0);
 		if (objs.n) {
-			CHECK(link_parse((const uint8_t *)s, strlen(s), &again) == 0);
+			/* the same list written as link format again */
+			size_t n = 0;
+			for (char *t = strtok(s, ","); t; t = strtok(NULL, ","))
+				n += (size_t)snprintf(link + n, sizeof link - n, "%s<%s>", n ? "," : "", t);
+			CHECK(link_parse((const uint8_t *)link, n, &again) == 0);
 			CHECK(again.n == objs.n);
 			for (unsigned i = 0; i < objs.n; i++)
 				CHECK(again.o[i].obj == objs.o[i].obj && again.o[i].inst == objs.o[i].inst);
