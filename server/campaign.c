@@ -126,6 +126,39 @@ static int save(db *d, db_campaign *c, int64_t now)
 	return db_campaign_save(d, c) < 0 ? -2 : 0;
 }
 
+/* every device of a campaign, in memory for one step */
+typedef struct cdevs {
+	db_cdev *v;
+	size_t n, cap;
+	bool oom;
+} cdevs;
+
+static int collect(void *ctx, const db_cdev *cd)
+{
+	cdevs *a = ctx;
+	if (a->n == a->cap) {
+		size_t cap = a->cap ? 2 * a->cap : 16;
+		db_cdev *v = realloc(a->v, cap * sizeof *v);
+		if (!v) {
+			a->oom = true;
+			return 1;
+		}
+		a->v = v, a->cap = cap;
+	}
+	a->v[a->n++] = *cd;
+	return 0;
+}
+
+static int load_cdevs(db *d, int64_t id, cdevs *a)
+{
+	*a = (cdevs){0};
+	if (db_cdev_list(d, id, collect, a) < 0 || a->oom) {
+		free(a->v);
+		return -1;
+	}
+	return 0;
+}
+
 int campaign_approve(db *d, int64_t id, const char *who, int64_t now, char *why, size_t whylen)
 {
 	db_campaign c;
@@ -168,42 +201,31 @@ int campaign_resume(db *d, int64_t id, int64_t now, char *why, size_t whylen)
 		return r;
 	if (strcmp(c.state, "paused"))
 		return snprintf(why, whylen, "campaign %lld is %s, not paused", (long long)id, c.state), -1;
+	if (!strcmp(c.phase, "final")) {
+		/* paused by a threshold: resuming accepts this group's result and
+		 * goes on with the next one (else it would pause again at once) */
+		cdevs a;
+		if (load_cdevs(d, id, &a) < 0)
+			return -2;
+		size_t n = 0, failed = 0, succeeded = 0, skipped = 0, busy = 0;
+		for (size_t i = 0; i < a.n; i++) {
+			if (a.v[i].group_no != c.current_group)
+				continue;
+			n++;
+			failed += !strcmp(a.v[i].state, "failed");
+			succeeded += !strcmp(a.v[i].state, "succeeded");
+			skipped += !strcmp(a.v[i].state, "skipped");
+			busy += active(a.v[i].state);
+		}
+		free(a.v);
+		size_t counted = n - skipped, tried = succeeded + failed;
+		if ((counted && failed * 100 >= (size_t)c.error_threshold * counted) ||
+		    (!busy && tried && succeeded * 100 < (size_t)c.success_threshold * tried))
+			c.current_group++;
+	}
 	strcpy(c.state, "running");
 	snprintf(c.detail, sizeof c.detail, "resumed at group %lld", (long long)c.current_group);
 	return save(d, &c, now);
-}
-
-/* every device of a campaign, in memory for one step */
-typedef struct cdevs {
-	db_cdev *v;
-	size_t n, cap;
-	bool oom;
-} cdevs;
-
-static int collect(void *ctx, const db_cdev *cd)
-{
-	cdevs *a = ctx;
-	if (a->n == a->cap) {
-		size_t cap = a->cap ? 2 * a->cap : 16;
-		db_cdev *v = realloc(a->v, cap * sizeof *v);
-		if (!v) {
-			a->oom = true;
-			return 1;
-		}
-		a->v = v, a->cap = cap;
-	}
-	a->v[a->n++] = *cd;
-	return 0;
-}
-
-static int load_cdevs(db *d, int64_t id, cdevs *a)
-{
-	*a = (cdevs){0};
-	if (db_cdev_list(d, id, collect, a) < 0 || a->oom) {
-		free(a->v);
-		return -1;
-	}
-	return 0;
 }
 
 static int set_state(db *d, db_cdev *cd, const char *state, const char *detail, int64_t now)
@@ -348,6 +370,9 @@ static int step_device(db *d, const campaign_io *io, const db_campaign *c, db_cd
 		cd->next_at = now + CAMPAIGN_RESEND_S;
 		cd->result = -1;
 		set_state(d, cd, "downloading", "Write /5/0/1 sent", now); /* stored before it is sent */
+		/* LwM2M 1.0 §E.6: a new download resets Update Result; what is
+		 * stored is from the last attempt until the device notifies */
+		db_device_set_fw_result(d, dev.endpoint, -1);
 		char uri[256];
 		io->package_uri(io->ctx, c->package, c->transport, uri, sizeof uri);
 		return io->write_uri(io->ctx, cd->imei, uri) == 0;

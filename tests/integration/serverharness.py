@@ -317,7 +317,7 @@ class Device:
     "refuse" (4.05 to Write /5/0/1)."""
 
     def __init__(self, server_port, endpoint, version, new_version=None, behaviour="good",
-                 lifetime=300, http_base=None):
+                 lifetime=300, http_base=None, update_every=1.0):
         self.server_port = server_port
         self.endpoint = endpoint
         self.version = version
@@ -334,6 +334,8 @@ class Device:
         self.lock = threading.Lock()
         self.stop_ev = threading.Event()
         self.thread = None
+        self.update_every = update_every
+        self.mine = {}  # mid of a request sent from the thread -> "update" | "register"
 
     # registration interface, called from the test or the thread
     def register(self):
@@ -400,6 +402,19 @@ class Device:
         except (OSError, AssertionError):
             return False
 
+    def _send_update(self):
+        mid = self.x.next_mid()
+        self.mine[mid] = "update"
+        self.x.send(encode(CON, POST, mid, os.urandom(4), [(URI_PATH, p) for p in self.location.split("/")]))
+
+    def _send_register(self):
+        mid = self.x.next_mid()
+        self.mine[mid] = "register"
+        opts = [(URI_PATH, "rd")] + [(URI_QUERY, q) for q in ("ep=" + self.endpoint, "lt=%d" % self.lifetime,
+                                                                "lwm2m=1.0", "b=U")]
+        self.x.send(encode(CON, POST, mid, os.urandom(4), opts + [(CONTENT_FORMAT, 40)],
+                           b'</>;rt="oma.lwm2m";ct=11543,</1/0>,</3/0>,</5/0>'))
+
     def _reboot(self):
         """Install and reboot: observations end, the client registers again."""
         time.sleep(0.2)
@@ -415,10 +430,14 @@ class Device:
 
     def _serve(self):
         pending = []  # actions after the answer went
+        last_update = time.monotonic()
         while not self.stop_ev.is_set():
             for act in pending:
                 act()
             pending = []
+            if self.update_every and time.monotonic() - last_update >= self.update_every:
+                last_update = time.monotonic()
+                self._send_update()
             data = self.x.recv(0.05)
             if data is None:
                 continue
@@ -426,6 +445,13 @@ class Device:
             if not m:
                 continue
             mtype, mcode, mid, token, opts, payload = m
+            if mtype == ACK and mid in self.mine:
+                what = self.mine.pop(mid)
+                if what == "update" and mcode == code("4.04"):
+                    self._send_register()  # the server lost us: register again
+                elif what == "register" and mcode == code("2.01"):
+                    self.location = "/".join(v.decode() for v in opt_all(opts, LOCATION_PATH))
+                continue
             if mcode == 0 or mcode >= 64:  # empty (ACK of a notification) or a response
                 continue
             path = "/" + "/".join(v.decode() for v in opt_all(opts, URI_PATH))
@@ -455,7 +481,8 @@ class Device:
                         pending.append(lambda: self._set(state=0, result=0))
                     elif self.behaviour != "silent":
                         def dl(uri=uri):
-                            self._set(state=1)
+                            # LwM2M 1.0 §E.6: a new download resets Update Result
+                            self._set(state=1, result=0)
                             if self.behaviour == "bad_download":
                                 self._set(state=0, result=5)
                             elif self._download(uri):
