@@ -506,8 +506,8 @@ static enum MHD_Result post_package(rest_server *s, struct MHD_Connection *c, re
 		return send_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "no package key configured: start with --pkg-key FILE");
 	if (q->too_big)
 		return send_error(c, MHD_HTTP_CONTENT_TOO_LARGE, "a package is at most 256 MiB");
-	if (q->fd < 0)
-		return send_error(c, MHD_HTTP_BAD_REQUEST, "no body");
+	if (q->fd < 0 || q->size == 0)
+		return send_error(c, MHD_HTTP_BAD_REQUEST, "no body: send the package's bytes");
 	blob bl;
 	pkg_info *info = calloc(1, sizeof *info);
 	if (!info || blob_from_fd(&bl, &q->fd) < 0) {
