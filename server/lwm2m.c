@@ -543,7 +543,7 @@ lw_server *lw_start(const lw_config *cfg, char *err, size_t errlen)
 		goto oom;
 	s->io = (campaign_io){.ctx = s, .write_uri = io_write_uri, .execute = io_execute, .package_uri = io_package_uri};
 	coap_startup();
-	coap_set_log_level(LOG_EMERG);
+	coap_set_log_level(getenv("SARAFW_SERVER_COAP_DEBUG") ? LOG_DEBUG : LOG_EMERG);
 	s->ctx = coap_new_context(NULL);
 	if (!s->ctx)
 		goto oom;
