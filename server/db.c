@@ -6,6 +6,7 @@
 
 static const db_backend *const backends[] = {
 	&db_sqlite_backend,
+	&db_pg_backend,
 };
 
 /* Migrations: migrations[i] brings the schema from version i to i+1. Never
@@ -131,7 +132,7 @@ db *db_open(const char *url, char *err, size_t errlen)
 {
 	const char *colon = strchr(url, ':');
 	if (!colon) {
-		snprintf(err, errlen, "database \"%s\": want sqlite:PATH", url);
+		snprintf(err, errlen, "database \"%s\": want sqlite:PATH or postgresql://...", url);
 		return NULL;
 	}
 	for (size_t i = 0; i < sizeof backends / sizeof *backends; i++) {
@@ -141,13 +142,21 @@ db *db_open(const char *url, char *err, size_t errlen)
 		db *d;
 		if (b->open(colon + 1, &d, err, errlen) < 0)
 			return NULL;
-		if (migrate(d, err, errlen) < 0) {
+		if (b->migrate_lock && b->migrate_lock(d, true) < 0) {
+			snprintf(err, errlen, "schema lock: %s", b->error(d));
+			b->close(d);
+			return NULL;
+		}
+		int m = migrate(d, err, errlen);
+		if (b->migrate_lock)
+			b->migrate_lock(d, false);
+		if (m < 0) {
 			b->close(d);
 			return NULL;
 		}
 		return d;
 	}
-	snprintf(err, errlen, "database \"%s\": unknown kind (this build has sqlite:PATH)", url);
+	snprintf(err, errlen, "database \"%s\": unknown kind (this build has sqlite:PATH and postgresql://...)", url);
 	return NULL;
 }
 

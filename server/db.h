@@ -48,6 +48,9 @@ typedef struct db_backend {
 	/* Rows changed by the last INSERT/UPDATE/DELETE. */
 	long (*changes)(db *d);
 	const char *(*error)(db *d);
+	/* Optional: serialise migrations of several processes sharing one
+	 * database (take true before, false after). */
+	int (*migrate_lock)(db *d, bool take);
 } db_backend;
 
 /* Every backend embeds this first. */
@@ -56,8 +59,12 @@ struct db {
 };
 
 extern const db_backend db_sqlite_backend;
+extern const db_backend db_pg_backend; /* db_pg.c: "postgresql://..." */
+/* PostgreSQL's form of a statement: '?' outside quotes becomes $1, $2...
+ * Returns how many, or -1 when out (cap bytes) cannot hold it. */
+int db_pg_rewrite(const char *sql, char *out, size_t cap);
 
-/* Open "sqlite:PATH" (others later) and bring the schema to the newest
+/* Open "sqlite:PATH" or "postgresql://..." and bring the schema to the newest
  * version. Returns NULL with err set. */
 db *db_open(const char *url, char *err, size_t errlen);
 void db_close(db *d);

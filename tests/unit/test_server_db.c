@@ -1,4 +1,6 @@
-/* sarafw-server's storage (server/db.c on SQLite): schema versions and
+/* sarafw-server's storage (server/db.c on SQLite, or on PostgreSQL when
+ * SARAFW_TEST_DB names a database: ctest runs it both ways, the second
+ * under tests/integration/pgcluster.py): schema versions and
  * migrations, devices through Register/Update/De-register, PSKs, tokens,
  * immutable packages, campaigns and their devices, and that what was
  * committed is there after closing and opening again. */
@@ -16,15 +18,40 @@
 #include "campaign.h"
 #include "db.h"
 
-static char dir[64], url[128];
+static char dir[64], url[256];
+static bool pg; /* the database is PostgreSQL's */
 
 static int setup(void **state)
 {
 	(void)state;
 	snprintf(dir, sizeof dir, "/tmp/sarafw-dbtest-XXXXXX");
 	assert_non_null(mkdtemp(dir));
-	snprintf(url, sizeof url, "sqlite:%s/s.db", dir);
+	const char *pgurl = getenv("SARAFW_TEST_DB");
+	pg = pgurl && *pgurl;
+	if (pg)
+		snprintf(url, sizeof url, "%s", pgurl);
+	else
+		snprintf(url, sizeof url, "sqlite:%s/s.db", dir);
 	return 0;
+}
+
+/* an empty database again, without migrating (db_open would refuse a
+ * newer schema) */
+static void wipe(void)
+{
+	if (!pg) {
+		char cmd[160];
+		snprintf(cmd, sizeof cmd, "rm -f '%s'/s.db*", dir);
+		assert_int_equal(system(cmd), 0);
+		return;
+	}
+	char err[256] = "";
+	db *d;
+	if (db_pg_backend.open(url + strlen("postgresql:"), &d, err, sizeof err) < 0)
+		fail_msg("%s", err);
+	assert_int_equal(db_exec(d, "DROP SCHEMA public CASCADE", NULL, 0, NULL, NULL), 0);
+	assert_int_equal(db_exec(d, "CREATE SCHEMA public", NULL, 0, NULL, NULL), 0);
+	db_close(d);
 }
 
 static int teardown(void **state)
@@ -47,7 +74,8 @@ static db *open_ok(void)
 static void urls(void **state)
 {
 	(void)state;
-	static const char *const bad[] = {"", "nothing", "postgres:x", "sqlite", "sqlite:/nonexistent/dir/x.db"};
+	static const char *const bad[] = {"", "nothing", "postgres:x", "sqlite", "sqlite:/nonexistent/dir/x.db",
+					  "postgresql://nobody@127.0.0.1:1/x", "postgresql://%zz", "postgresql:"};
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
 		char err[256] = "";
 		db *d = db_open(bad[i], err, sizeof err);
@@ -70,8 +98,14 @@ static void schema(void **state)
 	db *d = open_ok();
 	assert_int_equal(db_schema_version(d), DB_SCHEMA_VERSION);
 	char mode[64] = "";
-	assert_int_equal(db_exec(d, "PRAGMA journal_mode", NULL, 0, row_text, mode), 0);
-	assert_string_equal(mode, "wal");
+	if (pg) {
+		/* a COMMIT that returned is on disk (WAL flushed) */
+		assert_int_equal(db_exec(d, "SHOW synchronous_commit", NULL, 0, row_text, mode), 0);
+		assert_string_equal(mode, "on");
+	} else {
+		assert_int_equal(db_exec(d, "PRAGMA journal_mode", NULL, 0, row_text, mode), 0);
+		assert_string_equal(mode, "wal");
+	}
 	db_close(d);
 	/* opening again migrates nothing and keeps the version */
 	d = open_ok();
@@ -83,9 +117,7 @@ static void schema(void **state)
 	char err[256] = "";
 	assert_null(db_open(url, err, sizeof err));
 	assert_non_null(strstr(err, "schema version"));
-	char cmd[160];
-	snprintf(cmd, sizeof cmd, "rm -f '%s'/s.db*", dir);
-	assert_int_equal(system(cmd), 0);
+	wipe();
 }
 
 static void devices(void **state)
@@ -279,9 +311,46 @@ static void campaigns(void **state)
 	db_close(d);
 }
 
+/* PostgreSQL's placeholders: '?' becomes $1, $2... outside quotes only;
+ * what does not fit is refused, never cut */
+static void pg_placeholders(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *in, *out;
+		int n;
+		size_t cap;
+	} t[] = {
+		{"SELECT 1", "SELECT 1", 0, 64},
+		{"", "", 0, 1},
+		{"a = ? AND b = ?", "a = $1 AND b = $2", 2, 64},
+		{"x = '?' AND y = ?", "x = '?' AND y = $1", 1, 64}, /* a placeholder in quotes is text */
+		{"\"a?b\" = ?", "\"a?b\" = $1", 1, 64},
+		{"'it''s ?' || ?", "'it''s ?' || $1", 1, 64},
+		{"'unterminated ?", "'unterminated ?", 0, 64},
+		{"??????????", "$1$2$3$4$5$6$7$8$9$10", 10, 64},
+		{"?", NULL, -1, 2},         /* "$1" needs 3 bytes */
+		{"SELECT 1", NULL, -1, 8},  /* no room for the NUL */
+		{"x", NULL, -1, 0},
+	};
+	for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
+		char out[64];
+		memset(out, 'Z', sizeof out);
+		int n = db_pg_rewrite(t[i].in, out, t[i].cap);
+		if (t[i].n >= 0 && n != t[i].n)
+			fail_msg("%zu: %s: %d placeholders, want %d", i, t[i].in, n, t[i].n);
+		if (t[i].n < 0) {
+			assert_int_equal(n, -1);
+			continue;
+		}
+		assert_string_equal(out, t[i].out);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(pg_placeholders),
 		cmocka_unit_test(urls),
 		cmocka_unit_test(schema),
 		cmocka_unit_test(devices),
