@@ -7,7 +7,9 @@
         dev.register()                             # 2.01 and the location
 
 Server starts sarafw-server on free loopback ports and waits for its
-"ready" line; kill() is kill -9, start() starts it again on the same
+"ready" line; its storage is SQLite in the work directory, or, when
+SARAFW_PG names a PostgreSQL cluster (pgcluster.py sets it), a new
+database of that cluster (db_url= gives one to share between servers); kill() is kill -9, start() starts it again on the same
 database and ports. Device is a scripted LwM2M 1.0 client written here on
 raw UDP (RFC 7252 encoding, no libcoap), so it is independent of the
 server's CoAP stack: it answers the server's Observe of /5/0/3, /5/0/5
@@ -170,10 +172,26 @@ class Exchange:
 
 # ---- the server ----
 
+def new_pg_database(cluster_url):
+    """A new database in the cluster at cluster_url; its URL."""
+    name = "t" + os.urandom(6).hex()
+    psql = os.path.join(os.environ.get("SARAFW_PG_BIN", "/usr/lib/postgresql/15/bin"), "psql")
+    subprocess.run([psql, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", cluster_url, "-c",
+                    "CREATE DATABASE " + name], check=True, stdout=subprocess.DEVNULL)
+    return cluster_url.rsplit("/", 1)[0] + "/" + name
+
+
 class Server:
-    def __init__(self, work, nosec=True, args=(), start=True):
+    def __init__(self, work, nosec=True, args=(), start=True, db_url=None, store=None):
         self.work = work
         self.db = os.path.join(work, "server.db")
+        if db_url:
+            self.db_url = db_url
+        elif os.environ.get("SARAFW_PG"):
+            self.db_url = new_pg_database(os.environ["SARAFW_PG"])
+        else:
+            self.db_url = "sqlite:" + self.db
+        self.store = store or (os.path.join(work, "packages") if not self.db_url.startswith("sqlite:") else None)
         self.token_file = os.path.join(work, "admin.token")
         self.coap_port = free_port(socket.SOCK_DGRAM)
         self.http_port = free_port(socket.SOCK_STREAM)
@@ -190,8 +208,10 @@ class Server:
 
     def argv(self):
         a = [os.path.join(BIN, "sarafw-server"), "--coap", "127.0.0.1:%d" % self.coap_port,
-             "--http", "127.0.0.1:%d" % self.http_port, "--db", "sqlite:" + self.db,
+             "--http", "127.0.0.1:%d" % self.http_port, "--db", self.db_url,
              "--token-file", self.token_file, "--pkg-key", DEMO_PUB]
+        if self.store:
+            a += ["--store", self.store]
         if self.nosec:
             a.append("--nosec")
         return a + self.args
