@@ -593,6 +593,8 @@ int campaign_tick(db *d, const campaign_io *io, int64_t now)
 		return -1;
 	int sent = 0;
 	for (size_t i = 0; i < ids.n; i++) {
+		if (io->claim && io->claim(io->ctx, ids.id[i], now) != 1)
+			continue; /* another front-end steps it */
 		db_campaign c;
 		if (db_campaign_get(d, ids.id[i], &c))
 			continue;

@@ -37,6 +37,9 @@ typedef struct campaign_io {
 	int (*execute)(void *ctx, const char *imei);
 	/* the package's URI for this transport */
 	void (*package_uri)(void *ctx, const char *sha256, const char *transport, char *buf, size_t cap);
+	/* Optional (several front-ends, cluster.h): 1 when this process may
+	 * step the campaign now, 0 when another does, -1 on error. */
+	int (*claim)(void *ctx, int64_t campaign, int64_t now);
 } campaign_io;
 
 /* Validate a new campaign (fields and the package it names) and store it

@@ -46,8 +46,18 @@ static const char *const migration_1[] = {
 	NULL,
 };
 
+/* several front-ends on one database (db_cluster.h) */
+static const char *const migration_2[] = {
+	"CREATE TABLE nodes (id TEXT PRIMARY KEY, heartbeat BIGINT NOT NULL, started BIGINT NOT NULL)",
+	"ALTER TABLE devices ADD COLUMN owner TEXT NOT NULL DEFAULT ''",
+	"ALTER TABLE campaigns ADD COLUMN runner TEXT NOT NULL DEFAULT ''",
+	"ALTER TABLE campaigns ADD COLUMN runner_until BIGINT NOT NULL DEFAULT 0",
+	NULL,
+};
+
 static const char *const *const migrations[DB_SCHEMA_VERSION] = {
 	migration_1,
+	migration_2,
 };
 
 int db_exec(db *d, const char *sql, const db_val *params, int n, db_row_fn row, void *ctx)

@@ -6,6 +6,7 @@
 #include <sys/random.h>
 #include <time.h>
 
+#include "db_cluster.h"
 #include "linkformat.h"
 #include "lwm2m.h"
 
@@ -407,6 +408,8 @@ static void hnd_register(coap_resource_t *r, coap_session_t *session, const coap
 		dev_drop(d);
 		return respond(resp, COAP_RESPONSE_CODE_INTERNAL_ERROR, "storage");
 	}
+	if (s->cfg.node_id)
+		db_device_set_owner(s->cfg.db, dev.endpoint, s->cfg.node_id); /* cluster.h: routed here */
 	coap_add_option(resp, COAP_OPTION_LOCATION_PATH, 2, (const uint8_t *)"rd");
 	coap_add_option(resp, COAP_OPTION_LOCATION_PATH, strlen(dev.location), (const uint8_t *)dev.location);
 	coap_pdu_set_code(resp, COAP_RESPONSE_CODE_CREATED);
@@ -458,6 +461,8 @@ static void hnd_update(lw_server *s, coap_session_t *session, const coap_pdu_t *
 	d = dev_hold(s, dev.endpoint, dev.imei, session);
 	if (d && fresh)
 		queue_setup(s, d);
+	if (d && fresh && s->cfg.node_id)
+		db_device_set_owner(s->cfg.db, dev.endpoint, s->cfg.node_id); /* cluster.h: moved here */
 	coap_pdu_set_code(resp, COAP_RESPONSE_CODE_CHANGED);
 	changed(s);
 }
@@ -635,6 +640,16 @@ int lw_process(lw_server *s)
 const campaign_io *lw_campaign_io(lw_server *s)
 {
 	return &s->io;
+}
+
+int lw_observe(void *ctx, const char *imei)
+{
+	lw_server *s = ctx;
+	lw_dev *d = find_imei(s, imei);
+	if (!d || !d->session)
+		return -1;
+	queue_setup(s, d);
+	return 0;
 }
 
 void lw_set_package_base(lw_server *s, const char *http_base)

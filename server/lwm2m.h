@@ -29,6 +29,9 @@ typedef struct lw_config {
 	/* called after a device's state changed (registration, a notification) */
 	void (*changed)(void *ctx);
 	void *changed_ctx;
+	/* this front-end's id, stored as the owner of the sessions it holds
+	 * (db_cluster.h); NULL: none stored */
+	const char *node_id;
 } lw_config;
 
 typedef struct lw_server lw_server;
@@ -42,5 +45,8 @@ int lw_process(lw_server *s);
 /* Campaign actions through this server's sessions. */
 const campaign_io *lw_campaign_io(lw_server *s);
 void lw_set_package_base(lw_server *s, const char *http_base);
+/* Observe /5/0/3, /5/0/5, /3/0/3 and read /3/0 again (a routed "O"):
+ * 0 when queued for the device's session here, -1 when none is here. */
+int lw_observe(void *s, const char *imei);
 
 #endif

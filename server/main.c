@@ -15,8 +15,10 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "campaign.h"
+#include "cluster.h"
 #include "db.h"
 #include "hostport.h"
 #include "lwm2m.h"
@@ -39,6 +41,13 @@ static void usage(FILE *f)
 		"  --coap HOST:PORT      LwM2M server (DTLS-PSK; plain CoAP with --nosec)\n"
 		"  --http HOST:PORT      REST API (/api/v1) and package download (/pkg/<sha256>)\n"
 		"  --db sqlite:PATH      storage (SQLite, WAL)\n"
+		"  --db postgresql://USER@HOST:PORT/DB\n"
+		"                        storage (PostgreSQL), which several front-ends may share\n"
+		"  --node-id ID          this front-end's id among those sharing the database\n"
+		"                        (A-Z a-z 0-9 _ -, at most 32; default: the host name)\n"
+		"  --nats nats://HOST:PORT\n"
+		"                        route commands for devices whose session another\n"
+		"                        front-end holds through this NATS server\n"
 		"  --nosec               plain CoAP without DTLS: a lab only\n"
 		"  --token-file F        the admin token (made there, mode 0600, if F does not exist)\n"
 		"  --pkg-key F           public key packages must be signed with (PEM); without it\n"
@@ -63,7 +72,7 @@ static void changed(void *ctx)
 int main(int argc, char **argv)
 {
 	const char *coap = NULL, *http = NULL, *dburl = NULL, *token_file = NULL, *pkg_key = NULL;
-	const char *store = NULL, *public_url = NULL;
+	const char *store = NULL, *public_url = NULL, *nats = NULL, *node_id = NULL;
 	bool nosec = false;
 	unsigned long max_devices = 10000, max_reg = 1000;
 	static const struct option opts[] = {
@@ -77,6 +86,8 @@ int main(int argc, char **argv)
 		{"public-url", required_argument, NULL, 'u'},
 		{"max-devices", required_argument, NULL, 'm'},
 		{"max-reg-rate", required_argument, NULL, 'r'},
+		{"nats", required_argument, NULL, 'N'},
+		{"node-id", required_argument, NULL, 'i'},
 		{"help", no_argument, NULL, 'H'},
 		{"version", no_argument, NULL, 'V'},
 		{0},
@@ -93,6 +104,8 @@ int main(int argc, char **argv)
 		case 'k': pkg_key = optarg; break;
 		case 's': store = optarg; break;
 		case 'u': public_url = optarg; break;
+		case 'N': nats = optarg; break;
+		case 'i': node_id = optarg; break;
 		case 'm':
 		case 'r': {
 			unsigned long v = strtoul(optarg, &end, 10);
@@ -114,8 +127,26 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	char err[256];
+	char host[CLUSTER_NODE_MAX + 1] = "";
+	if (!node_id) {
+		/* the host name, cut to a node id */
+		if (gethostname(host, sizeof host - 1) < 0 || !host[0])
+			snprintf(host, sizeof host, "node");
+		for (char *h = host; *h; h++)
+			if (!cluster_node_id_ok((char[]){*h, 0}))
+				*h = '-';
+		node_id = host;
+	}
+	if (!cluster_node_id_ok(node_id)) {
+		fprintf(stderr, "sarafw-server: --node-id %s: 1 to %d of A-Z a-z 0-9 _ -\n", node_id, CLUSTER_NODE_MAX);
+		return 2;
+	}
+	if (nats && strncmp(nats, "nats://", 7)) {
+		fprintf(stderr, "sarafw-server: --nats wants nats://HOST:PORT\n");
+		return 2;
+	}
 	lw_config lc = {.nosec = nosec, .max_devices = (unsigned)max_devices, .max_reg_per_s = (unsigned)max_reg,
-			.changed = changed};
+			.changed = changed, .node_id = node_id};
 	rest_config rc = {.changed = changed};
 	if (hostport_parse(coap, &lc.addr, &lc.addrlen, err, sizeof err) < 0 ||
 	    hostport_parse(http, &rc.addr, &rc.addrlen, err, sizeof err) < 0) {
@@ -168,10 +199,19 @@ int main(int argc, char **argv)
 	if (!public_url)
 		snprintf(base, sizeof base, "http://%s", http);
 	lw_set_package_base(lw, base);
-	rc.io = lw_campaign_io(lw);
+	cluster *cl = cluster_start(d, node_id, nats, lw_campaign_io(lw), lw_observe, lw, err, sizeof err);
+	if (!cl) {
+		fprintf(stderr, "sarafw-server: %s\n", err);
+		lw_stop(lw);
+		db_close(d);
+		return 1;
+	}
+	const campaign_io *io = cluster_io(cl);
+	rc.io = io;
 	rest_server *rs = rest_start(&rc, err, sizeof err);
 	if (!rs) {
 		fprintf(stderr, "sarafw-server: --http %s: %s\n", http, err);
+		cluster_stop(cl);
 		lw_stop(lw);
 		db_close(d);
 		return 1;
@@ -186,24 +226,27 @@ int main(int argc, char **argv)
 	int lw_ms = 0, rest_ms = 0;
 	time_t next_tick = 0;
 	while (!stop) {
-		struct pollfd p[2] = {{.fd = lw_fd(lw), .events = POLLIN}, {.fd = rest_fd(rs), .events = POLLIN}};
+		struct pollfd p[3] = {{.fd = lw_fd(lw), .events = POLLIN}, {.fd = rest_fd(rs), .events = POLLIN},
+				      {.fd = cluster_fd(cl), .events = POLLIN}};
 		int t = lw_ms < rest_ms ? lw_ms : rest_ms;
 		if (changed_flag)
 			t = 0;
-		if (poll(p, 2, t) < 0 && errno != EINTR)
+		if (poll(p, cluster_fd(cl) >= 0 ? 3 : 2, t) < 0 && errno != EINTR)
 			break;
+		cluster_process(cl, (int64_t)time(NULL)); /* routed commands go out in lw_process */
 		lw_ms = lw_process(lw);
 		rest_ms = rest_process(rs);
 		time_t now = time(NULL);
 		if (changed_flag || now >= next_tick) {
 			changed_flag = 0;
 			next_tick = now + 1;
-			if (campaign_tick(d, lw_campaign_io(lw), (int64_t)now) < 0)
+			if (campaign_tick(d, io, (int64_t)now) < 0)
 				fprintf(stderr, "sarafw-server: campaign step: %s\n", db_error(d));
 			lw_ms = 0; /* requests may be waiting to go out */
 		}
 	}
 	rest_stop(rs);
+	cluster_stop(cl);
 	lw_stop(lw);
 	db_close(d);
 	return 0;
