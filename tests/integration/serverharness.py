@@ -356,6 +356,7 @@ class Device:
         self.thread = None
         self.update_every = update_every
         self.mine = {}  # mid of a request sent from the thread -> "update" | "register"
+        self.calls = []  # run by the thread (move)
 
     # registration interface, called from the test or the thread
     def register(self):
@@ -385,6 +386,17 @@ class Device:
         if self.thread:
             self.thread.join(5)
         self.x.close()
+
+    def move(self, server_port):
+        """Register at another server from now on (a fail-over), from the
+        thread: observations end, as at any new registration."""
+        def go():
+            self.server_port = server_port
+            self.observers.clear()
+            self.x.close()
+            self.x = Exchange(server_port)
+            self._send_register()
+        self.calls.append(go)
 
     def _value(self, path):
         return {"/5/0/3": str(self.state), "/5/0/5": str(self.result), "/3/0/3": self.version}.get(path)
@@ -455,6 +467,8 @@ class Device:
             for act in pending:
                 act()
             pending = []
+            while self.calls:
+                self.calls.pop(0)()
             if self.update_every and time.monotonic() - last_update >= self.update_every:
                 last_update = time.monotonic()
                 self._send_update()
