@@ -375,12 +375,12 @@ static enum MHD_Result put_psk(rest_server *s, struct MHD_Connection *c, const r
 {
 	json_tok *tok = calloc(TOKS, sizeof *tok);
 	json_doc doc;
-	char hex[130];
+	char hex[130] = "";
 	if (!tok)
 		return send_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory");
 	int bad = parse_body(q, &doc, tok) < 0 || json_str(&doc, json_get(&doc, 0, "key"), hex, sizeof hex) < 0;
 	free(tok);
-	size_t n = strlen(hex);
+	size_t n = bad ? 0 : strlen(hex);
 	uint8_t key[64];
 	if (bad || n < 2 || n % 2 || n > 128)
 		return send_error(c, MHD_HTTP_UNPROCESSABLE_CONTENT, "body: {\"key\": \"<hex, 1 to 64 bytes>\"}");
