@@ -558,6 +558,8 @@ static enum MHD_Result post_package(rest_server *s, struct MHD_Connection *c, re
 		return send_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "storage");
 	if (r == 1)
 		db_package_get(s->cfg.db, p.sha256, &p);
+	if (s->cfg.package_added)
+		s->cfg.package_added(s->cfg.changed_ctx, p.sha256);
 	bytes b = {0};
 	pkg_json(&b, &p);
 	jw_raw(&b, "\n");
@@ -869,7 +871,7 @@ static enum MHD_Result post_campaign(rest_server *s, struct MHD_Connection *c, c
 	if (cp->test_size < 0)
 		cp->test_size = n < CAMPAIGN_TEST_MAX ? (int64_t)n : CAMPAIGN_TEST_MAX;
 	if (!strcmp(cp->transport, "coap") && !s->cfg.coap_download) {
-		snprintf(why, sizeof why, "transport \"coap\": block-wise CoAP download is not served yet; use \"http\"");
+		snprintf(why, sizeof why, "transport \"coap\": this server does not serve block-wise CoAP; use \"http\"");
 		goto bad;
 	}
 	snprintf(cp->created_by, sizeof cp->created_by, "%s", who);
