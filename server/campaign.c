@@ -40,6 +40,11 @@ static bool imei_ok(const char *s)
 	return true;
 }
 
+static int cmp_imei(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
 int campaign_create(db *d, db_campaign *c, char (*imeis)[DB_IMEI_MAX + 1], size_t n, int64_t now, char *why,
 		    size_t whylen)
 {
@@ -78,13 +83,22 @@ int campaign_create(db *d, db_campaign *c, char (*imeis)[DB_IMEI_MAX + 1], size_
 		BAD("package makes version \"%s\", not \"%s\"", p.to_version, c->to_version);
 	if (p.from_version[0] && strcmp(p.from_version, c->from_version))
 		BAD("package is a delta from \"%s\", not \"%s\"", p.from_version, c->from_version);
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n; i++)
 		if (!imei_ok(imeis[i]))
 			BAD("imeis[%zu]: an IMEI is 15 digits", i);
-		for (size_t j = 0; j < i; j++)
-			if (!strcmp(imeis[i], imeis[j]))
-				BAD("imeis[%zu]: %s is listed twice", i, imeis[i]);
-	}
+	/* duplicates: sorted, in n log n */
+	char(*sorted)[DB_IMEI_MAX + 1] = malloc(n * sizeof *sorted);
+	if (!sorted)
+		return -2;
+	memcpy(sorted, imeis, n * sizeof *sorted);
+	qsort(sorted, n, sizeof *sorted, cmp_imei);
+	for (size_t i = 1; i < n; i++)
+		if (!strcmp(sorted[i], sorted[i - 1])) {
+			snprintf(why, whylen, "imeis: %s is listed twice", sorted[i]);
+			free(sorted);
+			return -1;
+		}
+	free(sorted);
 #undef BAD
 	db_cdev *devs = calloc(n, sizeof *devs);
 	if (!devs)

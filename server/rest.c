@@ -581,14 +581,12 @@ static enum MHD_Result download(rest_server *s, struct MHD_Connection *c, const 
 	int rg = http_range(MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Range"), size, &off, &len);
 	if (rg == RANGE_UNSATISFIABLE) {
 		close(fd);
-		bytes b = {0};
 		struct MHD_Response *r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
 		char cr[64];
 		snprintf(cr, sizeof cr, "bytes */%llu", (unsigned long long)size);
 		MHD_add_response_header(r, "Content-Range", cr);
 		enum MHD_Result ret = MHD_queue_response(c, MHD_HTTP_RANGE_NOT_SATISFIABLE, r);
 		MHD_destroy_response(r);
-		free(b.p);
 		return ret;
 	}
 	struct MHD_Response *r = MHD_create_response_from_fd_at_offset64(len, fd, off);
