@@ -31,6 +31,7 @@ typedef struct lw_dev {
 	char imei[16];
 	coap_session_t *session; /* referenced while held */
 	bool setup_queued;
+	int64_t expires; /* the registration's lifetime ends: the slot is freed */
 } lw_dev;
 
 struct lw_server {
@@ -44,6 +45,7 @@ struct lw_server {
 	/* registration rate: a token bucket refilled every second */
 	int64_t bucket_at;
 	unsigned bucket;
+	int64_t swept_at;
 	campaign_io io;
 	char http_base[128];
 	char coap_base[128];
@@ -469,6 +471,8 @@ static void hnd_register(coap_resource_t *r, coap_session_t *session, const coap
 	char imei[16] = "";
 	imei_from_endpoint(p.ep, imei);
 	lw_dev *d = dev_hold(s, p.ep, imei, session);
+	if (d)
+		d->expires = now + (p.lt > 0 ? p.lt : LW_DEFAULT_LIFETIME);
 	if (!d) {
 		uint8_t b[4];
 		coap_add_option(resp, COAP_OPTION_MAXAGE, coap_encode_var_safe(b, sizeof b, 60), b);
@@ -558,6 +562,8 @@ static void hnd_update(lw_server *s, coap_session_t *session, const coap_pdu_t *
 	lw_dev *d = find_ep(s, dev.endpoint);
 	bool fresh = !d || d->session != session;
 	d = dev_hold(s, dev.endpoint, dev.imei, session);
+	if (d)
+		d->expires = now + (p.lt > 0 ? p.lt : dev.lifetime);
 	if (d && fresh)
 		queue_setup(s, d);
 	coap_pdu_set_code(resp, COAP_RESPONSE_CODE_CHANGED);
@@ -731,6 +737,15 @@ int lw_fd(lw_server *s)
 int lw_process(lw_server *s)
 {
 	coap_io_process(s->ctx, COAP_IO_NO_WAIT);
+	int64_t t = now_s();
+	if (t != s->swept_at) {
+		/* registrations whose lifetime ended give their slot back (a
+		 * device that went away, or a flood of short-lived endpoints) */
+		s->swept_at = t;
+		for (unsigned i = 0; i < s->cfg.max_devices; i++)
+			if (s->dev[i].used && s->dev[i].expires < t)
+				dev_drop(&s->dev[i]);
+	}
 	while (s->setup_n) {
 		unsigned slot = s->setup_q[--s->setup_n];
 		lw_dev *d = &s->dev[slot];
