@@ -40,6 +40,11 @@ static bool imei_ok(const char *s)
 	return true;
 }
 
+static int cmp_imei(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
 int campaign_create(db *d, db_campaign *c, char (*imeis)[DB_IMEI_MAX + 1], size_t n, int64_t now, char *why,
 		    size_t whylen)
 {
@@ -78,13 +83,22 @@ int campaign_create(db *d, db_campaign *c, char (*imeis)[DB_IMEI_MAX + 1], size_
 		BAD("package makes version \"%s\", not \"%s\"", p.to_version, c->to_version);
 	if (p.from_version[0] && strcmp(p.from_version, c->from_version))
 		BAD("package is a delta from \"%s\", not \"%s\"", p.from_version, c->from_version);
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n; i++)
 		if (!imei_ok(imeis[i]))
 			BAD("imeis[%zu]: an IMEI is 15 digits", i);
-		for (size_t j = 0; j < i; j++)
-			if (!strcmp(imeis[i], imeis[j]))
-				BAD("imeis[%zu]: %s is listed twice", i, imeis[i]);
-	}
+	/* duplicates: sorted, in n log n */
+	char(*sorted)[DB_IMEI_MAX + 1] = malloc(n * sizeof *sorted);
+	if (!sorted)
+		return -2;
+	memcpy(sorted, imeis, n * sizeof *sorted);
+	qsort(sorted, n, sizeof *sorted, cmp_imei);
+	for (size_t i = 1; i < n; i++)
+		if (!strcmp(sorted[i], sorted[i - 1])) {
+			snprintf(why, whylen, "imeis: %s is listed twice", sorted[i]);
+			free(sorted);
+			return -1;
+		}
+	free(sorted);
 #undef BAD
 	db_cdev *devs = calloc(n, sizeof *devs);
 	if (!devs)
@@ -378,6 +392,13 @@ static int step_device(db *d, const campaign_io *io, const db_campaign *c, db_cd
 		return io->write_uri(io->ctx, cd->imei, uri) == 0;
 	}
 	if (!strcmp(cd->state, "downloading")) {
+		if (r == 0 && !strcmp(dev.firmware_version, c->to_version)) {
+			/* Downloaded and Updating went by unseen (a restart): the
+			 * version it came back with says enough */
+			cd->result = dev.fw_result;
+			set_state(d, cd, "succeeded", "runs the destination version", now);
+			return 0;
+		}
 		if (r == 0 && dev.fw_state == 2) {
 			cd->deadline = now + c->action_timeout;
 			cd->next_at = now + CAMPAIGN_RESEND_S;
@@ -506,6 +527,27 @@ static int step_campaign(db *d, const campaign_io *io, db_campaign *c, int64_t n
 	if (!running)
 		return sent;
 
+	if (c->end_at && now >= c->end_at) {
+		/* the schedule ended: nothing new starts; what runs may end */
+		cdevs b;
+		if (load_cdevs(d, c->id, &b) < 0)
+			return -1;
+		bool busy = false;
+		for (size_t i = 0; i < b.n; i++) {
+			if (active(b.v[i].state))
+				busy = true;
+			else if (!campaign_cdev_terminal(b.v[i].state))
+				set_state(d, &b.v[i], "not_reached", "the schedule ended", now);
+		}
+		free(b.v);
+		if (!busy) {
+			strcpy(c->state, "finished");
+			snprintf(c->detail, sizeof c->detail, "finished: the schedule ended");
+			save(d, c, now);
+		}
+		return sent;
+	}
+
 	size_t tried = g.succeeded + g.failed;
 	size_t counted = g.n - g.skipped;
 	if (final && counted && g.failed * 100 >= (size_t)c->error_threshold * counted) {
@@ -546,28 +588,11 @@ static int step_campaign(db *d, const campaign_io *io, db_campaign *c, int64_t n
 		save(d, c, now);
 		return sent;
 	}
-	/* every group went: finished once nothing is open, or at the schedule's end */
+	/* every group went: finished once nothing is open */
 	if (!any_open) {
 		strcpy(c->state, "finished");
 		snprintf(c->detail, sizeof c->detail, "finished");
 		save(d, c, now);
-	} else if (c->end_at && now >= c->end_at) {
-		cdevs b;
-		if (load_cdevs(d, c->id, &b) < 0)
-			return -1;
-		bool busy = false;
-		for (size_t i = 0; i < b.n; i++) {
-			if (active(b.v[i].state))
-				busy = true;
-			else if (!campaign_cdev_terminal(b.v[i].state))
-				set_state(d, &b.v[i], "not_reached", "the schedule ended", now);
-		}
-		free(b.v);
-		if (!busy) {
-			strcpy(c->state, "finished");
-			snprintf(c->detail, sizeof c->detail, "finished: the schedule ended");
-			save(d, c, now);
-		}
 	}
 	return sent;
 }

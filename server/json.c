@@ -237,9 +237,22 @@ int json_elem(const json_doc *doc, int arr, unsigned i)
 	return (int)t;
 }
 
+static int str_into(const json_doc *doc, int t, char *buf, size_t cap);
+
 int json_str(const json_doc *doc, int t, char *buf, size_t cap)
 {
-	if (t < 0 || (unsigned)t >= doc->n || doc->tok[t].type != JSON_STRING || cap == 0)
+	if (cap == 0)
+		return -1;
+	if (str_into(doc, t, buf, cap) < 0) {
+		buf[0] = 0; /* never a half-written string */
+		return -1;
+	}
+	return 0;
+}
+
+static int str_into(const json_doc *doc, int t, char *buf, size_t cap)
+{
+	if (t < 0 || (unsigned)t >= doc->n || doc->tok[t].type != JSON_STRING)
 		return -1;
 	const char *s = doc->text + doc->tok[t].start, *e = doc->text + doc->tok[t].end;
 	size_t n = 0;

@@ -34,7 +34,7 @@ int json_parse(json_doc *doc, const char *text, size_t len, json_tok *tok, unsig
 /* The value of key in object token obj: its index, or -1. */
 int json_get(const json_doc *doc, int obj, const char *key);
 /* A string token unescaped into buf (NUL-terminated, \u0000 refused).
- * Returns 0, or -1 when not a string or it does not fit. */
+ * Returns 0, or -1 (buf then "") when not a string or it does not fit. */
 int json_str(const json_doc *doc, int t, char *buf, size_t cap);
 /* An integer number token (no fraction, no exponent) within int64. */
 int json_int(const json_doc *doc, int t, int64_t *v);

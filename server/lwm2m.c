@@ -1,10 +1,14 @@
 /* LwM2M 1.0 server side of sarafw-server (lwm2m.h), on libcoap3. */
 #include <coap3/coap.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/random.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "db_cluster.h"
 #include "linkformat.h"
@@ -28,6 +32,7 @@ typedef struct lw_dev {
 	char imei[16];
 	coap_session_t *session; /* referenced while held */
 	bool setup_queued;
+	int64_t expires; /* the registration's lifetime ends: the slot is freed */
 } lw_dev;
 
 struct lw_server {
@@ -41,8 +46,10 @@ struct lw_server {
 	/* registration rate: a token bucket refilled every second */
 	int64_t bucket_at;
 	unsigned bucket;
+	int64_t swept_at;
 	campaign_io io;
 	char http_base[128];
+	char coap_base[128];
 	uint8_t psk_buf[64];
 	coap_bin_const_t psk;
 };
@@ -186,8 +193,80 @@ static int io_execute(void *ctx, const char *imei)
 static void io_package_uri(void *ctx, const char *sha, const char *transport, char *buf, size_t cap)
 {
 	lw_server *s = ctx;
-	(void)transport; /* block-wise CoAP download is not served yet: HTTP */
-	snprintf(buf, cap, "%s/pkg/%s", s->http_base, sha);
+	snprintf(buf, cap, "%s/pkg/%s", strcmp(transport, "coap") ? s->http_base : s->coap_base, sha);
+}
+
+static void respond(coap_pdu_t *resp, coap_pdu_code_t code, const char *diag)
+{
+	coap_pdu_set_code(resp, code);
+	if (diag)
+		coap_add_data(resp, strlen(diag), (const uint8_t *)diag);
+}
+
+/* ---- package download, block-wise (RFC 7959) ---- */
+
+typedef struct mapped {
+	void *p;
+	size_t len;
+} mapped;
+
+static void unmap(coap_session_t *session, void *app_ptr)
+{
+	(void)session;
+	mapped *m = app_ptr;
+	munmap(m->p, m->len);
+	free(m);
+}
+
+/* GET pkg/<sha256>: the stored file, mapped while libcoap sends its blocks */
+static void hnd_package(coap_resource_t *r, coap_session_t *session, const coap_pdu_t *req,
+			const coap_string_t *query, coap_pdu_t *resp)
+{
+	lw_server *s = server_of(session);
+	coap_str_const_t *uri = coap_resource_get_uri_path(r);
+	char path[512];
+	if (!uri || uri->length < 4 || uri->length > 4 + 64) {
+		respond(resp, COAP_RESPONSE_CODE_NOT_FOUND, NULL);
+		return;
+	}
+	snprintf(path, sizeof path, "%s/%.*s", s->cfg.store, (int)uri->length - 4, (const char *)uri->s + 4);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	mapped *m = calloc(1, sizeof *m);
+	if (fd < 0 || !m || fstat(fd, &st) < 0 || st.st_size == 0) {
+		if (fd >= 0)
+			close(fd);
+		free(m);
+		respond(resp, COAP_RESPONSE_CODE_NOT_FOUND, NULL);
+		return;
+	}
+	m->len = (size_t)st.st_size;
+	m->p = mmap(NULL, m->len, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (m->p == MAP_FAILED) {
+		free(m);
+		respond(resp, COAP_RESPONSE_CODE_INTERNAL_ERROR, NULL);
+		return;
+	}
+	coap_pdu_set_code(resp, COAP_RESPONSE_CODE_CONTENT);
+	/* the package never changes: its hash is its ETag */
+	if (!coap_add_data_large_response(r, session, req, resp, query, COAP_MEDIATYPE_APPLICATION_OCTET_STREAM, -1,
+					  0, m->len, m->p, unmap, m))
+		unmap(session, m);
+}
+
+void lw_add_package(lw_server *s, const char *sha256)
+{
+	char uri[4 + 64 + 1];
+	snprintf(uri, sizeof uri, "pkg/%s", sha256);
+	if (coap_get_resource_from_uri_path(s->ctx, coap_make_str_const(uri)))
+		return;
+	coap_resource_t *r = coap_resource_init(coap_new_str_const((const uint8_t *)uri, strlen(uri)),
+						COAP_RESOURCE_FLAGS_RELEASE_URI);
+	if (!r)
+		return;
+	coap_register_request_handler(r, COAP_REQUEST_GET, hnd_package);
+	coap_add_resource(s->ctx, r);
 }
 
 /* ---- what devices send ---- */
@@ -299,13 +378,6 @@ static int on_event(coap_session_t *session, const coap_event_t event)
 	return 0;
 }
 
-static void respond(coap_pdu_t *resp, coap_pdu_code_t code, const char *diag)
-{
-	coap_pdu_set_code(resp, code);
-	if (diag)
-		coap_add_data(resp, strlen(diag), (const uint8_t *)diag);
-}
-
 static bool take_token(lw_server *s, int64_t now)
 {
 	if (now != s->bucket_at) {
@@ -361,41 +433,58 @@ static void hnd_register(coap_resource_t *r, coap_session_t *session, const coap
 	reg_params_init(&p);
 	bool bad = false;
 	get_queries(req, &p, &bad);
-	if (bad || !p.ep[0])
-		return respond(resp, COAP_RESPONSE_CODE_BAD_REQUEST, "ep, lt, lwm2m, b: bad or missing");
-	if (!p.lwm2m[0] || (strcmp(p.lwm2m, "1.0") && strcmp(p.lwm2m, "1.1")))
-		return respond(resp, COAP_RESPONSE_CODE_PRECONDITION_FAILED, "lwm2m=1.0 expected");
+	if (bad || !p.ep[0]) {
+		respond(resp, COAP_RESPONSE_CODE_BAD_REQUEST, "ep, lt, lwm2m, b: bad or missing");
+		return;
+	}
+	if (!p.lwm2m[0] || (strcmp(p.lwm2m, "1.0") && strcmp(p.lwm2m, "1.1"))) {
+		respond(resp, COAP_RESPONSE_CODE_PRECONDITION_FAILED, "lwm2m=1.0 expected");
+		return;
+	}
 	const uint8_t *data;
 	size_t len;
-	if (!get_payload(req, &data, &len))
-		return respond(resp, COAP_RESPONSE_CODE_REQUEST_TOO_LARGE, "registration payload too large");
+	if (!get_payload(req, &data, &len)) {
+		respond(resp, COAP_RESPONSE_CODE_REQUEST_TOO_LARGE, "registration payload too large");
+		return;
+	}
 	reg_objects *objs = calloc(1, sizeof *objs);
-	if (!objs)
-		return respond(resp, COAP_RESPONSE_CODE_INTERNAL_ERROR, NULL);
+	if (!objs) {
+		respond(resp, COAP_RESPONSE_CODE_INTERNAL_ERROR, NULL);
+		return;
+	}
 	db_device dev = {0};
 	if (!len || link_parse(data, len, objs) < 0 || reg_objects_str(objs, dev.objects, sizeof dev.objects) < 0) {
 		free(objs);
-		return respond(resp, COAP_RESPONSE_CODE_BAD_REQUEST, "bad link format");
+		respond(resp, COAP_RESPONSE_CODE_BAD_REQUEST, "bad link format");
+		return;
 	}
 	free(objs);
-	if (!identity_ok(s, session, p.ep))
-		return respond(resp, COAP_RESPONSE_CODE_FORBIDDEN, "identity is not the endpoint");
+	if (!identity_ok(s, session, p.ep)) {
+		respond(resp, COAP_RESPONSE_CODE_FORBIDDEN, "identity is not the endpoint");
+		return;
+	}
 	if (!take_token(s, now)) {
 		uint8_t b[4];
 		coap_add_option(resp, COAP_OPTION_MAXAGE, coap_encode_var_safe(b, sizeof b, 1), b);
-		return respond(resp, COAP_RESPONSE_CODE_SERVICE_UNAVAILABLE, "too many registrations; retry");
+		respond(resp, COAP_RESPONSE_CODE_SERVICE_UNAVAILABLE, "too many registrations; retry");
+		return;
 	}
 	char imei[16] = "";
 	imei_from_endpoint(p.ep, imei);
 	lw_dev *d = dev_hold(s, p.ep, imei, session);
+	if (d)
+		d->expires = now + (p.lt > 0 ? p.lt : LW_DEFAULT_LIFETIME);
 	if (!d) {
 		uint8_t b[4];
 		coap_add_option(resp, COAP_OPTION_MAXAGE, coap_encode_var_safe(b, sizeof b, 60), b);
-		return respond(resp, COAP_RESPONSE_CODE_SERVICE_UNAVAILABLE, "device limit reached");
+		respond(resp, COAP_RESPONSE_CODE_SERVICE_UNAVAILABLE, "device limit reached");
+		return;
 	}
 	uint8_t rnd[5];
-	if (getrandom(rnd, sizeof rnd, 0) != (ssize_t)sizeof rnd)
-		return respond(resp, COAP_RESPONSE_CODE_INTERNAL_ERROR, NULL);
+	if (getrandom(rnd, sizeof rnd, 0) != (ssize_t)sizeof rnd) {
+		respond(resp, COAP_RESPONSE_CODE_INTERNAL_ERROR, NULL);
+		return;
+	}
 	snprintf(dev.location, sizeof dev.location, "%02x%02x%02x%02x%02x", rnd[0], rnd[1], rnd[2], rnd[3], rnd[4]);
 	snprintf(dev.endpoint, sizeof dev.endpoint, "%s", p.ep);
 	snprintf(dev.imei, sizeof dev.imei, "%s", imei);
@@ -406,7 +495,8 @@ static void hnd_register(coap_resource_t *r, coap_session_t *session, const coap
 	dev.registered_at = dev.last_seen = now;
 	if (db_device_register(s->cfg.db, &dev) < 0) {
 		dev_drop(d);
-		return respond(resp, COAP_RESPONSE_CODE_INTERNAL_ERROR, "storage");
+		respond(resp, COAP_RESPONSE_CODE_INTERNAL_ERROR, "storage");
+		return;
 	}
 	if (s->cfg.node_id)
 		db_device_set_owner(s->cfg.db, dev.endpoint, s->cfg.node_id); /* cluster.h: routed here */
@@ -425,40 +515,58 @@ static void hnd_update(lw_server *s, coap_session_t *session, const coap_pdu_t *
 	reg_params_init(&p);
 	bool bad = false;
 	get_queries(req, &p, &bad);
-	if (bad || p.ep[0] || p.lwm2m[0])
-		return respond(resp, COAP_RESPONSE_CODE_BAD_REQUEST, "an update takes lt, b, sms only");
+	if (bad || p.ep[0] || p.lwm2m[0]) {
+		respond(resp, COAP_RESPONSE_CODE_BAD_REQUEST, "an update takes lt, b, sms only");
+		return;
+	}
 	const uint8_t *data;
 	size_t len;
-	if (!get_payload(req, &data, &len))
-		return respond(resp, COAP_RESPONSE_CODE_REQUEST_TOO_LARGE, "payload too large");
+	if (!get_payload(req, &data, &len)) {
+		respond(resp, COAP_RESPONSE_CODE_REQUEST_TOO_LARGE, "payload too large");
+		return;
+	}
 	char objects[DB_OBJ_MAX + 1];
 	bool has_objects = false;
 	if (len) {
 		reg_objects *objs = calloc(1, sizeof *objs);
-		if (!objs)
-			return respond(resp, COAP_RESPONSE_CODE_INTERNAL_ERROR, NULL);
+		if (!objs) {
+			respond(resp, COAP_RESPONSE_CODE_INTERNAL_ERROR, NULL);
+			return;
+		}
 		int r = link_parse(data, len, objs) < 0 || reg_objects_str(objs, objects, sizeof objects) < 0;
 		free(objs);
-		if (r)
-			return respond(resp, COAP_RESPONSE_CODE_BAD_REQUEST, "bad link format");
+		if (r) {
+			respond(resp, COAP_RESPONSE_CODE_BAD_REQUEST, "bad link format");
+			return;
+		}
 		has_objects = true;
 	}
 	db_device dev;
 	int r = db_device_by_location(s->cfg.db, loc, &dev);
-	if (r < 0)
-		return respond(resp, COAP_RESPONSE_CODE_INTERNAL_ERROR, "storage");
-	if (r || !dev.registered)
-		return respond(resp, COAP_RESPONSE_CODE_NOT_FOUND, NULL);
-	if (!identity_ok(s, session, dev.endpoint))
-		return respond(resp, COAP_RESPONSE_CODE_FORBIDDEN, "not this device's registration");
+	if (r < 0) {
+		respond(resp, COAP_RESPONSE_CODE_INTERNAL_ERROR, "storage");
+		return;
+	}
+	if (r || !dev.registered) {
+		respond(resp, COAP_RESPONSE_CODE_NOT_FOUND, NULL);
+		return;
+	}
+	if (!identity_ok(s, session, dev.endpoint)) {
+		respond(resp, COAP_RESPONSE_CODE_FORBIDDEN, "not this device's registration");
+		return;
+	}
 	r = db_device_update(s->cfg.db, loc, p.lt, p.b[0] ? p.b : NULL, has_objects ? objects : NULL, now);
-	if (r)
-		return respond(resp, r < 0 ? COAP_RESPONSE_CODE_INTERNAL_ERROR : COAP_RESPONSE_CODE_NOT_FOUND, NULL);
+	if (r) {
+		respond(resp, r < 0 ? COAP_RESPONSE_CODE_INTERNAL_ERROR : COAP_RESPONSE_CODE_NOT_FOUND, NULL);
+		return;
+	}
 	/* a session this process does not know (a restart, a new address):
 	 * hold it and observe again */
 	lw_dev *d = find_ep(s, dev.endpoint);
 	bool fresh = !d || d->session != session;
 	d = dev_hold(s, dev.endpoint, dev.imei, session);
+	if (d)
+		d->expires = now + (p.lt > 0 ? p.lt : dev.lifetime);
 	if (d && fresh)
 		queue_setup(s, d);
 	if (d && fresh && s->cfg.node_id)
@@ -471,14 +579,22 @@ static void hnd_deregister(lw_server *s, coap_session_t *session, const char *lo
 {
 	db_device dev;
 	int r = db_device_by_location(s->cfg.db, loc, &dev);
-	if (r < 0)
-		return respond(resp, COAP_RESPONSE_CODE_INTERNAL_ERROR, "storage");
-	if (r || !dev.registered)
-		return respond(resp, COAP_RESPONSE_CODE_NOT_FOUND, NULL);
-	if (!identity_ok(s, session, dev.endpoint))
-		return respond(resp, COAP_RESPONSE_CODE_FORBIDDEN, "not this device's registration");
-	if (db_device_deregister(s->cfg.db, loc, NULL, 0) < 0)
-		return respond(resp, COAP_RESPONSE_CODE_INTERNAL_ERROR, "storage");
+	if (r < 0) {
+		respond(resp, COAP_RESPONSE_CODE_INTERNAL_ERROR, "storage");
+		return;
+	}
+	if (r || !dev.registered) {
+		respond(resp, COAP_RESPONSE_CODE_NOT_FOUND, NULL);
+		return;
+	}
+	if (!identity_ok(s, session, dev.endpoint)) {
+		respond(resp, COAP_RESPONSE_CODE_FORBIDDEN, "not this device's registration");
+		return;
+	}
+	if (db_device_deregister(s->cfg.db, loc, NULL, 0) < 0) {
+		respond(resp, COAP_RESPONSE_CODE_INTERNAL_ERROR, "storage");
+		return;
+	}
 	lw_dev *d = find_ep(s, dev.endpoint);
 	if (d)
 		dev_drop(d);
@@ -501,8 +617,10 @@ static void hnd_unknown(coap_resource_t *r, coap_session_t *session, const coap_
 		loc[path->length - 3] = 0;
 	}
 	coap_delete_string(path);
-	if (!rd)
-		return respond(resp, COAP_RESPONSE_CODE_NOT_FOUND, NULL);
+	if (!rd) {
+		respond(resp, COAP_RESPONSE_CODE_NOT_FOUND, NULL);
+		return;
+	}
 	coap_pdu_code_t m = coap_pdu_get_code(req);
 	if (m == COAP_REQUEST_CODE_POST)
 		hnd_update(s, session, req, loc, resp);
@@ -624,6 +742,15 @@ int lw_fd(lw_server *s)
 int lw_process(lw_server *s)
 {
 	coap_io_process(s->ctx, COAP_IO_NO_WAIT);
+	int64_t t = now_s();
+	if (t != s->swept_at) {
+		/* registrations whose lifetime ended give their slot back (a
+		 * device that went away, or a flood of short-lived endpoints) */
+		s->swept_at = t;
+		for (unsigned i = 0; i < s->cfg.max_devices; i++)
+			if (s->dev[i].used && s->dev[i].expires < t)
+				dev_drop(&s->dev[i]);
+	}
 	while (s->setup_n) {
 		unsigned slot = s->setup_q[--s->setup_n];
 		lw_dev *d = &s->dev[slot];
@@ -652,7 +779,8 @@ int lw_observe(void *ctx, const char *imei)
 	return 0;
 }
 
-void lw_set_package_base(lw_server *s, const char *http_base)
+void lw_set_package_base(lw_server *s, const char *http_base, const char *coap_base)
 {
 	snprintf(s->http_base, sizeof s->http_base, "%s", http_base);
+	snprintf(s->coap_base, sizeof s->coap_base, "%s", coap_base);
 }

@@ -44,7 +44,11 @@ int lw_fd(lw_server *s);
 int lw_process(lw_server *s);
 /* Campaign actions through this server's sessions. */
 const campaign_io *lw_campaign_io(lw_server *s);
-void lw_set_package_base(lw_server *s, const char *http_base);
+/* Where devices fetch packages: "http://host:port" and "coap://host:port"
+ * (or coaps://), without the /pkg/<sha256> that follows. */
+void lw_set_package_base(lw_server *s, const char *http_base, const char *coap_base);
+/* Serve a stored package block-wise at pkg/<sha256> from now on. */
+void lw_add_package(lw_server *s, const char *sha256);
 /* Observe /5/0/3, /5/0/5, /3/0/3 and read /3/0 again (a routed "O"):
  * 0 when queued for the device's session here, -1 when none is here. */
 int lw_observe(void *s, const char *imei);

@@ -54,6 +54,8 @@ static void usage(FILE *f)
 		"                        package uploads are refused\n"
 		"  --store DIR           package directory (default: packages/ next to the database)\n"
 		"  --public-url URL      how devices reach --http (default http://HOST:PORT of --http)\n"
+		"  --public-coap-url URL how devices reach --coap for block-wise download\n"
+		"                        (default coaps://HOST:PORT of --coap, coap:// with --nosec)\n"
 		"  --max-devices N       devices with a live session (default 10000)\n"
 		"  --max-reg-rate N      registrations accepted per second (default 1000)\n"
 		"  --help, --version\n"
@@ -62,6 +64,17 @@ static void usage(FILE *f)
 }
 
 static int changed_flag;
+
+static int add_package(void *ctx, const db_package *p)
+{
+	lw_add_package(ctx, p->sha256);
+	return 0;
+}
+
+static void package_added(void *ctx, const char *sha256)
+{
+	lw_add_package(ctx, sha256);
+}
 
 static void changed(void *ctx)
 {
@@ -72,7 +85,7 @@ static void changed(void *ctx)
 int main(int argc, char **argv)
 {
 	const char *coap = NULL, *http = NULL, *dburl = NULL, *token_file = NULL, *pkg_key = NULL;
-	const char *store = NULL, *public_url = NULL, *nats = NULL, *node_id = NULL;
+	const char *store = NULL, *public_url = NULL, *public_coap = NULL, *nats = NULL, *node_id = NULL;
 	bool nosec = false;
 	unsigned long max_devices = 10000, max_reg = 1000;
 	static const struct option opts[] = {
@@ -84,6 +97,7 @@ int main(int argc, char **argv)
 		{"pkg-key", required_argument, NULL, 'k'},
 		{"store", required_argument, NULL, 's'},
 		{"public-url", required_argument, NULL, 'u'},
+		{"public-coap-url", required_argument, NULL, 'U'},
 		{"max-devices", required_argument, NULL, 'm'},
 		{"max-reg-rate", required_argument, NULL, 'r'},
 		{"nats", required_argument, NULL, 'N'},
@@ -106,6 +120,7 @@ int main(int argc, char **argv)
 		case 'u': public_url = optarg; break;
 		case 'N': nats = optarg; break;
 		case 'i': node_id = optarg; break;
+		case 'U': public_coap = optarg; break;
 		case 'm':
 		case 'r': {
 			unsigned long v = strtoul(optarg, &end, 10);
@@ -147,7 +162,7 @@ int main(int argc, char **argv)
 	}
 	lw_config lc = {.nosec = nosec, .max_devices = (unsigned)max_devices, .max_reg_per_s = (unsigned)max_reg,
 			.changed = changed, .node_id = node_id};
-	rest_config rc = {.changed = changed};
+	rest_config rc = {0};
 	if (hostport_parse(coap, &lc.addr, &lc.addrlen, err, sizeof err) < 0 ||
 	    hostport_parse(http, &rc.addr, &rc.addrlen, err, sizeof err) < 0) {
 		fprintf(stderr, "sarafw-server: %s\n", err);
@@ -194,11 +209,10 @@ int main(int argc, char **argv)
 		db_close(d);
 		return 1;
 	}
-	char base[160];
+	char base[160], cbase[160];
 	snprintf(base, sizeof base, "%s", public_url ? public_url : "");
 	if (!public_url)
 		snprintf(base, sizeof base, "http://%s", http);
-	lw_set_package_base(lw, base);
 	cluster *cl = cluster_start(d, node_id, nats, lw_campaign_io(lw), lw_observe, lw, err, sizeof err);
 	if (!cl) {
 		fprintf(stderr, "sarafw-server: %s\n", err);
@@ -207,7 +221,19 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	const campaign_io *io = cluster_io(cl);
+	snprintf(cbase, sizeof cbase, "%s", public_coap ? public_coap : "");
+	if (!public_coap)
+		snprintf(cbase, sizeof cbase, "%s://%s", nosec ? "coap" : "coaps", coap);
+	lw_set_package_base(lw, base, cbase);
+	if (db_package_list(d, add_package, lw) < 0) {
+		fprintf(stderr, "sarafw-server: %s\n", db_error(d));
+		return 1;
+	}
 	rc.io = io;
+	rc.coap_download = true;
+	rc.package_added = package_added;
+	rc.changed_ctx = lw;
+	rc.changed = changed;
 	rest_server *rs = rest_start(&rc, err, sizeof err);
 	if (!rs) {
 		fprintf(stderr, "sarafw-server: --http %s: %s\n", http, err);

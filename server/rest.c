@@ -375,12 +375,12 @@ static enum MHD_Result put_psk(rest_server *s, struct MHD_Connection *c, const r
 {
 	json_tok *tok = calloc(TOKS, sizeof *tok);
 	json_doc doc;
-	char hex[130];
+	char hex[130] = "";
 	if (!tok)
 		return send_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory");
 	int bad = parse_body(q, &doc, tok) < 0 || json_str(&doc, json_get(&doc, 0, "key"), hex, sizeof hex) < 0;
 	free(tok);
-	size_t n = strlen(hex);
+	size_t n = bad ? 0 : strlen(hex);
 	uint8_t key[64];
 	if (bad || n < 2 || n % 2 || n > 128)
 		return send_error(c, MHD_HTTP_UNPROCESSABLE_CONTENT, "body: {\"key\": \"<hex, 1 to 64 bytes>\"}");
@@ -558,6 +558,8 @@ static enum MHD_Result post_package(rest_server *s, struct MHD_Connection *c, re
 		return send_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "storage");
 	if (r == 1)
 		db_package_get(s->cfg.db, p.sha256, &p);
+	if (s->cfg.package_added)
+		s->cfg.package_added(s->cfg.changed_ctx, p.sha256);
 	bytes b = {0};
 	pkg_json(&b, &p);
 	jw_raw(&b, "\n");
@@ -579,14 +581,12 @@ static enum MHD_Result download(rest_server *s, struct MHD_Connection *c, const 
 	int rg = http_range(MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Range"), size, &off, &len);
 	if (rg == RANGE_UNSATISFIABLE) {
 		close(fd);
-		bytes b = {0};
 		struct MHD_Response *r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
 		char cr[64];
 		snprintf(cr, sizeof cr, "bytes */%llu", (unsigned long long)size);
 		MHD_add_response_header(r, "Content-Range", cr);
 		enum MHD_Result ret = MHD_queue_response(c, MHD_HTTP_RANGE_NOT_SATISFIABLE, r);
 		MHD_destroy_response(r);
-		free(b.p);
 		return ret;
 	}
 	struct MHD_Response *r = MHD_create_response_from_fd_at_offset64(len, fd, off);
@@ -869,7 +869,7 @@ static enum MHD_Result post_campaign(rest_server *s, struct MHD_Connection *c, c
 	if (cp->test_size < 0)
 		cp->test_size = n < CAMPAIGN_TEST_MAX ? (int64_t)n : CAMPAIGN_TEST_MAX;
 	if (!strcmp(cp->transport, "coap") && !s->cfg.coap_download) {
-		snprintf(why, sizeof why, "transport \"coap\": block-wise CoAP download is not served yet; use \"http\"");
+		snprintf(why, sizeof why, "transport \"coap\": this server does not serve block-wise CoAP; use \"http\"");
 		goto bad;
 	}
 	snprintf(cp->created_by, sizeof cp->created_by, "%s", who);

@@ -23,8 +23,10 @@ typedef struct rest_config {
 	const uint8_t *pkg_pub;   /* Ed25519 key packages must be signed with; NULL: uploads refused */
 	const campaign_io *io;    /* for cancel */
 	bool coap_download;       /* whether "coap" transport can be served */
+	/* a package was stored (to serve it over CoAP too) */
+	void (*package_added)(void *ctx, const char *sha256);
 	void (*changed)(void *ctx);
-	void *changed_ctx;
+	void *changed_ctx; /* for changed and package_added */
 } rest_config;
 
 typedef struct rest_server rest_server;

@@ -2,7 +2,8 @@
 NATS: PostgreSQL (a private cluster, pgcluster.py) and Debian's
 nats-server run on loopback, started here. Eclipse Wakaama's lwm2mclient
 registers at each front-end and both front-ends see both devices, each
-owned by the front-end that holds its session. Six scripted LwM2M devices
+owned by the front-end that holds its session. A front-end's NATS subject
+takes a routed Observe and drops malformed commands. Six scripted LwM2M devices
 are spread over the two; a campaign created on one and approved on the
 other updates them all: the front-end that runs the campaign reaches the
 devices of the other through NATS. In the middle of the final campaign the
@@ -70,6 +71,21 @@ class Nats:
         self.log.close()
 
 
+def nats_pub(port, subject, payloads):
+    """Publish raw messages with NATS's text protocol (no client library)."""
+    s = socket.create_connection(("127.0.0.1", port), 5)
+    s.settimeout(5)
+    s.recv(4096)  # INFO
+    buf = b'CONNECT {"verbose":false,"pedantic":false}\r\n'
+    for p in payloads:
+        buf += b"PUB %s %d\r\n%s\r\n" % (subject.encode(), len(p), p)
+    s.sendall(buf + b"PING\r\n")
+    data = b""
+    while b"PONG" not in data:
+        data += s.recv(4096)
+    s.close()
+
+
 def q(pg, dbname, sql):
     return [r.split("|") for r in pg.psql(sql, db=dbname).split("\n") if r]
 
@@ -131,6 +147,18 @@ def run(work, pg, nats, servers, devs, clients):
         d.start()
     for i, d in enumerate(devs):
         a.wait_device(d.endpoint, lambda x: x["firmware_version"] == OLD, 10)
+
+    # what a front-end takes from its subject: a well-formed "O" observes
+    # the device again; anything else is dropped and harms nothing
+    d1 = devs[1]  # at fe-b
+    n = len(d1.reads)
+    nats_pub(nats.port, "sarafw.node.fe-b", [b"garbage", b"X 12", b"\xff" * 300, b"W " + imei(1).encode(),
+                                             b"O " + imei(1).encode()])
+    deadline = time.monotonic() + 10
+    while sorted(set(d1.reads[n:])) != ["/3/0", "/3/0/3", "/5/0/3", "/5/0/5"]:
+        assert time.monotonic() < deadline, d1.reads[n:]
+        time.sleep(0.05)
+    assert d1.writes == [] and d1.executes == 0 and a.alive() and b.alive()
     body = {"name": "two front-ends", "product": "SARA-R410M", "from_version": OLD, "to_version": NEW,
             "package": p["sha256"], "imeis": [imei(i) for i in range(6)], "location_area": "lab",
             "transport": "http", "test_size": 2, "group_size": 2, "success_threshold": 50,

@@ -253,8 +253,9 @@ static void json_table(void **state)
 	assert_int_equal(json_str(&d, json_get(&d, 0, "u"), s, sizeof s), 0);
 	assert_string_equal(s, "\xc3\xa9");
 	assert_int_equal(json_str(&d, json_get(&d, 0, "nul"), s, sizeof s), -1);
-	char tiny[3];
+	char tiny[3] = "xy";
 	assert_int_equal(json_str(&d, json_get(&d, 0, "name"), tiny, sizeof tiny), -1);
+	assert_string_equal(tiny, ""); /* never half a string */
 
 	/* the writer escapes what JSON must */
 	bytes b = {0};
