@@ -155,8 +155,11 @@ static int pg_exec(db *d, const char *sql, const db_val *params, int n, db_row_f
 		p->in_tx = 1;
 	else if (!strncmp(q, "COMMIT", 6) || !strncmp(q, "ROLLBACK", 8))
 		p->in_tx = 0;
-	const char *ct = PQcmdTuples(res);
-	p->changes = ct && *ct ? strtol(ct, NULL, 10) : 0;
+	if (st == PGRES_COMMAND_OK) {
+		/* as sqlite3_changes(): a SELECT leaves the count of the last change */
+		const char *ct = PQcmdTuples(res);
+		p->changes = ct && *ct ? strtol(ct, NULL, 10) : 0;
+	}
 	if (st == PGRES_TUPLES_OK && row) {
 		int nc = PQnfields(res);
 		if (nc > PG_COLS_MAX)

@@ -2,7 +2,9 @@
  * fake clock, a fake LwM2M side that records Write /5/0/1 and Execute
  * /5/0/2, and devices whose state is set in the database as notifications
  * would set it. Timeouts, retries with backoff, the daily window, the
- * schedule's end, thresholds, pause after a group, cancel. */
+ * schedule's end, thresholds, pause after a group, cancel. On SQLite, or
+ * on PostgreSQL when SARAFW_PG names a cluster (unit.test_server_campaign.pg
+ * runs under tests/integration/pgcluster.py): a new database per test. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -66,10 +68,25 @@ static int setup(void **state)
 	env *e = calloc(1, sizeof *e);
 	snprintf(e->dir, sizeof e->dir, "/tmp/sarafw-camptest-XXXXXX");
 	assert_non_null(mkdtemp(e->dir));
-	char url[128], err[256];
+	char url[256], err[256];
 	snprintf(url, sizeof url, "sqlite:%s/s.db", e->dir);
+	const char *pg = getenv("SARAFW_PG");
+	if (pg && !strncmp(pg, "postgresql:", 11)) {
+		static int n;
+		char sql[64];
+		db *admin;
+		if (db_pg_backend.open(pg + 11, &admin, err, sizeof err) < 0)
+			fail_msg("%s", err);
+		snprintf(sql, sizeof sql, "CREATE DATABASE camp%d_%d", (int)getpid(), ++n);
+		assert_int_equal(db_exec(admin, sql, NULL, 0, NULL, NULL), 0);
+		db_close(admin);
+		const char *slash = strrchr(pg, '/');
+		assert_non_null(slash);
+		snprintf(url, sizeof url, "%.*s/camp%d_%d", (int)(slash - pg), pg, (int)getpid(), n);
+	}
 	e->d = db_open(url, err, sizeof err);
-	assert_non_null(e->d);
+	if (!e->d)
+		fail_msg("%s: %s", url, err);
 	e->io = (campaign_io){.ctx = &e->f, .write_uri = f_write, .execute = f_exec, .package_uri = f_uri};
 	db_package p = {.size = 1, .kind = 1};
 	strcpy(p.sha256, "abc");
