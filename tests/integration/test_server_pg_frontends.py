@@ -220,6 +220,9 @@ def run(work, pg, nats, servers, devs, clients):
         # never told to install twice, whoever ran the campaign
         assert d.executes == 1, (i, d.executes, d.writes)
     assert alive.alive()
+    # SIGTERM: the survivor leaves NATS and PostgreSQL cleanly (exit 0, also
+    # under the sanitizers)
+    assert alive.stop() == 0
     print("runner %s killed; the campaign finished at %s %.1f s later" % (runner, survivor, took))
 
 
