@@ -3,6 +3,7 @@
  * the atomic campaign claim, seen from two connections to one database
  * (SQLite file, or PostgreSQL when SARAFW_TEST_DB names one: ctest runs
  * unit.test_server_cluster.pg in a private cluster). */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -250,6 +251,68 @@ static void claims(void **state)
 	db_close(b);
 }
 
+/* front-ends racing for one free campaign at the same moment, each on its
+ * own connection: exactly one wins */
+#define RACERS 6
+typedef struct racer {
+	pthread_barrier_t *go;
+	int64_t campaign;
+	int id, got;
+} racer;
+
+static void *race(void *arg)
+{
+	racer *r = arg;
+	char err[256], node[16];
+	db *d = db_open(url, err, sizeof err);
+	snprintf(node, sizeof node, "fe%d", r->id);
+	pthread_barrier_wait(r->go);
+	r->got = d ? db_campaign_claim(d, r->campaign, node, 5000) : -1;
+	db_close(d);
+	return NULL;
+}
+
+static void claim_race(void **state)
+{
+	(void)state;
+	db *d = open_ok();
+	int64_t ids[2] = {0};
+	for (int k = 0; k < 2; k++) {
+		db_campaign c = {.test_size = 1, .group_size = 1, .success_threshold = 50, .error_threshold = 50,
+				 .action_timeout = 10};
+		snprintf(c.name, sizeof c.name, "race%d", k);
+		strcpy(c.product, "SARA-R410M");
+		strcpy(c.from_version, "01.00,A01.00");
+		strcpy(c.to_version, "02.00,A01.00");
+		memset(c.package, 'c', 64);
+		strcpy(c.transport, "http");
+		char imeis[1][DB_IMEI_MAX + 1] = {"351234567890124"};
+		char why[160] = "";
+		if (campaign_create(d, &c, imeis, 1, 100, why, sizeof why))
+			fail_msg("%s", why);
+		ids[k] = c.id;
+	}
+	db_close(d);
+	for (int k = 0; k < 2; k++) {
+		pthread_barrier_t go;
+		pthread_barrier_init(&go, NULL, RACERS);
+		pthread_t t[RACERS];
+		racer r[RACERS];
+		for (int i = 0; i < RACERS; i++) {
+			r[i] = (racer){.go = &go, .campaign = ids[k], .id = i};
+			assert_int_equal(pthread_create(&t[i], NULL, race, &r[i]), 0);
+		}
+		int won = 0;
+		for (int i = 0; i < RACERS; i++) {
+			pthread_join(t[i], NULL);
+			assert_true(r[i].got == 0 || r[i].got == 1);
+			won += r[i].got;
+		}
+		pthread_barrier_destroy(&go);
+		assert_int_equal(won, 1);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -257,6 +320,7 @@ int main(void)
 		cmocka_unit_test(node_ids),
 		cmocka_unit_test(nodes_owners),
 		cmocka_unit_test(claims),
+		cmocka_unit_test(claim_race),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
