@@ -6,7 +6,12 @@
  *
  * Durability: a function returns 0 only after its statement committed.
  * Every campaign step is written here before the server acts on it, so a
- * server killed at any moment restarts from what is stored. */
+ * server killed at any moment restarts from what is stored. Campaigns,
+ * packages, tokens and keys are also flushed to stable storage before the
+ * function returns (a power cut keeps them); the device rows that devices
+ * refresh all the time (registration, update, observed values) are not:
+ * after a power cut the last of those may be older, and the devices'
+ * next Register or Update sets them again. */
 #ifndef SARAFW_SERVER_DB_H
 #define SARAFW_SERVER_DB_H
 
@@ -47,6 +52,10 @@ typedef struct db_backend {
 	int (*exec)(db *d, const char *sql, const db_val *params, int n, db_row_fn row, void *ctx);
 	/* Rows changed by the last INSERT/UPDATE/DELETE. */
 	long (*changes)(db *d);
+	/* full: commits that follow are on stable storage when they return
+	 * (they survive a power cut); otherwise they survive the server's
+	 * death (kill -9) but a power cut may take the last ones back. */
+	int (*durability)(db *d, bool full);
 	const char *(*error)(db *d);
 } db_backend;
 
