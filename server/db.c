@@ -271,7 +271,9 @@ int db_device_register(db *d, const db_device *v)
 		       " ON CONFLICT (endpoint) DO UPDATE SET imei = excluded.imei,"
 		       " location = excluded.location, lwm2m = excluded.lwm2m, binding = excluded.binding,"
 		       " objects = excluded.objects, address = excluded.address, lifetime = excluded.lifetime,"
-		       " registered_at = excluded.registered_at, last_seen = excluded.last_seen, registered = 1",
+		       " registered_at = excluded.registered_at, last_seen = excluded.last_seen, registered = 1,"
+		       /* a new registration: what it runs is read again */
+		       " firmware_version = '', fw_state = -1, fw_result = -1",
 		       p, 10, NULL, NULL);
 }
 

@@ -106,7 +106,8 @@ typedef struct db_device {
 } db_device;
 
 /* A registration: inserts or replaces the endpoint's row (a device that
- * registers again gets a new location). */
+ * registers again gets a new location, and its firmware version, /5/0/3
+ * and /5/0/5 are unknown until it is read and observed again). */
 int db_device_register(db *d, const db_device *dev);
 /* Registration update: lifetime/binding/objects only when non-NULL/>0.
  * Returns 0, 1 when no registration has that location, -1 on error. */

@@ -89,7 +89,7 @@ def main():
         assert devs["T0"].reads.count("/3/0") == 2, devs["T0"].reads
         st, r = srv.api("GET", "/api/v1/campaigns/%d/report" % cid, token=viewer)
         assert st == 200 and r["report"]["test"] == {"devices": 2, "succeeded": 2, "failed": 0,
-                                                     "skipped": 0, "open": 0}, r
+                                                     "skipped": 0, "open": 0, "reset_during_install": 0}, r
         st, r = srv.api("POST", "/api/v1/campaigns/%d/accept-test" % cid, token=operator)
         assert st == 403, st
         st, c = srv.api("POST", "/api/v1/campaigns/%d/accept-test" % cid, token=approver)
@@ -131,7 +131,7 @@ def main():
         assert devs["A1"].downloaded == pkg
         st, r = srv.api("GET", "/api/v1/campaigns/%d/report" % cid, token=viewer)
         assert r["report"]["final"] == {"devices": 6, "succeeded": 3, "failed": 2, "skipped": 1,
-                                        "open": 0}, r["report"]
+                                        "open": 0, "reset_during_install": 0}, r["report"]
         st, r = srv.api("POST", "/api/v1/campaigns/%d/cancel" % cid, token=operator)
         assert st == 409, (st, r)
 

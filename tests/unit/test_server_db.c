@@ -122,12 +122,14 @@ static void devices(void **state)
 	assert_int_equal(db_device_set_firmware(d, v.endpoint, "02.00,A01.00"), 0);
 	assert_int_equal(db_device_set_fw_state(d, v.endpoint, 2), 0);
 	assert_int_equal(db_device_set_fw_result(d, v.endpoint, 0), 0);
-	/* registering again: a new location, the firmware facts kept */
+	/* registering again: a new location; what it runs is unknown until read */
 	strcpy(v.location, "cccc");
 	assert_int_equal(db_device_register(d, &v), 0);
 	assert_int_equal(db_device_by_location(d, "aaaa", &o), 1);
 	assert_int_equal(db_device_by_location(d, "cccc", &o), 0);
-	assert_string_equal(o.firmware_version, "02.00,A01.00");
+	assert_string_equal(o.firmware_version, "");
+	assert_int_equal(o.fw_state, -1);
+	assert_int_equal(db_device_set_fw_state(d, v.endpoint, 2), 0);
 	/* another endpoint taking a location in use: the first gives it up */
 	db_device w = v;
 	strcpy(w.endpoint, "other");
