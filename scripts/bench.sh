@@ -12,3 +12,7 @@ echo
 echo
 # delta size, time and memory against bsdiff and xdelta3 (packages)
 /usr/bin/python3 bench/bench_delta.py "$build"
+echo
+
+# sarafw-server: Register and Update rates and latency (plain CoAP, loopback)
+/usr/bin/python3 bench/bench_server.py "$build" "${BENCH_SERVER_N:-2000}" 16

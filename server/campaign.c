@@ -437,6 +437,15 @@ static int step_device(db *d, const campaign_io *io, const db_campaign *c, db_cd
 			fail_attempt(d, c, cd, msg, now);
 			return 0;
 		}
+		if (r == 0 && !cd->reset_during_update && dev.registered_at > cd->deadline - c->action_timeout &&
+		    now - dev.registered_at >= CAMPAIGN_SETTLE_S && !strcmp(dev.firmware_version, c->from_version)) {
+			/* note §2.7.3 made measurable: back on the start version in
+			 * the middle of the install, with no result: a reset */
+			cd->reset_during_update = 1;
+			set_state(d, cd, "updating",
+				  "registered again on the start version during the install: a host reset? (note §2.7.3)",
+				  now);
+		}
 		if (now >= cd->deadline) {
 			fail_attempt(d, c, cd, "timeout while installing", now);
 			return 0;

@@ -26,6 +26,7 @@
 
 #define CAMPAIGN_TEST_MAX 5       /* note §2.7.4: "up to 5" */
 #define CAMPAIGN_RESEND_S 30      /* an unanswered Write/Execute is sent again after this */
+#define CAMPAIGN_SETTLE_S 10      /* after a registration, its reads and notifications are in */
 
 /* What the engine asks of the LwM2M side. Each returns 0 when the request
  * went out to the device's live session, -1 when it has none now (the

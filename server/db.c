@@ -70,6 +70,17 @@ const char *db_error(db *d)
 	return d->ops->error(d);
 }
 
+/* commits flushed to stable storage while a durable function runs */
+static int durable_on(db *d)
+{
+	return d->ops->durability(d, true);
+}
+
+static void durable_off(db *d)
+{
+	d->ops->durability(d, false);
+}
+
 int db_begin(db *d)
 {
 	return db_exec(d, "BEGIN", NULL, 0, NULL, NULL);
@@ -279,7 +290,9 @@ int db_device_register(db *d, const db_device *v)
 		       " ON CONFLICT (endpoint) DO UPDATE SET imei = excluded.imei,"
 		       " location = excluded.location, lwm2m = excluded.lwm2m, binding = excluded.binding,"
 		       " objects = excluded.objects, address = excluded.address, lifetime = excluded.lifetime,"
-		       " registered_at = excluded.registered_at, last_seen = excluded.last_seen, registered = 1",
+		       " registered_at = excluded.registered_at, last_seen = excluded.last_seen, registered = 1,"
+		       /* a new registration: what it runs is read again */
+		       " firmware_version = '', fw_state = -1, fw_result = -1",
 		       p, 10, NULL, NULL);
 }
 
@@ -401,7 +414,7 @@ int db_psk_get(db *d, const char *endpoint, uint8_t *key, size_t cap)
 	return (int)(n / 2);
 }
 
-int db_psk_set(db *d, const char *endpoint, const uint8_t *key, size_t len)
+static int psk_set(db *d, const char *endpoint, const uint8_t *key, size_t len)
 {
 	char hex[2 * 64 + 1];
 	if (len == 0 || len > 64)
@@ -417,7 +430,7 @@ int db_psk_set(db *d, const char *endpoint, const uint8_t *key, size_t len)
 
 /* ---- tokens ---- */
 
-int db_token_add(db *d, const char *hash_hex, const char *role, const char *name, int64_t now)
+static int token_add(db *d, const char *hash_hex, const char *role, const char *name, int64_t now)
 {
 	db_val p[] = {DB_TEXT(hash_hex), DB_TEXT(role), DB_TEXT(name), DB_INT(now)};
 	return db_exec(d,
@@ -452,7 +465,7 @@ static void pkg_from_row(db_package *o, const db_val *c)
 	o->created = col_int(&c[7]);
 }
 
-int db_package_add(db *d, const db_package *v)
+static int package_add(db *d, const db_package *v)
 {
 	db_val p[] = {
 		DB_TEXT(v->sha256), DB_INT(v->size), DB_TEXT(v->product), DB_TEXT(v->from_version),
@@ -576,7 +589,7 @@ static int cdev_insert(db *d, const db_cdev *v)
 		       CDEV_NCOLS, NULL, NULL);
 }
 
-int db_campaign_create(db *d, db_campaign *c, const db_cdev *devs, size_t n)
+static int campaign_create(db *d, db_campaign *c, const db_cdev *devs, size_t n)
 {
 	if (db_begin(d) < 0)
 		return -1;
@@ -649,7 +662,7 @@ int db_campaign_list(db *d, int (*fn)(void *ctx, const db_campaign *c), void *ct
 	return db_exec(d, "SELECT " CAMP_COLS " FROM campaigns ORDER BY id", NULL, 0, row_camp, &e);
 }
 
-int db_campaign_save(db *d, const db_campaign *c)
+static int campaign_save(db *d, const db_campaign *c)
 {
 	db_val p[] = {
 		DB_TEXT(c->state), DB_TEXT(c->phase), DB_INT(c->current_group), DB_TEXT(c->approved_by),
@@ -695,7 +708,7 @@ int db_cdev_for_imei(db *d, const char *imei, int (*fn)(void *ctx, const db_cdev
 		       &p, 1, row_cdev, &e);
 }
 
-int db_cdev_save(db *d, const db_cdev *v)
+static int cdev_save(db *d, const db_cdev *v)
 {
 	db_val p[] = {
 		DB_INT(v->group_no), DB_TEXT(v->state), DB_INT(v->attempts), DB_INT(v->next_at),
@@ -707,4 +720,58 @@ int db_cdev_save(db *d, const db_cdev *v)
 		       " deadline = ?, result = ?, detail = ?, updated = ?, reset_during_update = ?"
 		       " WHERE campaign = ? AND imei = ?",
 		       p, 11, NULL, NULL);
+}
+
+int db_psk_set(db *d, const char *endpoint, const uint8_t *key, size_t len)
+{
+	if (durable_on(d) < 0)
+		return -1;
+	int r = psk_set(d, endpoint, key, len);
+	durable_off(d);
+	return r;
+}
+
+int db_token_add(db *d, const char *hash_hex, const char *role, const char *name, int64_t now)
+{
+	if (durable_on(d) < 0)
+		return -1;
+	int r = token_add(d, hash_hex, role, name, now);
+	durable_off(d);
+	return r;
+}
+
+int db_package_add(db *d, const db_package *v)
+{
+	if (durable_on(d) < 0)
+		return -1;
+	int r = package_add(d, v);
+	durable_off(d);
+	return r;
+}
+
+int db_campaign_create(db *d, db_campaign *c, const db_cdev *devs, size_t n)
+{
+	if (durable_on(d) < 0)
+		return -1;
+	int r = campaign_create(d, c, devs, n);
+	durable_off(d);
+	return r;
+}
+
+int db_campaign_save(db *d, const db_campaign *c)
+{
+	if (durable_on(d) < 0)
+		return -1;
+	int r = campaign_save(d, c);
+	durable_off(d);
+	return r;
+}
+
+int db_cdev_save(db *d, const db_cdev *v)
+{
+	if (durable_on(d) < 0)
+		return -1;
+	int r = cdev_save(d, v);
+	durable_off(d);
+	return r;
 }

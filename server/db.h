@@ -6,7 +6,12 @@
  *
  * Durability: a function returns 0 only after its statement committed.
  * Every campaign step is written here before the server acts on it, so a
- * server killed at any moment restarts from what is stored. */
+ * server killed at any moment restarts from what is stored. Campaigns,
+ * packages, tokens and keys are also flushed to stable storage before the
+ * function returns (a power cut keeps them); the device rows that devices
+ * refresh all the time (registration, update, observed values) are not:
+ * after a power cut the last of those may be older, and the devices'
+ * next Register or Update sets them again. */
 #ifndef SARAFW_SERVER_DB_H
 #define SARAFW_SERVER_DB_H
 
@@ -47,6 +52,10 @@ typedef struct db_backend {
 	int (*exec)(db *d, const char *sql, const db_val *params, int n, db_row_fn row, void *ctx);
 	/* Rows changed by the last INSERT/UPDATE/DELETE. */
 	long (*changes)(db *d);
+	/* full: commits that follow are on stable storage when they return
+	 * (they survive a power cut); otherwise they survive the server's
+	 * death (kill -9) but a power cut may take the last ones back. */
+	int (*durability)(db *d, bool full);
 	const char *(*error)(db *d);
 	/* Optional: serialise migrations of several processes sharing one
 	 * database (take true before, false after). */
@@ -85,7 +94,7 @@ void db_rollback(db *d);
 #define DB_IMEI_MAX 16
 #define DB_VER_MAX 64
 #define DB_LOC_MAX 16
-#define DB_OBJ_MAX 512
+#define DB_OBJ_MAX 2048 /* REG_OBJ_MAX entries of "/65535/65535," fit */
 
 typedef struct db_device {
 	char endpoint[DB_EP_MAX + 1];
@@ -104,7 +113,8 @@ typedef struct db_device {
 } db_device;
 
 /* A registration: inserts or replaces the endpoint's row (a device that
- * registers again gets a new location). */
+ * registers again gets a new location, and its firmware version, /5/0/3
+ * and /5/0/5 are unknown until it is read and observed again). */
 int db_device_register(db *d, const db_device *dev);
 /* Registration update: lifetime/binding/objects only when non-NULL/>0.
  * Returns 0, 1 when no registration has that location, -1 on error. */

@@ -5,9 +5,9 @@
  * result column of an integer type comes back as DBV_INT, NULL as
  * DBV_NULL, everything else as text.
  *
- * Durability: PostgreSQL commits to its WAL with fsync before COMMIT (or a
- * statement outside a transaction) returns, so what returned 0 is stored
- * before the server acts on it. Several sarafw-server processes may share
+ * Durability: a statement that returned is in PostgreSQL (kill -9 of the
+ * server loses nothing); with durability(d, true) its commit is also flushed
+ * to PostgreSQL's WAL on disk before it returns (synchronous_commit). Several sarafw-server processes may share
  * one database: a connection lost under a process is reopened once at
  * the next statement outside a transaction. */
 #include <libpq-fe.h>
@@ -33,6 +33,7 @@ typedef struct pg_db {
 	char *conninfo;
 	long changes;
 	int in_tx; /* inside BEGIN ... COMMIT/ROLLBACK */
+	int sync;  /* synchronous_commit as last set: 1 on, 0 off, -1 unknown */
 	char err[256];
 } pg_db;
 
@@ -90,6 +91,7 @@ static int reconnect(pg_db *p)
 	if (p->in_tx)
 		return -1; /* a transaction cut in half is not resumed */
 	PQreset(p->h);
+	p->sync = -1; /* a new session has the server's default */
 	if (PQstatus(p->h) != CONNECTION_OK) {
 		set_err(p, PQerrorMessage(p->h));
 		return -1;
@@ -205,6 +207,8 @@ static void pg_close(db *d)
 	free(p);
 }
 
+static int pg_durability(db *d, bool full);
+
 static void quiet(void *arg, const char *msg)
 {
 	(void)arg, (void)msg; /* NOTICEs (e.g. "relation already exists, skipping") are not errors */
@@ -231,7 +235,29 @@ static int pg_open(const char *target, db **out, char *err, size_t errlen)
 		return -1;
 	}
 	PQsetNoticeProcessor(p->h, quiet, NULL);
+	p->sync = -1;
+	if (pg_durability(&p->base, false) < 0) {
+		snprintf(err, errlen, "postgresql: %s", p->err);
+		pg_close(&p->base);
+		return -1;
+	}
 	*out = &p->base;
+	return 0;
+}
+
+/* db.h's durability: synchronous_commit on, a commit returns once the WAL
+ * is flushed; off, once it is in PostgreSQL (which a kill -9 of the server
+ * does not touch; a crash of PostgreSQL may lose the last ones). Set only
+ * when it changes: one round trip. */
+static int pg_durability(db *d, bool full)
+{
+	pg_db *p = (pg_db *)d;
+	if (p->sync == (full ? 1 : 0) && PQstatus(p->h) == CONNECTION_OK)
+		return 0;
+	p->sync = -1;
+	if (pg_exec(d, full ? "SET synchronous_commit TO on" : "SET synchronous_commit TO off", NULL, 0, NULL, NULL) < 0)
+		return -1;
+	p->sync = full ? 1 : 0;
 	return 0;
 }
 
@@ -249,6 +275,7 @@ const db_backend db_pg_backend = {
 	.close = pg_close,
 	.exec = pg_exec,
 	.changes = pg_changes,
+	.durability = pg_durability,
 	.error = pg_error,
 	.migrate_lock = pg_lock,
 };

@@ -713,6 +713,7 @@ static int cdev_each(void *ctx, const db_cdev *cd)
 	jw_kv_int(l->b, &f, "attempts", cd->attempts);
 	jw_kv_int(l->b, &f, "result", cd->result);
 	jw_kv_str(l->b, &f, "detail", cd->detail);
+	jw_kv_bool(l->b, &f, "reset_during_install", cd->reset_during_update != 0);
 	jw_kv_str(l->b, &f, "updated", ts);
 	jw_raw(l->b, "}");
 	return 0;
@@ -727,6 +728,7 @@ static void counts_json(bytes *b, const cdev_ctx *l, int ph)
 	jw_kv_int(b, &f, "failed", l->failed[ph]);
 	jw_kv_int(b, &f, "skipped", l->skipped[ph]);
 	jw_kv_int(b, &f, "open", l->other[ph]);
+	jw_kv_int(b, &f, "reset_during_install", l->resets[ph]);
 	jw_raw(b, "}");
 }
 

@@ -47,6 +47,13 @@ def main():
             if name != "A1":
                 srv.wait_device(d.endpoint, lambda x: x["firmware_version"] == d.version, 10)
 
+        # at every registration the server observes /5/0/3, /5/0/5, /3/0/3 and reads /3/0
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and set(devs["T0"].observers) != {"/5/0/3", "/5/0/5", "/3/0/3"}:
+            time.sleep(0.05)
+        assert set(devs["T0"].observers) == {"/5/0/3", "/5/0/5", "/3/0/3"}, devs["T0"].observers
+        assert "/3/0" in devs["T0"].reads, devs["T0"].reads
+
         body = {"name": "fleet", "product": "SARA-R410M", "from_version": OLD, "to_version": NEW,
                 "package": p["sha256"], "imeis": [imei(i) for i in range(len(plan))],
                 "location_area": "lab", "transport": "http", "test_size": 2, "group_size": 3,
@@ -74,9 +81,15 @@ def main():
         assert devs["T0"].version == NEW and devs["T0"].downloaded == pkg
         assert devs["T0"].executes == 1 and len(devs["T0"].writes) == 1
         assert devs["A0"].writes == []
+        # observations do not survive the reboot's new registration: made again
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and len(devs["T0"].observers) < 3:
+            time.sleep(0.05)
+        assert set(devs["T0"].observers) == {"/5/0/3", "/5/0/5", "/3/0/3"}, devs["T0"].observers
+        assert devs["T0"].reads.count("/3/0") == 2, devs["T0"].reads
         st, r = srv.api("GET", "/api/v1/campaigns/%d/report" % cid, token=viewer)
         assert st == 200 and r["report"]["test"] == {"devices": 2, "succeeded": 2, "failed": 0,
-                                                     "skipped": 0, "open": 0}, r
+                                                     "skipped": 0, "open": 0, "reset_during_install": 0}, r
         st, r = srv.api("POST", "/api/v1/campaigns/%d/accept-test" % cid, token=operator)
         assert st == 403, st
         st, c = srv.api("POST", "/api/v1/campaigns/%d/accept-test" % cid, token=approver)
@@ -118,7 +131,7 @@ def main():
         assert devs["A1"].downloaded == pkg
         st, r = srv.api("GET", "/api/v1/campaigns/%d/report" % cid, token=viewer)
         assert r["report"]["final"] == {"devices": 6, "succeeded": 3, "failed": 2, "skipped": 1,
-                                        "open": 0}, r["report"]
+                                        "open": 0, "reset_during_install": 0}, r["report"]
         st, r = srv.api("POST", "/api/v1/campaigns/%d/cancel" % cid, token=operator)
         assert st == 409, (st, r)
 

@@ -430,6 +430,39 @@ void pause_tweak(db_campaign *c)
 	c->max_retries = 0;
 }
 
+/* note §2.7.3: a device back on the start version in the middle of the
+ * install, with no result, is marked (a host reset) once its reads are in */
+static void reset_during_install(void **state)
+{
+	env *e = *state;
+	device(e, 0, OLD, T0);
+	int64_t id = create(e, 1, 1, 1, NULL);
+	char why[128];
+	campaign_approve(e->d, id, "a", T0, why, sizeof why);
+	tick(e, T0);
+	dev_fw(e, 0, 2, 0);
+	tick(e, T0 + 1);
+	assert_string_equal(cdev(e, id, 0).state, "updating");
+	/* registers again: nothing known yet, then the old version is read */
+	device(e, 0, "", T0 + 5);
+	tick(e, T0 + 6);
+	assert_int_equal(cdev(e, id, 0).reset_during_update, 0);
+	dev_version(e, 0, OLD);
+	tick(e, T0 + 7);
+	assert_int_equal(cdev(e, id, 0).reset_during_update, 0); /* too early to say */
+	tick(e, T0 + 15);
+	db_cdev cd = cdev(e, id, 0);
+	assert_int_equal(cd.reset_during_update, 1);
+	assert_string_equal(cd.state, "updating");
+	assert_non_null(strstr(cd.detail, "2.7.3"));
+	/* it then installs after all: success, the mark stays for the report */
+	dev_version(e, 0, NEW);
+	tick(e, T0 + 16);
+	cd = cdev(e, id, 0);
+	assert_string_equal(cd.state, "succeeded");
+	assert_int_equal(cd.reset_during_update, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -439,6 +472,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(skipped_and_offline, setup, teardown),
 		cmocka_unit_test_setup_teardown(window_and_end, setup, teardown),
 		cmocka_unit_test_setup_teardown(thresholds_and_pause, setup, teardown),
+		cmocka_unit_test_setup_teardown(reset_during_install, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

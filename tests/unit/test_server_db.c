@@ -99,9 +99,18 @@ static void schema(void **state)
 	assert_int_equal(db_schema_version(d), DB_SCHEMA_VERSION);
 	char mode[64] = "";
 	if (pg) {
-		/* a COMMIT that returned is on disk (WAL flushed) */
+		/* durable: a COMMIT that returned has its WAL flushed; else it is
+		 * only in PostgreSQL (safe from kill -9 of the server) */
+		assert_int_equal(d->ops->durability(d, true), 0);
 		assert_int_equal(db_exec(d, "SHOW synchronous_commit", NULL, 0, row_text, mode), 0);
 		assert_string_equal(mode, "on");
+		assert_int_equal(d->ops->durability(d, false), 0);
+		assert_int_equal(db_exec(d, "SHOW synchronous_commit", NULL, 0, row_text, mode), 0);
+		assert_string_equal(mode, "off");
+		/* a durable function leaves it as it found it */
+		assert_int_equal(db_token_add(d, "ab", "viewer", "t", 1), 0);
+		assert_int_equal(db_exec(d, "SHOW synchronous_commit", NULL, 0, row_text, mode), 0);
+		assert_string_equal(mode, "off");
 	} else {
 		assert_int_equal(db_exec(d, "PRAGMA journal_mode", NULL, 0, row_text, mode), 0);
 		assert_string_equal(mode, "wal");
@@ -154,12 +163,14 @@ static void devices(void **state)
 	assert_int_equal(db_device_set_firmware(d, v.endpoint, "02.00,A01.00"), 0);
 	assert_int_equal(db_device_set_fw_state(d, v.endpoint, 2), 0);
 	assert_int_equal(db_device_set_fw_result(d, v.endpoint, 0), 0);
-	/* registering again: a new location, the firmware facts kept */
+	/* registering again: a new location; what it runs is unknown until read */
 	strcpy(v.location, "cccc");
 	assert_int_equal(db_device_register(d, &v), 0);
 	assert_int_equal(db_device_by_location(d, "aaaa", &o), 1);
 	assert_int_equal(db_device_by_location(d, "cccc", &o), 0);
-	assert_string_equal(o.firmware_version, "02.00,A01.00");
+	assert_string_equal(o.firmware_version, "");
+	assert_int_equal(o.fw_state, -1);
+	assert_int_equal(db_device_set_fw_state(d, v.endpoint, 2), 0);
 	/* another endpoint taking a location in use: the first gives it up */
 	db_device w = v;
 	strcpy(w.endpoint, "other");
