@@ -44,7 +44,7 @@ static void usage(FILE *f)
 		"  --db postgresql://USER@HOST:PORT/DB\n"
 		"                        storage (PostgreSQL), which several front-ends may share\n"
 		"  --node-id ID          this front-end's id among those sharing the database\n"
-		"                        (A-Z a-z 0-9 _ -, at most 32; default: the host name)\n"
+		"                        (A-Z a-z 0-9 _ -, at most 32; default: HOSTNAME-COAPPORT)\n"
 		"  --nats nats://HOST:PORT\n"
 		"                        route commands for devices whose session another\n"
 		"                        front-end holds through this NATS server\n"
@@ -144,9 +144,15 @@ int main(int argc, char **argv)
 	char err[256];
 	char host[CLUSTER_NODE_MAX + 1] = "";
 	if (!node_id) {
-		/* the host name, cut to a node id */
-		if (gethostname(host, sizeof host - 1) < 0 || !host[0])
-			snprintf(host, sizeof host, "node");
+		/* "<host name>-<CoAP port>", cut to a node id: two front-ends on
+		 * one machine never share one by default */
+		char name[64] = "";
+		const char *port = strrchr(coap, ':');
+		if (gethostname(name, sizeof name - 1) < 0 || !name[0])
+			snprintf(name, sizeof name, "node");
+		port = port ? port + 1 : "";
+		int keep = CLUSTER_NODE_MAX - 1 - (int)strnlen(port, 6);
+		snprintf(host, sizeof host, "%.*s-%.6s", keep > 0 ? keep : 0, name, port);
 		for (char *h = host; *h; h++)
 			if (!cluster_node_id_ok((char[]){*h, 0}))
 				*h = '-';

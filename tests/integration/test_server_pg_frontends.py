@@ -223,6 +223,16 @@ def run(work, pg, nats, servers, devs, clients):
     # SIGTERM: the survivor leaves NATS and PostgreSQL cleanly (exit 0, also
     # under the sanitizers)
     assert alive.stop() == 0
+
+    # a front-end given no --node-id is HOSTNAME-COAPPORT: two on one machine differ
+    w = os.path.join(work, "fe-default")
+    os.mkdir(w)
+    third = Server(w, db_url=url, store=store, args=["--nats", nats.url])
+    servers.append(third)
+    host = "".join(ch if ch.isalnum() or ch in "_-" else "-" for ch in socket.gethostname())
+    want = "%s-%d" % (host[:31 - len(str(third.coap_port))], third.coap_port)
+    nodes = [r[0] for r in q(pg, dbname, "SELECT id FROM nodes")]
+    assert want in nodes, (want, nodes)
     print("runner %s killed; the campaign finished at %s %.1f s later" % (runner, survivor, took))
 
 
