@@ -46,7 +46,9 @@ class PgCluster:
             if not os.access(os.path.join(PG_BIN, prog), os.X_OK):
                 raise RuntimeError("%s/%s is missing: install postgresql-15 (debian-packages.txt)"
                                    % (PG_BIN, prog))
-        self.dir = tempfile.mkdtemp(prefix="sarafw-pg-")
+        # as root the cluster's user must reach the directory: under /tmp,
+        # whatever TMPDIR says
+        self.dir = tempfile.mkdtemp(prefix="sarafw-pg-", dir="/tmp" if os.geteuid() == 0 else None)
         self.data = os.path.join(self.dir, "data")
         self.port = _free_tcp_port()
         self.prefix = []
