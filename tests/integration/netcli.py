@@ -65,9 +65,3 @@ class Background:
         for f in (self.proc.stdout, self.proc.stderr):
             if f:
                 f.close()
-
-
-def fota_package(sim):
-    """The package the simulated module stored in its FOTA area."""
-    with open(os.path.join(sim.state, "fota", "package"), "rb") as f:
-        return f.read()

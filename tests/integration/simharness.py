@@ -397,6 +397,36 @@ class XmodemLine:
         self.pending = bytearray()
 
 
+def fota_package(sim):
+    """The package the simulated module stored in its FOTA area."""
+    with open(os.path.join(sim.state, "fota", "package"), "rb") as f:
+        return f.read()
+
+
+def synced(sim):
+    """The netdl record's "stored": the bytes a resume of the module's
+    FTP or HTTP download goes on from (0 without a record)."""
+    try:
+        with open(os.path.join(sim.state, "netdl")) as f:
+            for line in f:
+                k, _, v = line.strip().partition("=")
+                if k == "stored":
+                    return int(v)
+    except FileNotFoundError:
+        pass
+    return 0
+
+
+def wait_synced(sim, n, timeout=10):
+    """synced(sim) once it is at least n; TimeoutError after timeout s."""
+    deadline = time.monotonic() + timeout
+    while synced(sim) < n:
+        if time.monotonic() > deadline:
+            raise TimeoutError("stored %d, waiting for %d" % (synced(sim), n))
+        time.sleep(0.005)
+    return synced(sim)
+
+
 def run_sim(args, timeout=10.0):
     """Runs sarafw-sim with args to completion (for CLI checks): returns
     (exit status, stdout, stderr)."""

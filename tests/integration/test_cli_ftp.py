@@ -12,9 +12,9 @@ import random
 import tempfile
 import unittest
 
-from netcli import SCALE, Background, fota_package, sarafw
+from netcli import SCALE, Background, sarafw
 from netservers import FtpServer
-from simharness import Sim
+from simharness import Sim, fota_package
 
 R410 = "SARA-R410M-02B-03"
 DATA = random.Random(0xF7C).randbytes(300 * 1024)  # past the status URCs' step (100 kB)

@@ -16,9 +16,9 @@ import tempfile
 import unittest
 
 import simpkg
-from netcli import SCALE, Background, fota_package, sarafw
+from netcli import SCALE, Background, sarafw
 from netservers import Nginx
-from simharness import Sim
+from simharness import Sim, fota_package
 
 DATA = random.Random(0x477).randbytes(200 * 1024)
 MD5 = hashlib.md5(DATA).hexdigest()

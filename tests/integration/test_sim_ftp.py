@@ -18,7 +18,7 @@ import time
 import unittest
 
 from netservers import FtpServer, free_port
-from simharness import Sim
+from simharness import Sim, fota_package, synced, wait_synced
 
 SCALE = 50
 R410 = "SARA-R410M-02B-03"
@@ -67,33 +67,6 @@ def login(p):
 
 def start(p, cmd='AT+UFTPC=100,"%s"' % NAME):
     assert p.command(cmd, timeout=START_S + 5) == ["OK"], cmd
-
-
-def fota_package(sim):
-    with open(os.path.join(sim.state, "fota", "package"), "rb") as f:
-        return f.read()
-
-
-def synced(sim):
-    """The netdl record's "stored": the bytes a resume goes on from."""
-    try:
-        with open(os.path.join(sim.state, "netdl")) as f:
-            for line in f:
-                k, _, v = line.strip().partition("=")
-                if k == "stored":
-                    return int(v)
-    except FileNotFoundError:
-        pass
-    return 0
-
-
-def wait_synced(sim, n, timeout=10):
-    deadline = time.monotonic() + timeout
-    while synced(sim) < n:
-        if time.monotonic() > deadline:
-            raise TimeoutError("stored %d, waiting for %d" % (synced(sim), n))
-        time.sleep(0.005)
-    return synced(sim)
 
 
 def final(p, timeout=30):
