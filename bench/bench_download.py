@@ -80,12 +80,6 @@ class Servers:
         self.web.close()
 
 
-def cpu_seconds(pid):
-    with open("/proc/%d/stat" % pid) as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def log_download_ms(sim):
     """Module ms from "download started" to "download ended" in --log."""
     t = {}
@@ -142,12 +136,12 @@ def timed(method, data, rat, scale, servers):
     ideal = size * 8.0 / RATES[rat] + (FTP_START_S if method == "ftp" else 0.0)
     with simharness.Sim(variant_of(method), time_scale=scale, args=["--rat", rat]) as sim:
         p = session(sim, method, servers)
-        cpu0 = cpu_seconds(sim.proc.pid)
+        cpu0 = simharness.cpu_seconds(sim.proc.pid)
         t0 = time.monotonic()
         p.write(start_cmd(method) + "\r")
         lines = p.expect(is_result(method), ideal / scale * 2 + 60)
         wall = time.monotonic() - t0
-        cpu = cpu_seconds(sim.proc.pid) - cpu0
+        cpu = simharness.cpu_seconds(sim.proc.pid) - cpu0
         if not ok_result(method, lines[-1]) or simharness.fota_package(sim) != data:
             raise RuntimeError("%s download failed: %s" % (method, lines[-1]))
         log_s = log_download_ms(sim) / 1000.0

@@ -427,6 +427,13 @@ def wait_synced(sim, n, timeout=10):
     return synced(sim)
 
 
+def cpu_seconds(pid):
+    """User + system CPU time of a process so far."""
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def run_sim(args, timeout=10.0):
     """Runs sarafw-sim with args to completion (for CLI checks): returns
     (exit status, stdout, stderr)."""
