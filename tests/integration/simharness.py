@@ -397,6 +397,15 @@ class XmodemLine:
         self.pending = bytearray()
 
 
+def boot(sim):
+    """Opens a port on sim, waits for the boot and sets numeric +CME
+    ERROR codes (AT+CMEE=1); returns the port."""
+    p = sim.open()
+    sim.wait_boot(p)
+    assert p.command("AT+CMEE=1") == ["OK"]
+    return p
+
+
 def fota_package(sim):
     """The package the simulated module stored in its FOTA area."""
     with open(os.path.join(sim.state, "fota", "package"), "rb") as f:

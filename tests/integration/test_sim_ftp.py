@@ -18,7 +18,7 @@ import time
 import unittest
 
 from netservers import FtpServer, free_port
-from simharness import Sim, fota_package, synced, wait_synced
+from simharness import Sim, boot, fota_package, synced, wait_synced
 
 SCALE = 50
 R410 = "SARA-R410M-02B-03"
@@ -44,13 +44,6 @@ def setUpModule():
 
 def tearDownModule():
     SERVER.close()
-
-
-def boot(sim):
-    p = sim.open()
-    sim.wait_boot(p)
-    assert p.command("AT+CMEE=1") == ["OK"]
-    return p
 
 
 def configure(p, password="secret", server=None):

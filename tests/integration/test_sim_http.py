@@ -16,7 +16,7 @@ import time
 import unittest
 
 from netservers import Nginx, Relay, free_port
-from simharness import Sim, fota_package, synced, wait_synced
+from simharness import Sim, boot, fota_package, synced, wait_synced
 
 SCALE = 50
 R422S = "SARA-R422S"
@@ -35,13 +35,6 @@ def setUpModule():
 
 def tearDownModule():
     NGINX.close()
-
-
-def boot(sim):
-    p = sim.open()
-    sim.wait_boot(p)
-    assert p.command("AT+CMEE=1") == ["OK"]
-    return p
 
 
 def configure(p, prof=0, port=None):
