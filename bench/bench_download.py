@@ -80,12 +80,6 @@ class Servers:
         self.web.close()
 
 
-def cpu_seconds(pid):
-    with open("/proc/%d/stat" % pid) as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def log_download_ms(sim):
     """Module ms from "download started" to "download ended" in --log."""
     t = {}
@@ -134,11 +128,6 @@ def variant_of(method):
     return FTP_VARIANT if method == "ftp" else HTTP_VARIANT
 
 
-def fota_package(sim):
-    with open(os.path.join(sim.state, "fota", "package"), "rb") as f:
-        return f.read()
-
-
 def timed(method, data, rat, scale, servers):
     """One download at --rat rat: wall, simulated (wall x scale), the
     simulator's log, the ideal and the simulator's CPU seconds."""
@@ -147,29 +136,17 @@ def timed(method, data, rat, scale, servers):
     ideal = size * 8.0 / RATES[rat] + (FTP_START_S if method == "ftp" else 0.0)
     with simharness.Sim(variant_of(method), time_scale=scale, args=["--rat", rat]) as sim:
         p = session(sim, method, servers)
-        cpu0 = cpu_seconds(sim.proc.pid)
+        cpu0 = simharness.cpu_seconds(sim.proc.pid)
         t0 = time.monotonic()
         p.write(start_cmd(method) + "\r")
         lines = p.expect(is_result(method), ideal / scale * 2 + 60)
         wall = time.monotonic() - t0
-        cpu = cpu_seconds(sim.proc.pid) - cpu0
-        if not ok_result(method, lines[-1]) or fota_package(sim) != data:
+        cpu = simharness.cpu_seconds(sim.proc.pid) - cpu0
+        if not ok_result(method, lines[-1]) or simharness.fota_package(sim) != data:
             raise RuntimeError("%s download failed: %s" % (method, lines[-1]))
         log_s = log_download_ms(sim) / 1000.0
     return {"method": method, "rat": rat, "size": size, "scale": scale, "wall": wall,
             "sim": wall * scale, "log": log_s, "ideal": ideal, "cpu": cpu}
-
-
-def synced(sim):
-    try:
-        with open(os.path.join(sim.state, "netdl")) as f:
-            for line in f:
-                k, _, v = line.strip().partition("=")
-                if k == "stored":
-                    return int(v)
-    except FileNotFoundError:
-        pass
-    return 0
 
 
 def server_bytes(method, servers, since, want):
@@ -199,7 +176,7 @@ def resume_vs_restart(method, data, servers, scale, rate, resume):
         p.write(start_cmd(method) + "\r")
         sim.proc.wait(size * 8.0 / rate / scale * 2 + 60)  # the power cut
         sim.kill()
-        kept = synced(sim)
+        kept = simharness.synced(sim)
         before, _ = server_bytes(method, servers, n0, 1)
         if not resume and method == "http":
             # a module without resume: nothing of the partial file is left
@@ -211,7 +188,7 @@ def resume_vs_restart(method, data, servers, scale, rate, resume):
         p = session(sim, method, servers)
         p.write(start_cmd(method, resume) + "\r")
         lines = p.expect(is_result(method), size * 8.0 / rate / scale * 2 + 60)
-        if not ok_result(method, lines[-1]) or fota_package(sim) != data:
+        if not ok_result(method, lines[-1]) or simharness.fota_package(sim) != data:
             raise RuntimeError("%s after the cut failed: %s" % (method, lines[-1]))
         after, _ = server_bytes(method, servers, n1, 1)
     return kept, before, after

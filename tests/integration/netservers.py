@@ -6,13 +6,15 @@ can kill it in the middle of a transfer and start it again on the same port.
     ftp = FtpServer(user="user", password="secret")   # pyftpdlib
     ftp.put("pkg.bin", data)                          # in its root
     ... AT+UFTP=7,<ftp.port> ...
+    ftp.retrs()       # [0]: the REST offset of each RETR, as it starts
     ftp.transfers()   # [{"file": "pkg.bin", "completed": True, "bytes": N, "rest": 0}]
     ftp.kill()        # SIGKILL: the server vanishes
     ftp.start()       # again, same port and files
     ftp.close()
 
     web = Nginx(users={"user": "secret"})   # /auth/ needs basic auth
-    web.put("fota/pkg.bin", data)
+    web.put("fota/pkg.bin", data)           # or Nginx(files={"fota/pkg.bin": data})
+    web.url("/fota/pkg.bin")                # http://127.0.0.1:<port>/fota/pkg.bin
     web.requests()    # [{"path": "/fota/pkg.bin", "status": 206, "bytes": N, "range": "bytes=65536-"}]
 
 The transfer logs count what each server handed to its socket: the bytes
@@ -35,8 +37,9 @@ from simharness import require_module, require_program
 PYTHON = "/usr/bin/python3"
 
 # pyftpdlib with one user whose home is the root; every RETR appends one
-# line to the transfer log when it ends, whole or not (the REST offset it
-# started from included); the port actually bound goes to stdout.
+# line to the start log as it starts (its REST offset) and one to the
+# transfer log when it ends, whole or not (the REST offset it started from
+# included); the port actually bound goes to stdout.
 FTP_SCRIPT = r"""
 import os
 import signal
@@ -46,8 +49,10 @@ import sys
 from pyftpdlib.authorizers import DummyAuthorizer
 from pyftpdlib.handlers import DTPHandler, FTPHandler
 from pyftpdlib.servers import FTPServer
-port, root, user, password, logpath = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5]
+port, root, user, password, logpath, startpath = (int(sys.argv[1]), sys.argv[2], sys.argv[3],
+                                                 sys.argv[4], sys.argv[5], sys.argv[6])
 log = open(logpath, "a")
+starts = open(startpath, "a")
 SNDBUF = 32768
 auth = DummyAuthorizer()
 auth.add_user(user, password, root, perm="elr")
@@ -77,6 +82,8 @@ class Handler(FTPHandler):
 
     def ftp_RETR(self, file):
         self.retr_rest, self.rest = self.rest, 0
+        starts.write("%d\n" % self.retr_rest)
+        starts.flush()
         return FTPHandler.ftp_RETR(self, file)
 
     def log_transfer(self, cmd, filename, receive, completed, elapsed, bytes):
@@ -137,9 +144,10 @@ def _wait_listening(port, proc, what, timeout=10.0):
 
 class FtpServer:
     """pyftpdlib in a process of its own on 127.0.0.1 (a free port, kept
-    across kill() and start()); files live under root."""
+    across kill() and start()); files live under root (files: name ->
+    bytes to put there at once)."""
 
-    def __init__(self, user="user", password="secret"):
+    def __init__(self, user="user", password="secret", files=None):
         require_module("pyftpdlib", "python3-pyftpdlib")
         self.user, self.password = user, password
         self.dir = tempfile.mkdtemp(prefix="sarafw-ftp-")
@@ -147,6 +155,10 @@ class FtpServer:
         os.mkdir(self.root)
         self.logpath = os.path.join(self.dir, "transfers.log")
         open(self.logpath, "w").close()
+        self.startpath = os.path.join(self.dir, "retrs.log")
+        open(self.startpath, "w").close()
+        for name, data in (files or {}).items():
+            self.put(name, data)
         self.port = 0
         self.proc = None
         self.start()
@@ -154,7 +166,7 @@ class FtpServer:
     def start(self):
         self.proc = subprocess.Popen(
             [PYTHON, "-c", FTP_SCRIPT, str(self.port), self.root, self.user, self.password,
-             self.logpath], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+             self.logpath, self.startpath], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         line = self.proc.stdout.readline()
         if not line.strip():
             self.proc.wait(5)
@@ -167,6 +179,12 @@ class FtpServer:
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(path, "wb") as f:
             f.write(data)
+
+    def retrs(self):
+        """The REST offset of every RETR so far (0: from the start), each
+        logged as the RETR starts, before any byte is sent."""
+        with open(self.startpath) as f:
+            return [int(line) for line in f]
 
     def transfers(self):
         """Every RETR so far, in order: file (relative to root), completed,
@@ -308,10 +326,11 @@ http {{
 
 class Nginx:
     """nginx (one process, its own config) on 127.0.0.1 and a free port,
-    kept across kill() and start(); files live under www, /auth/ needs
-    basic authentication with one of users."""
+    kept across kill() and start(); files live under www (files: name ->
+    bytes to put there at once), /auth/ needs basic authentication with
+    one of users (name -> password)."""
 
-    def __init__(self, users=None):
+    def __init__(self, users=None, files=None):
         # /usr/sbin may not be on a user's PATH
         self.exe = "/usr/sbin/nginx" if os.path.exists("/usr/sbin/nginx") else \
             require_program("nginx", "nginx")
@@ -324,6 +343,8 @@ class Nginx:
                 f.write("%s:{PLAIN}%s\n" % (u, pw))  # nginx's clear-text scheme
         self.access = os.path.join(self.dir, "access.log")
         open(self.access, "w").close()
+        for name, data in (files or {}).items():
+            self.put(name, data)
         self.port = free_port()
         self.conf = os.path.join(self.dir, "nginx.conf")
         with open(self.conf, "w") as f:
@@ -336,6 +357,10 @@ class Nginx:
                                       "-c", self.conf],
                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         _wait_listening(self.port, self.proc, "nginx")
+
+    def url(self, path):
+        """The URL of path (it starts with '/') on this server."""
+        return "http://127.0.0.1:%d%s" % (self.port, path)
 
     def put(self, name, data):
         path = os.path.join(self.dir, "www", name)

@@ -405,6 +405,52 @@ class XmodemLine:
         self.pending = bytearray()
 
 
+def boot(sim):
+    """Opens a port on sim, waits for the boot and sets numeric +CME
+    ERROR codes (AT+CMEE=1); returns the port."""
+    p = sim.open()
+    sim.wait_boot(p)
+    assert p.command("AT+CMEE=1") == ["OK"]
+    return p
+
+
+def fota_package(sim):
+    """The package the simulated module stored in its FOTA area."""
+    with open(os.path.join(sim.state, "fota", "package"), "rb") as f:
+        return f.read()
+
+
+def synced(sim):
+    """The netdl record's "stored": the bytes a resume of the module's
+    FTP or HTTP download goes on from (0 without a record)."""
+    try:
+        with open(os.path.join(sim.state, "netdl")) as f:
+            for line in f:
+                k, _, v = line.strip().partition("=")
+                if k == "stored":
+                    return int(v)
+    except FileNotFoundError:
+        pass
+    return 0
+
+
+def wait_synced(sim, n, timeout=10):
+    """synced(sim) once it is at least n; TimeoutError after timeout s."""
+    deadline = time.monotonic() + timeout
+    while synced(sim) < n:
+        if time.monotonic() > deadline:
+            raise TimeoutError("stored %d, waiting for %d" % (synced(sim), n))
+        time.sleep(0.005)
+    return synced(sim)
+
+
+def cpu_seconds(pid):
+    """User + system CPU time of a process so far."""
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def run_sim(args, timeout=10.0):
     """Runs sarafw-sim with args to completion (for CLI checks): returns
     (exit status, stdout, stderr)."""

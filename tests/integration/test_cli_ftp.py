@@ -1,5 +1,5 @@
 """sarafw ftp against sarafw-sim, whose +UFTPC=100 fetches the package
-from a real FTP server (pyftpdlib, netpeers.py) on a free loopback port:
+from a real FTP server (pyftpdlib, netservers.py) on a free loopback port:
 the download with its MD5 (R422S) or without (R410M), a wrong --md5, a
 wrong password with +UFTPER's meaning, the password kept out of the
 trace; a sarafw killed mid-download (kill -9) that is run again and
@@ -12,8 +12,9 @@ import random
 import tempfile
 import unittest
 
-from netpeers import SCALE, Background, FtpServer, fota_package, sarafw
-from simharness import Sim
+from netcli import SCALE, Background, sarafw
+from netservers import FtpServer
+from simharness import Sim, fota_package
 
 R410 = "SARA-R410M-02B-03"
 DATA = random.Random(0xF7C).randbytes(300 * 1024)  # past the status URCs' step (100 kB)
@@ -25,7 +26,7 @@ MIDWAY = r"downloading: \d+ / 307200 bytes \([1-5]\d%\)"  # a status URC past th
 
 def setUpModule():
     global SERVER, TMP
-    SERVER = FtpServer({"pkg.bin": DATA, "other.bin": OTHER})
+    SERVER = FtpServer(user="fota", password="s3cret", files={"pkg.bin": DATA, "other.bin": OTHER})
     TMP = tempfile.TemporaryDirectory()
 
 
@@ -108,13 +109,13 @@ class FtpHostRestart(unittest.TestCase):
         # the host dies, the module goes on (note §3.2): the next sarafw
         # finds the record and waits for that download, fetching nothing new
         with Sim(R410, time_scale=SCALE, args=SLOW) as sim:
-            retrs = len(SERVER.retrs)
+            retrs = len(SERVER.retrs())
             self.start_and_kill(sim)
             r = sarafw(*ftp_args(sim), state=sim.work)
             self.assertEqual(r.returncode, 0, r.stderr)
             self.assertIn("resuming the FTP download of pkg.bin a stopped sarafw began", r.stderr)
             self.assertEqual(fota_package(sim), DATA)
-            self.assertEqual(len(SERVER.retrs), retrs + 1)  # the first RETR only: nothing fetched again
+            self.assertEqual(len(SERVER.retrs()), retrs + 1)  # the first RETR only: nothing fetched again
 
     def test_kill_and_power_cut_then_again_resumes(self):
         # the host and the module restart: the login is gone (volatile,
@@ -123,7 +124,7 @@ class FtpHostRestart(unittest.TestCase):
         with Sim(R410, time_scale=SCALE, args=SLOW) as sim:
             self.start_and_kill(sim)
             sim.restart()
-            retrs = len(SERVER.retrs)
+            retrs = len(SERVER.retrs())
             trace = os.path.join(sim.work, "trace")
             r = sarafw(*ftp_args(sim, trace=trace), state=sim.work)
             self.assertEqual(r.returncode, 0, r.stderr)
@@ -133,9 +134,9 @@ class FtpHostRestart(unittest.TestCase):
             self.assertEqual(fota_package(sim), DATA)
             # one RETR, from the point the module had stored (REST): the
             # server sends the rest only, fewer bytes than the whole file
-            self.assertEqual(len(SERVER.retrs), retrs + 1)
-            self.assertGreater(SERVER.retrs[-1], 0)
-            self.assertLess(SERVER.retrs[-1], len(DATA))
+            self.assertEqual(len(SERVER.retrs()), retrs + 1)
+            self.assertGreater(SERVER.retrs()[-1], 0)
+            self.assertLess(SERVER.retrs()[-1], len(DATA))
 
     def test_kill_then_another_file_cancels_first(self):
         # the record names pkg.bin: a run for other.bin cancels that

@@ -1,5 +1,5 @@
 """sarafw http against sarafw-sim, whose +UHTTPC=<p>,100 fetches the
-package from a real nginx (netpeers.py) on a free loopback port with its
+package from a real nginx (netservers.py) on a free loopback port with its
 own config: the download with the module's MD5, a wrong --md5, a missing
 file (the HTTP status and +UHTTPER), basic authentication with the
 password kept out of the trace, the install after it; the R422 family's
@@ -16,8 +16,9 @@ import tempfile
 import unittest
 
 import simpkg
-from netpeers import SCALE, Background, HttpServer, fota_package, sarafw
-from simharness import Sim
+from netcli import SCALE, Background, sarafw
+from netservers import Nginx
+from simharness import Sim, fota_package
 
 DATA = random.Random(0x477).randbytes(200 * 1024)
 MD5 = hashlib.md5(DATA).hexdigest()
@@ -26,7 +27,7 @@ MD5 = hashlib.md5(DATA).hexdigest()
 def setUpModule():
     global SERVER, TMP
     TMP = tempfile.TemporaryDirectory()
-    SERVER = HttpServer(TMP.name, {"pkg.bin": DATA, "private/pkg.bin": DATA})
+    SERVER = Nginx(users={"fota": "hunter2"}, files={"pkg.bin": DATA, "auth/pkg.bin": DATA})
 
 
 def tearDownModule():
@@ -71,7 +72,7 @@ class HttpCli(unittest.TestCase):
         with open(pw, "w") as f:
             f.write("hunter2\n")
         with Sim("SARA-R422S", time_scale=SCALE) as sim:
-            r, trace = self.http(sim, "/private/pkg.bin", "--user", "fota", "--password-file", pw)
+            r, trace = self.http(sim, "/auth/pkg.bin", "--user", "fota", "--password-file", pw)
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertIn("MD5 " + MD5, r.stdout)
         self.assertNotIn("hunter2", trace)
@@ -110,8 +111,7 @@ class HttpCli(unittest.TestCase):
             os.makedirs(work, exist_ok=True)
             pkg = simpkg.make(work, "SARA-R422S", target=simpkg.derive_image(img), source=img,
                               from_version="00.12,A00.01", to_version="00.13,A00.01")
-            with open(os.path.join(TMP.name, "root", "fw.pkg"), "wb") as f:
-                f.write(pkg)
+            SERVER.put("fw.pkg", pkg)
             r = sarafw("--port", sim.link, "http", "--url", SERVER.url("/fw.pkg"),
                        "--md5", hashlib.md5(pkg).hexdigest(), "--expect-version", "00.13,A00.01",
                        state=TMP.name)
@@ -141,7 +141,8 @@ class HttpHostRestart(unittest.TestCase):
             self.assertEqual(fota_package(sim), DATA)
             # the GET again came with a Range from what the module stored:
             # fewer bytes than the whole file
-            resumed = [(n, rng) for n, rng in SERVER.requests()[seen:] if rng.startswith("bytes=")]
+            resumed = [(q["bytes"], q["range"]) for q in SERVER.requests()[seen:]
+                       if q["range"].startswith("bytes=")]
             self.assertEqual(len(resumed), 1, SERVER.requests())
             offset = int(resumed[0][1][6:].split("-")[0])
             self.assertGreater(offset, 0)

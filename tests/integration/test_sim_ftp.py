@@ -18,7 +18,7 @@ import time
 import unittest
 
 from netservers import FtpServer, free_port
-from simharness import Sim
+from simharness import Sim, boot, fota_package, synced, wait_synced
 
 SCALE = 50
 R410 = "SARA-R410M-02B-03"
@@ -46,13 +46,6 @@ def tearDownModule():
     SERVER.close()
 
 
-def boot(sim):
-    p = sim.open()
-    sim.wait_boot(p)
-    assert p.command("AT+CMEE=1") == ["OK"]
-    return p
-
-
 def configure(p, password="secret", server=None):
     port = (server or SERVER).port
     for cmd in ('AT+UFTP=0,"127.0.0.1"', "AT+UFTP=7,%d" % port, 'AT+UFTP=2,"user"',
@@ -67,33 +60,6 @@ def login(p):
 
 def start(p, cmd='AT+UFTPC=100,"%s"' % NAME):
     assert p.command(cmd, timeout=START_S + 5) == ["OK"], cmd
-
-
-def fota_package(sim):
-    with open(os.path.join(sim.state, "fota", "package"), "rb") as f:
-        return f.read()
-
-
-def synced(sim):
-    """The netdl record's "stored": the bytes a resume goes on from."""
-    try:
-        with open(os.path.join(sim.state, "netdl")) as f:
-            for line in f:
-                k, _, v = line.strip().partition("=")
-                if k == "stored":
-                    return int(v)
-    except FileNotFoundError:
-        pass
-    return 0
-
-
-def wait_synced(sim, n, timeout=10):
-    deadline = time.monotonic() + timeout
-    while synced(sim) < n:
-        if time.monotonic() > deadline:
-            raise TimeoutError("stored %d, waiting for %d" % (synced(sim), n))
-        time.sleep(0.005)
-    return synced(sim)
 
 
 def final(p, timeout=30):

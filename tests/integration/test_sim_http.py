@@ -16,7 +16,7 @@ import time
 import unittest
 
 from netservers import Nginx, Relay, free_port
-from simharness import Sim
+from simharness import Sim, boot, fota_package, synced, wait_synced
 
 SCALE = 50
 R422S = "SARA-R422S"
@@ -37,43 +37,9 @@ def tearDownModule():
     NGINX.close()
 
 
-def boot(sim):
-    p = sim.open()
-    sim.wait_boot(p)
-    assert p.command("AT+CMEE=1") == ["OK"]
-    return p
-
-
 def configure(p, prof=0, port=None):
     for cmd in ('AT+UHTTP=%d,0,"127.0.0.1"' % prof, "AT+UHTTP=%d,5,%d" % (prof, port or NGINX.port)):
         assert p.command(cmd) == ["OK"], cmd
-
-
-def synced(sim):
-    """The netdl record's "stored": the bytes a resume goes on from."""
-    try:
-        with open(os.path.join(sim.state, "netdl")) as f:
-            for line in f:
-                k, _, v = line.strip().partition("=")
-                if k == "stored":
-                    return int(v)
-    except FileNotFoundError:
-        pass
-    return 0
-
-
-def wait_synced(sim, n, timeout=10):
-    deadline = time.monotonic() + timeout
-    while synced(sim) < n:
-        if time.monotonic() > deadline:
-            raise TimeoutError("stored %d, waiting for %d" % (synced(sim), n))
-        time.sleep(0.005)
-    return synced(sim)
-
-
-def fota_package(sim):
-    with open(os.path.join(sim.state, "fota", "package"), "rb") as f:
-        return f.read()
 
 
 def result(p, prof=0, timeout=30):

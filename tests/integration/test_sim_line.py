@@ -7,7 +7,7 @@ import select
 import time
 import unittest
 
-from simharness import Sim
+from simharness import Sim, cpu_seconds
 
 SCALE = 50
 
@@ -28,13 +28,6 @@ def at_rate(sim, p, baud):
     p.set_speed(baud)
     p.drain(0.05)
     assert p.command("AT") == ["OK"]
-
-
-def cpu_seconds(pid):
-    """User + system CPU time of a process so far."""
-    with open("/proc/%d/stat" % pid) as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def send_until_echoed(p, data, timeout=5.0):
