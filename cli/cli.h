@@ -92,6 +92,10 @@ int cli_install(cli *c, const char *expect);
  * the state file of this port (cmd_install.c). False when there is no
  * place for it (no HOME nor SARAFW_STATE_DIR): nothing is kept. */
 bool cli_state_attach(cli *c);
+/* The download by the module that the state file names (its remote file
+ * or path, NULL if none), read before name replaces it for the records
+ * written from now on. */
+const char *cli_state_download(cli *c, const char *name);
 /* The state file says the module installs: prints what to do, true. */
 bool cli_install_pending(cli *c);
 

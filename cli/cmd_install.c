@@ -24,9 +24,13 @@
  * $SARAFW_STATE_DIR (else $XDG_STATE_HOME/sarafw, else
  * ~/.local/state/sarafw)/<port path, '/' as '_'>.install: the library's
  * record (sarafw/persist.h), then the product version's name and '\n'
- * (a resumed wait cannot ask the module, which does not answer). */
+ * (a resumed wait cannot ask the module, which does not answer), then
+ * for a download by the module the remote file's name and '\n' (the
+ * record keeps only its hash; a cancel must name it, note §3.2). */
 static char state_path[4096];
 static char state_variant[40];
+static char state_dlname[256];    /* written with the record */
+static char state_dlname_in[256]; /* read from the file */
 
 static int mkdirs(char *path)
 {
@@ -84,10 +88,12 @@ static int state_save(void *ctx, const void *rec, size_t len)
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return SARAFW_EIO;
-	char buf[SARAFW_PERSIST_SIZE + sizeof state_variant + 1];
+	char buf[SARAFW_PERSIST_SIZE + sizeof state_variant + sizeof state_dlname + 2];
 	size_t n = len < SARAFW_PERSIST_SIZE ? len : SARAFW_PERSIST_SIZE;
 	memcpy(buf, rec, n);
 	n += (size_t)snprintf(buf + n, sizeof buf - n, "%s\n", state_variant);
+	if (state_dlname[0])
+		n += (size_t)snprintf(buf + n, sizeof buf - n, "%s\n", state_dlname);
 	bool ok = write(fd, buf, n) == (ssize_t)n && fsync(fd) == 0;
 	ok = close(fd) == 0 && ok;
 	if (!ok || rename(tmp, state_path) < 0) {
@@ -99,7 +105,7 @@ static int state_save(void *ctx, const void *rec, size_t len)
 
 static int state_load(void *ctx, void *rec, size_t len)
 {
-	char buf[SARAFW_PERSIST_SIZE + sizeof state_variant + 1];
+	char buf[SARAFW_PERSIST_SIZE + sizeof state_variant + sizeof state_dlname + 2];
 	(void)ctx;
 	if (!state_path[0])
 		return SARAFW_ENOTSUP;
@@ -114,7 +120,13 @@ static int state_load(void *ctx, void *rec, size_t len)
 	size_t rec_len = sarafw_persist_size((const uint8_t *)buf, (size_t)n);
 	if (rec_len && n > (ssize_t)rec_len) {
 		buf[n] = '\0';
-		snprintf(state_variant, sizeof state_variant, "%.*s", (int)strcspn(buf + rec_len, "\n"), buf + rec_len);
+		const char *v = buf + rec_len;
+		size_t vlen = strcspn(v, "\n");
+		snprintf(state_variant, sizeof state_variant, "%.*s", (int)vlen, v);
+		state_dlname_in[0] = '\0';
+		if (v[vlen] == '\n')
+			snprintf(state_dlname_in, sizeof state_dlname_in, "%.*s", (int)strcspn(v + vlen + 1, "\n"),
+				 v + vlen + 1);
 		n = (ssize_t)rec_len;
 	}
 	size_t k = (size_t)n < len ? (size_t)n : len;
@@ -427,6 +439,20 @@ bool cli_state_attach(cli *c)
 		return false;
 	state_attach(c);
 	return true;
+}
+
+const char *cli_state_download(cli *c, const char *name)
+{
+	uint8_t buf[SARAFW_PERSIST_SIZE];
+	static char recorded[sizeof state_dlname_in];
+	recorded[0] = '\0';
+	state_dlname_in[0] = '\0';
+	if (state_path[0] || (c->port_path && state_init(c))) {
+		if (state_load(NULL, buf, sizeof buf) > 0)
+			snprintf(recorded, sizeof recorded, "%s", state_dlname_in);
+	}
+	snprintf(state_dlname, sizeof state_dlname, "%s", name ? name : "");
+	return recorded[0] ? recorded : NULL;
 }
 
 bool cli_install_pending(cli *c)

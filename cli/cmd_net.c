@@ -478,6 +478,7 @@ int cmd_ftp(cli *c, int argc, char **argv)
 		printf("FTP download of %s cancelled; a new one starts from the beginning\n", cfg.file);
 		return EXIT_OK;
 	}
+	cfg.recorded_file = cli_state_download(c, cfg.file);
 	cfg.progress = on_progress;
 	cfg.progress_ctx = &r;
 	cfg.since = (uint32_t)time(NULL);
@@ -536,6 +537,7 @@ int cmd_http(cli *c, int argc, char **argv)
 	r.name = url;
 	cfg.since = (uint32_t)time(NULL);
 	cfg.max_ms = max_ms(&r);
+	cli_state_download(c, cfg.path);
 	if (!c->json)
 		fprintf(stderr, "%s: the module downloads %s over HTTP\n", c->id.type_number, url);
 	rc = run_download(&r, sarafw_http_start(&r.e, &c->dev, &cfg, &r.res, now_ms(c)), &sig);

@@ -47,17 +47,22 @@ static uint32_t max_ms(const sarafw_netdl *e)
 }
 
 /* AT+UFTPC=100,"<file>"[,<status>] (status < 0: none) */
-static void send_fota(sarafw_netdl *e, int status, uint32_t timeout, uint32_t now)
+static void send_fota_for(sarafw_netdl *e, const char *file, int status, uint32_t timeout, uint32_t now)
 {
 	sarafw_cmdbuf b;
 	netdl_build(e, &b);
 	sarafw_cmdbuf_str(&b, "AT+UFTPC=100,");
-	sarafw_cmdbuf_quoted(&b, e->file);
+	sarafw_cmdbuf_quoted(&b, file);
 	if (status >= 0) {
 		sarafw_cmdbuf_str(&b, ",");
 		sarafw_cmdbuf_u32(&b, (uint32_t)status);
 	}
 	netdl_send(e, &b, timeout, now);
+}
+
+static void send_fota(sarafw_netdl *e, int status, uint32_t timeout, uint32_t now)
+{
+	send_fota_for(e, e->file, status, timeout, now);
 }
 
 static void send_plain(sarafw_netdl *e, const char *cmd, uint32_t timeout, uint32_t now)
@@ -390,9 +395,14 @@ int sarafw_ftp_start(sarafw_netdl *e, sarafw_dev *dev, const sarafw_ftp_config *
 			e->saved = rec.stored;
 		} else {
 			/* another file's session: cancelled before this one (note §3.2) */
+			/* the cancel names the session's file when the caller kept
+			 * it (the record holds its hash only); else this one's */
+			const char *old = cfg->recorded_file;
+			if (!old || sarafw_persist_hash(old) != rec.name_hash)
+				old = e->file;
 			res->replaced = true;
 			e->step = F_REPLACE;
-			send_fota(e, 0, SARAFW_FTP_CANCEL_MS, now);
+			send_fota_for(e, old, 0, SARAFW_FTP_CANCEL_MS, now);
 			return SARAFW_OK;
 		}
 	}

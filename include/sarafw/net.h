@@ -68,6 +68,10 @@ typedef struct sarafw_ftp_config {
 	                       * SARA-R410M/R412M/N410: no path, at most
 	                       * SARAFW_FTP_NAME_MAX characters (SARAFW_EINVAL) */
 	bool resume;          /* AT+UFTPC=100,<file>,1 */
+	const char *recorded_file; /* NULL, or the file of the session the stored
+	                       * record names, when the caller kept it: a record of
+	                       * another file is cancelled by this name (the module
+	                       * matches it, note §3.2); without it, by file */
 	const char *md5;      /* NULL, or the expected MD5 (hex, any case) */
 	uint32_t max_ms;      /* bound on the whole download after OK; 0: 30 min */
 	uint32_t since;       /* the host's clock for the record (sarafw/persist.h) */

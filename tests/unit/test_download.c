@@ -223,6 +223,25 @@ static void test_ftp_record_of_another_file(void **state)
 	set_record(&r, SARAFW_DL_FTP, "old.bin", 5, 10);
 	assert_int_equal(sarafw_ftp_download(&r.dev, &c, &res), SARAFW_OK);
 	assert_true(res.replaced);
+	/* the caller kept the recorded file's name: the cancel names it
+	 * (a module matches the name, note §3.2) */
+	const step named[] = { { "AT+UFTPC=100,\"old.bin\",0", "\r\nOK\r\n\r\n+UUFTPCR: 100,0\r\n" },
+			       PROFILE_R410,
+			       { "AT+UFTPC=1", "\r\n+UUFTPCR: 1,1\r\n\r\nOK\r\n" },
+			       { "AT+UFTPC=100,\"pkg\"", "\r\nOK\r\n\r\n+UUFTPCR: 100,1\r\n" } };
+	rig_up(&r, named, 7, "SARA-R410M-02B-03");
+	set_record(&r, SARAFW_DL_FTP, "old.bin", 5, 10);
+	c.recorded_file = "old.bin";
+	assert_int_equal(sarafw_ftp_download(&r.dev, &c, &res), SARAFW_OK);
+	assert_true(res.replaced);
+	assert_int_equal(r.f.next, 7);
+	/* a kept name that is not the record's is not trusted */
+	rig_up(&r, script, 7, "SARA-R410M-02B-03");
+	set_record(&r, SARAFW_DL_FTP, "old.bin", 5, 10);
+	c.recorded_file = "older.bin";
+	assert_int_equal(sarafw_ftp_download(&r.dev, &c, &res), SARAFW_OK);
+	assert_int_equal(r.f.next, 7);
+	c.recorded_file = NULL;
 	/* a record of another method is not this one's business */
 	const step plain[] = { PROFILE_R410, { "AT+UFTPC=1", "\r\n+UUFTPCR: 1,1\r\n\r\nOK\r\n" },
 			       { "AT+UFTPC=100,\"pkg\"", "\r\nOK\r\n\r\n+UUFTPCR: 100,1\r\n" } };
