@@ -353,6 +353,8 @@ static coap_response_t on_response(coap_session_t *session, const coap_pdu_t *se
 		arm_lifetime(m);
 		save(m);
 		urc_reg(m, s->ssid, 3);
+		if (l->host_dereg) /* +ULWM2MDEREG came while this was on its way */
+			sim_lwm2m_deregister(m);
 		return COAP_RESPONSE_OK;
 	}
 	if (op == OP_UPDATE && code == COAP_RESPONSE_CODE(204)) {
