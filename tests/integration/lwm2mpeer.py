@@ -145,6 +145,47 @@ def tlv_resource(rid, value):
     return bytes([t | 0x10]) + ident + struct.pack(">H", len(v)) + v
 
 
+URC_PREFIXES = ("+UFOTASTAT", "+ULWM2MSTAT", "+UFWINSTALL")
+
+
+class UrcPort:
+    """A Port whose command() keeps the uFOTA URCs that arrive in the
+    middle of a response for later readline() calls, in order."""
+
+    def __init__(self, port):
+        self.port = port
+        self.backlog = []
+
+    def command(self, cmd, timeout=5.0):
+        lines = self.port.command(cmd, timeout)
+        self.backlog += [l for l in lines if l.startswith(URC_PREFIXES)]
+        return [l for l in lines if not l.startswith(URC_PREFIXES)]
+
+    def readline(self, timeout=5.0):
+        if self.backlog:
+            return self.backlog.pop(0)
+        return self.port.readline(timeout)
+
+    def drain(self, quiet=0.05):
+        return self.port.drain(quiet)
+
+
+def urcs(port, prefixes, until, timeout):
+    """Lines starting with one of prefixes until one equals `until`."""
+    got = []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            line = port.readline(max(0.05, deadline - time.monotonic()))
+        except TimeoutError:
+            break
+        if line.startswith(prefixes):
+            got.append(line)
+        if line == until:
+            return got
+    raise TimeoutError("no %r; got %r" % (until, got))
+
+
 class Server:
     def __init__(self):
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)

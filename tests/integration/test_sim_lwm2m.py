@@ -18,7 +18,7 @@ import unittest
 
 import lwm2mpeer
 import simpkg
-from lwm2mpeer import CF_JSON, CF_TLV, code_str, tlv_decode, tlv_int
+from lwm2mpeer import CF_JSON, UrcPort, code_str, tlv_decode, tlv_int, urcs
 from simharness import Sim
 
 SCALE = 50
@@ -34,47 +34,6 @@ NOTE_LIST = ('+ULWM2MLIST: "/1/1","/1/2","/2/1","/2/2","/2/3","/2/4","/2/5","/2/
 NOTE_READ = ('{"bn":"/1/1/","e":[{"n": "0","v":721}, {"n": "1", "v":86400}, {"n": "2", "v":10}, '
              '{"n": "3", "v":60}, {"n": "5", "v":86400}, {"n": "6", "bv":false}, '
              '{"n": "7", "sv": "UQ"}, {"n": "30000/1", "v":30}, {"n": "30000/0", "v":0}]}')
-
-
-URC_PREFIXES = ("+UFOTASTAT", "+ULWM2MSTAT", "+UFWINSTALL")
-
-
-class UrcPort:
-    """A Port whose command() keeps the uFOTA URCs that arrive in the
-    middle of a response for later readline() calls, in order."""
-
-    def __init__(self, port):
-        self.port = port
-        self.backlog = []
-
-    def command(self, cmd, timeout=5.0):
-        lines = self.port.command(cmd, timeout)
-        self.backlog += [l for l in lines if l.startswith(URC_PREFIXES)]
-        return [l for l in lines if not l.startswith(URC_PREFIXES)]
-
-    def readline(self, timeout=5.0):
-        if self.backlog:
-            return self.backlog.pop(0)
-        return self.port.readline(timeout)
-
-    def drain(self, quiet=0.05):
-        return self.port.drain(quiet)
-
-
-def urcs(port, prefixes, until, timeout):
-    """Lines starting with one of prefixes until one equals `until`."""
-    got = []
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            line = port.readline(max(0.05, deadline - time.monotonic()))
-        except TimeoutError:
-            break
-        if line.startswith(prefixes):
-            got.append(line)
-        if line == until:
-            return got
-    raise TimeoutError("no %r; got %r" % (until, got))
 
 
 class Lwm2m(unittest.TestCase):
@@ -346,6 +305,75 @@ class Lwm2m(unittest.TestCase):
         self.assertEqual(reg["lt"], "604800")
         self.assertEqual(port.command('AT+ULWM2MWRITE={"bn":"/1/1/","e":[{"n":"1","v":86400}]}'),
                          ["+CME ERROR: operation not allowed"])
+
+    def test_dtls_psk_registration_bytes(self):
+        # coaps:// with a PSK against libcoap's resource directory server
+        # (CoRE RD takes the same POST /rd?ep=... registration); a relay
+        # counts every datagram until the module reports the registration
+        import socket
+        import threading
+        prog = shutil.which("coap-rd-openssl")
+        if not prog:
+            raise RuntimeError("coap-rd-openssl is missing (Debian package libcoap3-bin)")
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            s.bind(("127.0.0.1", 0))
+            rd_port = s.getsockname()[1]
+        rd = subprocess.Popen([prog, "-A", "127.0.0.1", "-p", str(rd_port), "-k", "secretkey"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.addCleanup(rd.wait)
+        self.addCleanup(rd.terminate)
+        relay = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        relay.bind(("127.0.0.1", 0))
+        relay.settimeout(0.1)
+        self.addCleanup(relay.close)
+        counted = {"up": 0, "down": 0, "datagrams": 0, "stop": False}
+        targets = [("127.0.0.1", rd_port + 1), ("127.0.0.1", rd_port)]  # DTLS port first
+
+        def pump():
+            client = None
+            while not counted["stop"]:
+                try:
+                    data, addr = relay.recvfrom(65536)
+                except (socket.timeout, OSError):
+                    continue
+                if addr in targets:
+                    counted["down"] += len(data)
+                    if client:
+                        relay.sendto(data, client)
+                else:
+                    client = addr
+                    counted["up"] += len(data)
+                    relay.sendto(data, targets[0])
+                counted["datagrams"] += 1
+        t = threading.Thread(target=pump, daemon=True)
+        t.start()
+        self.addCleanup(t.join)
+        self.addCleanup(counted.__setitem__, "stop", True)
+        uri = "coaps://127.0.0.1:%d" % relay.getsockname()[1]
+        sim = Sim("SARA-R422S", time_scale=SCALE,
+                  args=["--lwm2m-server", uri, "--lwm2m-psk-id", "urn:imei:test",
+                        "--lwm2m-psk-key", b"secretkey".hex()])
+        self.addCleanup(sim.cleanup)
+        port = self.boot(sim)
+        urcs(port, ("+ULWM2MSTAT",), "+ULWM2MSTAT: 1,721,3", 10)
+        total = counted["up"] + counted["down"]
+        print("registration over DTLS-PSK: %d bytes up, %d down, %d total in %d datagrams "
+              "(note §2.1: 1.1 to 1.4 kB)" % (counted["up"], counted["down"], total,
+                                              counted["datagrams"]))
+        self.assertGreater(total, 900)
+        self.assertLess(total, 3000)
+        # a wrong key never registers
+        counted["up"] = counted["down"] = 0
+        bad = Sim("SARA-R422S", time_scale=SCALE,
+                  args=["--lwm2m-server", uri, "--lwm2m-psk-id", "x",
+                        "--lwm2m-psk-key", b"wrongkey".hex()])
+        self.addCleanup(bad.cleanup)
+        port = self.boot(bad)
+        # DTLS drops the records of a wrong key silently (RFC 6347 §4.1.2.7):
+        # the handshake never ends, the registration never succeeds
+        with self.assertRaises(TimeoutError):
+            urcs(port, ("+ULWM2MSTAT",), "+ULWM2MSTAT: 1,721,3", 3)
+        self.assertGreater(counted["up"], 0)
 
     def test_coap_blockwise_download(self):
         # note §2.1: 63B pulls the package over CoAP block-wise; the server
