@@ -10,5 +10,7 @@ struct sim_modem;
 bool sim_network_attached(struct sim_modem *m);
 /* The MNO profile in effect since boot (+UMNOPROF). */
 int sim_network_mno(struct sim_modem *m);
+/* eDRX requested with +CEDRXS (note §8: off during a FOTA). */
+bool sim_network_edrx(struct sim_modem *m);
 
 #endif

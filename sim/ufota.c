@@ -12,6 +12,7 @@
 #include "installer.h"
 #include "lwm2m_coapdl.h"
 #include "netdl.h"
+#include "network.h"
 
 #define RECORD "ufota"
 #define EXEC_MS 1000u     /* Update executed -> the reset, after the 2.04 is out */
@@ -318,7 +319,7 @@ static int write_uri(struct sim_modem *m, struct ufota *u, const struct lw_value
 		return LW_E_BAD_REQUEST;
 	bool http = scheme(v->s, "http://") || scheme(v->s, "https://");
 	bool coap = scheme(v->s, "coap://") || scheme(v->s, "coaps://");
-	if (!http && !coap) {
+	if ((!http && !coap) || strpbrk(v->s, "\"\\ \t\r\n")) {
 		set_state(m, u, FW_IDLE, 7); /* invalid URI */
 		return LW_E_BAD_REQUEST;
 	}
@@ -334,6 +335,10 @@ static int write_uri(struct sim_modem *m, struct ufota *u, const struct lw_value
 	u->user_abort = false;
 	urc_start(m);
 	set_state(m, u, FW_DOWNLOADING, 0);
+	/* note §2.7.3, §8: the application disables eDRX during the FOTA */
+	if (sim_network_edrx(m))
+		sim_audit_event(m->audit, sim_modem_now(m), "edrx_during_ufota", ",\"uri\":\"%s\"",
+				u->uri);
 	/* note §7: "If FOAT download or FTP download commands are issued
 	 * while ...", and Table 7 rows 2-5: the LwM2M download fails */
 	if (!sim_download_lwm2m_allowed(sim_download_active(m))) {

@@ -250,6 +250,49 @@ class Lwm2m(unittest.TestCase):
             self.assertEqual(hashlib.md5(f.read()).hexdigest(), hashlib.md5(data).hexdigest())
         self.assertIn("reset_during_download", [e["event"] for e in sim.audit_events()])
 
+    def test_kill_at_seeded_points(self):
+        # kill -9 at seeded moments of a download (SARAFW_LWM2M_KILLS of
+        # them, 30 in `make soak`): each restart resumes from the last page
+        # written (note §2.2.2) and the package ends with the right bytes
+        kills = int(os.environ.get("SARAFW_LWM2M_KILLS", "4"))
+        rng = random.Random(int(os.environ.get("SARAFW_SEED", "1")))
+        data = random.Random(3).randbytes(640 * 1024)
+        url = self.web.put("k.bin", data)
+        # slower with more kills, so that they fall inside the download
+        sim = self.sim("SARA-R410M-02B-03", "--bandwidth", str(max(20000, 640000 // kills)))
+        port = self.boot(sim)
+        self.srv.wait_event("register", 10)
+        self.srv.write("/5/0/1", url.encode())
+        resumed = []
+        meta = os.path.join(sim.state, "fota", "meta")
+        for _ in range(kills):
+            time.sleep(rng.uniform(0.05, 0.5))
+            if os.path.exists(meta):
+                break  # complete: a reset now would install it (note §2.6.4)
+            sim.kill()
+            sim.start()
+            port = self.boot(sim)
+            line, deadline = "", time.monotonic() + 5
+            while not line.startswith("+UFOTASTAT") and time.monotonic() < deadline:
+                try:
+                    line = port.readline(max(0.01, deadline - time.monotonic()))
+                except TimeoutError:
+                    break
+            resumed.append(line)
+        deadline = time.monotonic() + 60
+        while not os.path.exists(meta) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        with open(os.path.join(sim.state, "fota", "package"), "rb") as f:
+            self.assertEqual(hashlib.md5(f.read()).hexdigest(), hashlib.md5(data).hexdigest())
+        # each power-on during the download said so: "3,0,1" at the client
+        # start (downloading) when the URCs were on in time, then "0,1,<pct>"
+        # from its last page
+        self.assertTrue(resumed)
+        self.assertTrue(all(re.fullmatch(r"\+UFOTASTAT: (3,0,1|0,1,\d+)", l) for l in resumed),
+                        resumed)
+        events = [e["event"] for e in sim.audit_events()]
+        self.assertEqual(events.count("reset_during_download"), len(resumed))
+
     def test_failsafe_reset_installs(self):
         # note §2.6.4: no Execute from the server; the host resets the module
         sim = self.sim("SARA-R410M-02B-03")
@@ -268,6 +311,9 @@ class Lwm2m(unittest.TestCase):
         # note §7: R410M refuses Table 7's commands during the LwM2M download
         sim = self.sim("SARA-R410M-02B-03", "--bandwidth", "50000")
         port = self.boot(sim)
+        # note §8: eDRX left on while the uFOTA download runs is audited
+        self.assertEqual(port.command('AT+CEDRXS=1,4,"0010"'), ["OK"])
+        self.assertEqual(port.command("AT+CEDRXS?"), ['+CEDRXS: 4,"0010"', "OK"])
         self.srv.wait_event("register", 10)
         self.srv.write("/5/0/1", self.web.put("t.bin", os.urandom(300 * 1024)).encode())
         urcs(port, ("+UFOTASTAT",), "+UFOTASTAT: 1,0,0", 10)
@@ -275,6 +321,10 @@ class Lwm2m(unittest.TestCase):
                          ["+CME ERROR: FOTA memory is in use"])
         self.assertEqual(port.command("AT+UFOTA=0"), ["OK"])
         urcs(port, ("+UFOTASTAT",), "+UFOTASTAT: 2,3,100", 60)
+        events = {e["event"]: e for e in sim.audit_events()}
+        self.assertIn("edrx_during_ufota", events)
+        self.assertEqual(events["forbidden_during_download"]["download"], "lwm2m")
+        self.assertIs(events["forbidden_during_download"]["refused"], True)
 
     def test_ufotaconf(self):
         # note §2.5.2: the variants that have +UFOTACONF
