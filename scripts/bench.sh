@@ -12,3 +12,7 @@ echo
 echo
 # delta size, time and memory against bsdiff and xdelta3 (packages)
 /usr/bin/python3 bench/bench_delta.py "$build"
+echo
+# uFOTA downloads (CoAP block-wise and HTTP) against note Table 3,
+# registration bytes, memory of the LwM2M client (BENCH_UFOTA_* in the script)
+/usr/bin/python3 bench/bench_ufota.py "$build"
