@@ -344,6 +344,25 @@ class Lwm2m(unittest.TestCase):
         p2 = self.boot(r422, urcs_on=False)
         self.assertEqual(p2.command("AT+UFOTACONF=2")[-1], "+CME ERROR: operation not supported")
 
+    def test_b12_bootstrap_urcs(self):
+        # note B.1.2: the Motive test profile 205, loaded as a "PROFILE"
+        # file, bootstraps with +ULWM2MSTAT: 0,0,10/11/12/14 before the
+        # registration; a slower clock so the host enables the URC in time
+        from test_sim_udwnfile import download
+        sim = self.sim("SARA-R410M-02B-03", scale=5)
+        port = self.boot(sim, urcs_on=False)
+        self.assertEqual(download(sim, port.port, "vzw.mbn", b"MNO 205 VZW Motive\n", "PROFILE"),
+                         ["OK"])
+        self.assertEqual(port.command("AT+UMNOPROF=205"), ["OK"])
+        port.command("AT+CFUN=15")
+        port = self.boot(sim)
+        got = urcs(port, ("+ULWM2MSTAT",), "+ULWM2MSTAT: 1,721,3", 10)
+        self.assertEqual(got, ["+ULWM2MSTAT: 0,0,10", "+ULWM2MSTAT: 0,0,11", "+ULWM2MSTAT: 0,0,12",
+                               "+ULWM2MSTAT: 0,0,14", "+ULWM2MSTAT: 1,721,3"])
+        # /1/2 is Verizon's server, short id 102
+        self.assertEqual(port.command('AT+ULWM2MREAD="/1/2/0"'),
+                         ['+ULWM2MREAD: {"bn":"/1/2/","e":[{"n": "0", "v":102}]}', "OK"])
+
     def test_softbank_63b_lifetime_fixed(self):
         # note §2.5.1: profile 28 on 63B keeps a week and refuses changes
         sim = self.sim("SARA-R410M-63B")
