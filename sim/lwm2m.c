@@ -729,6 +729,8 @@ static void poll_fn(void *ctx, int arg);
 static void start_client(struct sim_modem *m, struct lwm2m *l)
 {
 	l->started = true;
+	if (!m->net || !m->net->lwm2m || !m->net->lwm2m->server_uri)
+		return; /* no server to reach: a silent client (docs/behaviour.md) */
 	/* note §2.6.1.1: "+UFOTASTAT: 3,1,0  LwM2M client start" */
 	sim_ufota_client_start(m);
 	/* note B.1.2: profile 205 (Verizon's Motive test) bootstraps first:
@@ -737,8 +739,8 @@ static void start_client(struct sim_modem *m, struct lwm2m *l)
 	    sim_urc_enabled(m, SIM_URC_ULWM2MSTAT))
 		for (size_t i = 0; i < 4; i++)
 			sim_modem_urc(m, "+ULWM2MSTAT: 0,0,%d", (int[]){10, 11, 12, 14}[i]);
-	if (!m->net || !m->net->lwm2m || !m->net->lwm2m->server_uri || !sim_lwm2m_coap_ready())
-		return; /* no server reachable: the client waits */
+	if (!sim_lwm2m_coap_ready())
+		return;
 	l->ctx = coap_new_context(NULL);
 	if (!l->ctx)
 		return;
