@@ -23,7 +23,6 @@
 #define POLL_WALL_MS 5u
 #define START_MS 2000u   /* attach -> the client's first request */
 #define RETRY_MS 60000u  /* a failed registration is tried again */
-#define CHECKIN_MS 30000u /* +ULWM2MREG, +UFOTACONF: "within 60 s" (note §2.5.2, §2.8.4) */
 
 enum reg_op { OP_NONE, OP_REGISTER, OP_UPDATE, OP_DEREGISTER };
 
@@ -829,13 +828,6 @@ static void power_off(struct sim_modem *m, void *st)
 	stop_client(st);
 }
 
-static int power_on(struct sim_modem *m, void *st)
-{
-	(void)m;
-	(void)st;
-	return 0;
-}
-
 static void boot_done(struct sim_modem *m, void *st)
 {
 	struct lwm2m *l = st;
@@ -847,6 +839,5 @@ const struct sim_feature sim_feature_lwm2m = {
 	.name = "lwm2m",
 	.state_size = sizeof(struct lwm2m),
 	.power_off = power_off,
-	.power_on = power_on,
 	.boot_done = boot_done,
 };

@@ -326,6 +326,22 @@ class Lwm2m(unittest.TestCase):
         self.assertEqual(events["forbidden_during_download"]["download"], "lwm2m")
         self.assertIs(events["forbidden_during_download"]["refused"], True)
 
+    def test_other_download_blocks_lwm2m(self):
+        # note §2.1/§7: a FOAT download in progress makes the LwM2M download fail
+        sim = self.sim("SARA-R410M-02B-03", scale=5)
+        port = self.boot(sim)
+        self.srv.wait_event("register", 10)
+        # the download is active from the accepted command, through its
+        # ~5 s preparation (1 s here) to the end of the stream
+        port.port.write('AT+UDWNFILE="fw.bin",100000,"FOAT"\r')
+        port.port.readline(2)  # the echo: accepted
+        self.assertEqual(code_str(self.srv.write("/5/0/1", self.web.put("b.bin", b"x" * 10).encode())
+                                  ["code"]), "2.04")
+        fw = {i: v for _, i, v in tlv_decode(self.srv.read("/5/0")["payload"])}
+        self.assertEqual((tlv_int(fw[3]), tlv_int(fw[5])), (0, 2))  # Idle, not enough flash
+        refused = [e for e in sim.audit_events() if e["event"] == "lwm2m_download_refused"]
+        self.assertEqual([e["active"] for e in refused], ["udwnfile"])
+
     def test_ufotaconf(self):
         # note §2.5.2: the variants that have +UFOTACONF
         sim = self.sim("SARA-R410M-02B-01")

@@ -1,0 +1,21 @@
+file(REMOVE_RECURSE
+  "CMakeFiles/sarafw_common.dir/common/baud.c.o"
+  "CMakeFiles/sarafw_common.dir/common/baud.c.o.d"
+  "CMakeFiles/sarafw_common.dir/common/blob.c.o"
+  "CMakeFiles/sarafw_common.dir/common/blob.c.o.d"
+  "CMakeFiles/sarafw_common.dir/common/delta.c.o"
+  "CMakeFiles/sarafw_common.dir/common/delta.c.o.d"
+  "CMakeFiles/sarafw_common.dir/common/escape.c.o"
+  "CMakeFiles/sarafw_common.dir/common/escape.c.o.d"
+  "CMakeFiles/sarafw_common.dir/common/pkg.c.o"
+  "CMakeFiles/sarafw_common.dir/common/pkg.c.o.d"
+  "CMakeFiles/sarafw_common.dir/common/pkg_demokey.c.o"
+  "CMakeFiles/sarafw_common.dir/common/pkg_demokey.c.o.d"
+  "libsarafw_common.a"
+  "libsarafw_common.pdb"
+)
+
+# Per-language clean rules from dependency scanning.
+foreach(lang C)
+  include(CMakeFiles/sarafw_common.dir/cmake_clean_${lang}.cmake OPTIONAL)
+endforeach()
