@@ -18,7 +18,7 @@ import unittest
 
 import lwm2mpeer
 import simpkg
-from lwm2mpeer import CF_JSON, UrcPort, code_str, tlv_decode, tlv_int, urcs
+from lwm2mpeer import CF_JSON, CF_TLV, UrcPort, code_str, tlv_decode, tlv_int, tlv_resource, urcs
 from simharness import Sim
 
 SCALE = 50
@@ -141,11 +141,21 @@ class Lwm2m(unittest.TestCase):
         self.assertLess(module_s, 60)
         self.assertGreater(module_s, 40)
         # the server may write it too; both persist across a power cut
+        self.assertEqual(code_str(self.srv.write("/1/1/1", b"12x")["code"]), "4.00")
         self.assertEqual(code_str(self.srv.write("/1/1/1", b"120")["code"]), "2.04")
+        # a TLV write of the instance (partial update with POST) and a bad TLV
+        tlv = tlv_resource(2, 5) + tlv_resource(3, 300)
+        self.assertEqual(code_str(self.srv.request(lwm2mpeer.POST, "/1/1", tlv, cf=CF_TLV)["code"]),
+                         "2.04")
+        self.assertEqual(code_str(self.srv.write("/1/1", tlv[:-1], cf=CF_TLV)["code"]), "4.00")
+        self.assertEqual(code_str(self.srv.write("/1/1", tlv_resource(0, 5), cf=CF_TLV)["code"]),
+                         "4.05")  # the short server id is read-only
         sim.restart()
         port = self.boot(sim, urcs_on=False)
         read = port.command('AT+ULWM2MREAD="/1/1/1"')
         self.assertEqual(read, ['+ULWM2MREAD: {"bn":"/1/1/","e":[{"n": "1", "v":120}]}', "OK"])
+        self.assertEqual(port.command('AT+ULWM2MREAD="/1/1/2"')[0],
+                         '+ULWM2MREAD: {"bn":"/1/1/","e":[{"n": "2", "v":5}]}')
         # +ULWM2MDEREG, then +ULWM2MREG=721 checks in again
         self.srv.wait_event("register", 10)
         self.assertEqual(port.command("AT+ULWM2MDEREG"), ["OK"])
