@@ -1,6 +1,7 @@
 /* FTP client: +UFTP (note §3.1), +UFTPC (§3.2), +UFTPER. The profile is
  * volatile (note §3.1): the state is zeroed at every power-on. FTP is not
  * on SARA-R422 (note Table 1): the rows need SIM_CAP_FTP. */
+#include <stdio.h>
 #include <string.h>
 
 #include "commands.h"
@@ -9,12 +10,21 @@
 #include "netparam.h"
 
 #define LOGIN_MS 500u /* no server set: module time to +UUFTPCR: 1,0 */
+/* note §3.2: on SARA-R410M/R412M the start takes about 16 s to OK */
+#define START_MS_R41X 16000u
+/* note §3.2: on SARA-R410M/R412M the FOTA file name has no path and at
+ * most 64 characters */
+#define NAME_MAX_R41X 64u
 
 struct ftp_state {
 	struct sim_net_profile prof;
 	bool logged_in;
 	int err_class, err_code; /* +UFTPER: the last +UFTPC operation */
 	bool login_busy;
+	/* note §3.2: "<remote_file_name> must match in all commands": the
+	 * file of the download in progress, for its cancel */
+	char file[256];
+	struct sim_netdl_req pending; /* R410M/R412M: started at the OK */
 };
 
 extern const struct sim_feature sim_feature_ftp;
@@ -117,18 +127,39 @@ static void dl_status(struct sim_modem *m, uint64_t stored, uint64_t total)
 			      (unsigned long long)total);
 }
 
+/* R410M/R412M: the download starts with the OK, about 16 s after the
+ * command (note §3.2). */
+static void start_after_prep(void *ctx, int arg)
+{
+	struct sim_modem *m = ctx;
+	struct ftp_state *f = state(m);
+	(void)arg;
+	int rc = sim_netdl_start(m, &f->pending);
+	if (rc == SIM_OK)
+		ftp_error(f, 0, 0);
+	sim_modem_final(m, rc);
+}
+
 static int fota_file(struct sim_modem *m, struct ftp_state *f, const struct sim_at_req *req)
 {
 	long status = 0;
+	bool r41x = m->v->family != SIM_R422;
 	if (req->argc < 2 || req->argc > 3 || req->argv[1].type != SIM_ARG_STR ||
 	    req->argv[1].len == 0)
 		return SIM_CME_INCORRECT_PARAMS;
 	if (req->argc == 3 && sim_arg_num(req, 2, 0, 1, &status) != SIM_OK)
 		return SIM_CME_INCORRECT_PARAMS;
-	if (status == 0 && req->argc == 3) /* ,0: cancel (note §3.2) */
+	if (req->argv[1].len >= sizeof f->file ||
+	    (r41x && (req->argv[1].len > NAME_MAX_R41X || strchr(req->argv[1].str, '/'))))
+		return SIM_CME_INCORRECT_PARAMS; /* note §3.2: no path, 64 at most */
+	if (status == 0 && req->argc == 3) { /* ,0: cancel (note §3.2) */
+		if (!sim_netdl_busy(m) || strcmp(f->file, req->argv[1].str) != 0)
+			return SIM_CME_NOT_ALLOWED; /* not the file being downloaded */
 		return sim_netdl_cancel(m, SIM_DL_FTP) ? SIM_OK : SIM_CME_NOT_ALLOWED;
+	}
 	if (!f->logged_in || sim_netdl_busy(m))
 		return SIM_CME_NOT_ALLOWED; /* note §3.2: log in first */
+	snprintf(f->file, sizeof f->file, "%s", req->argv[1].str);
 	struct sim_netdl_req r = {
 		.method = SIM_DL_FTP,
 		.host = sim_ftp_host(&f->prof),
@@ -136,7 +167,7 @@ static int fota_file(struct sim_modem *m, struct ftp_state *f, const struct sim_
 		.user = f->prof.str[2],
 		.password = f->prof.str[3],
 		.account = f->prof.str[4],
-		.path = req->argv[1].str,
+		.path = f->file,
 		.passive = f->prof.num[6] == 1,
 		.secure = f->prof.num[8] == 1,
 		.timeout_s = f->prof.num[5],
@@ -144,6 +175,11 @@ static int fota_file(struct sim_modem *m, struct ftp_state *f, const struct sim_
 		.status = dl_status,
 		.done = dl_done,
 	};
+	if (r41x) {
+		f->pending = r; /* its strings live in f, as long as the modem */
+		sim_modem_after(m, START_MS_R41X, start_after_prep, 0);
+		return SIM_PENDING;
+	}
 	int rc = sim_netdl_start(m, &r);
 	if (rc == SIM_OK)
 		ftp_error(f, 0, 0);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "audit.h"
@@ -24,14 +25,6 @@
  * middle: docs/behaviour.md); the R422 family at once */
 #define CANCEL_MS_R41X 30000u
 #define CANCEL_MS_R422 1000u
-
-/* note Table 3: 6 MB in up to 10 min on LTE Cat M1, 100 min on NB1; GSM
- * is not in the table (docs/behaviour.md: an EGPRS-class 40 kbit/s) */
-static const uint64_t rat_bps[] = {
-	[SIM_RAT_M1] = 80000,
-	[SIM_RAT_NB1] = 8000,
-	[SIM_RAT_GSM] = 40000,
-};
 
 struct netdl {
 	bool active;
@@ -52,6 +45,7 @@ struct netdl {
 	bool paused;    /* ahead of the radio rate */
 	uint64_t start_ms; /* 0 until the first byte */
 	bool failed_write;
+	bool no_host; /* no server set: fails without a connection */
 	int timer;
 	struct sim_netdl_result result;
 	char errbuf[CURL_ERROR_SIZE];
@@ -71,19 +65,16 @@ static struct netdl *state(struct sim_modem *m)
 
 uint64_t sim_net_rate(const struct sim_net_config *c)
 {
-	return c->bps ? c->bps : rat_bps[c->rat];
+	return c->bps ? c->bps : rat_bps((enum rat)c->rat); /* common/rat.c: note Table 3 */
 }
 
 int sim_net_parse_rat(const char *s, enum sim_rat *rat)
 {
-	static const char *const names[] = {[SIM_RAT_M1] = "m1", [SIM_RAT_NB1] = "nb1",
-					    [SIM_RAT_GSM] = "gsm"};
-	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-		if (strcmp(s, names[i]) == 0) {
-			*rat = (enum sim_rat)i;
-			return 0;
-		}
-	return -1;
+	enum rat r;
+	if (rat_parse(s, &r) != 0)
+		return -1;
+	*rat = (enum sim_rat)r;
+	return 0;
 }
 
 int sim_net_parse_fault(const char *s, struct sim_net_config *c)
@@ -368,13 +359,25 @@ static void finish(struct sim_modem *m, struct netdl *d, bool keep_partial)
 	done(m, &r);
 }
 
+/* HTTP: the status of the answer, kept once the headers came, so a body
+ * that breaks or stalls later still reports it (as a drop does). A resume
+ * is the module's own business: the host asked for the whole file and got
+ * it, 206 is reported as 200 (docs/behaviour.md). */
+static void note_status(struct netdl *d)
+{
+	long status = 0;
+	if (!is_http(d) || !d->easy)
+		return;
+	curl_easy_getinfo(d->easy, CURLINFO_RESPONSE_CODE, &status);
+	if (status > 0)
+		d->result.http_status = status == 206 ? 200 : status;
+}
+
 static void complete(struct sim_modem *m, struct netdl *d, CURLcode code)
 {
 	long status = 0;
-	curl_easy_getinfo(d->easy, CURLINFO_RESPONSE_CODE, &status);
-	/* a resume is the module's own business: the host asked for the whole
-	 * file and got it (docs/behaviour.md) */
-	d->result.http_status = !is_http(d) ? 0 : status == 206 ? 200 : status;
+	note_status(d);
+	status = d->result.http_status;
 	if (code == CURLE_OK && is_http(d) && (status < 200 || status > 299)) {
 		fail(d, SIM_HTTPER_CLASS, SIM_HTTPER_STATUS);
 		finish(m, d, false);
@@ -390,7 +393,7 @@ static void complete(struct sim_modem *m, struct netdl *d, CURLcode code)
 	} else if (d->failed_write)
 		fail(d, err_class(d), err_for(d, SIM_FTPER_MEMORY, SIM_HTTPER_INTERNAL));
 	else if (code == CURLE_COULDNT_RESOLVE_HOST)
-		fail(d, err_class(d), err_for(d, SIM_FTPER_DNS, SIM_HTTPER_NO_RESPONSE));
+		fail(d, err_class(d), err_for(d, SIM_FTPER_DNS, SIM_HTTPER_DNS));
 	else if (code == CURLE_COULDNT_CONNECT)
 		fail(d, err_class(d), err_for(d, SIM_FTPER_REFUSED, SIM_HTTPER_NO_RESPONSE));
 	else if (code == CURLE_LOGIN_DENIED || code == CURLE_REMOTE_ACCESS_DENIED)
@@ -420,6 +423,7 @@ static void poll_step(void *ctx, int arg)
 		curl_easy_pause(d->easy, CURLPAUSE_CONT);
 	}
 	curl_multi_perform(d->multi, &running);
+	note_status(d);
 	if (d->total == 0) {
 		curl_off_t len = -1;
 		curl_easy_getinfo(d->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &len);
@@ -500,6 +504,21 @@ static int open_part(struct sim_modem *m, struct netdl *d, uint64_t offset)
 	return 0;
 }
 
+/* The radio is the bottleneck, not loopback: a small receive buffer
+ * keeps the TCP window, and so what a server can send ahead of the paced
+ * reads, near what a module's link holds (docs/behaviour.md), instead of
+ * the megabytes loopback's autotuning would take in. */
+#define RCVBUF 16384
+
+static int radio_socket(void *ctx, curl_socket_t fd, curlsocktype purpose)
+{
+	int size = RCVBUF;
+	(void)ctx;
+	(void)purpose;
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
+	return CURL_SOCKOPT_OK;
+}
+
 static bool curl_ready(void)
 {
 	static bool global; /* libcurl's own process-wide init, once */
@@ -527,6 +546,7 @@ static int setup_curl(struct sim_modem *m, struct netdl *d)
 	curl_easy_setopt(e, CURLOPT_NOPROGRESS, 1L);
 	curl_easy_setopt(e, CURLOPT_FAILONERROR, 0L);
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, 30L);
+	curl_easy_setopt(e, CURLOPT_SOCKOPTFUNCTION, radio_socket);
 	if (d->offset)
 		curl_easy_setopt(e, CURLOPT_RESUME_FROM_LARGE, (curl_off_t)d->offset);
 	if (d->req.user[0] || d->req.password[0]) {
@@ -552,6 +572,47 @@ static void copy_str(char *dst, size_t cap, const char *src)
 	snprintf(dst, cap, "%s", src ? src : "");
 }
 
+/* The file work of a start (the part file and its record, fsynced) and
+ * the connection, on the first step after the OK: the host's fsyncs take
+ * wall time, which --time-scale would turn into seconds of module time
+ * before an OK a module gives at once. */
+static void begin_step(void *ctx, int arg)
+{
+	struct sim_modem *m = ctx;
+	struct netdl *d = state(m);
+	struct sim_net_config *net = m->net;
+	(void)arg;
+	d->timer = 0;
+	if (!d->req.resume)
+		drop_partial(m);
+	if (open_part(m, d, d->offset) != 0) {
+		fail(d, err_class(d), err_for(d, SIM_FTPER_MEMORY, SIM_HTTPER_INTERNAL));
+		finish(m, d, false);
+		return;
+	}
+	save_record(m, d);
+	d->last_byte_ms = sim_modem_now(m);
+	if (d->no_host) {
+		d->timer = sim_modem_after(m, POLL_MS, fault_step,
+					   err_for(d, SIM_FTPER_NO_SERVER, SIM_HTTPER_NO_RESPONSE));
+		return;
+	}
+	if (net && !net->fault_fired && (net->fault == SIM_NF_REFUSE || net->fault == SIM_NF_DNS)) {
+		net->fault_fired = true;
+		int code = net->fault == SIM_NF_DNS
+				   ? err_for(d, SIM_FTPER_DNS, SIM_HTTPER_DNS)
+				   : err_for(d, SIM_FTPER_REFUSED, SIM_HTTPER_NO_RESPONSE);
+		d->timer = sim_modem_after(m, 1000u, fault_step, code);
+		return;
+	}
+	if (setup_curl(m, d) != 0) {
+		fail(d, err_class(d), err_for(d, SIM_FTPER_MEMORY, SIM_HTTPER_INTERNAL));
+		finish(m, d, true);
+		return;
+	}
+	d->timer = sim_modem_after(m, POLL_MS, poll_step, 0);
+}
+
 int sim_netdl_start(struct sim_modem *m, const struct sim_netdl_req *req)
 {
 	struct netdl *d = state(m);
@@ -571,39 +632,14 @@ int sim_netdl_start(struct sim_modem *m, const struct sim_netdl_req *req)
 	if (build_url(d, req) != 0)
 		return SIM_CME_INCORRECT_PARAMS;
 	d->req.url = NULL; /* d->url has it */
+	d->no_host = !req->url && !req->host[0];
 	d->offset = req->resume ? resume_point(m, d) : 0;
-	if (!req->resume)
-		drop_partial(m);
-	if (open_part(m, d, d->offset) != 0)
-		return SIM_CME_MEMORY_FAILURE;
 	d->stored = d->synced = d->offset;
 	d->next_status = d->offset + 1;
 	d->last_byte_ms = sim_modem_now(m);
 	d->active = true;
 	sim_download_begin(m, req->method);
-	save_record(m, d);
-	struct sim_net_config *net = m->net;
-	if (!req->url && !req->host[0]) {
-		d->timer = sim_modem_after(m, POLL_MS, fault_step,
-					   err_for(d, SIM_FTPER_NO_SERVER, SIM_HTTPER_NO_RESPONSE));
-		return SIM_OK;
-	}
-	if (net && !net->fault_fired && (net->fault == SIM_NF_REFUSE || net->fault == SIM_NF_DNS)) {
-		net->fault_fired = true;
-		int code = net->fault == SIM_NF_DNS
-				   ? err_for(d, SIM_FTPER_DNS, SIM_HTTPER_NO_RESPONSE)
-				   : err_for(d, SIM_FTPER_REFUSED, SIM_HTTPER_NO_RESPONSE);
-		d->timer = sim_modem_after(m, 1000u, fault_step, code);
-		return SIM_OK;
-	}
-	if (setup_curl(m, d) != 0) {
-		cleanup_curl(d);
-		close_part(d);
-		d->active = false;
-		sim_download_end(m);
-		return SIM_CME_MEMORY_FAILURE;
-	}
-	d->timer = sim_modem_after(m, POLL_MS, poll_step, 0);
+	d->timer = sim_modem_after(m, 0, begin_step, 0);
 	return SIM_OK;
 }
 
@@ -701,7 +737,7 @@ static void cancel_done(void *ctx, int arg)
 bool sim_netdl_cancel(struct sim_modem *m, enum sim_download method)
 {
 	struct netdl *d = state(m);
-	if (!d->active || d->req.method != method || !d->easy)
+	if (!d->active || d->req.method != method)
 		return false;
 	cleanup_curl(d); /* no more bytes; the URC comes after the cancel time */
 	if (d->timer > 0)

@@ -17,6 +17,7 @@
 
 #include "download.h"
 #include "modem.h"
+#include "rat.h"
 
 #define SIM_NETDL_SYNC (64u * 1024u)
 
@@ -35,18 +36,20 @@ enum {
 	SIM_FTPER_SPOILED = 10, /* a forbidden command during the download (R422) */
 	SIM_FTPER_CANCELLED = 40, /* note §3.2 */
 };
-/* +UHTTPER <class>,<code> (AT-FACTS "HTTP": 3,10 internal, 3,11 no response) */
+/* +UHTTPER <class>,<code> (AT-FACTS "HTTP": 3,10 internal, 3,11 no
+ * response; note §4.3: 3,23 a failed host name lookup) */
 #define SIM_HTTPER_CLASS 3
 enum {
 	SIM_HTTPER_INTERNAL = 10,
 	SIM_HTTPER_NO_RESPONSE = 11,
+	SIM_HTTPER_DNS = 23,
 	SIM_HTTPER_STATUS = 73, /* the server answered with an error status */
 };
 
 struct sim_lwm2m_config; /* lwm2m.h */
 
 /* Radio and seeded network faults (--rat, --bandwidth, --net-fault). */
-enum sim_rat { SIM_RAT_M1, SIM_RAT_NB1, SIM_RAT_GSM };
+enum sim_rat { SIM_RAT_M1 = RAT_M1, SIM_RAT_NB1 = RAT_NB1, SIM_RAT_GSM = RAT_GSM }; /* common/rat.h */
 enum sim_net_fault { SIM_NF_NONE, SIM_NF_DROP, SIM_NF_STALL, SIM_NF_REFUSE, SIM_NF_DNS };
 struct sim_net_config {
 	enum sim_rat rat;

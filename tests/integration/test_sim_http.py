@@ -1,21 +1,21 @@
 """sarafw-sim's HTTP client (note §4) over the PTY against a real nginx
-(started here on a free loopback port with its own config): +UHTTP
-profiles 0..3 (set, read one, reset), +UHTTPC=<p>,100 downloading a
-package into the FOTA area with +UUHTTPCR: <p>,100,1,200,"<md5>", basic
-authentication, a 404 reported by the URC and +UHTTPER, a seeded
-connection drop resumed with Range (nginx logs a 206), and HTTP refused
-where note Table 1 has no HTTP download (SARA-R410M, SARA-R422). Every
-wait is bounded."""
+(started here on a free loopback port with its own config, netservers.py):
++UHTTP profiles 0..3 (set, read one, reset), +UHTTPC=<p>,100 downloading
+a package into the FOTA area with +UUHTTPCR: <p>,100,1,200,"<md5>" (the
+MD5 of the stored bytes), basic authentication and a wrong password, a
+404 reported by the URC and +UHTTPER, a refused connection, a failed
+lookup (note §4.3: 3,23), a stall, a seeded drop, the connection reset
+mid-body and kill -9 of the simulator, each resumed with Range for only
+the rest (nginx's log counts the bytes), and HTTP refused where note
+Table 1 has no HTTP download (SARA-R410M, SARA-R422). Every wait is
+bounded."""
 import hashlib
 import os
 import random
-import shutil
-import socket
-import subprocess
-import tempfile
 import time
 import unittest
 
+from netservers import Nginx, Relay, free_port
 from simharness import Sim
 
 SCALE = 50
@@ -23,79 +23,14 @@ R422S = "SARA-R422S"
 SIZE = 300000
 DATA = random.Random(0x477).randbytes(SIZE)
 FAST = ["--bandwidth", "4000000"]  # 500 kB/s of module time
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Nginx:
-    def __init__(self):
-        self.dir = tempfile.mkdtemp(prefix="sarafw-nginx-")
-        os.chmod(self.dir, 0o755)  # nginx's workers run as nobody under root
-        self.root = os.path.join(self.dir, "www")
-        for sub in ("fota", "auth"):
-            os.makedirs(os.path.join(self.root, sub))
-            with open(os.path.join(self.root, sub, "pkg.bin"), "wb") as f:
-                f.write(DATA)
-        os.chmod(self.root, 0o755)
-        with open(os.path.join(self.dir, "htpasswd"), "w") as f:
-            f.write("user:{PLAIN}secret\n")
-        os.chmod(os.path.join(self.dir, "htpasswd"), 0o644)
-        self.port = free_port()
-        self.access = os.path.join(self.dir, "access.log")
-        conf = os.path.join(self.dir, "nginx.conf")
-        d = self.dir
-        with open(conf, "w") as f:
-            f.write("""
-worker_processes 1;
-daemon off;
-pid %(d)s/nginx.pid;
-error_log %(d)s/error.log;
-events { worker_connections 64; }
-http {
-    log_format st '$request $status';
-    access_log %(d)s/access.log st;
-    client_body_temp_path %(d)s/body;
-    proxy_temp_path %(d)s/proxy;
-    fastcgi_temp_path %(d)s/fastcgi;
-    uwsgi_temp_path %(d)s/uwsgi;
-    scgi_temp_path %(d)s/scgi;
-    server {
-        listen 127.0.0.1:%(port)d;
-        root %(root)s;
-        location /auth/ { auth_basic "fota"; auth_basic_user_file %(d)s/htpasswd; }
-    }
-}
-""" % {"d": d, "port": self.port, "root": self.root})
-        self.proc = subprocess.Popen(["/usr/sbin/nginx", "-p", d, "-c", conf],
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", self.port), 0.2).close()
-                return
-            except OSError:
-                if self.proc.poll() is not None:
-                    raise RuntimeError("nginx: " + self.proc.stderr.read().decode())
-                time.sleep(0.05)
-        raise TimeoutError("nginx did not listen")
-
-    def log(self):
-        with open(self.access) as f:
-            return f.read()
-
-    def close(self):
-        self.proc.terminate()
-        self.proc.wait(10)
-        shutil.rmtree(self.dir, ignore_errors=True)
+SLOW = ["--bandwidth", "40000"]    # 250 kB/s of wall time: time to act mid-file
 
 
 def setUpModule():
     global NGINX
-    NGINX = Nginx()
+    NGINX = Nginx(users={"user": "secret"})
+    NGINX.put("fota/pkg.bin", DATA)
+    NGINX.put("auth/pkg.bin", DATA)
 
 
 def tearDownModule():
@@ -109,9 +44,31 @@ def boot(sim):
     return p
 
 
-def configure(p, prof=0):
-    for cmd in ('AT+UHTTP=%d,0,"127.0.0.1"' % prof, "AT+UHTTP=%d,5,%d" % (prof, NGINX.port)):
+def configure(p, prof=0, port=None):
+    for cmd in ('AT+UHTTP=%d,0,"127.0.0.1"' % prof, "AT+UHTTP=%d,5,%d" % (prof, port or NGINX.port)):
         assert p.command(cmd) == ["OK"], cmd
+
+
+def synced(sim):
+    """The netdl record's "stored": the bytes a resume goes on from."""
+    try:
+        with open(os.path.join(sim.state, "netdl")) as f:
+            for line in f:
+                k, _, v = line.strip().partition("=")
+                if k == "stored":
+                    return int(v)
+    except FileNotFoundError:
+        pass
+    return 0
+
+
+def wait_synced(sim, n, timeout=10):
+    deadline = time.monotonic() + timeout
+    while synced(sim) < n:
+        if time.monotonic() > deadline:
+            raise TimeoutError("stored %d, waiting for %d" % (synced(sim), n))
+        time.sleep(0.005)
+    return synced(sim)
 
 
 def fota_package(sim):
@@ -196,7 +153,9 @@ class HttpDownload(unittest.TestCase):
             self.assertEqual(p.command('AT+UHTTPC=0,100,"/fota/pkg.bin"'), ["OK"])
             self.assertEqual(result(p), OK_URC % 0)
             self.assertEqual(fota_package(sim), DATA)
-            self.assertIn("GET /fota/pkg.bin HTTP/1.1 206", NGINX.log())
+            last = NGINX.wait_requests(1)[-1]
+            self.assertEqual((last["status"], last["range"]), (206, "bytes=200000-"))
+            self.assertEqual(last["bytes"], SIZE - 200000)
 
     def test_refused(self):
         with Sim(R422S, time_scale=SCALE, args=FAST + ["--net-fault", "refuse"]) as sim:
@@ -205,6 +164,125 @@ class HttpDownload(unittest.TestCase):
             self.assertEqual(p.command('AT+UHTTPC=0,100,"/fota/pkg.bin"'), ["OK"])
             self.assertEqual(result(p), '+UUHTTPCR: 0,100,0,0,""')
             self.assertEqual(p.command("AT+UHTTPER=0"), ["+UHTTPER: 0,3,11", "OK"])
+
+    def test_wrong_password(self):
+        with Sim(R422S, time_scale=SCALE, args=FAST) as sim:
+            p = boot(sim)
+            configure(p)
+            for cmd in ('AT+UHTTP=0,2,"user"', 'AT+UHTTP=0,3,"wrong"', "AT+UHTTP=0,4,1"):
+                self.assertEqual(p.command(cmd), ["OK"])
+            self.assertEqual(p.command('AT+UHTTPC=0,100,"/auth/pkg.bin"'), ["OK"])
+            self.assertEqual(result(p), '+UUHTTPCR: 0,100,0,401,""')
+            self.assertEqual(p.command("AT+UHTTPER=0"), ["+UHTTPER: 0,3,73", "OK"])
+            self.assertFalse(os.path.exists(os.path.join(sim.state, "fota", "package")))
+
+    def test_refused_by_a_real_port(self):
+        with Sim(R422S, time_scale=SCALE, args=FAST) as sim:
+            p = boot(sim)
+            configure(p, 2, port=free_port())  # nobody listens there
+            self.assertEqual(p.command('AT+UHTTPC=2,100,"/fota/pkg.bin"'), ["OK"])
+            self.assertEqual(result(p, 2), '+UUHTTPCR: 2,100,0,0,""')
+            self.assertEqual(p.command("AT+UHTTPER=2"), ["+UHTTPER: 2,3,11", "OK"])
+
+    def test_dns_failure(self):
+        # note §4.3: +UHTTPER 3,23 is a failed host name lookup
+        with Sim(R422S, time_scale=SCALE, args=FAST + ["--net-fault", "dns"]) as sim:
+            p = boot(sim)
+            self.assertEqual(p.command('AT+UHTTP=0,1,"fw.example.com"'), ["OK"])
+            self.assertEqual(p.command('AT+UHTTPC=0,100,"/fota/pkg.bin"'), ["OK"])
+            self.assertEqual(result(p), '+UUHTTPCR: 0,100,0,0,""')
+            self.assertEqual(p.command("AT+UHTTPER=0"), ["+UHTTPER: 0,3,23", "OK"])
+
+    def test_stall_then_range(self):
+        with Sim(R422S, time_scale=SCALE, args=FAST + ["--net-fault", "stall:100000"]) as sim:
+            p = boot(sim)
+            configure(p)
+            self.assertEqual(p.command("AT+UHTTP=0,7,30"), ["OK"])  # 30 s, the least
+            t0 = time.monotonic()
+            self.assertEqual(p.command('AT+UHTTPC=0,100,"/fota/pkg.bin"'), ["OK"])
+            self.assertEqual(result(p), '+UUHTTPCR: 0,100,0,200,""')
+            self.assertGreater(time.monotonic() - t0, 30.0 / SCALE)
+            self.assertEqual(p.command("AT+UHTTPER=0"), ["+UHTTPER: 0,3,11", "OK"])
+            self.assertEqual(synced(sim), 100000)
+            self.assertEqual(p.command('AT+UHTTPC=0,100,"/fota/pkg.bin"'), ["OK"])
+            self.assertEqual(result(p), OK_URC % 0)
+            self.assertEqual(fota_package(sim), DATA)
+            last = NGINX.wait_requests(1)[-1]
+            self.assertEqual((last["status"], last["range"]), (206, "bytes=100000-"))
+
+    def test_server_gone_mid_transfer(self):
+        # the connection to the server is reset in the middle of the body:
+        # a failure that keeps what was synced; the next request asks for
+        # the rest with Range
+        relay = Relay(NGINX.port)
+        try:
+            with Sim(R422S, time_scale=SCALE, args=SLOW) as sim:
+                p = boot(sim)
+                configure(p, port=relay.port)
+                self.assertEqual(p.command('AT+UHTTPC=0,100,"/fota/pkg.bin"'), ["OK"])
+                wait_synced(sim, 65536)
+                relay.cut()
+                self.assertEqual(result(p), '+UUHTTPCR: 0,100,0,200,""')
+                self.assertEqual(p.command("AT+UHTTPER=0"), ["+UHTTPER: 0,3,11", "OK"])
+                kept = synced(sim)
+                self.assertTrue(65536 <= kept < SIZE, kept)
+                self.assertFalse(os.path.exists(os.path.join(sim.state, "fota", "package")))
+                self.assertEqual(p.command('AT+UHTTPC=0,100,"/fota/pkg.bin"'), ["OK"])
+                self.assertEqual(result(p), OK_URC % 0)
+                self.assertEqual(fota_package(sim), DATA)
+                last = NGINX.wait_requests(1)[-1]
+                self.assertEqual((last["status"], last["range"], last["bytes"]),
+                                 (206, "bytes=%d-" % kept, SIZE - kept))
+        finally:
+            relay.close()
+
+    def test_kill9_then_range_fetches_less(self):
+        n = len(NGINX.requests())
+        with Sim(R422S, time_scale=SCALE, args=SLOW) as sim:
+            p = boot(sim)
+            configure(p)
+            self.assertEqual(p.command('AT+UHTTPC=0,100,"/fota/pkg.bin"'), ["OK"])
+            wait_synced(sim, 131072)
+            sim.kill()
+            kept = synced(sim)
+            sim.args = FAST
+            sim.start()
+            p = boot(sim)
+            configure(p)
+            self.assertEqual(p.command('AT+UHTTPC=0,100,"/fota/pkg.bin"'), ["OK"])
+            self.assertEqual(result(p), OK_URC % 0)
+            self.assertEqual(fota_package(sim), DATA)
+        r = NGINX.wait_requests(n + 2)[n:]
+        self.assertEqual(len(r), 2, r)
+        self.assertEqual((r[1]["status"], r[1]["range"], r[1]["bytes"]),
+                         (206, "bytes=%d-" % kept, SIZE - kept))
+        self.assertLess(r[1]["bytes"], SIZE)
+
+    def test_md5_is_of_the_stored_bytes(self):
+        # the package changes on the server between the cut and the
+        # resume: the MD5 is that of the bytes stored, matching neither
+        other = random.Random(8).randbytes(SIZE)
+        NGINX.put("fota/moving.bin", DATA)
+        with Sim(R422S, time_scale=SCALE,
+                 args=["--bandwidth", "400000", "--power-cut", "net:131072"]) as sim:
+            p = boot(sim)
+            configure(p)
+            self.assertEqual(p.command('AT+UHTTPC=0,100,"/fota/moving.bin"'), ["OK"])
+            sim.proc.wait(30)
+            sim.kill()
+            kept = synced(sim)
+            self.assertGreaterEqual(kept, 131072)
+            NGINX.put("fota/moving.bin", other)
+            sim.args = FAST
+            sim.start()
+            p = boot(sim)
+            configure(p)
+            self.assertEqual(p.command('AT+UHTTPC=0,100,"/fota/moving.bin"'), ["OK"])
+            stored = DATA[:kept] + other[kept:]
+            md5 = hashlib.md5(stored).hexdigest()
+            self.assertEqual(result(p), '+UUHTTPCR: 0,100,1,200,"%s"' % md5)
+            self.assertEqual(fota_package(sim), stored)
+            self.assertNotEqual(md5, hashlib.md5(other).hexdigest())
 
     def test_forbidden_command_spoils_on_r422s(self):
         # note §7: the R422 family runs the command; the download fails
@@ -216,7 +294,8 @@ class HttpDownload(unittest.TestCase):
             self.assertEqual(lines[-1], "+CME ERROR: 22")
             if len(lines) == 1:  # the URC may come before or after the answer
                 lines = [result(p, 0, 5)]
-            self.assertEqual(lines[0], '+UUHTTPCR: 0,100,0,0,""')
+            # the status is the server's if its answer had begun, else 0
+            self.assertRegex(lines[0], r'^\+UUHTTPCR: 0,100,0,(0|200),""$')
             self.assertEqual(p.command("AT+UHTTPER=0"), ["+UHTTPER: 0,3,10", "OK"])
             events = [e["event"] for e in sim.audit_events()]
             self.assertIn("forbidden_during_download", events)
