@@ -13,6 +13,10 @@ echo
 # delta size, time and memory against bsdiff and xdelta3 (packages)
 /usr/bin/python3 bench/bench_delta.py "$build"
 echo
+# uFOTA downloads (CoAP block-wise and HTTP) against note Table 3,
+# registration bytes, memory of the LwM2M client (BENCH_UFOTA_* in the script)
+/usr/bin/python3 bench/bench_ufota.py "$build"
+echo
 # FTP/HTTP downloads at the radio rates of note Table 3, and what a resume
 # saves (BENCH_DL_SIZES, BENCH_DL_RATS, BENCH_DL_SCALE, BENCH_DL_RESUME)
 /usr/bin/python3 bench/bench_download.py "$build"
