@@ -25,6 +25,11 @@ static const struct {
 	  .help = "--url URL [--user U --password-file F] [--md5 SUM] [--no-install]\n"
 		  "             [--expect-version V]: the module downloads the package over HTTP\n"
 		  "             (AT+UHTTPC=0,100), then install" },
+	{ .name = "ufota", .run = cmd_ufota,
+	  .help = "status | watch [--follow] [--timeout S] [--no-failsafe] [--no-urcs] |\n"
+		  "             checkin [--server ID] | lifetime [SECONDS|off] | cancel [--timeout S] |\n"
+		  "             urcs on|off | deregister | vzw-apn: the module's LwM2M client updates\n"
+		  "             it (note §2); watch follows the download and install to the new version" },
 	{ .name = "files", .run = cmd_files,
 	  .help = "ls | put LOCAL [NAME] [--baud N] | get NAME [LOCAL|-] | rm NAME: user files" },
 	{ .name = "profile", .run = cmd_profile,
