@@ -110,11 +110,12 @@ static int state_load(void *ctx, void *rec, size_t len)
 	close(fd);
 	if (n < 0)
 		return SARAFW_EIO;
-	if (n > (ssize_t)SARAFW_PERSIST_SIZE) {
+	/* the record (18 bytes in version 1, 32 in 2), then the variant's name */
+	size_t rec_len = sarafw_persist_size((const uint8_t *)buf, (size_t)n);
+	if (rec_len && n > (ssize_t)rec_len) {
 		buf[n] = '\0';
-		snprintf(state_variant, sizeof state_variant, "%.*s", (int)strcspn(buf + SARAFW_PERSIST_SIZE, "\n"),
-			 buf + SARAFW_PERSIST_SIZE);
-		n = SARAFW_PERSIST_SIZE;
+		snprintf(state_variant, sizeof state_variant, "%.*s", (int)strcspn(buf + rec_len, "\n"), buf + rec_len);
+		n = (ssize_t)rec_len;
 	}
 	size_t k = (size_t)n < len ? (size_t)n : len;
 	memcpy(rec, buf, k);
