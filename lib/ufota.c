@@ -379,9 +379,17 @@ static uint32_t since(const sarafw_ufota *m)
 static void save(sarafw_ufota *m, uint8_t state)
 {
 	sarafw_persist rec = { .state = SARAFW_PERSIST_IDLE, .method = SARAFW_DL_LWM2M, .since = since(m) };
+	/* v2: the version before, so a host that reboots mid-install can
+	 * still tell the old firmware from the new (§2.6.6) */
+	rec.name_hash = m->old_version[0] ? sarafw_persist_hash(m->old_version) : m->old_hash;
 	switch (state) {
 	case SARAFW_UFOTA_DOWNLOADING:
+		/* §2.2.2: the module resumes from the last page written */
 		rec.state = SARAFW_PERSIST_DOWNLOADING;
+		rec.flags = SARAFW_PERSIST_F_RESUME;
+		rec.stored = m->percent;
+		rec.total = 100;
+		m->saved_decile = (uint8_t)(m->percent / 10u);
 		break;
 	case SARAFW_UFOTA_DOWNLOADED:
 		rec.state = SARAFW_PERSIST_STORED;
@@ -476,7 +484,8 @@ static void installed(sarafw_ufota *m)
 	int rc = sarafw_install_status(&m->in);
 	m->op = OP_IDLE;
 	if (rc == SARAFW_OK) {
-		if (m->old_version[0] && m->version[0] && sarafw_str_eq(m->old_version, m->version)) {
+		if (m->version[0] && ((m->old_version[0] && sarafw_str_eq(m->old_version, m->version)) ||
+				      (!m->old_version[0] && m->old_hash == sarafw_persist_hash(m->version)))) {
 			fail(m, SARAFW_UFOTA_WHY_OLD, 0);
 			return;
 		}
@@ -550,6 +559,8 @@ static void on_urc(sarafw_ufota *m, const sarafw_ufota_urc *u)
 		if (m->percent != (uint8_t)u->value) {
 			m->percent = (uint8_t)u->value; /* a resume may restart lower (§2.2.2) */
 			tell(m, SARAFW_UFOTA_EV_PROGRESS, u);
+			if (m->percent / 10u != m->saved_decile)
+				save(m, SARAFW_UFOTA_DOWNLOADING); /* every 10 %: flash wear */
 		}
 		if (m->percent >= (m->cfg->close_at ? m->cfg->close_at : 90u))
 			sockets(m);
@@ -716,6 +727,8 @@ int sarafw_ufota_start(sarafw_ufota *m, sarafw_dev *dev, const sarafw_ufota_conf
 			if (t >= rec.since && t - rec.since < UINT32_MAX / 1000u)
 				elapsed = (t - rec.since) * 1000u;
 		}
+		if (rec.method == SARAFW_DL_LWM2M)
+			m->old_hash = rec.name_hash;
 		if (sarafw_persist_installing(&rec)) {
 			/* whatever brought the package: wait, touch nothing */
 			install(m, elapsed, 0);
@@ -724,6 +737,9 @@ int sarafw_ufota_start(sarafw_ufota *m, sarafw_dev *dev, const sarafw_ufota_conf
 		if (rec.method == SARAFW_DL_LWM2M && rec.state == SARAFW_PERSIST_DOWNLOADING) {
 			m->flags |= F_ASKED; /* decided before the host's reboot */
 			m->state = SARAFW_UFOTA_DOWNLOADING;
+			if (rec.total == 100 && rec.stored <= 100)
+				m->percent = (uint8_t)rec.stored;
+			m->saved_decile = (uint8_t)(m->percent / 10u);
 			if (dev->guard == SARAFW_DL_NONE)
 				sarafw_guard_set(dev, SARAFW_DL_LWM2M);
 			SARAFW_NOTE(dev, "ufota: a uFOTA download was running: no reset");

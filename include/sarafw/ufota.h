@@ -180,6 +180,7 @@ typedef struct sarafw_ufota {
 	uint32_t now;         /* the latest time seen */
 	uint32_t t_done;      /* the download completed (DOWNLOADED), port time */
 	uint32_t t_poll;      /* the next check (DOWNLOADED) */
+	uint32_t old_hash;    /* the record's hash of the version before (after a host reboot), 0 unknown */
 	int16_t status;
 	int16_t cancel_rc;    /* SARAFW_RUNNING before a cancel */
 	int16_t failsafe_rc;  /* SARAFW_RUNNING before the failsafe */
@@ -192,6 +193,7 @@ typedef struct sarafw_ufota {
 	uint8_t cur;          /* the command out (internal) */
 	uint8_t misses;       /* checks without an answer */
 	uint8_t flags;        /* (internal) */
+	uint8_t saved_decile; /* the percent / 10 last saved */
 	uint8_t out_len, out_pos;
 	char cmd[24];         /* the command being written and "\r" */
 	char old_version[SARAFW_UFOTA_VERSION_MAX]; /* ATI9 before the update, "" unknown */

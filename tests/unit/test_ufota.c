@@ -286,7 +286,8 @@ static int m_save(void *ctx, const void *rec, size_t len)
 	r->rec_len = (int)len;
 	r->saves++;
 	assert_int_equal(sarafw_persist_decode(&p, rec, len), SARAFW_OK);
-	if (r->n_rec_states < 16)
+	/* the sequence of states, repeats (progress saves) folded */
+	if (r->n_rec_states < 16 && (!r->n_rec_states || r->rec_states[r->n_rec_states - 1] != p.state))
 		r->rec_states[r->n_rec_states++] = (uint8_t)p.state;
 	return SARAFW_OK;
 }
@@ -763,6 +764,7 @@ static void test_host_reboot_mid_download(void **state)
 	cfg.start = SARAFW_UFOTA_START_URCS; /* §2.6.1: the URCs may be off again */
 	assert_int_equal(sarafw_ufota_start(&mon2, &r.dev, &cfg, r.f.clock), SARAFW_OK);
 	assert_int_equal(sarafw_ufota_get_state(&mon2), SARAFW_UFOTA_DOWNLOADING);
+	assert_int_equal(sarafw_ufota_percent(&mon2), 40); /* record v2: stored of total */
 	assert_int_equal(r.dev.guard, SARAFW_DL_LWM2M);
 	assert_int_equal(run_until(&r, &mon2, 60 * MIN), SARAFW_OK);
 	assert_int_equal(r.asked_download, 1); /* decided before the reboot */
@@ -804,6 +806,31 @@ static void test_host_reboot_mid_install(void **state)
 	assert_string_equal(sarafw_ufota_old_version(&mon2), ""); /* not known after the reboot */
 	assert_int_equal(r.resets, 0);
 	assert_int_equal(r.rec_states[r.n_rec_states - 1], SARAFW_PERSIST_IDLE);
+}
+
+/* After a host reboot mid-install the record's hash of the version
+ * before still tells the old firmware from the new. */
+static void test_host_reboot_install_failed(void **state)
+{
+	rig r;
+	sarafw_ufota mon, mon2;
+	static const beat beats[] = {
+		{ 5 * S, "+UFOTASTAT: 1,0,0" }, { 60 * S, "+UFOTASTAT: 2,2,100" }, { 70 * S, GO_SILENT },
+		{ 70 * S + 20 * MIN, COME_BACK },
+	};
+	(void)state;
+	rig_up(&r, "SARA-R410M-73B", beats, sizeof beats / sizeof beats[0], "L0.0.00.00.07.01,A.07.01",
+	       "L0.0.00.00.07.01,A.07.01");
+	sarafw_ufota_config cfg = config(&r);
+	assert_int_equal(sarafw_ufota_start(&mon, &r.dev, &cfg, r.f.clock), SARAFW_OK);
+	assert_int_equal(run_until(&r, &mon, 3 * MIN), SARAFW_RUNNING);
+	assert_int_equal(sarafw_ufota_get_state(&mon), SARAFW_UFOTA_INSTALLING);
+	r.f.clock = 5 * MIN;
+	host_up(&r, "SARA-R410M-73B");
+	assert_int_equal(sarafw_ufota_start(&mon2, &r.dev, &cfg, r.f.clock), SARAFW_OK);
+	assert_int_equal(run_until(&r, &mon2, 60 * MIN), SARAFW_EVERSION);
+	assert_string_equal(sarafw_ufota_reason(&mon2), "the module still runs the firmware it had");
+	assert_int_equal(r.resets, 0);
 }
 
 /* A host that rebooted after the download keeps the failsafe window:
@@ -1097,6 +1124,7 @@ int main(void)
 		cmocka_unit_test(test_no_reset_during_download),
 		cmocka_unit_test(test_host_reboot_mid_download),
 		cmocka_unit_test(test_host_reboot_mid_install),
+		cmocka_unit_test(test_host_reboot_install_failed),
 		cmocka_unit_test(test_host_reboot_downloaded),
 		cmocka_unit_test(test_lifetime),
 		cmocka_unit_test(test_checkin_deregister),
