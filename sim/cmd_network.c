@@ -7,6 +7,7 @@
 #include "commands.h"
 #include "factory.h"
 #include "feature.h"
+#include "network.h"
 #include "profiles.h"
 
 struct sim_apn {
@@ -271,6 +272,16 @@ static void start_search(struct sim_modem *m, struct network *n)
 	set_reg(m, n, 2);
 	sim_modem_cancel(m, n->reg_timer);
 	n->reg_timer = sim_modem_after(m, m->v->t.register_ms, registered, 0);
+}
+
+bool sim_network_attached(struct sim_modem *m)
+{
+	return state(m)->reg_stat == 1;
+}
+
+int sim_network_mno(struct sim_modem *m)
+{
+	return state(m)->mno_active;
 }
 
 static void nvm_load(struct sim_modem *m, void *st, const struct sim_kv *nvm)
