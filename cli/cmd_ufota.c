@@ -62,6 +62,16 @@ static void say_urc(watch *w, const sarafw_ufota_urc *u)
 	(void)w;
 }
 
+/* sarafw_ufota_kind, for --json */
+static const char *const kind_names[] = {
+	[SARAFW_UFOTA_U_NONE] = "none", [SARAFW_UFOTA_U_DL_START] = "download_start",
+	[SARAFW_UFOTA_U_DL_PROGRESS] = "download_progress", [SARAFW_UFOTA_U_DL_DONE] = "download_done",
+	[SARAFW_UFOTA_U_DL_CANCELLED] = "download_cancelled", [SARAFW_UFOTA_U_DL_FAILED] = "download_failed",
+	[SARAFW_UFOTA_U_FOTA_STATUS] = "fota_status", [SARAFW_UFOTA_U_BOOTSTRAP] = "bootstrap",
+	[SARAFW_UFOTA_U_REGISTRATION] = "registration", [SARAFW_UFOTA_U_REG_TIMER] = "registration_timer",
+	[SARAFW_UFOTA_U_NOTIFY] = "notify", [SARAFW_UFOTA_U_CLIENT] = "client", [SARAFW_UFOTA_U_INSTALL] = "install",
+};
+
 static void on_event(void *ctx, const sarafw_ufota *m, sarafw_ufota_event ev, const sarafw_ufota_urc *u)
 {
 	watch *w = ctx;
@@ -101,7 +111,8 @@ static void on_event(void *ctx, const sarafw_ufota *m, sarafw_ufota_event ev, co
 		break;
 	case SARAFW_UFOTA_EV_URC:
 		if (c->json) {
-			printf("{\"event\":\"urc\",\"kind\":%u,\"server\":%u,\"value\":%d,\"value2\":%d", u->kind, u->server,
+			printf("{\"event\":\"urc\",\"kind\":\"%s\",\"server\":%u,\"value\":%d,\"value2\":%d",
+			       u->kind < sizeof kind_names / sizeof kind_names[0] ? kind_names[u->kind] : "?", u->server,
 			       (int)u->value, (int)u->value2);
 			if (u->uri[0])
 				json_str("uri", u->uri);
@@ -130,8 +141,8 @@ static void on_event(void *ctx, const sarafw_ufota *m, sarafw_ufota_event ev, co
 		undraw(w);
 		if (c->json)
 			printf("{\"event\":\"failsafe\",\"code\":%d}\n", m->failsafe_rc);
-		else if (m->failsafe_rc == SARAFW_ENOTSUP)
-			fprintf(stderr, "sarafw: the module has not reset within 180 s of the download (note §2.6.4): reset it (RESET_N or power) to start the install; sarafw has no reset line and keeps waiting\n");
+		else if (m->failsafe_rc == SARAFW_OK)
+			fprintf(stderr, "sarafw: the module did not reset within 180 s of the download: reset with AT+CFUN=15 to start the install (note §2.6.4)\n");
 		else if (m->failsafe_rc != SARAFW_OK)
 			fprintf(stderr, "sarafw: no reset 180 s after the download (note §2.6.4): %s\n",
 				m->failsafe_rc == SARAFW_ECANCEL ? "left to the module (--no-failsafe)"
@@ -159,6 +170,25 @@ static bool on_decide(void *ctx, sarafw_ufota_question q)
 {
 	watch *w = ctx;
 	return q == SARAFW_UFOTA_ASK_FAILSAFE ? w->failsafe : true;
+}
+
+/* port->reset for the failsafe (§2.6.4) where sarafw has no RESET_N
+ * line: AT+CFUN=15, the module reset of B.1.1, then its OK and the
+ * line's quiet are let go by, so the install's check loop does not take
+ * them for the module's return (docs/behaviour.md). */
+static int (*port_write)(void *ctx, const uint8_t *buf, size_t len);
+static int (*port_read)(void *ctx, uint8_t *buf, size_t len, uint32_t timeout_ms);
+
+static int cfun_reset(void *ctx)
+{
+	static const char cmd[] = "AT+CFUN=15\r";
+	uint8_t buf[64];
+	int n;
+	if (port_write(ctx, (const uint8_t *)cmd, sizeof cmd - 1) != (int)(sizeof cmd - 1))
+		return SARAFW_EIO;
+	while ((n = port_read(ctx, buf, sizeof buf, 2000)) > 0)
+		;
+	return n < 0 ? SARAFW_EIO : SARAFW_OK;
 }
 
 static uint32_t wall_s(void *ctx)
@@ -207,6 +237,11 @@ static int watch_cmd(cli *c, bool follow, bool failsafe, bool urcs, unsigned lon
 			return EXIT_FAIL;
 		}
 	}
+	if (failsafe && !c->posix.port.reset) {
+		port_write = c->posix.port.write;
+		port_read = c->posix.port.read;
+		c->posix.port.reset = cfun_reset;
+	}
 	if (!cli_state_use(c, c->dev.variant->name))
 		fprintf(stderr, "sarafw: no HOME or SARAFW_STATE_DIR: a stopped sarafw will not know the module downloads or installs\n");
 	rc = sarafw_ufota_start(&mon, &c->dev, &cfg, c->dev.cfg.port->now_ms(c->dev.cfg.port->ctx));
@@ -215,6 +250,13 @@ static int watch_cmd(cli *c, bool follow, bool failsafe, bool urcs, unsigned lon
 		cli_disconnect(c);
 		return EXIT_FAIL;
 	}
+	const sarafw_port *p = c->dev.cfg.port;
+	uint32_t start = p->now_ms(p->ctx);
+	stop_catch_begin(&sc);
+	/* the URCs on before anything is said: a script may start the campaign then */
+	rc = SARAFW_RUNNING;
+	while (!sarafw_ufota_ready(&mon) && rc == SARAFW_RUNNING && !stop_signal())
+		rc = sarafw_dev_step(&c->dev, &sarafw_ufota_engine, &mon, SARAFW_POLL_MS);
 	if (c->json)
 		printf("{\"event\":\"watch\",\"variant\":\"%s\",\"state\":\"%s\",\"follow\":%s}\n", c->dev.variant->name,
 		       sarafw_ufota_state_name(sarafw_ufota_get_state(&mon)), follow ? "true" : "false");
@@ -222,13 +264,8 @@ static int watch_cmd(cli *c, bool follow, bool failsafe, bool urcs, unsigned lon
 		fprintf(stderr, "%s: watching the uFOTA URCs (%s)%s\n", c->dev.variant->name,
 			sarafw_ufota_state_name(sarafw_ufota_get_state(&mon)), follow ? ", until Ctrl-C" : "");
 	fflush(stdout);
-	const sarafw_port *p = c->dev.cfg.port;
-	uint32_t start = p->now_ms(p->ctx);
-	stop_catch_begin(&sc);
-	do
+	while (rc == SARAFW_RUNNING && !stop_signal() && (!timeout_s || p->now_ms(p->ctx) - start < (uint32_t)(timeout_s * 1000u)))
 		rc = sarafw_dev_step(&c->dev, &sarafw_ufota_engine, &mon, SARAFW_POLL_MS);
-	while (rc == SARAFW_RUNNING && !stop_signal() &&
-	       (!timeout_s || p->now_ms(p->ctx) - start < (uint32_t)(timeout_s * 1000u)));
 	sig = stop_catch_end(&sc);
 	undraw(&w);
 	cli_disconnect(c);

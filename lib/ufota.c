@@ -794,6 +794,11 @@ int sarafw_ufota_cancel(sarafw_ufota *m)
 	return SARAFW_EINVAL;
 }
 
+bool sarafw_ufota_ready(const sarafw_ufota *m)
+{
+	return m->op != OP_CMD && !(m->todo & ~(1u << C_POLL));
+}
+
 sarafw_ufota_state sarafw_ufota_get_state(const sarafw_ufota *m)
 {
 	return (sarafw_ufota_state)m->state;

@@ -212,6 +212,10 @@ int sarafw_ufota_start(sarafw_ufota *mon, sarafw_dev *dev, const sarafw_ufota_co
  * Returns what sarafw_ufota_parse returned. */
 int sarafw_ufota_feed(sarafw_ufota *mon, const char *line, uint32_t now);
 
+/* The commands the start asked for (SARAFW_UFOTA_START_*) have been
+ * answered and no other is due: the URCs are on from here. */
+bool sarafw_ufota_ready(const sarafw_ufota *mon);
+
 /* Ask to cancel the download (§2.6.5). Returns SARAFW_OK (the command
  * goes out next), SARAFW_EINSTALL (downloaded or installing: too late),
  * SARAFW_EINVAL (no download). */
