@@ -5,6 +5,7 @@
 #include "sarafw/install.h"
 #include "sarafw/probe.h"
 #include "sarafw/rate.h"
+#include "sarafw/ufota.h"
 #include "sarafw/udwnfile.h"
 #include "sarafw/xmodem.h"
 
@@ -22,3 +23,5 @@ sarafw_rdfile sizeof_sarafw_rdfile;
 sarafw_rate sizeof_sarafw_rate;
 sarafw_installer sizeof_sarafw_installer;
 sarafw_install_config sizeof_sarafw_install_config;
+sarafw_ufota sizeof_sarafw_ufota;
+sarafw_ufota_config sizeof_sarafw_ufota_config;

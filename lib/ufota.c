@@ -246,6 +246,12 @@ int sarafw_ufota_parse(const char *line, bool legacy, sarafw_ufota_urc *out)
 }
 
 /* ---- Words --------------------------------------------------------------------- */
+#if SARAFW_UFOTA_TEXT
+#define TEXT(s) s
+#else
+#define TEXT(s) ""
+#endif
+
 typedef struct {
 	uint8_t code;
 	const char *text;
@@ -262,36 +268,36 @@ static const char *lookup(const code_text *t, size_t n, int code, const char *df
 
 /* AT-FACTS "+UFOTASTAT": event 2's details */
 static const code_text dl_texts[] = {
-	{ .code = 100, .text = "cancelled by the host" },
-	{ .code = 101, .text = "memory error (the FOTA area)" },
-	{ .code = 102, .text = "network error" },
-	{ .code = 103, .text = "unknown error" },
-	{ .code = 104, .text = "bad package URL" },
-	{ .code = 105, .text = "connectivity lost" },
+	{ .code = 100, .text = TEXT("cancelled by the host") },
+	{ .code = 101, .text = TEXT("memory error (the FOTA area)") },
+	{ .code = 102, .text = TEXT("network error") },
+	{ .code = 103, .text = TEXT("unknown error") },
+	{ .code = 104, .text = TEXT("bad package URL") },
+	{ .code = 105, .text = TEXT("connectivity lost") },
 };
 
 /* LwM2M /5/0/5 Update Result (AT-FACTS; 100 is u-blox's user abort) */
 static const code_text result_texts[] = {
-	{ .code = 0, .text = "initial value" },
-	{ .code = 1, .text = "firmware updated successfully" },
-	{ .code = 2, .text = "not enough flash memory for the package" },
-	{ .code = 3, .text = "out of RAM during the download" },
-	{ .code = 4, .text = "connection lost during the download" },
-	{ .code = 5, .text = "integrity check failure of the package" },
-	{ .code = 6, .text = "unsupported package type" },
-	{ .code = 7, .text = "invalid package URI" },
-	{ .code = 8, .text = "firmware update failed" },
-	{ .code = 9, .text = "unsupported protocol" },
-	{ .code = 100, .text = "cancelled by the host" },
+	{ .code = 0, .text = TEXT("initial value") },
+	{ .code = 1, .text = TEXT("firmware updated successfully") },
+	{ .code = 2, .text = TEXT("not enough flash memory for the package") },
+	{ .code = 3, .text = TEXT("out of RAM during the download") },
+	{ .code = 4, .text = TEXT("connection lost during the download") },
+	{ .code = 5, .text = TEXT("integrity check failure of the package") },
+	{ .code = 6, .text = TEXT("unsupported package type") },
+	{ .code = 7, .text = TEXT("invalid package URI") },
+	{ .code = 8, .text = TEXT("firmware update failed") },
+	{ .code = 9, .text = TEXT("unsupported protocol") },
+	{ .code = 100, .text = TEXT("cancelled by the host") },
 };
 
 /* AT-FACTS "+ULWM2MSTAT": <status> */
 static const char *const lwm2m_texts[] = {
-	"deregistered", "registration hold", "registration pending", "registration success",
-	"registration failed", "update pending", "update needed", "full update needed",
-	"deregistration needed", "deregistration pending", "bootstrap hold off", "bootstrap initiated",
-	"bootstrap pending", "bootstrap finishing", "bootstrap finished", "bootstrap failing",
-	"bootstrap failed",
+	TEXT("deregistered"), TEXT("registration hold"), TEXT("registration pending"), TEXT("registration success"),
+	TEXT("registration failed"), TEXT("update pending"), TEXT("update needed"), TEXT("full update needed"),
+	TEXT("deregistration needed"), TEXT("deregistration pending"), TEXT("bootstrap hold off"), TEXT("bootstrap initiated"),
+	TEXT("bootstrap pending"), TEXT("bootstrap finishing"), TEXT("bootstrap finished"), TEXT("bootstrap failing"),
+	TEXT("bootstrap failed"),
 };
 
 static const char *const fota_states[] = { "idle", "downloading", "downloaded", "updating" };
@@ -821,9 +827,9 @@ const char *sarafw_ufota_reason(const sarafw_ufota *m)
 		t = sarafw_install_code_find(m->why_code);
 		return t && t->meaning[0] ? t->meaning : "install failure code";
 	case SARAFW_UFOTA_WHY_OLD:
-		return "the module still runs the firmware it had";
+		return TEXT("the module still runs the firmware it had");
 	case SARAFW_UFOTA_WHY_NOANSWER:
-		return "the module did not answer AT within the install time";
+		return TEXT("the module did not answer AT within the install time");
 	default:
 		return "";
 	}

@@ -65,6 +65,12 @@ int sarafw_ufota_parse(const char *line, bool legacy, sarafw_ufota_urc *out);
 /* The line starts with a prefix sarafw_ufota_parse reads. */
 bool sarafw_ufota_is_urc(const char *line);
 
+/* The words below cost about 0.8 KB of Cortex-M4 flash; a build with
+ * -DSARAFW_UFOTA_TEXT=0 leaves them empty ("") and keeps the codes. */
+#ifndef SARAFW_UFOTA_TEXT
+#define SARAFW_UFOTA_TEXT 1
+#endif
+
 /* Words for a URC's codes: a download end (DL_FAILED/DL_CANCELLED value:
  * 100 cancelled, 101 memory, 102 network, 103 unknown, 104 bad URL, 105
  * connectivity lost), an update result (FOTA_STATUS value, LwM2M /5/0/5:
