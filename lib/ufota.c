@@ -362,6 +362,7 @@ static const char *const cmds[C_N] = {
 #define F_FAILSAFE 0x04u /* the failsafe was decided */
 #define F_IO 0x08u       /* the port failed */
 #define F_GOT 0x10u      /* ATI9's answer taken */
+#define F_CONFIG 0x20u   /* §2.6.2's configuration step seen: the next reboot brings the delta */
 
 #define MISSES_MAX 2u
 
@@ -430,6 +431,7 @@ static void set_state(sarafw_ufota *m, uint8_t s)
 
 static void fail(sarafw_ufota *m, uint8_t why, unsigned code)
 {
+	m->flags &= (uint8_t)~F_CONFIG;
 	m->why = why;
 	m->why_code = (uint16_t)code;
 	set_state(m, SARAFW_UFOTA_FAILED);
@@ -492,9 +494,17 @@ static void installed(sarafw_ufota *m)
 	if (rc == SARAFW_OK) {
 		if (m->version[0] && ((m->old_version[0] && sarafw_str_eq(m->old_version, m->version)) ||
 				      (!m->old_version[0] && m->old_hash == sarafw_persist_hash(m->version)))) {
+			if (m->dev->variant->ufota_config_step && !(m->flags & F_CONFIG)) {
+				/* §2.6.2: that was the configuration file; the delta follows */
+				m->flags |= F_CONFIG;
+				SARAFW_NOTE(m->dev, "ufota: rebooted on the same firmware: the configuration step (note §2.6.2)");
+				set_state(m, SARAFW_UFOTA_IDLE);
+				return;
+			}
 			fail(m, SARAFW_UFOTA_WHY_OLD, 0);
 			return;
 		}
+		m->flags &= (uint8_t)~F_CONFIG;
 		set_state(m, SARAFW_UFOTA_DONE);
 		tell(m, SARAFW_UFOTA_EV_UPDATED, NULL); /* §2.6.6: tell the cloud */
 	} else if (rc == SARAFW_EFWINSTALL) {
@@ -550,9 +560,12 @@ static void on_urc(sarafw_ufota *m, const sarafw_ufota_urc *u)
 		return; /* the installer's phase: the check loop decides */
 	switch (u->kind) {
 	case SARAFW_UFOTA_U_DL_START:
-		if (s == SARAFW_UFOTA_DOWNLOADED)
-			break;
-		if (s == SARAFW_UFOTA_DOWNLOADING && m->percent) {
+		if (s == SARAFW_UFOTA_DOWNLOADED) {
+			/* a reboot the check loop missed, and the next download:
+			 * §2.6.2's configuration step, or a new campaign */
+			SARAFW_NOTE(m->dev, "ufota: a new download after the last one: no install came between");
+			set_state(m, SARAFW_UFOTA_IDLE);
+		} else if (s == SARAFW_UFOTA_DOWNLOADING && m->percent) {
 			/* a new download: the last one ended unseen */
 			set_state(m, SARAFW_UFOTA_IDLE);
 		}

@@ -561,6 +561,59 @@ static void test_transcript_legacy(void **state)
 	assert_int_equal(r.resets, 0);
 }
 
+/* §2.6.2 (52B): the server reboots the module, a ~4 kB configuration
+ * file comes and the module reboots on the same firmware; then the delta. */
+static const beat config_step[] = {
+	{ 5 * S, "+ULWM2MSTAT: 0,0" },
+	{ 8 * S, "+ULWM2MSTAT: 2,100" },     /* the configuration file */
+	{ 20 * S, GO_SILENT },
+	{ 45 * S, COME_BACK },               /* the same firmware */
+	{ 3 * MIN, "+ULWM2MSTAT: 0,0" },     /* the delta */
+	{ 4 * MIN, "+ULWM2MSTAT: 1,50" },
+	{ 5 * MIN, "+ULWM2MSTAT: 2,100" },
+	{ 5 * MIN + 10 * S, GO_SILENT },
+	{ 20 * MIN, COME_BACK },
+};
+
+static void test_config_step(void **state)
+{
+	rig r;
+	sarafw_ufota mon;
+	(void)state;
+	rig_up(&r, "SARA-R410M-52B", config_step, sizeof config_step / sizeof config_step[0], "L0.0.00.00.05.06,A.02.00",
+	       NULL);
+	sarafw_ufota_config cfg = config(&r);
+	assert_int_equal(sarafw_ufota_start(&mon, &r.dev, &cfg, r.f.clock), SARAFW_OK);
+	assert_int_equal(run_until(&r, &mon, 2 * MIN), SARAFW_RUNNING);
+	assert_int_equal(sarafw_ufota_get_state(&mon), SARAFW_UFOTA_IDLE); /* not failed */
+	r.new_version = "L0.0.00.00.05.07,A.02.00";
+	assert_int_equal(run_until(&r, &mon, 40 * MIN), SARAFW_OK);
+	assert_string_equal(sarafw_ufota_version(&mon), "L0.0.00.00.05.07,A.02.00");
+	assert_int_equal(r.updated, 1);
+	assert_int_equal(r.resets, 0);
+	/* a reboot too quick for the check loop: the next download says it */
+	static const beat quick[] = {
+		{ 5 * S, "+ULWM2MSTAT: 0,0" }, { 8 * S, "+ULWM2MSTAT: 2,100" },
+		{ 20 * S, GO_SILENT }, { 23 * S, COME_BACK },
+		{ 60 * S, "+ULWM2MSTAT: 0,0" }, { 90 * S, "+ULWM2MSTAT: 1,60" },
+	};
+	rig_up(&r, "SARA-R412M-02B-01", quick, sizeof quick / sizeof quick[0], "L0.0.00.00.05.06,A.02.00", NULL);
+	cfg = config(&r);
+	assert_int_equal(sarafw_ufota_start(&mon, &r.dev, &cfg, r.f.clock), SARAFW_OK);
+	assert_int_equal(run_until(&r, &mon, 100 * S), SARAFW_RUNNING);
+	assert_int_equal(sarafw_ufota_get_state(&mon), SARAFW_UFOTA_DOWNLOADING);
+	assert_int_equal(sarafw_ufota_percent(&mon), 60);
+	assert_int_equal(r.asked_download, 2);
+	assert_int_equal(run_until(&r, &mon, 10 * MIN), SARAFW_RUNNING);
+	assert_int_equal(r.resets, 0); /* no failsafe for the first one */
+	/* elsewhere the same firmware after the reboot is a failure */
+	rig_up(&r, "SARA-R410M-02B-02", config_step, sizeof config_step / sizeof config_step[0],
+	       "L0.0.00.00.05.06,A.02.00", NULL);
+	cfg = config(&r);
+	assert_int_equal(sarafw_ufota_start(&mon, &r.dev, &cfg, r.f.clock), SARAFW_OK);
+	assert_int_equal(run_until(&r, &mon, 2 * MIN), SARAFW_EVERSION);
+}
+
 /* ---- failures --------------------------------------------------------------------- */
 
 static void one_failure(const char *variant, const beat *beats, size_t n, int want_status, const char *reason)
@@ -1118,6 +1171,7 @@ int main(void)
 		cmocka_unit_test(test_transcript_r422),
 		cmocka_unit_test(test_transcript_r410_02b03),
 		cmocka_unit_test(test_transcript_legacy),
+		cmocka_unit_test(test_config_step),
 		cmocka_unit_test(test_failures),
 		cmocka_unit_test(test_cancel_window),
 		cmocka_unit_test(test_failsafe),
