@@ -197,7 +197,7 @@ static uint32_t wall_s(void *ctx)
 	return (uint32_t)time(NULL);
 }
 
-static int watch_cmd(cli *c, bool follow, bool failsafe, bool urcs, unsigned long timeout_s)
+static int watch_cmd(cli *c, bool follow, bool failsafe, bool urcs, bool edrx_off, unsigned long timeout_s)
 {
 	sarafw_persist rec;
 	const sarafw_variant *v = NULL;
@@ -209,6 +209,7 @@ static int watch_cmd(cli *c, bool follow, bool failsafe, bool urcs, unsigned lon
 				   SARAFW_UFOTA_START_VERSION),
 		.urcs = SARAFW_URC_UFOTASTAT | SARAFW_URC_ULWM2MSTAT,
 		.stop_at_end = !follow,
+		.edrx_off = edrx_off,
 		.clock_s = wall_s,
 		.decide = on_decide,
 		.event = on_event,
@@ -479,16 +480,17 @@ static int checkin_cmd(cli *c, unsigned server)
 
 int cmd_ufota(cli *c, int argc, char **argv)
 {
-	enum { OPT_FOLLOW = 256, OPT_TIMEOUT, OPT_SERVER, OPT_NO_FAILSAFE, OPT_NO_URCS };
+	enum { OPT_FOLLOW = 256, OPT_TIMEOUT, OPT_SERVER, OPT_NO_FAILSAFE, OPT_NO_URCS, OPT_EDRX_OFF };
 	static const struct option opts[] = {
 		{ .name = "follow", .has_arg = no_argument, .val = OPT_FOLLOW },
 		{ .name = "timeout", .has_arg = required_argument, .val = OPT_TIMEOUT },
 		{ .name = "server", .has_arg = required_argument, .val = OPT_SERVER },
 		{ .name = "no-failsafe", .has_arg = no_argument, .val = OPT_NO_FAILSAFE },
 		{ .name = "no-urcs", .has_arg = no_argument, .val = OPT_NO_URCS },
+		{ .name = "edrx-off", .has_arg = no_argument, .val = OPT_EDRX_OFF },
 		{ 0 },
 	};
-	bool follow = false, failsafe = true, urcs = true;
+	bool follow = false, failsafe = true, urcs = true, edrx_off = false;
 	unsigned long timeout_s = 0, server = 0;
 	int opt, rc;
 	char *end;
@@ -502,6 +504,9 @@ int cmd_ufota(cli *c, int argc, char **argv)
 			break;
 		case OPT_NO_URCS:
 			urcs = false;
+			break;
+		case OPT_EDRX_OFF:
+			edrx_off = true;
 			break;
 		case OPT_TIMEOUT:
 		case OPT_SERVER:
@@ -528,12 +533,13 @@ int cmd_ufota(cli *c, int argc, char **argv)
 	if (!sub || i == sizeof subs / sizeof subs[0] || optind + (arg ? 2 : 1) < argc ||
 	    (arg && strcmp(sub, "lifetime") != 0 && strcmp(sub, "urcs") != 0) ||
 	    (strcmp(sub, "urcs") == 0 && (!arg || (strcmp(arg, "on") != 0 && strcmp(arg, "off") != 0)))) {
-		fprintf(stderr, "sarafw: ufota status | watch [--follow] [--timeout S] [--no-failsafe] [--no-urcs] | checkin [--server ID] |\n"
+		fprintf(stderr, "sarafw: ufota status | watch [--follow] [--timeout S] [--no-failsafe] [--no-urcs] [--edrx-off] |\n"
+				"       checkin [--server ID] |\n"
 				"       lifetime [SECONDS|off] | cancel [--timeout S] | urcs on|off | deregister | vzw-apn\n");
 		return EXIT_USAGE;
 	}
 	if (strcmp(sub, "watch") == 0)
-		return watch_cmd(c, follow, failsafe, urcs, timeout_s);
+		return watch_cmd(c, follow, failsafe, urcs, edrx_off, timeout_s);
 	if (cli_install_pending(c))
 		return EXIT_FAIL;
 	if ((rc = cli_connect(c, NULL, 0, NULL)))

@@ -26,7 +26,7 @@ static const struct {
 		  "             [--expect-version V]: the module downloads the package over HTTP\n"
 		  "             (AT+UHTTPC=0,100), then install" },
 	{ .name = "ufota", .run = cmd_ufota,
-	  .help = "status | watch [--follow] [--timeout S] [--no-failsafe] [--no-urcs] |\n"
+	  .help = "status | watch [--follow] [--timeout S] [--no-failsafe] [--no-urcs] [--edrx-off] |\n"
 		  "             checkin [--server ID] | lifetime [SECONDS|off] | cancel [--timeout S] |\n"
 		  "             urcs on|off | deregister | vzw-apn: the module's LwM2M client updates\n"
 		  "             it (note §2); watch follows the download and install to the new version" },

@@ -347,9 +347,10 @@ const char *sarafw_ufota_state_name(sarafw_ufota_state s)
 enum { OP_IDLE, OP_CMD, OP_INSTALL };
 
 /* Commands, in the order they go out. */
-enum { C_CANCEL, C_UFOTASTAT, C_ULWM2MSTAT, C_UFWINSTALL, C_ATI9, C_POLL, C_N };
+enum { C_CANCEL, C_EDRX, C_UFOTASTAT, C_ULWM2MSTAT, C_UFWINSTALL, C_ATI9, C_POLL, C_N };
 static const char *const cmds[C_N] = {
 	[C_CANCEL] = NULL,                       /* the variant's (§2.3) */
+	[C_EDRX] = "AT+CEDRXS=0",                /* §8, §2.7.3: eDRX off during the FOTA process */
 	[C_UFOTASTAT] = "AT+UFOTASTAT=1",        /* §2.2 */
 	[C_ULWM2MSTAT] = "AT+ULWM2MSTAT=1",      /* §2.2 */
 	[C_UFWINSTALL] = "AT+UFWINSTALL=,,,1",   /* §2.6.4 (docs/behaviour.md) */
@@ -533,6 +534,8 @@ static void downloading(sarafw_ufota *m, uint8_t percent)
 		m->failsafe_rc = SARAFW_RUNNING;
 		m->percent = percent;
 		set_state(m, SARAFW_UFOTA_DOWNLOADING);
+		if (m->cfg->edrx_off)
+			m->todo |= 1u << C_EDRX;
 	}
 	if (!(m->flags & F_ASKED)) {
 		m->flags |= F_ASKED;

@@ -161,6 +161,9 @@ typedef struct sarafw_ufota_config {
 	uint8_t close_at;   /* percent at which EV_SOCKETS comes (0: 90); at the latest with the download's end */
 	bool stop_at_end;   /* status leaves SARAFW_RUNNING at DONE or FAILED */
 	bool no_backup;     /* skip +UBKUPDATA even where §2.6.6.1 asks */
+	/* §8, §2.7.3: AT+CEDRXS=0 when a download begins; switching eDRX on
+	 * again after the update is the application's (it knows its values) */
+	bool edrx_off;
 	/* Optional: a clock in seconds that survives the host's reboot (an
 	 * RTC), for the record's "since"; NULL: the port's time, and a
 	 * restored failsafe window starts again from the restart (waiting

@@ -757,6 +757,16 @@ static void test_failsafe(void **state)
 	assert_int_equal(r.resets, 1);
 	assert_string_equal(sarafw_ufota_version(&mon), "L0.0.00.00.05.09,A.02.04");
 
+	/* no reset line: the monitor says so and keeps waiting */
+	rig_up(&r, "SARA-R410M-63B", no_execute, 3, "L0.0.00.00.05.08,A.02.04", NULL);
+	r.port.reset = NULL;
+	cfg = config(&r);
+	assert_int_equal(sarafw_ufota_start(&mon, &r.dev, &cfg, r.f.clock), SARAFW_OK);
+	assert_int_equal(run_until(&r, &mon, 10 * MIN), SARAFW_RUNNING);
+	assert_int_equal(mon.failsafe_rc, SARAFW_ENOTSUP);
+	assert_int_equal(r.failsafes, 1);
+	assert_int_equal(sarafw_ufota_get_state(&mon), SARAFW_UFOTA_DOWNLOADED);
+
 	/* the application says no: no reset, the monitor keeps waiting */
 	rig_up(&r, "SARA-R410M-63B", no_execute, 3, "L0.0.00.00.05.08,A.02.04", NULL);
 	r.allow_failsafe = false;
@@ -779,9 +789,13 @@ static void test_no_reset_during_download(void **state)
 	rig_up(&r, "SARA-R422S", dl, 2, "00.12,A00.00", NULL);
 	sarafw_ufota_config cfg = config(&r);
 	cfg.decide = NULL; /* the default: downloads run */
+	cfg.edrx_off = true;
 	assert_int_equal(sarafw_ufota_start(&mon, &r.dev, &cfg, r.f.clock), SARAFW_OK);
 	assert_int_equal(run_until(&r, &mon, 20 * MIN), SARAFW_RUNNING);
 	assert_int_equal(sarafw_ufota_get_state(&mon), SARAFW_UFOTA_DOWNLOADING);
+	/* §8: eDRX off once the download is seen, once */
+	assert_int_equal(count_sent(&r, "AT+CEDRXS=0"), 1);
+	assert_true(r.sent_at[sent_index(&r, "AT+CEDRXS=0", 0)] >= 5 * S);
 	assert_int_equal(sarafw_dev_reset(&r.dev), SARAFW_EINSTALL);
 	assert_int_equal(r.resets, 0);
 	/* Table 7: the LwM2M download's forbidden commands are refused locally */
