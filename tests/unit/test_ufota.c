@@ -614,6 +614,42 @@ static void test_config_step(void **state)
 	assert_int_equal(run_until(&r, &mon, 2 * MIN), SARAFW_EVERSION);
 }
 
+/* note B.1.2 (Verizon, profile 205, SARA-R410M-02B-03): the bootstrap
+ * URCs with their spaces, the check-in with 102, a small package without
+ * progress (§2.6.1), two notifications and the client status. */
+static const beat b12[] = {
+	{ 2 * S, "+ULWM2MSTAT: 0, 0, 10" },
+	{ 3 * S, "+ULWM2MSTAT: 0, 0, 11" },
+	{ 4 * S, "+ULWM2MSTAT: 0, 0, 12" },
+	{ 5 * S, "+ULWM2MSTAT: 0, 0, 14" },
+	{ 20 * S, "+ULWM2MSTAT: 1, 102, 3" },
+	{ 30 * S, "+UFOTASTAT: 1, 0, 0" },
+	{ 40 * S, "+UFOTASTAT: 2, 2, 100" },
+	{ 41 * S, "+ULWM2MSTAT: 3, 721, /5/0/3" },
+	{ 42 * S, "+ULWM2MSTAT: 3, 721, /5/0/3" },
+	{ 43 * S, "+ULWM2MSTAT: 4, 6" },
+	{ 60 * S, GO_SILENT },
+	{ 60 * S + 20 * MIN, COME_BACK },
+};
+
+static void test_transcript_b12(void **state)
+{
+	rig r;
+	sarafw_ufota mon;
+	(void)state;
+	rig_up(&r, "SARA-R410M-02B-03", b12, sizeof b12 / sizeof b12[0], "L0.0.00.00.05.12,A.02.19",
+	       "L9.9.00.00.05.12,A.02.19");
+	sarafw_ufota_config cfg = config(&r);
+	assert_int_equal(sarafw_ufota_start(&mon, &r.dev, &cfg, r.f.clock), SARAFW_OK);
+	assert_int_equal(run_until(&r, &mon, 50 * MIN), SARAFW_OK);
+	assert_int_equal(r.urcs, 10); /* every line understood */
+	assert_int_equal(r.n_progress, 0); /* no download percent came */
+	assert_int_equal(r.sockets, 1);    /* with the end, then */
+	assert_true(r.sockets_at >= 40 * S && r.sockets_at < 41 * S);
+	assert_string_equal(sarafw_ufota_version(&mon), "L9.9.00.00.05.12,A.02.19");
+	assert_int_equal(r.updated, 1);
+}
+
 /* ---- failures --------------------------------------------------------------------- */
 
 static void one_failure(const char *variant, const beat *beats, size_t n, int want_status, const char *reason)
@@ -1185,6 +1221,7 @@ int main(void)
 		cmocka_unit_test(test_transcript_r422),
 		cmocka_unit_test(test_transcript_r410_02b03),
 		cmocka_unit_test(test_transcript_legacy),
+		cmocka_unit_test(test_transcript_b12),
 		cmocka_unit_test(test_config_step),
 		cmocka_unit_test(test_failures),
 		cmocka_unit_test(test_cancel_window),
