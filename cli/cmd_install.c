@@ -356,10 +356,8 @@ int cli_install(cli *c, const char *expect)
 		if (!c->json)
 			fprintf(stderr, "%s %s: installing the package the module holds\n", c->id.type_number, before);
 	}
-	snprintf(state_variant, sizeof state_variant, "%s", c->dev.variant->name);
-	if (!state_path[0] && !state_init(c))
+	if (!cli_state_attach(c))
 		fprintf(stderr, "sarafw: no HOME or SARAFW_STATE_DIR: a stopped sarafw will not know the module installs\n");
-	state_attach(c);
 	port_info pi;
 	port_classify(c->port_path, &pi);
 	if (pi.kind == PORT_MODULE_USB) {
@@ -444,6 +442,16 @@ int cli_install(cli *c, const char *expect)
 	if (!expect && before[0] && strcmp(before, version) == 0 && !c->json)
 		fprintf(stderr, "sarafw: the version did not change: was the package for this version?\n");
 	return EXIT_OK;
+}
+
+bool cli_state_attach(cli *c)
+{
+	if (c->dev.variant)
+		snprintf(state_variant, sizeof state_variant, "%s", c->dev.variant->name);
+	if (!c->port_path || (!state_path[0] && !state_init(c)))
+		return false;
+	state_attach(c);
+	return true;
 }
 
 bool cli_install_pending(cli *c)

@@ -25,6 +25,8 @@ enum {
 	F_ERROR,        /* AT+UFTPER (note §3.5) */
 	F_CANCEL,       /* AT+UFTPC=100,<file>,0 */
 	F_CANCEL_WAIT,  /* +UUFTPCR: 100,0 (note §3.2: before a new session) */
+	F_LOGOUT,       /* AT+UFTPC=0: a login refused, the module still logged in */
+	F_LOGOUT_WAIT,  /* its +UUFTPCR: 0,<r>, then the login again */
 };
 
 /* The profile commands in order (note §3.4); a 0 value or NULL string is
@@ -162,6 +164,12 @@ static void on_line(sarafw_netdl *e, const char *line, uint32_t now)
 		}
 		return;
 	}
+	if (e->step == F_LOGOUT_WAIT && urc(line, 0, &u)) {
+		e->login = -1;
+		e->step = F_LOGIN;
+		send_plain(e, "AT+UFTPC=1", SARAFW_FTP_LOGIN_MS, now);
+		return;
+	}
 	if (!urc(line, 100, &u))
 		return; /* another operation's, or garbled: not ours */
 	if (u.progress) {
@@ -178,7 +186,6 @@ static void on_line(sarafw_netdl *e, const char *line, uint32_t now)
 		return;
 	case F_REPLACE_WAIT:
 		if (!u.ok) {
-			e->res->replaced = true;
 			netdl_record(e, SARAFW_PERSIST_IDLE, 0, 0);
 			e->item = 0;
 			profile_next(e, now);
@@ -224,7 +231,6 @@ static void on_final(sarafw_netdl *e, int rc, uint32_t now)
 			netdl_wait(e, SARAFW_FTP_CANCEL_MS, now);
 		} else {
 			/* refused: no session runs (docs/behaviour.md) */
-			e->res->replaced = true;
 			profile_next(e, now);
 		}
 		return;
@@ -257,6 +263,13 @@ static void on_final(sarafw_netdl *e, int rc, uint32_t now)
 			if (rc == SARAFW_EERROR && (e->flags & NETDL_RESUME)) {
 				SARAFW_NOTE(e->dev, "login refused: the module's download still runs");
 				running(e, SARAFW_NET_FOLLOWED, now);
+			} else if (rc == SARAFW_EERROR && !(e->flags & NETDL_RELOGIN)) {
+				/* still logged in from an earlier session (a stopped
+				 * host, a cancel): out, then in again, once */
+				SARAFW_NOTE(e->dev, "login refused: logging out first");
+				e->flags |= NETDL_RELOGIN;
+				e->step = F_LOGOUT;
+				send_plain(e, "AT+UFTPC=0", SARAFW_FTP_LOGIN_MS, now);
 			} else {
 				netdl_end(e, rc);
 			}
@@ -280,6 +293,14 @@ static void on_final(sarafw_netdl *e, int rc, uint32_t now)
 		return;
 	case F_ERROR:
 		netdl_end(e, e->rc);
+		return;
+	case F_LOGOUT:
+		if (rc == SARAFW_OK) {
+			e->step = F_LOGOUT_WAIT;
+			netdl_wait(e, SARAFW_FTP_LOGIN_MS, now);
+		} else {
+			error(e, rc, now); /* neither in nor out: +UFTPER says why */
+		}
 		return;
 	case F_CANCEL:
 		if (rc == SARAFW_OK) {
@@ -359,11 +380,13 @@ int sarafw_ftp_start(sarafw_netdl *e, sarafw_dev *dev, const sarafw_ftp_config *
 		if (rec.name_hash == e->hash) {
 			/* note §3.2: resume, even after a power cycle */
 			e->flags |= NETDL_RESUME;
+			res->how = SARAFW_NET_RESUMED; /* or FOLLOWED, once known */
 			res->stored = rec.stored;
 			res->total = rec.total;
 			e->saved = rec.stored;
 		} else {
 			/* another file's session: cancelled before this one (note §3.2) */
+			res->replaced = true;
 			e->step = F_REPLACE;
 			send_fota(e, 0, SARAFW_FTP_CANCEL_MS, now);
 			return SARAFW_OK;

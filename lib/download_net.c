@@ -274,6 +274,11 @@ int sarafw_netdl_status(const sarafw_netdl *e)
 	return e->status;
 }
 
+bool sarafw_netdl_started(const sarafw_netdl *e)
+{
+	return (e->flags & NETDL_STARTED) != 0;
+}
+
 static size_t e_output(void *e, const uint8_t **out) { return sarafw_netdl_output(e, out); }
 static void e_sent(void *e, size_t n, uint32_t now) { sarafw_netdl_sent(e, n, now); }
 static size_t e_input(void *e, const uint8_t *in, size_t n, uint32_t now) { return sarafw_netdl_input(e, in, n, now); }

@@ -22,7 +22,7 @@ enum {
 #define NETDL_RESUME 0x02u   /* resuming a recorded session */
 #define NETDL_CANCEL 0x04u   /* cancel only (sarafw_ftp_cancel_start) */
 #define NETDL_REPLACE 0x08u  /* cancelling the recorded session of another file */
-#define NETDL_GOT 0x10u      /* the awaited result came during the command */
+#define NETDL_RELOGIN 0x10u  /* logged out after a refused login, once */
 
 /* Sets e up for dev (the caller checked the config). */
 void netdl_init(sarafw_netdl *e, sarafw_dev *dev, sarafw_net_result *res, uint8_t method,

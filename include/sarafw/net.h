@@ -98,12 +98,15 @@ typedef struct sarafw_net_result {
 } sarafw_net_result;
 
 /* Configures the FTP profile (passive mode), logs in, starts or resumes
- * the download and waits for its result. Returns SARAFW_OK;
- * SARAFW_EINVAL; SARAFW_ENOTSUP (no FTP on this variant, note Table 1);
- * SARAFW_EERROR (refused, or result 0: res->err_class/err_code from
- * AT+UFTPER); SARAFW_EPROTO (an answer that makes no sense, or the
- * module's MD5 differs from cfg->md5); SARAFW_ETIMEOUT; SARAFW_EIO;
- * SARAFW_EBUSY (download guard, note §7). */
+ * the download and waits for its result: a loop over the engine below
+ * (sarafw_ftp_start), with its record handling (a stored record of this
+ * file resumes). Returns SARAFW_OK; SARAFW_EINVAL; SARAFW_ENOTSUP (no FTP
+ * on this variant, note Table 1); SARAFW_EERROR (refused, or result 0:
+ * res->err_class/err_code from AT+UFTPER); SARAFW_EPROTO (an answer that
+ * makes no sense, or the module's MD5 differs from cfg->md5);
+ * SARAFW_ETIMEOUT; SARAFW_EIO; SARAFW_EBUSY (download guard, note §7);
+ * SARAFW_ECANCEL (cfg->cancel said so: the module's session was
+ * cancelled). */
 int sarafw_ftp_download(sarafw_dev *dev, const sarafw_ftp_config *cfg, sarafw_net_result *res);
 /* Cancels the session for file (AT+UFTPC=100,<file>,0) and waits for
  * +UUFTPCR: 100,0 (note §3.2: before a new session), at most max_ms
@@ -156,6 +159,14 @@ int sarafw_http_download(sarafw_dev *dev, const sarafw_http_config *cfg, sarafw_
  * and the module resumes it itself. */
 #define SARAFW_NET_RECORD_STEP 5u /* % of progress between two saved records */
 
+/* The longest command the engines build, without "\r": AT+UFTP=1 with
+ * the server's name, AT+UHTTPC=<p>,100 with the path. A host with short
+ * names may set less (the engine holds it: RAM); a longer one is
+ * SARAFW_EINVAL. */
+#ifndef SARAFW_NET_CMD_MAX
+#define SARAFW_NET_CMD_MAX SARAFW_CMD_MAX
+#endif
+
 typedef struct sarafw_netdl {
 	sarafw_dev *dev;
 	const sarafw_ftp_config *ftp;   /* one of the two */
@@ -178,7 +189,7 @@ typedef struct sarafw_netdl {
 	void (*on)(struct sarafw_netdl *e, int ev, int rc, const char *line, uint32_t now);
 	uint16_t cmd_len;    /* the command in cmd, with "\r" */
 	uint16_t cmd_pos;    /* of which written */
-	char cmd[SARAFW_CMD_MAX + 2];
+	char cmd[SARAFW_NET_CMD_MAX + 2];
 } sarafw_netdl;
 
 /* Check the config and start. SARAFW_OK, or the error the blocking call
@@ -205,6 +216,8 @@ void sarafw_netdl_abort(sarafw_netdl *e);
 /* SARAFW_RUNNING, or the result as the blocking calls return it
  * (SARAFW_ECANCEL after an abort). */
 int sarafw_netdl_status(const sarafw_netdl *e);
+/* The module took the download command: its download runs (or ran). */
+bool sarafw_netdl_started(const sarafw_netdl *e);
 extern const sarafw_engine sarafw_netdl_engine;
 
 #ifdef __cplusplus

@@ -233,6 +233,31 @@ static void test_ftp_record_of_another_file(void **state)
 	assert_int_equal(res.how, SARAFW_NET_NEW);
 }
 
+/* A login refused (still logged in from an earlier session): out, then
+ * in again, once. */
+static void test_ftp_relogin(void **state)
+{
+	(void)state;
+	const step script[] = { PROFILE_R410, { "AT+UFTPC=1", "\r\n+CME ERROR: 3\r\n" },
+				{ "AT+UFTPC=0", "\r\nOK\r\n\r\n+UUFTPCR: 0,1\r\n" },
+				{ "AT+UFTPC=1", "\r\nOK\r\n\r\n+UUFTPCR: 1,1\r\n" },
+				{ "AT+UFTPC=100,\"pkg\"", "\r\nOK\r\n\r\n+UUFTPCR: 100,1\r\n" } };
+	rig r;
+	sarafw_net_result res;
+	rig_up(&r, script, 8, "SARA-R410M-02B-03");
+	sarafw_ftp_config c = ftp_cfg(&r);
+	assert_int_equal(sarafw_ftp_download(&r.dev, &c, &res), SARAFW_OK);
+	assert_int_equal(r.f.next, 8);
+	/* refused again: no loop */
+	const step twice[] = { PROFILE_R410, { "AT+UFTPC=1", "\r\nERROR\r\n" },
+			       { "AT+UFTPC=0", "\r\nOK\r\n\r\n+UUFTPCR: 0,0\r\n" },
+			       { "AT+UFTPC=1", "\r\nERROR\r\n" } };
+	rig_up(&r, twice, 7, "SARA-R410M-02B-03");
+	assert_int_equal(sarafw_ftp_download(&r.dev, &c, &res), SARAFW_EERROR);
+	assert_int_equal(r.f.next, 7);
+	assert_int_equal(r.saves, 0);
+}
+
 /* Lines that are not this download's result change nothing. */
 static void test_ftp_urc_forms(void **state)
 {
@@ -518,6 +543,7 @@ int main(void)
 		cmocka_unit_test(test_ftp_resume_from_record),
 		cmocka_unit_test(test_ftp_resume_refused),
 		cmocka_unit_test(test_ftp_record_of_another_file),
+		cmocka_unit_test(test_ftp_relogin),
 		cmocka_unit_test(test_ftp_urc_forms),
 		cmocka_unit_test(test_ftp_md5_mismatch_clears_record),
 		cmocka_unit_test(test_ftp_failure_keeps_record),
