@@ -175,6 +175,27 @@ static const struct sim_mno mnos[] = {
 			{.cid = 1, .type = "IP", .apn = ""},
 		},
 	},
+	/* note §2.8.1, §2.8.2: NTT DoCoMo and SoftBank (their own uFOTA rules) */
+	{
+		.id = 20,
+		.name = "NTT DoCoMo 1.0",
+		.tac = "1A2B",
+		.ci = "0A1B2C01",
+		.addr = "10.160.4.9",
+		.apn = {
+			{.cid = 1, .type = "IP", .apn = ""},
+		},
+	},
+	{
+		.id = 28,
+		.name = "SoftBank 1.0",
+		.tac = "2C3D",
+		.ci = "0B2C3D01",
+		.addr = "10.176.8.21",
+		.apn = {
+			{.cid = 1, .type = "IP", .apn = ""},
+		},
+	},
 	{
 		.id = 198,
 		.name = "ATT 2-4-12 1.0",

@@ -353,6 +353,8 @@ static coap_response_t on_response(coap_session_t *session, const coap_pdu_t *se
 		arm_lifetime(m);
 		save(m);
 		urc_reg(m, s->ssid, 3);
+		if (l->host_dereg) /* +ULWM2MDEREG came while this was on its way */
+			sim_lwm2m_deregister(m);
 		return COAP_RESPONSE_OK;
 	}
 	if (op == OP_UPDATE && code == COAP_RESPONSE_CODE(204)) {
@@ -387,6 +389,18 @@ static void on_nack(coap_session_t *session, const coap_pdu_t *sent, const coap_
 	if (!m || session != state(m)->session || !our_token(state(m), sent))
 		return;
 	reg_failed(m, state(m));
+}
+
+/* A DTLS handshake that fails (a wrong PSK) ends the registration. */
+static int on_event(coap_session_t *session, const coap_event_t event)
+{
+	struct sim_modem *m = coap_session_get_app_data(session);
+	if (!m || session != state(m)->session)
+		return 0;
+	if ((event == COAP_EVENT_DTLS_ERROR || event == COAP_EVENT_DTLS_CLOSED) &&
+	    state(m)->op != OP_NONE)
+		reg_failed(m, state(m));
+	return 0;
 }
 
 /* ---- requests from the server ---- */
@@ -724,6 +738,7 @@ static void start_client(struct sim_modem *m, struct lwm2m *l)
 		return;
 	coap_register_response_handler(l->ctx, on_response);
 	coap_register_nack_handler(l->ctx, on_nack);
+	coap_register_event_handler(l->ctx, on_event);
 	add_resources(m, l->ctx);
 	l->session = sim_lwm2m_open_session(m, l->ctx, m->net->lwm2m->server_uri);
 	if (!l->session) {

@@ -282,7 +282,7 @@ static int entry(struct rd *r, struct lw_json_entry *e)
 	if (!eat(r, '{'))
 		return -1;
 	do {
-		if (str(r, key, sizeof key) || !eat(r, ':') || have_v + have_n > 2)
+		if (str(r, key, sizeof key) || !eat(r, ':'))
 			return -1;
 		if (strcmp(key, "n") == 0 && !have_n) {
 			if (str(r, e->n, sizeof e->n))

@@ -145,6 +145,47 @@ def tlv_resource(rid, value):
     return bytes([t | 0x10]) + ident + struct.pack(">H", len(v)) + v
 
 
+URC_PREFIXES = ("+UFOTASTAT", "+ULWM2MSTAT", "+UFWINSTALL")
+
+
+class UrcPort:
+    """A Port whose command() keeps the uFOTA URCs that arrive in the
+    middle of a response for later readline() calls, in order."""
+
+    def __init__(self, port):
+        self.port = port
+        self.backlog = []
+
+    def command(self, cmd, timeout=5.0):
+        lines = self.port.command(cmd, timeout)
+        self.backlog += [l for l in lines if l.startswith(URC_PREFIXES)]
+        return [l for l in lines if not l.startswith(URC_PREFIXES)]
+
+    def readline(self, timeout=5.0):
+        if self.backlog:
+            return self.backlog.pop(0)
+        return self.port.readline(timeout)
+
+    def drain(self, quiet=0.05):
+        return self.port.drain(quiet)
+
+
+def urcs(port, prefixes, until, timeout):
+    """Lines starting with one of prefixes until one equals `until`."""
+    got = []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            line = port.readline(max(0.05, deadline - time.monotonic()))
+        except TimeoutError:
+            break
+        if line.startswith(prefixes):
+            got.append(line)
+        if line == until:
+            return got
+    raise TimeoutError("no %r; got %r" % (until, got))
+
+
 class Server:
     def __init__(self):
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -296,3 +337,65 @@ class Server:
             if value is None or v == str(value):
                 return v
         raise TimeoutError("no notification of %s = %s within %.1f s" % (path, value, timeout))
+
+
+NGINX_CONF = """
+daemon off;
+master_process off;
+{user}
+pid {d}/nginx.pid;
+error_log {d}/error.log;
+events {{ worker_connections 64; }}
+http {{
+    access_log off;
+    client_body_temp_path {d}/tmp;
+    proxy_temp_path {d}/tmp;
+    fastcgi_temp_path {d}/tmp;
+    uwsgi_temp_path {d}/tmp;
+    scgi_temp_path {d}/tmp;
+    server {{
+        listen 127.0.0.1:{port};
+        root {d}/root;
+    }}
+}}
+"""
+
+
+class PackageServer:
+    """nginx on a free loopback port serving files from dir/root (with
+    Range, as the module's resume needs). put(name, data) -> its URL."""
+
+    def __init__(self, d):
+        import subprocess
+        self.d = d
+        os.makedirs(d, exist_ok=True)
+        os.chmod(d, 0o755)
+        for sub in ("root", "tmp"):
+            os.makedirs(os.path.join(d, sub), exist_ok=True)
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.port = s.getsockname()[1]
+        conf = os.path.join(d, "nginx.conf")
+        with open(conf, "w") as f:
+            f.write(NGINX_CONF.format(d=d, port=self.port,
+                                      user="user root;" if os.geteuid() == 0 else ""))
+        if not os.path.exists("/usr/sbin/nginx"):
+            raise RuntimeError("nginx is missing (Debian package nginx)")
+        self.proc = subprocess.Popen(["/usr/sbin/nginx", "-p", d, "-c", conf],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", self.port), 0.2).close()
+                return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("nginx did not start")
+
+    def put(self, name, data):
+        with open(os.path.join(self.d, "root", name), "wb") as f:
+            f.write(data)
+        return "http://127.0.0.1:%d/%s" % (self.port, name)
+
+    def close(self):
+        self.proc.terminate()
+        self.proc.wait()
