@@ -95,14 +95,10 @@ bool cli_state_attach(cli *c);
 /* The state file says the module installs: prints what to do, true. */
 bool cli_install_pending(cli *c);
 
-/* The state file beside `install`'s ($SARAFW_STATE_DIR, cmd_install.c):
- * use attaches it to c->posix.port as the library's record storage for
- * the product version named; false when there is no place for it. peek
- * reads it: 1 with *rec and *v (the stored product version, NULL if
- * unknown), 0 when there is none, -1 when it cannot be decoded (the
- * safe reading: it may say installing). */
+/* What the state file holds: 1 with *rec and *v (the stored product
+ * version, NULL if unknown), 0 when there is none, -1 when it cannot be
+ * decoded (the safe reading: it may say installing). */
 struct sarafw_persist;
-bool cli_state_use(cli *c, const char *variant);
 int cli_state_peek(cli *c, struct sarafw_persist *rec, const sarafw_variant **v);
 
 int cmd_ufota(cli *c, int argc, char **argv);

@@ -142,15 +142,6 @@ static bool state_installing(cli *c, sarafw_persist *rec)
 	return sarafw_persist_decode(rec, buf, (size_t)n) != SARAFW_OK || sarafw_persist_installing(rec);
 }
 
-bool cli_state_use(cli *c, const char *variant)
-{
-	snprintf(state_variant, sizeof state_variant, "%s", variant);
-	if (!state_path[0] && (!c->port_path || !state_init(c)))
-		return false;
-	state_attach(c);
-	return true;
-}
-
 int cli_state_peek(cli *c, sarafw_persist *rec, const sarafw_variant **v)
 {
 	uint8_t buf[SARAFW_PERSIST_SIZE];

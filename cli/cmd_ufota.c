@@ -243,7 +243,7 @@ static int watch_cmd(cli *c, bool follow, bool failsafe, bool urcs, bool edrx_of
 		port_read = c->posix.port.read;
 		c->posix.port.reset = cfun_reset;
 	}
-	if (!cli_state_use(c, c->dev.variant->name))
+	if (!cli_state_attach(c))
 		fprintf(stderr, "sarafw: no HOME or SARAFW_STATE_DIR: a stopped sarafw will not know the module downloads or installs\n");
 	rc = sarafw_ufota_start(&mon, &c->dev, &cfg, c->dev.cfg.port->now_ms(c->dev.cfg.port->ctx));
 	if (rc) {
