@@ -347,7 +347,7 @@ const char *sarafw_ufota_state_name(sarafw_ufota_state s)
 enum { OP_IDLE, OP_CMD, OP_INSTALL };
 
 /* Commands, in the order they go out. */
-enum { C_CANCEL, C_EDRX, C_UFOTASTAT, C_ULWM2MSTAT, C_UFWINSTALL, C_ATI9, C_POLL, C_N };
+enum { C_CANCEL, C_EDRX, C_UFOTASTAT, C_ULWM2MSTAT, C_UFWINSTALL, C_ATI9, C_FWSTATE, C_POLL, C_N };
 static const char *const cmds[C_N] = {
 	[C_CANCEL] = NULL,                       /* the variant's (§2.3) */
 	[C_EDRX] = "AT+CEDRXS=0",                /* §8, §2.7.3: eDRX off during the FOTA process */
@@ -355,6 +355,7 @@ static const char *const cmds[C_N] = {
 	[C_ULWM2MSTAT] = "AT+ULWM2MSTAT=1",      /* §2.2 */
 	[C_UFWINSTALL] = "AT+UFWINSTALL=,,,1",   /* §2.6.4 (docs/behaviour.md) */
 	[C_ATI9] = "ATI9",                       /* §2.6.6 */
+	[C_FWSTATE] = "AT+ULWM2MREAD=\"/5/0/3\"", /* §2.5.1: where the client is now */
 	[C_POLL] = "AT",                         /* §2.6.4: the check loop */
 };
 
@@ -671,6 +672,41 @@ static void missed(sarafw_ufota *m)
 	m->t_poll = m->now; /* once more at once */
 }
 
+/* What /5/0/3 says at start against what the record said (a host that
+ * was away may have missed the end of a download, or a whole update). */
+static void reconcile(sarafw_ufota *m)
+{
+	uint8_t s = m->state;
+	switch (m->fw_state) {
+	case 1: /* Downloading */
+		if (s != SARAFW_UFOTA_DOWNLOADING)
+			downloading(m, m->percent);
+		break;
+	case 2: /* Downloaded: the failsafe window starts now */
+		if (s != SARAFW_UFOTA_DOWNLOADED)
+			downloaded(m);
+		break;
+	case 3: /* Updating: the reset is imminent */
+		install(m, 0, 0);
+		break;
+	default: /* Idle */
+		if (s != SARAFW_UFOTA_DOWNLOADING && s != SARAFW_UFOTA_DOWNLOADED)
+			break;
+		if (m->old_hash && m->old_version[0] && sarafw_persist_hash(m->old_version) != m->old_hash) {
+			/* another firmware than at the download: it was installed */
+			SARAFW_NOTE(m->dev, "ufota: the update happened while the host was away");
+			memcpy(m->version, m->old_version, sizeof m->version);
+			m->old_version[0] = '\0';
+			set_state(m, SARAFW_UFOTA_DONE);
+			tell(m, SARAFW_UFOTA_EV_UPDATED, NULL);
+		} else {
+			SARAFW_NOTE(m->dev, "ufota: the download ended while the host was away");
+			set_state(m, SARAFW_UFOTA_IDLE);
+		}
+		break;
+	}
+}
+
 static void command_done(sarafw_ufota *m, int rc)
 {
 	uint8_t c = m->cur;
@@ -679,6 +715,10 @@ static void command_done(sarafw_ufota *m, int rc)
 	case C_CANCEL:
 		m->cancel_rc = (int16_t)rc;
 		tell(m, SARAFW_UFOTA_EV_CANCEL, NULL);
+		break;
+	case C_FWSTATE:
+		if (rc == SARAFW_OK && m->fw_state >= 0)
+			reconcile(m);
 		break;
 	case C_POLL:
 		if (rc == SARAFW_ETIMEOUT) {
@@ -729,6 +769,7 @@ int sarafw_ufota_start(sarafw_ufota *m, sarafw_dev *dev, const sarafw_ufota_conf
 		return m->status;
 	m->status = SARAFW_RUNNING;
 	m->cancel_rc = m->failsafe_rc = SARAFW_RUNNING;
+	m->fw_state = -1;
 	m->now = now;
 	m->icfg = (sarafw_install_config){
 		.host_baud = cfg->host_baud,
@@ -788,6 +829,8 @@ int sarafw_ufota_start(sarafw_ufota *m, sarafw_dev *dev, const sarafw_ufota_conf
 		m->todo |= 1u << C_UFWINSTALL;
 	if (cfg->start & SARAFW_UFOTA_START_VERSION)
 		m->todo |= 1u << C_ATI9;
+	if (v->lwm2m_at)
+		m->todo |= 1u << C_FWSTATE; /* where the client is now (§2.5.1) */
 	kick(m);
 	return SARAFW_OK;
 }
@@ -919,6 +962,11 @@ size_t sarafw_ufota_input(sarafw_ufota *m, const uint8_t *bytes, size_t n, uint3
 					on_urc(m, &u);
 				if (m->op == OP_INSTALL)
 					return i; /* the rest is the installer's */
+			} else if (ev.type == SARAFW_AT_EV_RESPONSE && m->op == OP_CMD && m->cur == C_FWSTATE &&
+				   sarafw_str_starts(ev.line, "+ULWM2MREAD:")) {
+				long st;
+				if (sarafw_ufota_senml_value(ev.line + 12, NULL, &st) == SARAFW_OK && st >= 0 && st <= 3)
+					m->fw_state = (int8_t)st;
 			} else if (ev.type == SARAFW_AT_EV_RESPONSE && m->op == OP_CMD && m->cur == C_ATI9 &&
 				   !(m->flags & F_GOT)) {
 				size_t k = ev.len < sizeof m->old_version - 1 ? ev.len : sizeof m->old_version - 1;

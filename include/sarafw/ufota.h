@@ -203,6 +203,7 @@ typedef struct sarafw_ufota {
 	uint8_t misses;       /* checks without an answer */
 	uint8_t flags;        /* (internal) */
 	uint8_t saved_decile; /* the percent / 10 last saved */
+	int8_t fw_state;      /* /5/0/3 read at start, -1 unknown */
 	uint8_t out_len, out_pos;
 	char cmd[24];         /* the command being written and "\r" */
 	char old_version[SARAFW_UFOTA_VERSION_MAX]; /* ATI9 before the update, "" unknown */
@@ -212,7 +213,10 @@ typedef struct sarafw_ufota {
 /* Loads the record through dev's port and starts: a record of a uFOTA
  * download, a downloaded package or an install (method SARAFW_DL_LWM2M)
  * restores that state (an install: straight to the wait, nothing sent
- * but the check loop's AT). Returns SARAFW_OK; SARAFW_EINVAL (NULL, no
+ * but the check loop's AT). Where the variant has +ULWM2MREAD, /5/0/3
+ * then says where the client really is: a download that ended or an
+ * update that happened while the host was away, or one under way that
+ * no record knew of. Returns SARAFW_OK; SARAFW_EINVAL (NULL, no
  * host_baud); SARAFW_ENOTSUP (no variant, or one without uFOTA). */
 int sarafw_ufota_start(sarafw_ufota *mon, sarafw_dev *dev, const sarafw_ufota_config *cfg, uint32_t now);
 

@@ -84,7 +84,7 @@ class Ufota(unittest.TestCase):
         self.srv.wait_event("register", 10)
         return port
 
-    def package(self, sim, port, name):
+    def package(self, sim, port, name, grow=0):
         """A signed delta from the running image to L9.9...; its URL."""
         img = simpkg.read_image(sim)
         ati9 = [l for l in port.command("ATI9") if "," in l][0]
@@ -92,7 +92,7 @@ class Ufota(unittest.TestCase):
         work = os.path.join(self.tmp.name, name + ".d")
         os.makedirs(work)
         new = "L9.9.00.00.05.12," + ati9.split(",")[1]
-        pkg = simpkg.make(work, model, target=simpkg.derive_image(img), source=img,
+        pkg = simpkg.make(work, model, target=simpkg.derive_image(img, grow=grow), source=img,
                           from_version=ati9, to_version=new)
         return self.web.put(name, pkg), ati9, new
 
@@ -182,6 +182,48 @@ class Ufota(unittest.TestCase):
         self.assertEqual(got[-1]["event"], "updated", got)
         self.assertEqual(got[-1]["version"], new)
         self.no_host_mistakes(sim)
+
+    def test_host_killed_mid_download_and_install(self):
+        # sarafw killed (-9) while the module downloads, then while it
+        # installs: a new watch goes on from the state file, and the one
+        # that starts mid-install sends the module nothing but AT
+        sim = self.sim("SARA-R410M-02B-03", "--bandwidth", "20000")
+        port = self.registered(sim)
+        # 300 kB of new bytes: about 2 min of module time at 20 kbit/s
+        url, before, new = self.package(sim, port, "k.pkg", grow=300000)
+        port.close()
+        p = self.watch(sim)
+        self.events(p, lambda e: e["event"] == "watch", 20)
+        self.srv.write("/5/0/1", url.encode())
+        self.events(p, lambda e: e.get("state") == "downloading", 30)
+        p.kill()
+        p.wait(10)
+        p = self.watch(sim)
+        got = self.events(p, lambda e: e["event"] == "watch", 20)
+        self.assertEqual(got[-1]["state"], "downloading")  # from the record
+        self.events(p, lambda e: e.get("state") == "downloaded", 120)
+        self.srv.execute("/5/0/2")
+        self.events(p, lambda e: e.get("state") == "installing", 60)
+        p.kill()
+        p.wait(10)
+        mark = len(sim.log_text())
+        p = self.watch(sim)
+        got = self.events(p, lambda e: e["event"] == "watch", 20)
+        self.assertEqual(got[-1]["state"], "installing")
+        got = self.events(p, lambda e: e["event"] == "updated" or e.get("state") == "failed", 180)
+        self.assertEqual(p.wait(30), 0, p.stderr.read())
+        self.assertEqual(got[-1]["version"], new)
+        self.no_host_mistakes(sim)
+        # the watch that started mid-install sent nothing but AT until
+        # the module was back (the simulator logs no input while it installs)
+        sent = []
+        for line in sim.log_text()[mark:].splitlines():
+            if line.split()[1:2] == ["#"] and "boot done" in line:
+                break
+            if line.split()[1:2] == ["<"]:
+                sent.append(line.split(None, 2)[2])
+        self.assertLessEqual(set(sent), {"AT"})
+        del before
 
     def test_checkin_lifetime_deregister(self):
         sim = self.sim("SARA-R410M-02B-03")

@@ -171,6 +171,7 @@ typedef struct {
 	size_t n_beats, next_beat;
 	bool silent;
 	bool cancel_refused;
+	int fw_state; /* /5/0/3 for +ULWM2MREAD; -1: plain OK */
 	char version[48];
 	const char *new_version;
 	char sent[1024][80]; /* commands the host sent */
@@ -237,6 +238,10 @@ static int m_write(void *ctx, const uint8_t *buf, size_t len)
 			queue(f, out);
 		} else if (strcmp(f->cmd, "AT+CGMR") == 0) {
 			snprintf(out, sizeof out, "\r\n%.*s\r\n\r\nOK\r\n", (int)strcspn(r->version, ","), r->version);
+			queue(f, out);
+		} else if (strcmp(f->cmd, "AT+ULWM2MREAD=\"/5/0/3\"") == 0 && r->fw_state >= 0) {
+			snprintf(out, sizeof out, "\r\n+ULWM2MREAD: {\"bn\":\"/5/0/\",\"e\":[{\"n\":\"3\",\"v\":%d}]}\r\n\r\nOK\r\n",
+				 r->fw_state);
 			queue(f, out);
 		} else if ((strcmp(f->cmd, "AT+UFOTA=0") == 0 || strcmp(f->cmd, "AT+ULWM2M=0") == 0) && r->cancel_refused) {
 			queue(f, "\r\nERROR\r\n");
@@ -363,6 +368,7 @@ static void rig_up(rig *r, const char *variant, const beat *beats, size_t n, con
 	snprintf(r->version, sizeof r->version, "%s", old_v);
 	r->new_version = new_v;
 	r->allow_download = r->allow_failsafe = true;
+	r->fw_state = -1;
 	host_up(r, variant);
 }
 
@@ -447,6 +453,7 @@ static void test_transcript_r422(void **state)
 	assert_string_equal(r.sent[1], "AT+ULWM2MSTAT=1");
 	assert_string_equal(r.sent[2], "AT+UFWINSTALL=,,,1");
 	assert_string_equal(r.sent[3], "ATI9");
+	assert_string_equal(r.sent[4], "AT+ULWM2MREAD=\"/5/0/3\"");
 	assert_string_equal(sarafw_ufota_old_version(&mon), "00.12,A00.00");
 	/* the states in order */
 	static const uint8_t want[] = { SARAFW_UFOTA_DOWNLOADING, SARAFW_UFOTA_DOWNLOADED, SARAFW_UFOTA_INSTALLING,
@@ -936,6 +943,67 @@ static void test_host_reboot_install_failed(void **state)
 	assert_int_equal(r.resets, 0);
 }
 
+/* /5/0/3 at start against the record: a download that ended, an update
+ * that happened while the host was away, one no record knew of. */
+static void test_reconcile(void **state)
+{
+	rig r;
+	sarafw_ufota mon, mon2;
+	static const beat dl[] = { { 5 * S, "+UFOTASTAT: 1,0,0" }, { 10 * S, "+UFOTASTAT: 0,1,20" } };
+	(void)state;
+	/* the download ended unseen (the client is idle): back to idle */
+	rig_up(&r, "SARA-R422S", dl, 2, "00.12,A00.00", NULL);
+	sarafw_ufota_config cfg = config(&r);
+	assert_int_equal(sarafw_ufota_start(&mon, &r.dev, &cfg, r.f.clock), SARAFW_OK);
+	assert_int_equal(run_until(&r, &mon, 15 * S), SARAFW_RUNNING);
+	assert_int_equal(sarafw_ufota_get_state(&mon), SARAFW_UFOTA_DOWNLOADING);
+	r.f.clock = 60 * S;
+	host_up(&r, "SARA-R422S");
+	r.fw_state = 0;
+	assert_int_equal(sarafw_ufota_start(&mon2, &r.dev, &cfg, r.f.clock), SARAFW_OK);
+	assert_int_equal(sarafw_ufota_get_state(&mon2), SARAFW_UFOTA_DOWNLOADING);
+	assert_int_equal(run_until(&r, &mon2, 70 * S), SARAFW_RUNNING);
+	assert_int_equal(sarafw_ufota_get_state(&mon2), SARAFW_UFOTA_IDLE);
+	assert_int_equal(r.rec_states[r.n_rec_states - 1], SARAFW_PERSIST_IDLE);
+	assert_int_equal(r.dev.guard, SARAFW_DL_NONE);
+
+	/* the whole update happened unseen: ATI9 differs from the record's hash */
+	rig_up(&r, "SARA-R422S", dl, 2, "00.12,A00.00", NULL);
+	cfg = config(&r);
+	assert_int_equal(sarafw_ufota_start(&mon, &r.dev, &cfg, r.f.clock), SARAFW_OK);
+	assert_int_equal(run_until(&r, &mon, 15 * S), SARAFW_RUNNING);
+	r.f.clock = 40 * MIN;
+	snprintf(r.version, sizeof r.version, "00.13,A00.01");
+	host_up(&r, "SARA-R422S");
+	r.fw_state = 0;
+	assert_int_equal(sarafw_ufota_start(&mon2, &r.dev, &cfg, r.f.clock), SARAFW_OK);
+	assert_int_equal(run_until(&r, &mon2, 41 * MIN), SARAFW_OK);
+	assert_string_equal(sarafw_ufota_version(&mon2), "00.13,A00.01");
+	assert_int_equal(r.updated, 1);
+
+	/* no record, but the client downloads (watch started late), then
+	 * one that has downloaded: the failsafe window starts now */
+	static const beat none[] = { { 1 * S, "+ULWM2MSTAT: 1,721,3" } };
+	rig_up(&r, "SARA-R410M-02B-03", none, 1, "L0.0.00.00.05.12,A.02.19", NULL);
+	r.fw_state = 1;
+	cfg = config(&r);
+	assert_int_equal(sarafw_ufota_start(&mon, &r.dev, &cfg, r.f.clock), SARAFW_OK);
+	assert_int_equal(run_until(&r, &mon, 5 * S), SARAFW_RUNNING);
+	assert_int_equal(sarafw_ufota_get_state(&mon), SARAFW_UFOTA_DOWNLOADING);
+	assert_int_equal(r.asked_download, 1);
+	rig_up(&r, "SARA-R410M-02B-03", none, 1, "L0.0.00.00.05.12,A.02.19", NULL);
+	r.fw_state = 2;
+	cfg = config(&r);
+	assert_int_equal(sarafw_ufota_start(&mon, &r.dev, &cfg, r.f.clock), SARAFW_OK);
+	assert_int_equal(run_until(&r, &mon, 5 * S), SARAFW_RUNNING);
+	assert_int_equal(sarafw_ufota_get_state(&mon), SARAFW_UFOTA_DOWNLOADED);
+	uint32_t t = r.f.clock;
+	assert_int_equal(run_until(&r, &mon, t + 170 * S), SARAFW_RUNNING);
+	assert_int_equal(r.resets, 0);
+	assert_int_equal(run_until(&r, &mon, t + 190 * S), SARAFW_RUNNING);
+	assert_int_equal(r.resets, 1);
+}
+
 /* A host that rebooted after the download keeps the failsafe window:
  * the reset comes 180 s after the monitor started again at the earliest. */
 static void test_host_reboot_downloaded(void **state)
@@ -1231,6 +1299,7 @@ int main(void)
 		cmocka_unit_test(test_host_reboot_mid_install),
 		cmocka_unit_test(test_host_reboot_install_failed),
 		cmocka_unit_test(test_host_reboot_downloaded),
+		cmocka_unit_test(test_reconcile),
 		cmocka_unit_test(test_lifetime),
 		cmocka_unit_test(test_checkin_deregister),
 		cmocka_unit_test(test_r412m_2g),
