@@ -978,6 +978,8 @@ size_t sarafw_ufota_input(sarafw_ufota *m, const uint8_t *bytes, size_t n, uint3
 		case SARAFW_AT_EV_FINAL:
 			if (m->op == OP_CMD)
 				command_done(m, sarafw_dev_final(m->dev, &ev));
+			if (m->op == OP_INSTALL)
+				return i; /* /5/0/3 said Updating: the rest is the installer's */
 			break;
 		default:
 			break;
