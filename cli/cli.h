@@ -99,6 +99,14 @@ const char *cli_state_download(cli *c, const char *name);
 /* The state file says the module installs: prints what to do, true. */
 bool cli_install_pending(cli *c);
 
+/* What the state file holds: 1 with *rec and *v (the stored product
+ * version, NULL if unknown), 0 when there is none, -1 when it cannot be
+ * decoded (the safe reading: it may say installing). */
+struct sarafw_persist;
+int cli_state_peek(cli *c, struct sarafw_persist *rec, const sarafw_variant **v);
+
+int cmd_ufota(cli *c, int argc, char **argv);
+
 /* The name of MNO profile id (AT-FACTS: +UMNOPROF values), or NULL. */
 const char *cli_mno_name(int id);
 

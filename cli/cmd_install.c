@@ -154,6 +154,22 @@ static bool state_installing(cli *c, sarafw_persist *rec)
 	return sarafw_persist_decode(rec, buf, (size_t)n) != SARAFW_OK || sarafw_persist_installing(rec);
 }
 
+int cli_state_peek(cli *c, sarafw_persist *rec, const sarafw_variant **v)
+{
+	uint8_t buf[SARAFW_PERSIST_SIZE];
+	int n, rc;
+	memset(rec, 0, sizeof *rec);
+	*v = NULL;
+	if (!c->port_path || !state_init(c))
+		return 0;
+	n = state_load(NULL, buf, sizeof buf);
+	if (n <= 0)
+		return 0;
+	rc = sarafw_persist_decode(rec, buf, (size_t)n);
+	*v = sarafw_variant_by_name(state_variant);
+	return rc == SARAFW_OK ? 1 : -1;
+}
+
 /* ---- Progress ------------------------------------------------------------ */
 typedef struct {
 	cli *c;

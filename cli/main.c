@@ -28,6 +28,11 @@ static const struct {
 		  "             [--expect-version V] [--rat m1|nb1|gsm] [--bandwidth BPS]\n"
 		  "             [--size BYTES|--package FILE]: the module downloads the package over\n"
 		  "             HTTP (AT+UHTTPC=0,100), then install" },
+	{ .name = "ufota", .run = cmd_ufota,
+	  .help = "status | watch [--follow] [--timeout S] [--no-failsafe] [--no-urcs] [--edrx-off] |\n"
+		  "             checkin [--server ID] | lifetime [SECONDS|off] | cancel [--timeout S] |\n"
+		  "             urcs on|off | deregister | vzw-apn: the module's LwM2M client updates\n"
+		  "             it (note §2); watch follows the download and install to the new version" },
 	{ .name = "files", .run = cmd_files,
 	  .help = "ls | put LOCAL [NAME] [--baud N] | get NAME [LOCAL|-] | rm NAME: user files" },
 	{ .name = "profile", .run = cmd_profile,

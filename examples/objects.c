@@ -7,6 +7,7 @@
 #include "sarafw/persist.h"
 #include "sarafw/probe.h"
 #include "sarafw/rate.h"
+#include "sarafw/ufota.h"
 #include "sarafw/udwnfile.h"
 #include "sarafw/xmodem.h"
 
@@ -24,6 +25,8 @@ sarafw_rdfile sizeof_sarafw_rdfile;
 sarafw_rate sizeof_sarafw_rate;
 sarafw_installer sizeof_sarafw_installer;
 sarafw_install_config sizeof_sarafw_install_config;
+sarafw_ufota sizeof_sarafw_ufota;
+sarafw_ufota_config sizeof_sarafw_ufota_config;
 sarafw_netdl sizeof_sarafw_netdl;
 sarafw_ftp_config sizeof_sarafw_ftp_config;
 sarafw_http_config sizeof_sarafw_http_config;

@@ -490,13 +490,15 @@ int sarafw_dev_reset(sarafw_dev *dev)
 	int rc;
 	if (!p->reset)
 		return SARAFW_ENOTSUP;
-	if (dev->installing)
+	/* nor during a uFOTA download (note §2.7.3), this run's or a record's */
+	if (dev->installing || dev->guard == SARAFW_DL_LWM2M)
 		return SARAFW_EINSTALL;
 	/* A host that rebooted mid-install knows it only from the record; one
 	 * it cannot read might say so too: no reset until a good one replaces
 	 * it (docs/behaviour.md). */
 	rc = load(dev, &rec, &stored);
-	if (sarafw_persist_installing(&rec))
+	if (sarafw_persist_installing(&rec) ||
+	    (rec.state == SARAFW_PERSIST_DOWNLOADING && rec.method == SARAFW_DL_LWM2M))
 		return SARAFW_EINSTALL;
 	if (stored && rc != SARAFW_OK)
 		return rc;

@@ -38,7 +38,7 @@ static const sarafw_variant_limits r422_limits = {
 #define R422_COMMON                                                                      \
 	.family = SARAFW_FAMILY_R422, .urcs = U_R422, .urcs_default = 0,                      \
 	.legacy_lwm2mstat = false, .ufotaconf = false, .backup_restore = true,               \
-	.install_results = true, .limits = &r422_limits
+	.install_results = true, .lwm2m_at = true, .limits = &r422_limits
 
 static const sarafw_variant variants[] = {
 	/* §2.6.1.2 legacy +ULWM2MSTAT, enabled (Table 2); cancel with
@@ -46,53 +46,53 @@ static const sarafw_variant variants[] = {
 	{ R410_COMMON, .name = "SARA-R410M-02B-00", .match = "SARA-R410M-02B-00",
 	  .family = SARAFW_FAMILY_R410M, .urcs = SARAFW_URC_ULWM2MSTAT, .urcs_default = SARAFW_URC_ULWM2MSTAT,
 	  .legacy_lwm2mstat = true, .ufotaconf = false, .backup_restore = false,
-	  .cancel_ulwm2m = true, .limits = &r410_limits },
+	  .cancel_ulwm2m = true, .vzw_cid3 = true, .ufota_config_step = true, .limits = &r410_limits },
 	{ R410_COMMON, .name = "SARA-R410M-02B-01", .match = "SARA-R410M-02B-01",
 	  .family = SARAFW_FAMILY_R410M, .urcs = SARAFW_URC_ULWM2MSTAT, .urcs_default = SARAFW_URC_ULWM2MSTAT,
 	  .legacy_lwm2mstat = true, .ufotaconf = true, .backup_restore = false,
-	  .cancel_ulwm2m = true, .limits = &r410_limits },
+	  .cancel_ulwm2m = true, .vzw_cid3 = true, .ufota_config_step = true, .limits = &r410_limits },
 	{ R410_COMMON, .name = "SARA-R410M-02B-02", .match = "SARA-R410M-02B-02",
 	  .family = SARAFW_FAMILY_R410M, .urcs = SARAFW_URC_ULWM2MSTAT, .urcs_default = SARAFW_URC_ULWM2MSTAT,
 	  .legacy_lwm2mstat = true, .ufotaconf = true, .backup_restore = false,
-	  .cancel_ulwm2m = true, .limits = &r410_limits },
+	  .cancel_ulwm2m = true, .vzw_cid3 = true, .limits = &r410_limits },
 	/* Table 2: both URCs, disabled; §6.3: Backup & Restore. */
 	{ R410_COMMON, .name = "SARA-R410M-02B-03", .match = "SARA-R410M-02B-03",
 	  .family = SARAFW_FAMILY_R410M, .urcs = U_NEW, .urcs_default = 0,
 	  .legacy_lwm2mstat = false, .ufotaconf = false, .backup_restore = true,
-	  .limits = &r410_limits_23 },
+	  .lwm2m_at = true, .limits = &r410_limits_23 },
 	{ R410_COMMON, .name = "SARA-R410M-52B", .match = "SARA-R410M-52B",
 	  .family = SARAFW_FAMILY_R410M, .urcs = SARAFW_URC_ULWM2MSTAT, .urcs_default = SARAFW_URC_ULWM2MSTAT,
 	  .legacy_lwm2mstat = true, .ufotaconf = true, .backup_restore = false,
-	  .cancel_ulwm2m = true, .limits = &r410_limits },
+	  .cancel_ulwm2m = true, .vzw_cid3 = true, .ufota_config_step = true, .limits = &r410_limits },
 	/* Table 2: both URCs enabled by factory configuration. */
 	{ R410_COMMON, .name = "SARA-R410M-63B", .match = "SARA-R410M-63B",
 	  .family = SARAFW_FAMILY_R410M, .urcs = U_NEW, .urcs_default = U_NEW,
 	  .legacy_lwm2mstat = false, .ufotaconf = false, .backup_restore = false,
-	  .limits = &r410_limits },
+	  .lwm2m_at = true, .limits = &r410_limits },
 	{ R410_COMMON, .name = "SARA-R410M-73B", .match = "SARA-R410M-73B",
 	  .family = SARAFW_FAMILY_R410M, .urcs = U_NEW, .urcs_default = U_NEW,
 	  .legacy_lwm2mstat = false, .ufotaconf = false, .backup_restore = false,
-	  .limits = &r410_limits },
+	  .lwm2m_at = true, .limits = &r410_limits },
 	{ R410_COMMON, .name = "SARA-R410M-83B", .match = "SARA-R410M-83B",
 	  .family = SARAFW_FAMILY_R410M, .urcs = U_NEW, .urcs_default = U_NEW,
 	  .legacy_lwm2mstat = false, .ufotaconf = false, .backup_restore = false,
-	  .limits = &r410_limits },
+	  .lwm2m_at = true, .limits = &r410_limits },
 	{ R410_COMMON, .name = "SARA-R412M-02B-00", .match = "SARA-R412M-02B-00",
 	  .family = SARAFW_FAMILY_R412M, .urcs = SARAFW_URC_ULWM2MSTAT, .urcs_default = SARAFW_URC_ULWM2MSTAT,
 	  .legacy_lwm2mstat = true, .ufotaconf = true, .backup_restore = false,
-	  .cancel_ulwm2m = true, .limits = &r410_limits },
+	  .cancel_ulwm2m = true, .gsm_context = true, .ufota_config_step = true, .limits = &r410_limits },
 	{ R410_COMMON, .name = "SARA-R412M-02B-01", .match = "SARA-R412M-02B-01",
 	  .family = SARAFW_FAMILY_R412M, .urcs = SARAFW_URC_ULWM2MSTAT, .urcs_default = SARAFW_URC_ULWM2MSTAT,
 	  .legacy_lwm2mstat = true, .ufotaconf = true, .backup_restore = false,
-	  .cancel_ulwm2m = true, .limits = &r410_limits },
+	  .cancel_ulwm2m = true, .gsm_context = true, .ufota_config_step = true, .limits = &r410_limits },
 	{ R410_COMMON, .name = "SARA-R412M-02B-02", .match = "SARA-R412M-02B-02",
 	  .family = SARAFW_FAMILY_R412M, .urcs = SARAFW_URC_ULWM2MSTAT, .urcs_default = SARAFW_URC_ULWM2MSTAT,
 	  .legacy_lwm2mstat = true, .ufotaconf = true, .backup_restore = false,
-	  .cancel_ulwm2m = true, .limits = &r410_limits },
+	  .cancel_ulwm2m = true, .gsm_context = true, .limits = &r410_limits },
 	{ R410_COMMON, .name = "SARA-R412M-02B-03", .match = "SARA-R412M-02B-03",
 	  .family = SARAFW_FAMILY_R412M, .urcs = U_NEW, .urcs_default = 0,
 	  .legacy_lwm2mstat = false, .ufotaconf = false, .backup_restore = true,
-	  .limits = &r410_limits_23 },
+	  .lwm2m_at = true, .gsm_context = true, .limits = &r410_limits_23 },
 	/* Table 1: SARA-R422 has neither FTP nor HTTP (§3, §4). */
 	{ R422_COMMON, .name = "SARA-R422", .match = "SARA-R422-", .methods = M_R422 },
 	{ R422_COMMON, .name = "SARA-R422S", .match = "SARA-R422S", .methods = M_R422S },
@@ -102,7 +102,7 @@ static const sarafw_variant variants[] = {
 	{ R410_COMMON, .name = "SARA-N410", .match = "SARA-N410",
 	  .family = SARAFW_FAMILY_N410, .urcs = U_NEW, .urcs_default = 0,
 	  .legacy_lwm2mstat = false, .ufotaconf = false, .backup_restore = true,
-	  .limits = &r410_limits },
+	  .lwm2m_at = true, .limits = &r410_limits },
 };
 
 size_t sarafw_variant_count(void)

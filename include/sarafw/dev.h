@@ -255,7 +255,8 @@ int sarafw_dev_save_state(sarafw_dev *dev, const struct sarafw_persist *rec);
  * load_state); SARAFW_EINVAL (nothing stored, or truncated); what
  * sarafw_persist_decode returns for a bad record (rec is then IDLE). */
 int sarafw_dev_load_state(sarafw_dev *dev, struct sarafw_persist *rec);
-/* Pulse RESET_N through port->reset. Refuses with SARAFW_EINSTALL while
+/* Pulse RESET_N through port->reset. Refuses with SARAFW_EINSTALL during
+ * a uFOTA download (the guard or the record says so, note §2.7.3) and while
  * the module is installing, as the last record saved through dev or the
  * stored record says (note §2.6.4, §6): a reset then can leave it
  * unusable. SARAFW_ENOTSUP without port->reset. Afterwards the line's

@@ -59,6 +59,10 @@ typedef struct sarafw_variant {
 	bool backup_restore : 1;   /* +UBKUPDATA available (§6.3, §9.1) */
 	bool install_results : 1;  /* +UFWINSTALL progress and result URCs (§6.1) */
 	bool cancel_ulwm2m : 1;    /* uFOTA download cancel with AT+ULWM2M=0 (§2.3), see sarafw_variant_cancel_cmd */
+	bool lwm2m_at : 1;         /* +ULWM2MREAD/WRITE/REG (§2.5.1): lifetime on /1, check-in with +ULWM2MREG */
+	bool vzw_cid3 : 1;         /* Verizon routes uFOTA through cid 3, whose APN the host keeps equal to cid 1's (§2.8.3) */
+	bool gsm_context : 1;      /* 2G: the LwM2M client cannot share a host-activated context (§2.8.4) */
+	bool ufota_config_step : 1; /* a ~4 kB configuration file and a reboot before the delta (§2.6.2) */
 } sarafw_variant;
 
 /* Number of product versions in the table, and entry i (NULL past the end). */
