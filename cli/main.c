@@ -38,7 +38,10 @@ static const struct {
 		  "               --full --to NEW --to-version V2 (the whole image), --boot\n"
 		  "               (it rewrites boot code), --profile F.mbn --profile-id N\n"
 		  "               [--profile-name S], --nvm KEY=VALUE (repeatable)\n"
-		  "             pkg inspect FILE: what a package holds\n"
+		  "             pkg bundle --product P --version V --programmer FILE --key KEY\n"
+		  "               -o OUT NAME=FILE...: an image bundle for `flash` (sbl=, modem=,\n"
+		  "               apps=, mno=, efs=)\n"
+		  "             pkg inspect FILE: what a package or a bundle holds\n"
 		  "             pkg verify FILE --pub KEY.pub: check its signature\n"
 		  "             pkg apply FILE [--from OLD] -o NEW: make the firmware image" },
 };
