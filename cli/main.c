@@ -25,6 +25,10 @@ static const struct {
 	  .help = "--url URL [--user U --password-file F] [--md5 SUM] [--no-install]\n"
 		  "             [--expect-version V]: the module downloads the package over HTTP\n"
 		  "             (AT+UHTTPC=0,100), then install" },
+	{ .name = "flash", .run = cmd_flash,
+	  .help = "IMAGE [--pub KEY.pub] [--wait S] [--backup-dir DIR]: write an image bundle\n"
+		  "             over the module's flash mode (EasyFlash, note §9): power the module on\n"
+		  "             when asked; its device data (IMEI) is backed up first and restored" },
 	{ .name = "files", .run = cmd_files,
 	  .help = "ls | put LOCAL [NAME] [--baud N] | get NAME [LOCAL|-] | rm NAME: user files" },
 	{ .name = "profile", .run = cmd_profile,
