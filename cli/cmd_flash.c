@@ -163,8 +163,8 @@ static int backup(job *j, const char *dir, qbackup *bk, uint8_t **data, size_t *
 		return EXIT_OK;
 	}
 	if (!have_imei) {
-		fprintf(stderr, "sarafw: the module's device data holds no IMEI (lost or erased) and no backup on this computer belongs to it%s%s: nothing was written; flash it on the computer that holds its backup (SARAFW_archive_*_<IMEI>.qbackup), or give that directory with --backup-dir\n",
-			j->fl.serial[0] ? " (chip serial " : "", j->fl.serial[0] ? j->fl.serial : "");
+		fprintf(stderr, "sarafw: the module's device data holds no IMEI (lost or erased) and no backup on this computer belongs to it%s%s%s: nothing was written; flash it on the computer that holds its backup (SARAFW_archive_*_<IMEI>.qbackup), or give that directory with --backup-dir\n",
+			j->fl.serial[0] ? " (chip serial " : "", j->fl.serial, j->fl.serial[0] ? ")" : "");
 		return EXIT_FAIL;
 	}
 	if (qbk_save(dir, j->fl.serial, imei, *data, *len, bk)) {
