@@ -322,7 +322,7 @@ int cmd_flash(cli *c, int argc, char **argv)
 	}
 	if ((rc = cli_open(c)))
 		goto out;
-	fl_init(&j.fl, &c->posix.port, c->trace, REPLY_MS);
+	fl_init(&j.fl, &c->posix.port, c->trace ? cli_trace : NULL, c->trace, REPLY_MS);
 
 	char msg[600];
 	snprintf(msg, sizeof msg, "waiting up to %ld s for the module in flash mode on %s: power the module on now", wait_s,

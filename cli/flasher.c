@@ -5,8 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cli.h"
 #include "flasher.h"
+#include "sarafw/dev.h"
 #include "sahara.h"
 
 #define RAW_PIECE 65536u
@@ -44,7 +44,7 @@ static int fail(flasher *f, int code, const char *why)
 static void trace(flasher *f, char dir, const char *text, size_t n)
 {
 	if (f->trace)
-		cli_trace(f->trace, dir, text, n);
+		f->trace(f->trace_ctx, dir, text, n);
 }
 
 static void note(flasher *f, const char *fmt, unsigned long long a, const char *s)
@@ -54,11 +54,12 @@ static void note(flasher *f, const char *fmt, unsigned long long a, const char *
 	trace(f, SARAFW_TRACE_NOTE, t, n < 0 ? 0 : (size_t)n < sizeof t ? (size_t)n : sizeof t - 1);
 }
 
-void fl_init(flasher *f, const sarafw_port *port, FILE *trace_file, uint32_t reply_ms)
+void fl_init(flasher *f, const sarafw_port *port, fl_trace_fn trace_fn, void *trace_ctx, uint32_t reply_ms)
 {
 	memset(f, 0, sizeof *f);
 	f->port = port;
-	f->trace = trace_file;
+	f->trace = trace_fn;
+	f->trace_ctx = trace_ctx;
 	f->reply_ms = reply_ms;
 	f->max_payload = RAW_PIECE;
 	fh_reader_init(&f->rd);

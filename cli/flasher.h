@@ -10,7 +10,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include <stdio.h>
+#include <stddef.h>
 
 #include "delta.h"
 #include "firehose.h"
@@ -37,9 +37,13 @@ typedef struct fl_part {
 
 typedef void (*fl_progress_fn)(void *ctx, uint64_t done, uint64_t total);
 
+/* A trace line: dir is SARAFW_TRACE_TX, _RX or _NOTE (sarafw/dev.h). */
+typedef void (*fl_trace_fn)(void *ctx, char dir, const char *data, size_t len);
+
 typedef struct flasher {
 	const sarafw_port *port;
-	FILE *trace;          /* NULL: none */
+	fl_trace_fn trace;    /* NULL: none */
+	void *trace_ctx;
 	uint32_t reply_ms;    /* the longest wait for one answer */
 	uint64_t max_payload; /* bytes per raw write, from <configure>'s answer */
 	/* from <getstorageinfo> */
@@ -54,7 +58,7 @@ typedef struct flasher {
 	struct fh_doc doc;
 } flasher;
 
-void fl_init(flasher *f, const sarafw_port *port, FILE *trace, uint32_t reply_ms);
+void fl_init(flasher *f, const sarafw_port *port, fl_trace_fn trace, void *trace_ctx, uint32_t reply_ms);
 
 /* Sahara: wait up to wait_ms for the module's HELLO, then serve its
  * reads from programmer (the bundle's bytes at off, size bytes) until
