@@ -146,11 +146,19 @@ int fl_sahara(flasher *f, const blob *prog, uint64_t off, uint64_t size, uint32_
 	uint32_t deadline = f->port->now_ms(f->port->ctx) + wait_ms;
 	int rc;
 	f->why[0] = '\0';
-	do {
-		/* a port failure keeps its own reason; a timeout is no module */
-		if ((rc = sahara_next(f, &p, deadline, true)))
-			return f->why[0] ? rc : fail(f, FL_ENODEV, "no Sahara HELLO on the port");
-	} while (p.cmd != SAHARA_HELLO);
+	for (;;) {
+		uint32_t now = f->port->now_ms(f->port->ctx), until = now + FL_REQUEST_MS;
+		if (sarafw_time_reached(now, deadline))
+			return fail(f, FL_ENODEV, "no Sahara HELLO on the port");
+		if ((rc = put(f, (const uint8_t *)FL_DLOAD_REQUEST, FL_DLOAD_REQUEST_LEN)))
+			return rc;
+		/* a port failure keeps its own reason; a quiet line asks again */
+		rc = sahara_next(f, &p, sarafw_time_reached(until, deadline) ? deadline : until, true);
+		if (rc && f->why[0])
+			return rc;
+		if (!rc && p.cmd == SAHARA_HELLO)
+			break;
+	}
 
 	struct sahara_pkt r = { .cmd = SAHARA_HELLO_RESP };
 	r.u.hello.version = SAHARA_VERSION;
@@ -187,9 +195,8 @@ int fl_sahara(flasher *f, const blob *prog, uint64_t off, uint64_t size, uint32_
 			}
 			break;
 		} else if (p.cmd == SAHARA_HELLO) {
-			/* our HELLO_RESP was lost: answer again */
-			if ((rc = sahara_send(f, &r)))
-				return rc;
+			/* one more answer to a request that crossed the first HELLO:
+			 * the module has our HELLO_RESP already */
 		} else {
 			return fail(f, FL_EPROTO, "an unexpected Sahara packet while loading the programmer");
 		}
@@ -282,18 +289,28 @@ static int fh_command(flasher *f, struct fh_writer *w, fl_part *parts, unsigned 
 	return ack ? FL_OK : FL_ENAK;
 }
 
-int fl_configure(flasher *f)
+static int configure(flasher *f, uint64_t payload)
 {
 	char b[512];
 	struct fh_writer w;
 	fh_begin(&w, b, sizeof b, "configure");
 	fh_attr(&w, "MemoryName", "nand");
-	fh_attr_u64(&w, "MaxPayloadSizeToTargetInBytes", FH_PAYLOAD_WANT);
+	fh_attr_u64(&w, "MaxPayloadSizeToTargetInBytes", payload);
 	fh_attr(&w, "verbose", "0");
 	fh_attr(&w, "ZLPAwareHost", "0");
 	fh_attr(&w, "SkipStorageInit", "0");
+	return fh_command(f, &w, NULL, NULL);
+}
+
+int fl_configure(flasher *f)
+{
+	char b[256];
+	struct fh_writer w;
 	f->max_payload = FH_PAYLOAD_WANT;
-	int rc = fh_command(f, &w, NULL, NULL);
+	int rc = configure(f, FH_PAYLOAD_WANT);
+	/* a NAK names the payload it takes: configure again with it, as qdl does */
+	if (rc == FL_ENAK && f->max_payload < FH_PAYLOAD_WANT)
+		rc = configure(f, f->max_payload);
 	if (rc)
 		return rc;
 	fh_begin(&w, b, sizeof b, "getstorageinfo");

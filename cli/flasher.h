@@ -16,6 +16,15 @@
 #include "firehose.h"
 #include "sarafw/port.h"
 
+/* The request that takes a booting module into flash mode: Qualcomm's
+ * DIAG download command (0x3a) in an HDLC frame, its CRC-16/X.25 (0x6ea1)
+ * low byte first, then the 0x7e flag. Sent every FL_REQUEST_MS while
+ * the host waits for the module's Sahara HELLO (note §9 steps 6-7: the
+ * flasher waits first, then the module is powered on). */
+#define FL_DLOAD_REQUEST "\x3a\xa1\x6e\x7e"
+#define FL_DLOAD_REQUEST_LEN 4
+#define FL_REQUEST_MS 200u
+
 #define FL_PARTS_MAX 16
 #define FL_SECTOR 512
 

@@ -27,6 +27,7 @@ import time
 HELLO, HELLO_RESP, READ_DATA, END_OF_IMAGE, DONE, DONE_RESP, RESET = 1, 2, 3, 4, 5, 6, 7
 READ_DATA64 = 0x12
 SECTOR = 512
+DLOAD = b"\x3a\xa1\x6e\x7e"
 
 LAYOUT = {"sbl": 64, "modem": 8192, "apps": 8192, "mno": 512, "efs": 2048, "devdata": 8}
 
@@ -107,19 +108,20 @@ class FlashPeer:
 
     # ---- Sahara ----
     def _packet(self, timeout=20.0):
-        cmd, length = struct.unpack("<II", self._read(8, timeout))
+        head = self._read(8, timeout)
+        while head[:4] == DLOAD:  # a request that crossed our HELLO
+            head = head[4:] + self._read(4, timeout)
+        cmd, length = struct.unpack("<II", head)
         body = self._read(length - 8, timeout) if length > 8 else b""
         return cmd, body
 
     def _sahara(self):
-        hello = struct.pack("<IIIIII", HELLO, 0x30, 2, 1, 0x400, 0) + b"\0" * 24
-        while True:  # HELLO until answered, as a target waiting for a host
-            self._write(hello)
-            r, _, _ = select.select([self.master], [], [], 0.5)
-            if self._stop:
-                raise EOFError("stopped")
-            if r:
-                break
+        # powered on while the host asks: the DIAG download request
+        # (0x3a, HDLC-framed) takes it into flash mode, HELLO answers
+        buf = b""
+        while not buf.endswith(DLOAD):
+            buf = (buf + self._read(1, 60.0))[-4:]
+        self._write(struct.pack("<IIIIII", HELLO, 0x30, 2, 1, 0x400, 0) + b"\0" * 24)
         cmd, body = self._packet()
         assert cmd == HELLO_RESP and len(body) == 0x28, (cmd, len(body))
         version, compat, status, mode = struct.unpack("<IIII", body[:16])
