@@ -52,6 +52,7 @@ enum sahara_status {
 	SAHARA_STATUS_UNEXPECTED_IMAGE_ID = 0x06,
 	SAHARA_STATUS_INVALID_ELF_HDR = 0x14,
 	SAHARA_STATUS_TIMEOUT_RX = 0x16,
+	SAHARA_STATUS_HASH_TABLE_AUTH_FAILURE = 0x21, /* signed for another product */
 };
 
 /* DONE_RESP status (qdl: "0 == PENDING, 1 == COMPLETE") */

@@ -69,6 +69,22 @@ static void backup_done(void *ctx, int arg)
 	sim_modem_reboot(ctx);
 }
 
+/* note §9.1: after EasyFlash the module is armed (record "backup":
+ * armed=1) and backs up by itself at its first boot. */
+static void boot_done(struct sim_modem *m, void *st)
+{
+	struct sim_kv kv;
+	(void)st;
+	if (!m->v->backup_restore || sim_kv_load(m->flash, "backup", &kv) < 0 ||
+	    sim_kv_get_long(&kv, "armed", 0) == 0)
+		return;
+	long n = sim_kv_get_long(&kv, "count", 0) + 1;
+	sim_kv_clear(&kv);
+	sim_kv_set_long(&kv, "count", n);
+	sim_kv_save(m->flash, "backup", &kv);
+	sim_log_line(m->audit, sim_modem_now(m), "#", "first boot after a flash: backup done", 37);
+}
+
 static int cmd_ubkupdata(struct sim_modem *m, const struct sim_at_req *req)
 {
 	struct sim_kv kv;
@@ -116,4 +132,5 @@ const struct sim_feature sim_feature_update_urcs = {
 	.cmds = cmds,
 	.state_size = sizeof(struct urc_switches),
 	.power_on = power_on,
+	.boot_done = boot_done,
 };

@@ -27,6 +27,7 @@ struct network {
 	/* NVM */
 	int mno_profile; /* +UMNOPROF, in effect from the next boot */
 	char cpms[3][3]; /* +CPMS mem1..mem3: "ME" or "SM" */
+	bool cpms_unset; /* after EasyFlash until +CPMS is set once (note §9.1.1) */
 	/* volatile */
 	int mno_active; /* profile in effect since boot */
 	int cereg_mode;
@@ -278,6 +279,7 @@ static void nvm_load(struct sim_modem *m, void *st, const struct sim_kv *nvm)
 	struct network *n = st;
 	const char *s = sim_kv_get(nvm, "cpms");
 	n->mno_profile = (int)sim_kv_get_long(nvm, "mno_profile", sim_factory_mno_profile(m->v));
+	n->cpms_unset = s && strcmp(s, "unset") == 0;
 	for (int i = 0; i < 3; i++) {
 		const char *mem = "ME";
 		if (s && strlen(s) >= (size_t)(i * 3 + 2) && strncmp(s + i * 3, "SM", 2) == 0)
@@ -293,7 +295,7 @@ static void nvm_save(const struct sim_modem *m, const void *st, struct sim_kv *n
 	(void)m;
 	sim_kv_set_long(nvm, "mno_profile", n->mno_profile);
 	snprintf(cpms, sizeof cpms, "%s,%s,%s", n->cpms[0], n->cpms[1], n->cpms[2]);
-	sim_kv_set(nvm, "cpms", cpms);
+	sim_kv_set(nvm, "cpms", n->cpms_unset ? "unset" : cpms);
 }
 
 /* +CEREG=<n> is not stored (27.007); the profile stored takes effect */
@@ -511,6 +513,8 @@ static int cmd_cpms(struct sim_modem *m, const struct sim_at_req *req)
 	int rc;
 	switch (req->type) {
 	case SIM_AT_READ:
+		if (state(m)->cpms_unset)
+			return SIM_CME_NOT_ALLOWED; /* docs/behaviour.md: no storage chosen yet */
 		sim_modem_info(m, "+CPMS: \"%s\",%d,%d,\"%s\",%d,%d,\"%s\",%d,%d", c[0],
 			       cpms_used(m, c[0]), cpms_total(c[0]), c[1], cpms_used(m, c[1]),
 			       cpms_total(c[1]), c[2], cpms_used(m, c[2]), cpms_total(c[2]));
@@ -532,6 +536,7 @@ static int cmd_cpms(struct sim_modem *m, const struct sim_at_req *req)
 		for (int i = 0; i < req->argc; i++)
 			if (req->argv[i].type == SIM_ARG_STR)
 				memcpy(c[i], req->argv[i].str, 3);
+		state(m)->cpms_unset = false; /* note §9.1.1: set once */
 		rc = sim_modem_save_nvm(m);
 		if (rc != SIM_OK)
 			return rc;

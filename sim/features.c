@@ -16,6 +16,7 @@ extern const struct sim_feature sim_feature_ufwinstall;  /* cmd_ufwinstall.c */
 extern const struct sim_feature sim_feature_netdl;       /* netdl.c */
 extern const struct sim_feature sim_feature_ftp;         /* cmd_ftp.c */
 extern const struct sim_feature sim_feature_http;        /* cmd_http.c */
+extern const struct sim_feature sim_feature_flashmode;   /* flashmode.c */
 
 const struct sim_feature *const sim_features[] = {
 	&sim_feature_identity,
@@ -32,5 +33,6 @@ const struct sim_feature *const sim_features[] = {
 	&sim_feature_netdl,
 	&sim_feature_ftp,
 	&sim_feature_http,
+	&sim_feature_flashmode, /* last: the installer's power-on (install, brick) first */
 	NULL,
 };

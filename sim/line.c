@@ -52,7 +52,7 @@ static void refresh_host_baud(struct sim_line *l)
  * the module's UART, which runs at `rate` for the bytes in question. */
 static bool mismatch(struct sim_line *l, uint32_t rate, const char *dir)
 {
-	if (l->host_baud == rate) {
+	if (l->host_baud == rate || l->usb) {
 		l->mismatch_reported = false;
 		return false;
 	}
@@ -184,6 +184,13 @@ void sim_line_write(struct sim_line *l, const void *p, size_t n)
 			l->queued++;
 		}
 	}
+}
+
+void sim_line_set_usb(struct sim_line *l, uint32_t bps)
+{
+	l->usb = bps != 0;
+	if (bps)
+		sim_line_set_baud(l, bps);
 }
 
 void sim_line_set_baud(struct sim_line *l, uint32_t baud)

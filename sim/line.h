@@ -49,6 +49,7 @@ struct sim_line {
 	uint32_t host_baud;   /* last seen speed of the slave's termios */
 	bool host_present;    /* someone has the slave open */
 	bool mismatch_reported;
+	bool usb; /* the module's USB (flash mode): no baud rate to match */
 
 	/* module to host: a ring of bytes, each with the wall time (ns) at
 	 * which its frame ends */
@@ -99,6 +100,11 @@ short sim_line_events(struct sim_line *l, bool want_input, int64_t *timeout_ns);
 /* After poll: takes what the host wrote (garbled on mismatch, then line
  * noise; a lost byte still took its line time) and notices a hang-up. */
 void sim_line_receive(struct sim_line *l, short revents);
+
+/* The port is the module's USB at bps (paced like the UART, 10 bits a
+ * byte, but no baud rate for the host to match); 0: the UART again (then
+ * sim_line_set_baud() sets its rate). */
+void sim_line_set_usb(struct sim_line *l, uint32_t bps);
 
 /* Received bytes whose frames have ended, at most cap; the number. */
 size_t sim_line_read(struct sim_line *l, uint8_t *buf, size_t cap);

@@ -26,11 +26,18 @@
 #endif
 
 static volatile sig_atomic_t stop;
+/* the power button: the last of SIGUSR1 (off) and SIGUSR2 (on) wins */
+static volatile sig_atomic_t button; /* 0 none, 1 off, 2 on */
 
 static void on_signal(int sig)
 {
 	(void)sig;
 	stop = 1;
+}
+
+static void on_button(int sig)
+{
+	button = sig == SIGUSR1 ? 1 : 2;
 }
 
 static void usage(FILE *f)
@@ -69,7 +76,10 @@ static void usage(FILE *f)
 		"                    stall:N (no byte after N), refuse, dns\n"
 		"  --help, --version\n\n"
 		"Prints \"ready PATH\" when the port exists; SIGTERM stops it cleanly,\n"
-		"SIGKILL is a power cut. Line noise (RATE in [0, 1], default 0) is the same\n"
+		"SIGKILL is a power cut. The power button: SIGUSR1 switches the module off\n"
+		"(a power cut; the process and the port stay), SIGUSR2 on again. A flash\n"
+		"request (bytes 3a a1 6e 7e) while it boots enters flash mode (Sahara,\n"
+		"Firehose; sim/README.md). Line noise (RATE in [0, 1], default 0) is the same\n"
 		"for the same --seed and the same bytes; each fault is a \"#\" line in --log\n"
 		"and the totals are one line on stderr (and in --log) at a clean stop.\n\n"
 		"variants:\n");
@@ -85,6 +95,11 @@ static void io_write(void *ctx, const void *p, size_t n)
 static void io_set_baud(void *ctx, uint32_t baud)
 {
 	sim_line_set_baud(ctx, baud);
+}
+
+static void io_set_usb(void *ctx, uint32_t bps)
+{
+	sim_line_set_usb(ctx, bps);
 }
 
 static int rate_option(const char *name, const char *arg, double *rate)
@@ -113,6 +128,15 @@ static int serve(struct sim_line *line, struct sim_line *aux, struct sim_modem *
 		 struct sim_clock *clock, const sigset_t *awake)
 {
 	while (!stop) {
+		if (button) {
+			/* blocked outside ppoll(): read and clear without a race */
+			int b = button;
+			button = 0;
+			if (b == 1)
+				sim_modem_power_off(m);
+			else
+				sim_modem_power_on(m);
+		}
 		struct pollfd p[2] = {{.fd = -1, .events = 0, .revents = 0},
 				      {.fd = -1, .events = 0, .revents = 0}};
 		uint8_t buf[sizeof m->held];
@@ -331,13 +355,20 @@ int main(int argc, char **argv)
 	sa.sa_handler = on_signal; /* no SA_RESTART: poll() returns EINTR */
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
+	sa.sa_handler = on_button;
+	sigaction(SIGUSR1, &sa, NULL);
+	sigaction(SIGUSR2, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	sigemptyset(&stops);
 	sigaddset(&stops, SIGTERM);
 	sigaddset(&stops, SIGINT);
+	sigaddset(&stops, SIGUSR1);
+	sigaddset(&stops, SIGUSR2);
 	sigprocmask(SIG_BLOCK, &stops, &awake);
 	sigdelset(&awake, SIGTERM);
 	sigdelset(&awake, SIGINT);
+	sigdelset(&awake, SIGUSR1);
+	sigdelset(&awake, SIGUSR2);
 
 	sim_clock_init(&clock, scale);
 	{
@@ -363,7 +394,7 @@ int main(int argc, char **argv)
 	{
 		struct sim_modem_config cfg = {
 			.variant = v, .flash = &flash, .clock = &clock, .audit = &audit,
-			.io = {.write = io_write, .set_baud = io_set_baud, .ctx = &line},
+			.io = {.write = io_write, .set_baud = io_set_baud, .set_usb = io_set_usb, .ctx = &line},
 			.aux = {.write = aux_link ? io_write : NULL, .set_baud = io_set_baud,
 				.ctx = aux_link ? &aux : NULL},
 			.power_cut = power_cut, .net = &net};

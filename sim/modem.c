@@ -204,7 +204,7 @@ void sim_modem_cancel(struct sim_modem *m, int timer_id)
 void sim_modem_set_mode(struct sim_modem *m, enum sim_mode mode, const struct sim_input_engine *e,
 			void *ctx)
 {
-	bool engine = mode == SIM_MODE_RAW || mode == SIM_MODE_FLASH;
+	bool engine = mode == SIM_MODE_RAW || mode == SIM_MODE_FLASH || mode == SIM_MODE_BOOTING;
 	if (m->mode != mode && mode != SIM_MODE_RAW && m->mode != SIM_MODE_RAW) {
 		/* (a raw engine's window is logged by the feature that runs it) */
 		char msg[64];
@@ -347,7 +347,11 @@ static void boot_done(void *ctx, int arg)
 {
 	struct sim_modem *m = ctx;
 	(void)arg;
+	if (m->mode != SIM_MODE_BOOTING)
+		return; /* a listener took the boot elsewhere (flash mode) */
 	m->mode = SIM_MODE_AT;
+	m->engine = NULL;
+	m->engine_ctx = NULL;
 	sim_log_line(m->audit, sim_modem_now(m), "#", "boot done", 9);
 	for (size_t i = 0; sim_features[i]; i++)
 		if (sim_features[i]->boot_done)
@@ -370,7 +374,7 @@ static int power_on(struct sim_modem *m)
 	int rc = 0;
 	sim_timers_clear(&m->timers);
 	for (size_t i = 0; sim_features[i]; i++)
-		if (sim_features[i]->power_off && m->boots)
+		if (sim_features[i]->power_off && m->boots && m->mode != SIM_MODE_OFF)
 			sim_features[i]->power_off(m, m->state[i]);
 	m->mode = SIM_MODE_BOOTING;
 	m->engine = NULL;
@@ -396,6 +400,7 @@ static int power_on(struct sim_modem *m)
 		if (sim_features[i]->nvm_load)
 			sim_features[i]->nvm_load(m, m->state[i], &kv);
 	/* before the hooks: an installer resuming may switch the rate */
+	sim_modem_set_usb(m, 0);
 	m->io.set_baud(m->io.ctx, m->nvm.ipr);
 	sim_log_line(m->audit, sim_modem_now(m), "#", "power on", 8);
 	for (size_t i = 0; sim_features[i]; i++) {
@@ -413,6 +418,36 @@ static int power_on(struct sim_modem *m)
 void sim_modem_reboot(struct sim_modem *m)
 {
 	power_on(m);
+}
+
+void sim_modem_power_off(struct sim_modem *m)
+{
+	if (m->mode == SIM_MODE_OFF)
+		return;
+	sim_log_line(m->audit, sim_modem_now(m), "#", "power off", 9);
+	for (size_t i = 0; sim_features[i]; i++)
+		if (sim_features[i]->power_off)
+			sim_features[i]->power_off(m, m->state[i]);
+	sim_timers_clear(&m->timers);
+	m->mode = SIM_MODE_OFF;
+	m->engine = NULL;
+	m->engine_ctx = NULL;
+	m->pending = false;
+	m->held_len = 0;
+	m->urc_held_len = 0;
+	m->urc_timer = 0;
+}
+
+void sim_modem_power_on(struct sim_modem *m)
+{
+	if (m->mode == SIM_MODE_OFF)
+		power_on(m);
+}
+
+void sim_modem_set_usb(struct sim_modem *m, uint32_t bps)
+{
+	if (m->io.set_usb)
+		m->io.set_usb(m->io.ctx, bps);
 }
 
 int sim_modem_init(struct sim_modem *m, const struct sim_modem_config *cfg)

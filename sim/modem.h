@@ -18,7 +18,11 @@
  *   the '>' stream of +UDWNFILE): sim_modem_take_input();
  * - INSTALL: Firmware Install Mode (note §6), AT unavailable, input lost;
  * - FLASH: the bootloader, which speaks a binary protocol: bytes go to the
- *   engine given to sim_modem_set_mode(), or are lost when there is none.
+ *   engine given to sim_modem_set_mode(), or are lost when there is none;
+ * - OFF: the power button switched the module off: input lost, no timers.
+ * In BOOTING an engine given to sim_modem_set_mode() sees the bytes first
+ * (the flash-mode request, flashmode.c); unless it changes the mode they
+ * are then lost as usual.
  *
  * Commands: a handler returns SIM_OK, a +CME code (> 0), SIM_ERROR,
  * SIM_DONE (it sent its own final result) or SIM_PENDING (it will call
@@ -70,6 +74,7 @@ enum sim_mode {
 	SIM_MODE_RAW,     /* an input engine has the byte stream */
 	SIM_MODE_INSTALL, /* Firmware Install Mode: AT unavailable (note §6) */
 	SIM_MODE_FLASH,   /* bootloader: a binary protocol, no AT */
+	SIM_MODE_OFF,     /* switched off by the power button: nothing answers */
 	SIM_MODE_COUNT,
 };
 #define SIM_IN(mode) (1u << (mode)) /* sets of modes (command rows) */
@@ -98,6 +103,9 @@ struct sim_modem_io {
 	/* Switch the UART rate once all bytes written so far are on the wire. */
 	void (*set_baud)(void *ctx, uint32_t baud);
 	void *ctx;
+	/* Optional: the port is the module's USB at bps (no baud to match,
+	 * flash mode); 0: back to the UART at the rate set_baud gives. */
+	void (*set_usb)(void *ctx, uint32_t bps);
 };
 
 /* An engine that takes the raw byte stream (RAW and FLASH modes). */
@@ -130,10 +138,10 @@ struct sim_modem_config {
 
 /* Room for the features' state structs (feature.h). */
 #ifndef SIM_FEATURES_MAX
-#define SIM_FEATURES_MAX 16
+#define SIM_FEATURES_MAX 24
 #endif
 #ifndef SIM_FEATURE_STATE_MAX
-#define SIM_FEATURE_STATE_MAX 16384
+#define SIM_FEATURE_STATE_MAX 32768
 #endif
 
 struct sim_modem {
@@ -223,6 +231,14 @@ void sim_modem_aux_line(struct sim_modem *m, uint32_t baud, const char *text);
 int sim_modem_save_nvm(struct sim_modem *m); /* SIM_OK or SIM_CME_MEMORY_FAILURE */
 /* Power cycle: volatile state lost, AT unavailable for the boot time. */
 void sim_modem_reboot(struct sim_modem *m);
+/* The power button (main.c: SIGUSR1 off, SIGUSR2 on): off is a power cut
+ * (the flash keeps what was written, nothing else survives) that leaves
+ * the module off until on, which powers it on as at start. Off while off
+ * and on while on do nothing. */
+void sim_modem_power_off(struct sim_modem *m);
+void sim_modem_power_on(struct sim_modem *m);
+/* The module's USB link (flash mode): io.set_usb when the port has one. */
+void sim_modem_set_usb(struct sim_modem *m, uint32_t bps);
 /* +CFUN=0/1/4: sets the level and tells every feature. */
 void sim_modem_set_cfun(struct sim_modem *m, int fun);
 

@@ -36,9 +36,24 @@ static size_t input_lost(struct sim_modem *m, const uint8_t *p, size_t n, const 
 	return n;
 }
 
+/* A listener (flashmode.c's flash request) sees the bytes first; unless
+ * it takes the module elsewhere they are lost as usual. */
 static size_t input_booting(struct sim_modem *m, const uint8_t *p, size_t n)
 {
+	if (m->engine) {
+		size_t used = m->engine->input(m, m->engine_ctx, p, n);
+		if (m->mode != SIM_MODE_BOOTING)
+			return used;
+	}
 	return input_lost(m, p, n, "at_during_boot");
+}
+
+/* Switched off: nothing listens. */
+static size_t input_off(struct sim_modem *m, const uint8_t *p, size_t n)
+{
+	(void)m;
+	(void)p;
+	return n;
 }
 
 static size_t input_install(struct sim_modem *m, const uint8_t *p, size_t n)
@@ -128,6 +143,7 @@ static const struct sim_mode_desc modes[SIM_MODE_COUNT] = {
 	[SIM_MODE_RAW] = {.name = "raw", .input = input_engine},
 	[SIM_MODE_INSTALL] = {.name = "install", .input = input_install},
 	[SIM_MODE_FLASH] = {.name = "flash", .input = input_engine},
+	[SIM_MODE_OFF] = {.name = "off", .input = input_off},
 };
 
 const char *sim_mode_name(enum sim_mode mode)

@@ -321,6 +321,14 @@ class Sim:
                     f.close()
         self.proc = None
 
+    def power_off(self):
+        """The power button: off (a power cut; the process and port stay)."""
+        self.proc.send_signal(signal.SIGUSR1)
+
+    def power_on(self):
+        """The power button: on again (the module boots)."""
+        self.proc.send_signal(signal.SIGUSR2)
+
     def restart(self):
         """Power cut, then power on again on the same state dir."""
         self.kill()
