@@ -18,7 +18,8 @@
 #include "qbackup.h"
 
 #define WAIT_S_DEFAULT 60
-#define REPLY_MS 10000u
+#define REPLY_MS 10000u  /* module time: the longest the programmer takes to answer */
+#define REPLY_REAL_MS 1000u /* ...but never below this much real time (a scaled clock) */
 #define DEVDATA_SECTORS_DEFAULT 8
 
 typedef struct job {
@@ -322,13 +323,19 @@ int cmd_flash(cli *c, int argc, char **argv)
 	}
 	if ((rc = cli_open(c)))
 		goto out;
-	fl_init(&j.fl, &c->posix.port, c->trace ? cli_trace : NULL, c->trace, REPLY_MS);
+	/* the port's clock runs SARAFW_TIME_SCALE times faster: the user's
+	 * wait is real seconds, and a line round trip never gets shorter */
+	double scale = c->posix.scale > 0 ? c->posix.scale : 1.0;
+	double reply = REPLY_REAL_MS * scale > REPLY_MS ? REPLY_REAL_MS * scale : REPLY_MS;
+	double wait_ms = (double)wait_s * 1000.0 * scale;
+	fl_init(&j.fl, &c->posix.port, c->trace ? cli_trace : NULL, c->trace, reply > 1e9 ? 1000000000u : (uint32_t)reply);
 
 	char msg[600];
 	snprintf(msg, sizeof msg, "waiting up to %ld s for the module in flash mode on %s: power the module on now", wait_s,
 		 c->port_path);
 	say(&j, "wait", msg);
-	rc = fl_sahara(&j.fl, &j.b, j.bi.programmer_offset, j.bi.programmer_size, (uint32_t)wait_s * 1000u);
+	rc = fl_sahara(&j.fl, &j.b, j.bi.programmer_offset, j.bi.programmer_size,
+		       wait_ms > 2e9 ? 2000000000u : (uint32_t)wait_ms);
 	if (rc) {
 		rc = explain(&j, rc, rc == FL_ENODEV ? "" : "while loading the programmer", NULL);
 		goto close;
