@@ -7,7 +7,6 @@
   second module flashed meanwhile keeps its own IMEI.
 
 test_cli_flash_cuts.py cuts flashes short."""
-import os
 import tempfile
 import time
 import unittest

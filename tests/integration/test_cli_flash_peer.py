@@ -8,12 +8,11 @@ module only, found by chip serial even when the IMEI is gone, and a
 second module keeps its own IMEI (note §9 tips)."""
 import glob
 import os
-import struct
 import subprocess
 import sys
 import tempfile
 
-from flashpeer import FlashPeer, LAYOUT, SECTOR, devdata_for
+from flashpeer import FlashPeer, SECTOR, devdata_for
 from simharness import BIN
 
 HERE = os.path.dirname(os.path.abspath(__file__))
