@@ -8,7 +8,8 @@
  *   efs               "SARAFW-EFS\n", then "NV <key>=<value>\n" lines (the
  *                     image's NVM defaults) and "FILE <name> <size>\n"
  *                     followed by <size> bytes (user files)
- *   devdata           "key=value" lines: imei=, calibration=, ...
+ *   devdata           "key=value" lines: imei=, calibration=, ...; NULs
+ *                     to the end
  * Text ends at the first NUL or 0xff (sector padding, erased flash). */
 #include <dirent.h>
 #include <errno.h>
@@ -311,8 +312,11 @@ int sim_flash_export(const struct sim_flash *f, const struct sim_variant *v)
 			text_printf(&t, "%s=%s\n", kv.key[i], kv.val[i]);
 	if (!sim_kv_get(&kv, "calibration") && sim_kv_get(&kv, "imei"))
 		text_printf(&t, "calibration=rf-%s\n", sim_kv_get(&kv, "imei"));
-	text_put(&t, "", 0);
-	rc = t.oom ? -ENOMEM : put_part(f, "devdata", t.p, t.len);
+	/* padded with NULs to the partition's end, as a flasher restores it */
+	size_t whole = (size_t)part("devdata")->sectors * SIM_FLASH_SECTOR;
+	while (!t.oom && t.len < whole)
+		text_put(&t, "\0", 1);
+	rc = t.oom ? -ENOMEM : put_part(f, "devdata", t.p, t.len < whole ? t.len : whole);
 out:
 	free(t.p);
 	return rc;

@@ -188,6 +188,8 @@ void sim_line_write(struct sim_line *l, const void *p, size_t n)
 
 void sim_line_set_usb(struct sim_line *l, uint32_t bps)
 {
+	if (l->usb && !bps)
+		l->usb_until = l->queued;
 	l->usb = bps != 0;
 	if (bps)
 		sim_line_set_baud(l, bps);
@@ -266,7 +268,7 @@ void sim_line_pump(struct sim_line *l)
 			continue;
 		}
 		refresh_host_baud(l);
-		if (mismatch(l, l->module_baud, "out"))
+		if (l->sent >= l->usb_until && mismatch(l, l->module_baud, "out"))
 			for (size_t i = 0; i < n; i++)
 				chunk[i] = sim_line_garble(chunk[i]);
 		w = write(l->master, chunk, n);

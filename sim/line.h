@@ -50,6 +50,7 @@ struct sim_line {
 	bool host_present;    /* someone has the slave open */
 	bool mismatch_reported;
 	bool usb; /* the module's USB (flash mode): no baud rate to match */
+	uint64_t usb_until; /* bytes queued before the UART came back went by USB */
 
 	/* module to host: a ring of bytes, each with the wall time (ns) at
 	 * which its frame ends */

@@ -162,7 +162,7 @@ struct sim_modem {
 	struct sim_atline lost_line; /* what the host typed while AT was unavailable */
 	int lost_audits;             /* audit events for it since power-on */
 	bool pending;                /* a command awaits its final result */
-	uint8_t held[512];           /* input that arrived with the pending command */
+	uint8_t held[2048];          /* input that arrived with the pending command */
 	size_t held_len;
 	bool info_open; /* an information response has begun */
 	char urc_held[1024]; /* URCs that came while the host typed a line */

@@ -24,8 +24,8 @@ def images(variant, size=200000, seed=7):
         ("sbl", make_image("sbl", NEW_MODEM[variant], b"boot" * 1000)),
         ("modem", make_image("modem", NEW_MODEM[variant], payload)),
         ("apps", make_image("apps", NEW_APP[variant], b"apps" * 2000)),
-        ("mno", make_mno([(100, "Image-Carrier")])),
-        ("efs", make_efs(nv={"mno_profile": "100"}, files={"image.cfg": b"from the image\n"})),
+        ("mno", make_mno([(201, "Image-Carrier")])),
+        ("efs", make_efs(nv={"mno_profile": "201"}, files={"image.cfg": b"from the image\n"})),
     ], payload
 
 
@@ -90,10 +90,9 @@ class Flash(unittest.TestCase):
             self.assertNotIn("user.txt", files)
             self.assertIn("image.cfg", files)
             # MNO profiles: only the image's
-            prof = " ".join(p.command("AT+UMNOPROF=?"))
-            self.assertIn("Image-Carrier", prof)
+            self.assertIn(",201)", p.command("AT+UMNOPROF=?")[0])
             # NVM at the image's defaults
-            self.assertEqual(p.command("AT+UMNOPROF?"), ["+UMNOPROF: 100", "OK"])
+            self.assertEqual(p.command("AT+UMNOPROF?"), ["+UMNOPROF: 201", "OK"])
             # §9.1: one backup made at the first boot
             self.assertEqual(p.command("AT+UBKUPDATA?"), ['+UBKUPDATA: 0,0,1,0,0,0,""', "OK"])
             # §9.1.1: SMS storage unset until +CPMS is set once
@@ -191,6 +190,7 @@ class Flash(unittest.TestCase):
             c.program("sbl", parts[0][1])
             with self.assertRaises(Cut):
                 c.program("modem", parts[1][1], cut=cut)
+            n_before = len([e for e in sim.audit_events() if e["event"] == "flash_mode"])
             if how == "kill":
                 sim.start()
                 port = sim.open()
@@ -198,16 +198,14 @@ class Flash(unittest.TestCase):
                 port = c.port
                 port.drain(0.05)
                 sim.power_on()
+                time.sleep(0.05)
             # no request needed: the unfinished flash holds it in flash mode
-            c = FlashClient(port)
-            deadline = time.monotonic() + 5
-            while b"\x01\x00\x00\x00\x30\x00\x00\x00" not in c.buf:
-                c._fill(deadline)
-            c.buf = c.buf[c.buf.index(b"\x01\x00\x00\x00\x30"):]
-            c.packet()
-            # AT gets nothing but the lost bytes
             events = [e for e in sim.audit_events() if e["event"] == "flash_mode"]
+            self.assertEqual(len(events), n_before + 1)
             self.assertTrue(events[-1]["resumed"])
+            port.write("AT\r")  # no AT here: lost
+            c = FlashClient(port)
+            c.wait_hello(timeout=5)
             self.assertEqual(c.load_programmer(make_programmer("SARA-R422S")), 0)
             c.configure()
             for name, data in parts:
@@ -224,6 +222,70 @@ class Flash(unittest.TestCase):
 
     def test_cut_by_power_button_stays_in_flash_mode(self):
         self.cut_and_recover("button")
+
+    def test_cuts_at_seeded_points(self):
+        """Cuts at 6 seeded byte offsets of the whole flash (devdata's
+        restore included), by SIGKILL and the button in turn: each time the
+        module comes back in flash mode, and a full flash with the device
+        data read before the first cut (the host's backup) restores it."""
+        rnd = random.Random(20261202)
+        parts, _ = images("SARA-R422S", size=60000)
+        with Sim("SARA-R422S", time_scale=SCALE) as sim:
+            p = sim.open()
+            sim.wait_boot(p)
+            imei = p.command("AT+CGSN")[0]
+            c = self.enter(sim)
+            self.assertEqual(c.load_programmer(make_programmer("SARA-R422S")), 0)
+            c.configure()
+            backup = c.read("devdata", c.storage_info()["devdata"])
+            seq = parts + [("devdata", backup.rstrip(b"\xff"))]
+            total = sum(len(d) for _, d in seq)
+
+            class Cut(Exception):
+                pass
+
+            for i in range(6):
+                at = rnd.randrange(1, total)
+                how = "kill" if i % 2 == 0 else "button"
+                done = 0
+                try:
+                    for name, data in seq:
+                        if done + len(data) < at:
+                            c.program(name, data)
+                            done += len(data)
+                            continue
+
+                        def cut(sent, base=done):
+                            if base + sent >= at:
+                                if how == "kill":
+                                    sim.kill()
+                                else:
+                                    sim.power_off()
+                                raise Cut()
+
+                        c.program(name, data, chunk=4096, cut=cut)
+                        done += len(data)
+                    self.fail("no cut at %d of %d" % (at, total))
+                except Cut:
+                    pass
+                if how == "kill":
+                    sim.start()
+                    port = sim.open()
+                else:
+                    port = c.port
+                    port.drain(0.05)
+                    sim.power_on()
+                c = FlashClient(port)
+                c.wait_hello(timeout=5)  # flash mode again, by itself
+                self.assertTrue([e for e in sim.audit_events() if e["event"] == "flash_mode"][-1]["resumed"])
+                self.assertEqual(c.load_programmer(make_programmer("SARA-R422S")), 0)
+                c.configure()
+            for name, data in seq:
+                c.program(name, data)
+            c.reset()
+            sim.wait_boot(c.port, timeout=10)
+            self.assertEqual(c.port.command("ATI9"), ["00.13,A00.02", "OK"])
+            self.assertEqual(c.port.command("AT+CGSN"), [imei, "OK"])
 
     def test_incomplete_flash_reset_returns_to_flash_mode(self):
         with Sim("SARA-R422S", time_scale=SCALE) as sim:
