@@ -12,3 +12,6 @@ echo
 echo
 # delta size, time and memory against bsdiff and xdelta3 (packages)
 /usr/bin/python3 bench/bench_delta.py "$build"
+echo
+# sarafw flash of a 20 MB bundle against the simulated USB link (BENCH_FLASH_SIZE)
+/usr/bin/python3 bench/bench_flash.py "$build" "${BENCH_FLASH_SIZE:-20000000}"
