@@ -13,6 +13,7 @@ Figures, from sarafw's --trace:
 Target: writing efficiency at least 0.95."""
 import os
 import random
+import resource
 import subprocess
 import sys
 import tempfile
@@ -22,6 +23,13 @@ import benchlib
 
 LINK_BPS = 12000000  # sim/flashmode.h SIM_FLASH_USB_BPS
 SCALE = 50
+
+
+def cpu_seconds(pid):
+    """User + system CPU seconds of a running process (/proc/PID/stat)."""
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def main():
@@ -66,6 +74,8 @@ def main():
                         "--key", flashrun.KEY] + args, check=True, capture_output=True)
         total = sum(len(data) for _, data in parts)
         benchlib.wait_booted(sim)
+        sim_cpu0 = cpu_seconds(sim.proc.pid)
+        own0 = resource.getrusage(resource.RUSAGE_CHILDREN)
         sim.power_off()
         r = flashrun.Run(d, sim, bundle, "bench")
         r.wait_prompt()
@@ -73,6 +83,9 @@ def main():
         sim.power_on()
         rc, out, err = r.finish(timeout=600)
         wall = time.monotonic() - t0
+        own1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        host_cpu = own1.ru_utime + own1.ru_stime - own0.ru_utime - own0.ru_stime
+        sim_cpu = cpu_seconds(sim.proc.pid) - sim_cpu0
         if rc:
             sys.exit("sarafw flash failed: " + err)
         tr = benchlib.read_trace(r.trace)
@@ -100,6 +113,8 @@ def main():
         print()
         print("wall: power-on to sarafw's exit (boot, AT and ATI9 after the reset included); "
               "1-minute load average %.2f" % load)
+        print("CPU seconds during the flash: sarafw %.2f, sarafw-sim %.2f (of %.2f s wall on %d cores)"
+              % (host_cpu, sim_cpu, wall, os.cpu_count()))
         target = 0.95
         print("writing efficiency %s the target %.2f" % ("meets" if link / writing >= target else "MISSES", target))
 
