@@ -529,8 +529,10 @@ static void cmd_erase(struct sim_modem *m, struct flashmode *fm, const struct fh
 		} else {
 			uint8_t ff[4096];
 			memset(ff, 0xff, sizeof ff);
-			for (uint64_t o = from; ok && o < to; o += sizeof ff)
-				ok = pwrite(fd, ff, sizeof ff, (off_t)o) == (ssize_t)sizeof ff;
+			for (uint64_t o = from; ok && o < to; o += sizeof ff) {
+				size_t k = to - o < sizeof ff ? (size_t)(to - o) : sizeof ff;
+				ok = pwrite(fd, ff, k, (off_t)o) == (ssize_t)k;
+			}
 		}
 		ok = ok && fsync(fd) == 0;
 		close(fd);
@@ -699,7 +701,7 @@ static void reset_now(void *ctx, int arg)
 		return;
 	}
 	if (fm->dirty) {
-		char why[200];
+		char why[200] = "cannot write the flash";
 		if (mark(m, "apply") == 0 && sim_flash_apply(m->flash, m->v, why, sizeof why) == 0) {
 			sim_flash_remove(m->flash, "flashmode");
 			logf_(m, "flash: complete, booting the new firmware");

@@ -120,6 +120,37 @@ class Flash(unittest.TestCase):
             sim.wait_boot(c.port, timeout=10)
             self.assertEqual(c.port.command("ATI9"), ["L0.0.00.00.05.13,A.02.21", "OK"])
 
+    def test_full_flash_each_family(self):
+        """One product version of each family (and one without Backup &
+        Restore): the flashed versions in ATI9, the IMEI kept, and the
+        first-boot backup only where §9.1 has one."""
+        for variant, model, backup in (("SARA-R412M-02B-03", "SARA-R412M-02B", True),
+                                       ("SARA-N410", "SARA-N410-02B", True),
+                                       ("SARA-R422", "SARA-R422", True),
+                                       ("SARA-R422M8S", "SARA-R422M8S", True),
+                                       ("SARA-R410M-52B", "SARA-R410M-52B", False)):
+            with self.subTest(variant=variant), Sim(variant, time_scale=SCALE) as sim:
+                p = sim.open()
+                sim.wait_boot(p)
+                imei = p.command("AT+CGSN")[0]
+                c = self.enter(sim)
+                self.assertEqual(c.load_programmer(make_programmer(model)), 0)
+                c.configure()
+                dev = c.read("devdata", c.storage_info()["devdata"])
+                for name, data in (("sbl", make_image("sbl", "X9.9", b"b" * 600)),
+                                   ("modem", make_image("modem", "X9.9", b"m" * 5000)),
+                                   ("apps", make_image("apps", "A9.9", b"a" * 700)),
+                                   ("devdata", dev.rstrip(b"\xff"))):
+                    c.program(name, data)
+                c.reset()
+                sim.wait_boot(c.port, timeout=10)
+                p = c.port
+                self.assertEqual(p.command("ATI9"), ["X9.9,A9.9", "OK"])
+                self.assertEqual(p.command("AT+CGSN"), [imei, "OK"])
+                p.command("AT+CMEE=1")
+                want = ['+UBKUPDATA: 0,0,1,0,0,0,""', "OK"] if backup else ["+CME ERROR: 4"]
+                self.assertEqual(p.command("AT+UBKUPDATA?"), want)
+
     def test_wrong_programmer_then_right_one(self):
         with Sim("SARA-R422S", time_scale=SCALE) as sim:
             c = self.enter(sim)

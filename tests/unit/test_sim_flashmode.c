@@ -399,6 +399,16 @@ static void program_read_roundtrip(void **state)
 	assert_memory_equal(got + 4 * 512, data, sizeof data);
 	r->taken += 6 * 512;
 	assert_string_equal(response(r, NULL, 0), "ACK");
+	/* erase one sector in the middle: its neighbours keep their bytes */
+	send_text(r, "<data><erase start_sector=\"4\" num_partition_sectors=\"1\" label=\"mno\"/></data>");
+	assert_string_equal(response(r, NULL, 0), "ACK");
+	send_text(r, "<data><read num_partition_sectors=\"2\" start_sector=\"4\" label=\"mno\"/></data>");
+	assert_string_equal(response(r, NULL, 0), "ACK+raw");
+	for (size_t i = 0; i < 512; i++)
+		assert_int_equal(r->out[r->taken + i], 0xff);
+	assert_memory_equal(r->out + r->taken + 512, data + 512, 512);
+	r->taken += 1024;
+	assert_string_equal(response(r, NULL, 0), "ACK");
 	/* erase to the end, then read: erased */
 	send_text(r, "<data><erase start_sector=\"5\" label=\"mno\"/></data>");
 	assert_string_equal(response(r, NULL, 0), "ACK");
