@@ -59,11 +59,11 @@ class Run:
     """sarafw flash as a user runs it: started first, the module powered on
     when the prompt asks (note §9 steps 6-7)."""
 
-    def __init__(self, d, sim, bundle, tag, trace=True):
+    def __init__(self, d, sim, bundle, tag, trace=True, wait="20"):
         self.err_path = os.path.join(d, tag + ".err")
         self.trace = os.path.join(d, tag + ".trace")
         env = dict(os.environ, SARAFW_STATE_DIR=os.path.join(d, "state"), SARAFW_TIME_SCALE=str(SCALE))
-        argv = [SARAFW, "flash", bundle, "--port", sim.link, "--wait", "20"]
+        argv = [SARAFW, "flash", bundle, "--port", sim.link, "--wait", wait]
         if trace:
             argv += ["--trace", self.trace]
         self.err = open(self.err_path, "w")

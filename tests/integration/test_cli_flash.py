@@ -60,6 +60,38 @@ class Flash(unittest.TestCase):
                     # note §9.1: one backup at the first boot
                     self.assertEqual(p.command("AT+UBKUPDATA?"), ['+UBKUPDATA: 0,0,1,0,0,0,""', "OK"])
 
+    def test_failures_one_line_each(self):
+        def lines(err):
+            return [l for l in err.splitlines() if l.startswith("sarafw: ") and "DEMO" not in l]
+
+        with tempfile.TemporaryDirectory() as d, Sim("SARA-R422S", time_scale=SCALE) as sim:
+            # a module left on: it boots to AT and never enters flash mode
+            p = sim.open()
+            sim.wait_boot(p)
+            sim._close_ports()
+            bundle = make_bundle(d, "SARA-R422S", "00.13", "A00.02")
+            r = Run(d, sim, bundle, "on", wait="1")
+            rc, out, err = r.finish()
+            self.assertEqual(rc, 5, err)
+            self.assertEqual(len(lines(err)), 1, err)
+            self.assertIn("no module in flash mode", err)
+            self.assertIn("power the module on when asked", err)
+            # a bundle for another product: the module refuses its programmer
+            other = make_bundle(d, "SARA-R410M-02B", "L0.0.00.00.05.13", "A.02.21", name="r410.sfb")
+            rc, out, err = flash(d, sim, other, "other")
+            self.assertEqual(rc, 1, err)
+            self.assertEqual(len(lines(err)), 1, err)
+            self.assertIn("refused the programmer", err)
+            self.assertIn("another product", err)
+            self.assertEqual(backups(d), [], "nothing read, nothing backed up")
+            # the module was never written: it boots as before
+            sim.power_off()
+            time.sleep(0.05)
+            sim.power_on()
+            p = sim.open()
+            sim.wait_boot(p)
+            self.assertEqual(p.command("ATI9"), ["00.12,A00.01", "OK"])
+
     def test_backup_goes_back_to_its_own_module(self):
         with tempfile.TemporaryDirectory() as d, Sim("SARA-R422S", time_scale=SCALE, seed=1) as a, \
                 Sim("SARA-R422S", time_scale=SCALE, seed=2) as b:
