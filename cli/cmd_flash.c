@@ -43,7 +43,10 @@ static void on_progress(void *ctx, uint64_t done, uint64_t total)
 static void say(job *j, const char *phase, const char *text)
 {
 	if (j->c->json) {
-		progress_phase(&j->pr, phase, text);
+		printf("{\"event\":\"phase\",\"phase\":\"%s\",\"text\":", phase);
+		esc_json_string(stdout, text);
+		printf("}\n");
+		fflush(stdout);
 	} else {
 		progress_end(&j->pr);
 		fprintf(stderr, "%s\n", text);

@@ -7,6 +7,7 @@ NAK, lost connection); a backup left by a failed run goes back to its own
 module only, found by chip serial even when the IMEI is gone, and a
 second module keeps its own IMEI (note §9 tips)."""
 import glob
+import json
 import os
 import subprocess
 import sys
@@ -183,6 +184,17 @@ def main():
         check(rc == 0 and peer.imei() == imei_a, "restored by chip serial after the cut", out, err, peer.error)
         check(peer.parts["devdata"] == devdata_for(imei_a), "exactly the device data backed up")
         check(backups(d) == [], "and the backup deleted", backups(d))
+
+        # --json: one JSON object a line on stdout, the last one "done"
+        peer = FlashPeer(link, imei=imei_b, serial="0badc0de")
+        peer.start()
+        rc, out, err = flash(d, bundle, link, "--json")
+        peer.stop()
+        events = [json.loads(l) for l in out.splitlines()]
+        check(rc == 0 and events[-1] == {"event": "done", "version": NEW, "imei": imei_b},
+              "--json ends with the done event", out, err)
+        check(any(e.get("phase") == "backup" and imei_b in e.get("text", "") for e in events),
+              "--json names the backup", out)
 
         # 6. a bundle whose bytes changed: refused before the port is opened
         with open(bundle, "r+b") as f:
