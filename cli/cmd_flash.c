@@ -70,8 +70,8 @@ static int explain(job *j, int rc, const char *during, const char *backup)
 		next = "this bundle is for another product: use the bundle made for this module (sarafw pkg inspect IMAGE)";
 		break;
 	case FL_ENAK:
-		next = "the image does not fit this module's flash: check the bundle is for this product, then run sarafw "
-		       "flash again";
+		next = "check that the bundle is made for this product (sarafw pkg inspect IMAGE) and run sarafw flash "
+		       "again; if the programmer refuses the same way, keep a --trace FILE and report it";
 		break;
 	case FL_ELOST:
 		next = "check the cable (no USB hub), switch the module off and on, and run sarafw flash again: the module "
