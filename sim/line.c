@@ -186,6 +186,12 @@ void sim_line_write(struct sim_line *l, const void *p, size_t n)
 	}
 }
 
+/* How far ahead of the module the host's bytes are taken. */
+static size_t in_cap(const struct sim_line *l)
+{
+	return l->usb ? SIM_LINE_USB_IN_MAX : SIM_LINE_IN_MAX;
+}
+
 void sim_line_set_usb(struct sim_line *l, uint32_t bps)
 {
 	if (l->usb && !bps)
@@ -298,7 +304,7 @@ short sim_line_events(struct sim_line *l, bool want_input, int64_t *timeout_ns)
 			l->host_present = true;
 	}
 	if (want_input && l->in_len)
-		t = wait_for(slice_due(l->in_due, SIM_LINE_IN_MAX, l->in_head, l->in_len), now);
+		t = wait_for(slice_due(l->in_due, SIM_LINE_IN_RING, l->in_head, l->in_len), now);
 	if (!l->host_present) {
 		*timeout_ns = sooner(t, HOST_PROBE_NS);
 		return -1; /* caller: leave the master out of poll() */
@@ -310,7 +316,7 @@ short sim_line_events(struct sim_line *l, bool want_input, int64_t *timeout_ns)
 		else
 			t = sooner(t, wait_for(at, now));
 	}
-	if (l->in_len < SIM_LINE_IN_MAX)
+	if (l->in_len < in_cap(l))
 		ev |= POLLIN; /* the wire does not wait for the modem */
 	*timeout_ns = t;
 	return ev;
@@ -329,7 +335,7 @@ void sim_line_receive(struct sim_line *l, short revents)
 	if (!(revents & POLLIN))
 		return;
 	for (;;) {
-		size_t room = SIM_LINE_IN_MAX - l->in_len, k;
+		size_t room = in_cap(l) > l->in_len ? in_cap(l) - l->in_len : 0, k;
 		uint64_t now;
 		ssize_t n;
 		if (room == 0)
@@ -357,7 +363,7 @@ void sim_line_receive(struct sim_line *l, short revents)
 		}
 		k = sim_fault_apply(&l->fault, SIM_FAULT_IN, pkt + 1, (size_t)n);
 		for (size_t i = 0; i < k; i++) {
-			size_t at = (l->in_head + l->in_len) % SIM_LINE_IN_MAX;
+			size_t at = (l->in_head + l->in_len) % SIM_LINE_IN_RING;
 			l->in[at] = pkt[1 + i];
 			l->in_due[at] = ends[(size_t)n - k + i];
 			l->in_len++;
@@ -369,11 +375,11 @@ size_t sim_line_read(struct sim_line *l, uint8_t *buf, size_t cap)
 {
 	uint64_t now = sim_clock_wall_ns(l->clock);
 	size_t n = 0;
-	if (!l->in_len || slice_due(l->in_due, SIM_LINE_IN_MAX, l->in_head, l->in_len) > now)
+	if (!l->in_len || slice_due(l->in_due, SIM_LINE_IN_RING, l->in_head, l->in_len) > now)
 		return 0;
 	while (n < cap && l->in_len && l->in_due[l->in_head] <= now) {
 		buf[n++] = l->in[l->in_head];
-		l->in_head = (l->in_head + 1) % SIM_LINE_IN_MAX;
+		l->in_head = (l->in_head + 1) % SIM_LINE_IN_RING;
 		l->in_len--;
 	}
 	return n;

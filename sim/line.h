@@ -7,7 +7,8 @@
  * a busy one and every turnaround costs its frames, as on a real UART.
  * Output: a byte arrives when the module writes it. Input: a byte arrives
  * when the simulator takes it from the PTY, which it does as soon as the
- * host writes (up to SIM_LINE_IN_MAX bytes ahead; beyond that the PTY
+ * host writes (up to SIM_LINE_IN_MAX bytes ahead, SIM_LINE_USB_IN_MAX on
+ * the USB link; beyond that the PTY
  * back-pressures the host). Bytes are stamped on the wall clock in ns and
  * handed over in slices (SIM_LINE_BATCH_NS).
  *
@@ -31,8 +32,15 @@
 #define SIM_LINE_OUT_MAX 65536
 #endif
 #ifndef SIM_LINE_IN_MAX
-#define SIM_LINE_IN_MAX 4096
+#define SIM_LINE_IN_MAX 4096 /* the UART's receive buffer */
 #endif
+/* The module's USB (flash mode) takes the host's writes further ahead, as
+ * a USB device's endpoint buffers and the host driver's queued transfers
+ * do: a simulator woken late then does not leave the link idle. */
+#ifndef SIM_LINE_USB_IN_MAX
+#define SIM_LINE_USB_IN_MAX 65536
+#endif
+#define SIM_LINE_IN_RING (SIM_LINE_USB_IN_MAX > SIM_LINE_IN_MAX ? SIM_LINE_USB_IN_MAX : SIM_LINE_IN_MAX)
 /* Bytes are handed over in slices of at most this much line time, at the
  * end of the slice's last frame: like a USB serial adapter's 1 ms frames,
  * and the loop need not wake for every byte (3.3 us at 3 Mbit/s). A byte
@@ -66,8 +74,8 @@ struct sim_line {
 	uint32_t switch_baud;
 
 	/* host to module: bytes taken from the PTY, same stamps */
-	uint8_t in[SIM_LINE_IN_MAX];
-	uint64_t in_due[SIM_LINE_IN_MAX];
+	uint8_t in[SIM_LINE_IN_RING];
+	uint64_t in_due[SIM_LINE_IN_RING];
 	size_t in_head, in_len;
 	uint64_t in_end; /* end of the last received frame */
 
