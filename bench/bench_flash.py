@@ -76,11 +76,11 @@ def main():
         benchlib.wait_booted(sim)
         sim_cpu0 = cpu_seconds(sim.proc.pid)
         own0 = resource.getrusage(resource.RUSAGE_CHILDREN)
-        sim.power_off()
+        flashrun.switch(sim, "off")
         r = flashrun.Run(d, sim, bundle, "bench")
         r.wait_prompt()
         t0 = time.monotonic()
-        sim.power_on()
+        flashrun.switch(sim, "on")
         rc, out, err = r.finish(timeout=600)
         wall = time.monotonic() - t0
         own1 = resource.getrusage(resource.RUSAGE_CHILDREN)

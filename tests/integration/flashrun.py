@@ -110,16 +110,50 @@ class Run:
         return first, power
 
 
+def _last_power(sim):
+    """"on" or "off": the last press of the power button the simulator
+    has acted on (its log), None before any."""
+    last = None
+    try:
+        with open(sim.log, errors="replace") as f:
+            for line in f:
+                if "# power on" in line:
+                    last = "on"
+                elif "# power off" in line:
+                    last = "off"
+    except FileNotFoundError:
+        pass
+    return last
+
+
+def switch(sim, state, timeout=5.0):
+    """Presses the power button until the module is `state` ("on" or
+    "off") by the simulator's log: the button's last press wins, so a
+    quick off-on would otherwise be no power cycle at all, and a press is
+    repeated every 0.1 s in case one is missed."""
+    press = sim.power_on if state == "on" else sim.power_off
+    end = time.monotonic() + timeout
+    again = 0.0
+    while _last_power(sim) != state:
+        now = time.monotonic()
+        if now > end:
+            raise TimeoutError("the simulator did not switch %s" % state)
+        if now >= again:
+            press()
+            again = now + 0.1
+        time.sleep(0.005)
+
+
 def flash(d, sim, bundle, tag, powered=False):
     """A whole sarafw flash; the module is switched off first unless it is
     already waiting in flash mode (powered)."""
     if not powered:
         sim._close_ports()
-        sim.power_off()
+        switch(sim, "off")
     r = Run(d, sim, bundle, tag)
     r.wait_prompt()
     if not powered:
-        sim.power_on()
+        switch(sim, "on")
     return r.finish()
 
 
@@ -132,10 +166,9 @@ def in_flash_mode(sim, timeout=2.0):
     sends a Sahara HELLO and never answers AT. The port is opened before
     the power-on, so nothing the module sends is flushed away."""
     sim._close_ports()
-    sim.power_off()
-    time.sleep(0.05)  # the button: the last press wins, so let this one land
+    switch(sim, "off")
     p = sim.open()
-    sim.power_on()
+    switch(sim, "on")
     end = time.monotonic() + timeout
     boot = time.monotonic() + sim.boot_time() + 0.1
     got = b""

@@ -11,7 +11,7 @@ import tempfile
 import time
 import unittest
 
-from flashrun import FAMILIES, SCALE, Run, backups, flash, make_bundle
+from flashrun import FAMILIES, SCALE, Run, backups, flash, make_bundle, switch
 from simharness import Sim
 
 class Flash(unittest.TestCase):
@@ -85,9 +85,8 @@ class Flash(unittest.TestCase):
             self.assertIn("another product", err)
             self.assertEqual(backups(d), [], "nothing read, nothing backed up")
             # the module was never written: it boots as before
-            sim.power_off()
-            time.sleep(0.05)
-            sim.power_on()
+            switch(sim, "off")
+            switch(sim, "on")
             p = sim.open()
             sim.wait_boot(p)
             self.assertEqual(p.command("ATI9"), ["00.12,A00.01", "OK"])
@@ -104,10 +103,10 @@ class Flash(unittest.TestCase):
                 sim._close_ports()
             self.assertNotEqual(imeis[a], imeis[b])
             # A: cut once the partitions are being written
-            a.power_off()
+            switch(a, "off")
             r = Run(d, a, bundle, "a1")
             r.wait_prompt()
-            a.power_on()
+            switch(a, "on")
             end = time.monotonic() + 20
             while not r.programmed() and time.monotonic() < end:
                 time.sleep(0.005)

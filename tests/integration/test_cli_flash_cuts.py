@@ -10,7 +10,7 @@ import tempfile
 import time
 import unittest
 
-from flashrun import SCALE, Run, backups, flash, in_flash_mode, make_bundle
+from flashrun import SCALE, Run, backups, flash, in_flash_mode, make_bundle, switch
 from simharness import Sim
 
 
@@ -25,11 +25,11 @@ class Cuts(unittest.TestCase):
             imei = p.command("AT+CGSN")[0]
             sim._close_ports()
             # how long a whole flash takes, from the power-on
-            sim.power_off()
+            switch(sim, "off")
             r = Run(d, sim, bundle, "timing")
             r.wait_prompt()
             t0 = time.monotonic()
-            sim.power_on()
+            switch(sim, "on")
             rc, out, err = r.finish()
             self.assertEqual(rc, 0, err)
             first, power = r.times()
@@ -42,15 +42,15 @@ class Cuts(unittest.TestCase):
                 how = rnd.choice(["kill", "button"])
                 kinds[how] += 1
                 sim._close_ports()
-                sim.power_off()
+                switch(sim, "off")
                 r = Run(d, sim, bundle, "cut%d" % i)
                 r.wait_prompt()
-                sim.power_on()
+                switch(sim, "on")
                 time.sleep(at)
                 if how == "kill":
                     sim.kill()
                 else:
-                    sim.power_off()
+                    switch(sim, "off")
                 rc, out, err = r.finish()
                 begun = r.programmed()
                 if how == "kill":
@@ -62,6 +62,9 @@ class Cuts(unittest.TestCase):
                                       and "DEMO" not in l]), 1, err)
                 waiting = in_flash_mode(sim)
                 if begun:
+                    if not waiting:
+                        with open(sim.log, errors="replace") as f:
+                            err += "\nsimulator log:\n" + "".join(l[:200] for l in f.readlines()[-25:])
                     self.assertTrue(waiting, "cut %d (%s at %.2fs): not in flash mode: %s" % (i, how, at, err))
                     stayed += 1
                 sim._close_ports()
