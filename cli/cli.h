@@ -78,6 +78,7 @@ int cmd_pkg(cli *c, int argc, char **argv); /* never opens a port */
 int cmd_install(cli *c, int argc, char **argv);
 int cmd_ftp(cli *c, int argc, char **argv);
 int cmd_http(cli *c, int argc, char **argv);
+int cmd_flash(cli *c, int argc, char **argv);
 
 /* The update methods in bits (SARAFW_METHOD_*, note Table 1), for people:
  * " uFOTA (LwM2M), FTP, ..." (cmd_info.c). */

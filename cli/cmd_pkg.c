@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "bundle.h"
 #include "cli.h"
 #include "escape.h"
 #include "pkg.h"
@@ -349,6 +350,124 @@ static int open_pkg(const char *path, int *fd, blob *b)
 	return EXIT_OK;
 }
 
+/* sarafw pkg bundle: an image bundle (docs/bundle-format.md) from
+ * partition images NAME=FILE, the programmer and a version. */
+static int bundle(cli *c, int argc, char **argv)
+{
+	enum { O_PRODUCT = 256, O_VERSION, O_PROGRAMMER, O_KEY };
+	static const struct option opts[] = {
+		{ .name = "product", .has_arg = required_argument, .val = O_PRODUCT },
+		{ .name = "version", .has_arg = required_argument, .val = O_VERSION },
+		{ .name = "programmer", .has_arg = required_argument, .val = O_PROGRAMMER },
+		{ .name = "key", .has_arg = required_argument, .val = O_KEY },
+		{ .name = "output", .has_arg = required_argument, .val = 'o' },
+		{ 0 },
+	};
+	static char names[BUNDLE_PARTS_MAX][BUNDLE_NAME_MAX + 1];
+	bundle_spec s = { 0 };
+	const char *key = NULL, *out = NULL;
+	char e[ERRLEN];
+	int opt, rc;
+
+	while ((opt = cli_getopt(c, argc, argv, opts)) != 0) {
+		switch (opt) {
+		case O_PRODUCT: s.product = optarg; break;
+		case O_VERSION: s.version = optarg; break;
+		case O_PROGRAMMER: s.programmer = optarg; break;
+		case O_KEY: key = optarg; break;
+		case 'o': out = optarg; break;
+		default: return c->exit_code;
+		}
+	}
+	if ((rc = need("--product P (e.g. SARA-R422S)", s.product)) ||
+	    (rc = need("--version V (as ATI9 prints it after the flash)", s.version)) ||
+	    (rc = need("--programmer FILE (the image the module loads first)", s.programmer)) ||
+	    (rc = need("--key KEY", key)) || (rc = need("-o OUT", out)))
+		return rc;
+	if (optind == argc) {
+		fprintf(stderr, "sarafw: pkg bundle needs the partition images as NAME=FILE (sbl=sbl.bin modem=modem.bin ...)\n");
+		return EXIT_USAGE;
+	}
+	for (int i = optind; i < argc; i++) {
+		const char *eq = strchr(argv[i], '=');
+		size_t n = eq ? (size_t)(eq - argv[i]) : 0;
+		if (s.n_parts == BUNDLE_PARTS_MAX) {
+			fprintf(stderr, "sarafw: at most %d partitions in a bundle\n", BUNDLE_PARTS_MAX);
+			return EXIT_USAGE;
+		}
+		if (!eq || n == 0 || n > BUNDLE_NAME_MAX || !eq[1]) {
+			fprintf(stderr, "sarafw: %s: give a partition as NAME=FILE (e.g. modem=modem.bin)\n", argv[i]);
+			return EXIT_USAGE;
+		}
+		memcpy(names[s.n_parts], argv[i], n);
+		names[s.n_parts][n] = '\0';
+		s.names[s.n_parts] = names[s.n_parts];
+		s.paths[s.n_parts++] = eq + 1;
+	}
+	if (!version_ok(s.version)) {
+		fprintf(stderr, "sarafw: versions are written as ATI9 prints them, MODEM,APP (e.g. L0.0.00.00.05.12,A.02.19 or 00.12,A00.01), up to %d characters\n",
+			PKG_VERSION_MAX);
+		return EXIT_USAGE;
+	}
+	if (bundle_create(&s, key, out, e, sizeof e)) {
+		fprintf(stderr, "sarafw: %s\n", e);
+		return EXIT_FAIL;
+	}
+	struct stat st;
+	long long size = stat(out, &st) == 0 ? (long long)st.st_size : -1;
+	if (c->json) {
+		printf("{\"output\":");
+		esc_json_string(stdout, out);
+		printf(",\"size\":%lld,\"partitions\":%u}\n", size, s.n_parts);
+	} else {
+		printf("%s: %lld bytes, %u partition%s and the programmer, %s %s\n", out, size, s.n_parts, s.n_parts == 1 ? "" : "s", s.product,
+		       s.version);
+	}
+	return EXIT_OK;
+}
+
+static void hex(FILE *f, const uint8_t *p, size_t n);
+
+static void print_bundle(const char *path, const bundle_info *in, bool json, bool demo)
+{
+	if (json) {
+		printf("{\"file\":");
+		esc_json_string(stdout, path);
+		printf(",\"type\":\"bundle\",\"size\":%llu,\"format_version\":%u,\"product\":",
+		       (unsigned long long)in->size, in->format_version);
+		esc_json_string(stdout, in->product);
+		printf(",\"version\":");
+		esc_json_string(stdout, in->version);
+		printf(",\"sector_size\":%u,\"programmer\":{\"size\":%llu,\"sha256\":\"", in->sector_size,
+		       (unsigned long long)in->programmer_size);
+		hex(stdout, in->programmer_sha256, 32);
+		printf("\"},\"partitions\":[");
+		for (unsigned i = 0; i < in->n_parts; i++) {
+			printf("%s{\"name\":", i ? "," : "");
+			esc_json_string(stdout, in->parts[i].name);
+			printf(",\"size\":%llu,\"sha256\":\"", (unsigned long long)in->parts[i].size);
+			hex(stdout, in->parts[i].sha256, 32);
+			printf("\"}");
+		}
+		printf("],\"demo_key\":%s}\n", demo ? "true" : "false");
+		return;
+	}
+	printf("bundle       %s (%llu bytes, format %u)\n", path, (unsigned long long)in->size, in->format_version);
+	printf("product      %s\n", in->product);
+	printf("version      %s\n", in->version);
+	printf("programmer   %llu bytes, sha256 ", (unsigned long long)in->programmer_size);
+	hex(stdout, in->programmer_sha256, 32);
+	printf("\n");
+	for (unsigned i = 0; i < in->n_parts; i++) {
+		printf("%-12s %-8s %10llu bytes, sha256 ", i ? "" : "partitions", in->parts[i].name,
+		       (unsigned long long)in->parts[i].size);
+		hex(stdout, in->parts[i].sha256, 32);
+		printf("\n");
+	}
+	printf("signature    %s\n", demo ? "by the project's DEMO key (tests/keys/demo.key): for tests only"
+				      : "not checked: sarafw flash checks it with --pub KEY.pub");
+}
+
 static int inspect(cli *c, int argc, char **argv)
 {
 	static pkg_info in, demo_in;
@@ -363,6 +482,19 @@ static int inspect(cli *c, int argc, char **argv)
 	const char *path = argv[optind];
 	if (open_pkg(path, &fd, &b))
 		return EXIT_FAIL;
+	static bundle_info bi, demo_bi;
+	int brc = bundle_parse(&b, &bi);
+	if (brc != BUNDLE_ENOTBUNDLE) {
+		bool demo = !brc && bundle_check(&b, pkg_demo_pub, &demo_bi) == BUNDLE_OK;
+		close(fd);
+		if (brc) {
+			fprintf(stderr, "sarafw: %s: %s (%s): make it again with sarafw pkg bundle, or fetch it again\n",
+				path, bi.why, bundle_strerror(brc));
+			return EXIT_FAIL;
+		}
+		print_bundle(path, &bi, c->json, demo);
+		return EXIT_OK;
+	}
 	int rc = pkg_parse(&b, &in);
 	bool demo = !rc && pkg_check(&b, pkg_demo_pub, &demo_in) == PKG_OK;
 	close(fd);
@@ -541,10 +673,10 @@ int cmd_pkg(cli *c, int argc, char **argv)
 	} subs[] = {
 		{ .name = "keygen", .run = keygen },   { .name = "create", .run = create },
 		{ .name = "inspect", .run = inspect }, { .name = "verify", .run = verify },
-		{ .name = "apply", .run = apply },
+		{ .name = "apply", .run = apply },     { .name = "bundle", .run = bundle },
 	};
 	if (argc < 2) {
-		fprintf(stderr, "sarafw: pkg needs a command: keygen, create, inspect, verify or apply (see sarafw --help)\n");
+		fprintf(stderr, "sarafw: pkg needs a command: keygen, create, bundle, inspect, verify or apply (see sarafw --help)\n");
 		return EXIT_USAGE;
 	}
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
@@ -556,6 +688,6 @@ int cmd_pkg(cli *c, int argc, char **argv)
 			optind = 0;
 			return subs[i].run(c, argc - 1, argv + 1);
 		}
-	fprintf(stderr, "sarafw: unknown pkg command '%s': keygen, create, inspect, verify or apply\n", argv[1]);
+	fprintf(stderr, "sarafw: unknown pkg command '%s': keygen, create, bundle, inspect, verify or apply\n", argv[1]);
 	return EXIT_USAGE;
 }

@@ -33,6 +33,10 @@ static const struct {
 		  "             checkin [--server ID] | lifetime [SECONDS|off] | cancel [--timeout S] |\n"
 		  "             urcs on|off | deregister | vzw-apn: the module's LwM2M client updates\n"
 		  "             it (note §2); watch follows the download and install to the new version" },
+	{ .name = "flash", .run = cmd_flash,
+	  .help = "IMAGE [--pub KEY.pub] [--wait S] [--backup-dir DIR]: write an image bundle\n"
+		  "             over the module's flash mode (EasyFlash, note §9): power the module on\n"
+		  "             when asked; its device data (IMEI) is backed up first and restored" },
 	{ .name = "files", .run = cmd_files,
 	  .help = "ls | put LOCAL [NAME] [--baud N] | get NAME [LOCAL|-] | rm NAME: user files" },
 	{ .name = "profile", .run = cmd_profile,
@@ -46,7 +50,10 @@ static const struct {
 		  "               --full --to NEW --to-version V2 (the whole image), --boot\n"
 		  "               (it rewrites boot code), --profile F.mbn --profile-id N\n"
 		  "               [--profile-name S], --nvm KEY=VALUE (repeatable)\n"
-		  "             pkg inspect FILE: what a package holds\n"
+		  "             pkg bundle --product P --version V --programmer FILE --key KEY\n"
+		  "               -o OUT NAME=FILE...: an image bundle for `flash` (sbl=, modem=,\n"
+		  "               apps=, mno=, efs=)\n"
+		  "             pkg inspect FILE: what a package or a bundle holds\n"
 		  "             pkg verify FILE --pub KEY.pub: check its signature\n"
 		  "             pkg apply FILE [--from OLD] -o NEW: make the firmware image" },
 };

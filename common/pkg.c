@@ -325,33 +325,48 @@ int pkg_sha256(const blob *b, uint8_t out[32])
 	return hash_prefix(b, b->size, out);
 }
 
-static void sig_message(const uint8_t hash[32], uint8_t msg[48])
+static EVP_PKEY *pub_key(const uint8_t *pub)
 {
-	memcpy(msg, PKG_SIG_DOMAIN, 16);
+	return pub ? EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, pub, PKG_PUB_SIZE) : NULL;
+}
+
+/* The signed message: a 16-byte domain prefix, then the digest. */
+static void sig_message(const char *domain, const uint8_t hash[32], uint8_t msg[48])
+{
+	memcpy(msg, domain, 16);
 	memcpy(msg + 16, hash, 32);
+}
+
+int pkg_verify_digest(const uint8_t *pub, const char *domain, const uint8_t hash[32],
+		      const uint8_t sig[PKG_SIG_SIZE])
+{
+	uint8_t msg[48];
+	EVP_PKEY *key = pub_key(pub);
+	if (!key)
+		return PKG_R_KEY;
+	sig_message(domain, hash, msg);
+	EVP_MD_CTX *m = EVP_MD_CTX_new();
+	int ok = m && EVP_DigestVerifyInit(m, NULL, NULL, NULL, key) == 1 &&
+		 EVP_DigestVerify(m, sig, PKG_SIG_SIZE, msg, sizeof msg) == 1;
+	EVP_MD_CTX_free(m);
+	EVP_PKEY_free(key);
+	return ok ? PKG_OK : PKG_R_SIGNATURE;
 }
 
 int pkg_check(const blob *pkg, const uint8_t *pub, pkg_info *info)
 {
-	uint8_t hash[32], msg[48], sig[PKG_SIG_SIZE];
+	uint8_t hash[32], sig[PKG_SIG_SIZE];
 	int rc = parse_header(pkg, info);
 	if (rc)
 		return rc;
-	EVP_PKEY *key = pub ? EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, pub, PKG_PUB_SIZE) : NULL;
+	EVP_PKEY *key = pub_key(pub); /* a bad key is 227 before the package is read */
 	if (!key)
 		return fail(info, PKG_R_KEY, pub ? "the FOTA public key is invalid" : "no FOTA public key");
-	if (hash_prefix(pkg, info->size - PKG_SIG_SIZE, hash) ||
-	    !read_at(pkg, info->size - PKG_SIG_SIZE, sig, sizeof sig)) {
-		EVP_PKEY_free(key);
-		return fail(info, PKG_R_CORRUPT, "reading the package failed");
-	}
-	sig_message(hash, msg);
-	EVP_MD_CTX *m = EVP_MD_CTX_new();
-	int ok = m && EVP_DigestVerifyInit(m, NULL, NULL, NULL, key) == 1 &&
-		 EVP_DigestVerify(m, sig, sizeof sig, msg, sizeof msg) == 1;
-	EVP_MD_CTX_free(m);
 	EVP_PKEY_free(key);
-	if (!ok)
+	if (hash_prefix(pkg, info->size - PKG_SIG_SIZE, hash) ||
+	    !read_at(pkg, info->size - PKG_SIG_SIZE, sig, sizeof sig))
+		return fail(info, PKG_R_CORRUPT, "reading the package failed");
+	if (pkg_verify_digest(pub, PKG_SIG_DOMAIN, hash, sig))
 		return fail(info, PKG_R_SIGNATURE, "the signature does not match (wrong key, or bytes changed)");
 	return parse_sections(pkg, info);
 }
@@ -572,9 +587,28 @@ static EVP_PKEY *load_private(const char *path, char *errbuf, size_t errlen)
 	return k;
 }
 
+int pkg_sign_digest(const char *key_path, const char *domain, const uint8_t hash[32], uint8_t sig[PKG_SIG_SIZE],
+		    char *errbuf, size_t errlen)
+{
+	uint8_t msg[48];
+	size_t sig_len = PKG_SIG_SIZE;
+	EVP_PKEY *key = load_private(key_path, errbuf, errlen);
+	if (!key)
+		return -1;
+	sig_message(domain, hash, msg);
+	EVP_MD_CTX *m = EVP_MD_CTX_new();
+	int ok = m && EVP_DigestSignInit(m, NULL, NULL, NULL, key) == 1 &&
+		 EVP_DigestSign(m, sig, &sig_len, msg, sizeof msg) == 1 && sig_len == PKG_SIG_SIZE;
+	EVP_MD_CTX_free(m);
+	EVP_PKEY_free(key);
+	if (!ok)
+		err(errbuf, errlen, "OpenSSL could not sign with %s%s", key_path, "");
+	return ok ? 0 : -1;
+}
+
 int pkg_create(const pkg_spec *spec, const char *key_path, const char *out_path, char *errbuf, size_t errlen)
 {
-	uint8_t h[PKG_HEADER_SIZE] = { 0 }, hash[32], msg[48], sig[PKG_SIG_SIZE];
+	uint8_t h[PKG_HEADER_SIZE] = { 0 }, hash[32], sig[PKG_SIG_SIZE];
 	const char *why = spec_problem(spec);
 	uint32_t kind = (spec->target ? PKG_KIND_FIRMWARE : 0) | (spec->profile ? PKG_KIND_PROFILE : 0) |
 			(spec->n_nvm ? PKG_KIND_NVM : 0);
@@ -588,9 +622,10 @@ int pkg_create(const pkg_spec *spec, const char *key_path, const char *out_path,
 		err(errbuf, errlen, "%s%s", why, "");
 		return -1;
 	}
-	EVP_PKEY *key = load_private(key_path, errbuf, errlen);
+	EVP_PKEY *key = load_private(key_path, errbuf, errlen); /* fail before the delta is made */
 	if (!key)
 		return -1;
+	EVP_PKEY_free(key);
 	if (spec->target &&
 	    delta_create(spec->source, spec->source ? spec->source_len : 0, spec->target, spec->target_len, &delta,
 			 &delta_len)) {
@@ -654,16 +689,8 @@ int pkg_create(const pkg_spec *spec, const char *key_path, const char *out_path,
 	put64(o.p + H_LENGTH, o.len + PKG_SIG_SIZE);
 
 	sha256(o.p, o.len, hash);
-	sig_message(hash, msg);
-	size_t sig_len = sizeof sig;
-	EVP_MD_CTX *m = EVP_MD_CTX_new();
-	int ok = m && EVP_DigestSignInit(m, NULL, NULL, NULL, key) == 1 &&
-		 EVP_DigestSign(m, sig, &sig_len, msg, sizeof msg) == 1 && sig_len == sizeof sig;
-	EVP_MD_CTX_free(m);
-	if (!ok) {
-		err(errbuf, errlen, "OpenSSL could not sign with %s%s", key_path, "");
+	if (pkg_sign_digest(key_path, PKG_SIG_DOMAIN, hash, sig, errbuf, errlen))
 		goto out;
-	}
 	bytes_put(&o, sig, sizeof sig);
 
 	/* written beside, then renamed: never a half package under the name */
@@ -677,7 +704,7 @@ int pkg_create(const pkg_spec *spec, const char *key_path, const char *out_path,
 		err(errbuf, errlen, "cannot write %s: %s", out_path, strerror(errno));
 		goto out;
 	}
-	ok = fwrite(o.p, 1, o.len, f) == o.len;
+	int ok = fwrite(o.p, 1, o.len, f) == o.len;
 	ok = (fclose(f) == 0) && ok;
 	if (!ok || rename(tmp, out_path) != 0) {
 		err(errbuf, errlen, "cannot write %s: %s", out_path, strerror(errno));
@@ -686,7 +713,6 @@ int pkg_create(const pkg_spec *spec, const char *key_path, const char *out_path,
 	}
 	rc = 0;
 out:
-	EVP_PKEY_free(key);
 	free(delta);
 	free(o.p);
 	return rc;

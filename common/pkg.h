@@ -138,6 +138,17 @@ const char *pkg_strerror(int code);
  * info->source_sha256). Returns 0, or -1 when reading failed. */
 int pkg_sha256(const blob *b, uint8_t out[32]);
 
+/* The signature construction packages use, shared with other signed
+ * formats (bundle.h): Ed25519 over a 16-byte domain prefix (no NUL, e.g.
+ * PKG_SIG_DOMAIN) followed by a 32-byte SHA-256 digest.
+ * pkg_verify_digest: PKG_OK, PKG_R_KEY (pub NULL or not a valid key) or
+ * PKG_R_SIGNATURE. pkg_sign_digest signs with the private key file at
+ * key_path: 0, or -1 with errbuf set (one line). */
+int pkg_verify_digest(const uint8_t *pub, const char *domain, const uint8_t hash[32],
+		      const uint8_t sig[PKG_SIG_SIZE]);
+int pkg_sign_digest(const char *key_path, const char *domain, const uint8_t hash[32], uint8_t sig[PKG_SIG_SIZE],
+		    char *errbuf, size_t errlen);
+
 /* Keys: PEM files as OpenSSL writes them (PKCS#8 private key, SPKI
  * public key), so `openssl pkey` reads them too. */
 

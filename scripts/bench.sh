@@ -20,6 +20,9 @@ echo
 # FTP/HTTP downloads at the radio rates of note Table 3, and what a resume
 # saves (BENCH_DL_SIZES, BENCH_DL_RATS, BENCH_DL_SCALE, BENCH_DL_RESUME)
 /usr/bin/python3 bench/bench_download.py "$build"
-
+echo
 # sarafw-server: Register and Update rates and latency (plain CoAP, loopback)
 /usr/bin/python3 bench/bench_server.py "$build" "${BENCH_SERVER_N:-2000}" 16
+echo
+# sarafw flash of a 20 MB bundle against the simulated USB link (BENCH_FLASH_SIZE)
+/usr/bin/python3 bench/bench_flash.py "$build" "${BENCH_FLASH_SIZE:-20000000}"
