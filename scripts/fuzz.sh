@@ -15,7 +15,7 @@ out=build-fuzz
 mkdir -p "$out"
 sim=$(ls sim/*.c | grep -v '/main\.c$' || true)
 # sarafw-server's parsers (the rest of server/ needs libcoap and libmicrohttpd)
-srv="server/linkformat.c server/json.c server/httprange.c"
+srv="server/linkformat.c server/httprange.c" # common/json.c comes with common/*.c
 # common/pkg.c and delta.c: OpenSSL, liblzma and libdivsufsort
 libs=$(pkg-config --libs libcrypto liblzma libdivsufsort)
 for t in fuzz/fuzz_*.c; do
