@@ -145,6 +145,11 @@ def main():
         assert "default-src 'self'" in hdr.get("Content-Security-Policy", ""), hdr
         st, _, _ = srv.http("GET", "/nothing-here.js")
         assert st == 404, st
+        st, _, _ = srv.http("POST", "/", b"x")
+        assert st == 405, st
+        # what the page asks to show the buttons a role may use
+        assert srv.api("GET", "/api/v1/whoami", token=viewer) == (200, {"role": "viewer"})
+        assert srv.api("GET", "/api/v1/whoami", token=None)[0] == 401
 
         wd = WebDriver(work)
         try:
