@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "imei_list.h"
 #include "rest_client.h"
 
 enum {
@@ -17,7 +18,7 @@ enum {
 	O_FORCE,
 };
 
-#define IMEI_LEN 15
+#define IMEI_FILE_MAX (1u << 20) /* the server's JSON body limit */
 
 /* ---- reading answers ---- */
 
@@ -266,6 +267,7 @@ typedef struct create_args {
 	bytes body;
 	bool first;
 	const char *imeis, *package, *window;
+	long n_imeis;
 } create_args;
 
 static int parse_uint(const char *opt, const char *arg, long long max, long long *v)
@@ -375,9 +377,16 @@ static int create_opt(void *ctx, int opt, const char *arg)
 	return EXIT_USAGE;
 }
 
-/* The IMEI list file: IMEIs separated by white space or commas, '#' to the
- * end of a line is a comment. Appends "imeis": [...]; returns EXIT_OK or
- * EXIT_USAGE after one line naming the line at fault. */
+static void add_imei(void *ctx, const char *imei)
+{
+	create_args *a = ctx;
+	if (a->n_imeis++)
+		jw_raw(&a->body, ",");
+	jw_str(&a->body, imei);
+}
+
+/* The IMEI list file (imei_list.h; '-': stdin). Appends "imeis": [...];
+ * returns EXIT_OK or EXIT_USAGE after one line naming the line at fault. */
 static int read_imeis(create_args *a)
 {
 	FILE *f = strcmp(a->imeis, "-") ? fopen(a->imeis, "r") : stdin;
@@ -386,38 +395,36 @@ static int read_imeis(create_args *a)
 			strerror(errno));
 		return EXIT_USAGE;
 	}
-	char line[1024];
-	unsigned lineno = 0, n = 0;
-	int rc = EXIT_OK;
-	jw_raw(&a->body, a->first ? "\"imeis\":[" : ",\"imeis\":[");
-	a->first = false;
-	while (!rc && fgets(line, sizeof line, f)) {
-		lineno++;
-		if (!strchr(line, '\n') && !feof(f)) {
-			fprintf(stderr, "sarafw: %s:%u: line too long: one or a few IMEIs a line\n", a->imeis, lineno);
-			rc = EXIT_USAGE;
-			break;
-		}
-		line[strcspn(line, "#")] = 0;
-		for (char *save = NULL, *w = strtok_r(line, " \t\r\n,", &save); w; w = strtok_r(NULL, " \t\r\n,", &save)) {
-			if (strlen(w) != IMEI_LEN || strspn(w, "0123456789") != IMEI_LEN) {
-				fprintf(stderr, "sarafw: %s:%u: '%.20s' is not an IMEI (15 digits)\n", a->imeis, lineno, w);
-				rc = EXIT_USAGE;
-				break;
-			}
-			if (n++)
-				jw_raw(&a->body, ",");
-			jw_str(&a->body, w);
-		}
-	}
+	bytes text = { 0 };
+	char buf[4096];
+	size_t got;
+	while ((got = fread(buf, 1, sizeof buf, f)) > 0 && text.len <= IMEI_FILE_MAX)
+		bytes_put(&text, buf, got);
+	bool err = ferror(f);
 	if (f != stdin)
 		fclose(f);
-	jw_raw(&a->body, "]");
-	if (!rc && !n) {
-		fprintf(stderr, "sarafw: IMEI list %s holds no IMEI (15 digits each, note §2.7.1)\n", a->imeis);
-		rc = EXIT_USAGE;
+	if (err || text.oom || text.len > IMEI_FILE_MAX) {
+		fprintf(stderr, "sarafw: IMEI list %s: %s\n", a->imeis,
+			err ? "read error" : "too large (the server takes about 50,000 IMEIs at most)");
+		free(text.p);
+		return EXIT_USAGE;
 	}
-	return rc;
+	unsigned line = 0;
+	jw_raw(&a->body, a->first ? "\"imeis\":[" : ",\"imeis\":[");
+	a->first = false;
+	long n = imei_list_parse((const char *)text.p, text.len, add_imei, a, &line);
+	free(text.p);
+	jw_raw(&a->body, "]");
+	if (n < 0) {
+		fprintf(stderr, "sarafw: %s:%u: not an IMEI (15 digits; spaces, commas or lines between; '#' comments)\n",
+			a->imeis, line);
+		return EXIT_USAGE;
+	}
+	if (!n) {
+		fprintf(stderr, "sarafw: IMEI list %s holds no IMEI (15 digits each, note §2.7.1)\n", a->imeis);
+		return EXIT_USAGE;
+	}
+	return EXIT_OK;
 }
 
 static int create(cli *c, rest_client *r, int argc, char **argv)
