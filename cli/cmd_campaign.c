@@ -296,8 +296,12 @@ static int parse_time(const char *opt, const char *arg, long long *v)
 			*v = (long long)timegm(&tm);
 			return EXIT_OK;
 		}
-	} else if (!parse_uint(opt, arg, (long long)1 << 40, v)) {
-		return EXIT_OK;
+	} else {
+		char *e;
+		errno = 0;
+		*v = strtoll(arg, &e, 10);
+		if (!errno && e != arg && !*e && *v >= 0 && arg[0] >= '0' && arg[0] <= '9')
+			return EXIT_OK;
 	}
 	fprintf(stderr, "sarafw: --%s %s: UTC as 2026-12-24T08:00Z, or epoch seconds\n", opt, arg);
 	return EXIT_USAGE;

@@ -151,6 +151,21 @@ def main():
         p = sarafw("campaign", "list", "--token-file", tok["viewer"], check=2)
         assert "--server" in p.stderr and "SARAFW_SERVER" in p.stderr, p.stderr
         p = sarafw("campaign", "approve", "x1", *as_("approver"), check=2)
+
+        # a second campaign: the schedule's flags, resume refused, a forced cancel as operator
+        p = sarafw(*create, "--start", "2030-01-01T00:00Z", "--end", "1900000000", *as_("operator"), check=0)
+        cid2 = int(p.stdout.split()[1])
+        c = srv.campaign(cid2)
+        assert c["start"] == 1893456000 and c["end"] == 1900000000, c
+        p = sarafw(*create, "--start", "tomorrow", *as_("operator"), check=2)
+        assert "--start tomorrow" in p.stderr and "UTC" in p.stderr, p.stderr
+        p = sarafw(*create, "--window", "25:00", *as_("operator"), check=2)
+        p = sarafw("campaign", "resume", str(cid2), *as_("operator"), check=1)
+        assert "409" in p.stderr and "not paused" in p.stderr, p.stderr
+        p = sarafw("campaign", "cancel", str(cid2), "--force", *as_("approver"), check=9)
+        assert "role operator" in p.stderr, p.stderr
+        p = sarafw("campaign", "cancel", str(cid2), "--force", *as_("operator"), check=0)
+        assert srv.campaign(cid2)["state"] == "cancelled", srv.campaign(cid2)
         for d in devs:
             d.stop()
     print("ok")
