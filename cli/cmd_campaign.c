@@ -60,8 +60,8 @@ static void print_raw(const rest_client *r)
 
 /* ---- the commands' common steps ---- */
 
-/* Options (the server's and own), then setup. Returns 0 when done with
- * options, else the exit code; *opt_cb takes each own option. */
+/* A command's options: the server's (into r) and its own (each to cb).
+ * Returns EXIT_OK with optind at the first argument, else the exit code. */
 typedef int (*own_opt)(void *ctx, int opt, const char *arg);
 
 static int options(cli *c, rest_client *r, int argc, char **argv, const struct option *own, own_opt cb, void *ctx)
