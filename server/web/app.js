@@ -159,7 +159,7 @@ function renderCampaign(c) {
     const tr = document.createElement("tr");
     tr.dataset.imei = d.imei;
     cell(tr, d.imei); cell(tr, d.group === 0 ? "test" : d.group); stateCell(tr, d.state); cell(tr, d.attempts);
-    cell(tr, d.result); cell(tr, d.detail + (d.reset_during_install ? " [reset during install]" : "")); cell(tr, d.updated);
+    cell(tr, d.result < 0 ? "" : d.result); cell(tr, d.detail + (d.reset_during_install ? " [reset during install]" : "")); cell(tr, d.updated);
     return tr;
   });
 }

@@ -50,7 +50,7 @@ class WebDriver:
                 raise RuntimeError("chromedriver did not start")
             time.sleep(0.1)
         args = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--window-size=1280,1000", "--user-data-dir=" + os.path.join(work, "chromium"),
+                "--window-size=1280,1400", "--user-data-dir=" + os.path.join(work, "chromium"),
                 "--no-first-run", "--disable-extensions"]
         caps = {"capabilities": {"alwaysMatch": {"browserName": "chrome", "goog:chromeOptions": {
             "binary": browser, "args": args}}}}
