@@ -20,6 +20,8 @@ enum {
 	EXIT_NOANSWER = 5,  /* nothing answers AT */
 	EXIT_BAUD = 6,      /* answers garbled: wrong baud rate */
 	EXIT_PORTERR = 7,   /* port unusable: permission, not a tty, I/O error */
+	EXIT_NOSERVER = 8,  /* sarafw-server cannot be reached */
+	EXIT_AUTH = 9,      /* sarafw-server refused the token (401) or its role (403) */
 };
 
 typedef struct cli {
@@ -79,6 +81,10 @@ int cmd_install(cli *c, int argc, char **argv);
 int cmd_ftp(cli *c, int argc, char **argv);
 int cmd_http(cli *c, int argc, char **argv);
 int cmd_flash(cli *c, int argc, char **argv);
+/* sarafw-server's REST API (rest_client.h); never open a port */
+int cmd_campaign(cli *c, int argc, char **argv);
+int cmd_devices(cli *c, int argc, char **argv);
+int cli_pkg_upload(cli *c, int argc, char **argv); /* sarafw pkg upload */
 
 /* The update methods in bits (SARAFW_METHOD_*, note Table 1), for people:
  * " uFOTA (LwM2M), FTP, ..." (cmd_info.c). */

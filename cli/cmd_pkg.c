@@ -674,9 +674,10 @@ int cmd_pkg(cli *c, int argc, char **argv)
 		{ .name = "keygen", .run = keygen },   { .name = "create", .run = create },
 		{ .name = "inspect", .run = inspect }, { .name = "verify", .run = verify },
 		{ .name = "apply", .run = apply },     { .name = "bundle", .run = bundle },
+		{ .name = "upload", .run = cli_pkg_upload },
 	};
 	if (argc < 2) {
-		fprintf(stderr, "sarafw: pkg needs a command: keygen, create, bundle, inspect, verify or apply (see sarafw --help)\n");
+		fprintf(stderr, "sarafw: pkg needs a command: keygen, create, bundle, inspect, verify, apply or upload (see sarafw --help)\n");
 		return EXIT_USAGE;
 	}
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
@@ -688,6 +689,6 @@ int cmd_pkg(cli *c, int argc, char **argv)
 			optind = 0;
 			return subs[i].run(c, argc - 1, argv + 1);
 		}
-	fprintf(stderr, "sarafw: unknown pkg command '%s': keygen, create, bundle, inspect, verify or apply\n", argv[1]);
+	fprintf(stderr, "sarafw: unknown pkg command '%s': keygen, create, bundle, inspect, verify, apply or upload\n", argv[1]);
 	return EXIT_USAGE;
 }

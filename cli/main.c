@@ -55,7 +55,21 @@ static const struct {
 		  "               apps=, mno=, efs=)\n"
 		  "             pkg inspect FILE: what a package or a bundle holds\n"
 		  "             pkg verify FILE --pub KEY.pub: check its signature\n"
-		  "             pkg apply FILE [--from OLD] -o NEW: make the firmware image" },
+		  "             pkg apply FILE [--from OLD] -o NEW: make the firmware image\n"
+		  "             pkg upload FILE: store it on sarafw-server (prints its SHA-256)" },
+	{ .name = "campaign", .run = cmd_campaign,
+	  .help = "campaigns on sarafw-server (note §2.7), with --server URL --token-file F:\n"
+		  "             campaign list | show ID | report ID\n"
+		  "             campaign create --name N --product P --from-version V1 --to-version V2\n"
+		  "               --package SHA256 --imeis FILE [--test-size 1..5] [--group-size N]\n"
+		  "               [--success-threshold PCT] [--error-threshold PCT] [--pause-after-group]\n"
+		  "               [--start T] [--end T] [--window HH:MM-HH:MM] [--transport http|coap]\n"
+		  "               [--location-area A] [--action-timeout S] [--max-retries N]\n"
+		  "               [--retry-backoff S]\n"
+		  "             campaign approve ID | accept-test ID (approver)\n"
+		  "             campaign resume ID | cancel ID [--force] (operator)" },
+	{ .name = "devices", .run = cmd_devices,
+	  .help = "the devices sarafw-server knows (--server URL --token-file F)" },
 };
 
 void cli_usage(FILE *f)
@@ -74,7 +88,8 @@ void cli_usage(FILE *f)
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].help);
 	fprintf(f, "\nexit codes: 0 ok, 1 failed, 2 usage, 3 no such port, 4 port busy,\n"
-		   "            5 no answer, 6 wrong baud rate, 7 port unusable\n"
+		   "            5 no answer, 6 wrong baud rate, 7 port unusable,\n"
+		   "            8 sarafw-server unreachable, 9 token refused (401) or role (403)\n"
 		   "SARAFW_TIME_SCALE=X divides every wait by X (for sarafw-sim --time-scale X).\n"
 		   "\nupdate: auto (the default) uses +UDWNFILE where the module has FOAT, else\n"
 		   "XMODEM-1k, at the highest rate both the module and the port carry: a\n"
@@ -92,7 +107,12 @@ void cli_usage(FILE *f)
 		   "wait for it again.\n"
 		   "\npkg: versions are written as ATI9 prints them (L0.0.00.00.05.12,A.02.19 or\n"
 		   "00.12,A00.01). tests/keys/demo.key is the project's DEMO key, which the\n"
-		   "simulator trusts by default: never use it for a real module.\n");
+		   "simulator trusts by default: never use it for a real module.\n"
+		   "\ncampaign, devices, pkg upload: --server URL (default $SARAFW_SERVER) is\n"
+		   "sarafw-server's --http address; --token-file F (default $SARAFW_TOKEN_FILE)\n"
+		   "holds a token on its first line. --start and --end: UTC as\n"
+		   "2026-12-24T08:00Z, or epoch seconds. --imeis FILE: IMEIs separated by\n"
+		   "spaces, commas or lines; '#' starts a comment; '-' reads stdin.\n");
 }
 
 int main(int argc, char **argv)

@@ -15,6 +15,7 @@
 #include "json.h"
 #include "pkg.h"
 #include "rest.h"
+#include "web.h"
 
 struct rest_server {
 	rest_config cfg;
@@ -177,6 +178,8 @@ typedef enum {
 	R_CAMPAIGN_ACCEPT,
 	R_CAMPAIGN_RESUME,
 	R_CAMPAIGN_CANCEL,
+	R_WHOAMI,
+	R_WEB,
 } route_id;
 
 typedef struct route {
@@ -185,6 +188,8 @@ typedef struct route {
 	const char *need; /* role; NULL: public */
 	bool body_json, body_file;
 	int64_t num;
+	const web_file *web; /* R_WEB */
+	const char *web_type;
 } route;
 
 static bool is_sha(const char *s)
@@ -214,9 +219,20 @@ static unsigned route_of(const char *url, const char *method, route *rt)
 		snprintf(rt->arg, sizeof rt->arg, "%s", url + 5);
 		return 0;
 	}
+	if (strncmp(url, "/api/", 5) && (rt->web = web_find(url, &rt->web_type))) {
+		M(get);
+		rt->id = R_WEB;
+		rt->need = NULL; /* the page asks for a token itself */
+		return 0;
+	}
 	if (strncmp(url, "/api/v1/", 8))
 		return MHD_HTTP_NOT_FOUND;
 	const char *p = url + 8;
+	if (!strcmp(p, "whoami")) {
+		M(get);
+		rt->id = R_WHOAMI;
+		return 0;
+	}
 	if (!strcmp(p, "devices")) {
 		M(get);
 		rt->id = R_DEVICES;
@@ -928,6 +944,37 @@ static enum MHD_Result campaign_action(rest_server *s, struct MHD_Connection *c,
 	return get_campaign(s, c, rt->num, false);
 }
 
+/* ---- the web page ---- */
+
+static enum MHD_Result send_web(struct MHD_Connection *c, const route *rt)
+{
+	struct MHD_Response *r =
+		MHD_create_response_from_buffer(rt->web->len, (void *)rt->web->data, MHD_RESPMEM_PERSISTENT);
+	if (!r)
+		return MHD_NO;
+	MHD_add_response_header(r, "Content-Type", rt->web_type);
+	MHD_add_response_header(r, "Cache-Control", "no-cache");
+	/* the page's own files only: no inline script, no other site, no frame around the buttons */
+	MHD_add_response_header(r, "Content-Security-Policy",
+				"default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'");
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+	enum MHD_Result ret = MHD_queue_response(c, MHD_HTTP_OK, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+/* GET /api/v1/whoami: the token's role, so the page shows the buttons it may use */
+static enum MHD_Result whoami(struct MHD_Connection *c, const char *role)
+{
+	bytes b = {0};
+	bool f = true;
+	jw_raw(&b, "{");
+	jw_kv_str(&b, &f, "role", role);
+	jw_raw(&b, "}\n");
+	return send_json(c, MHD_HTTP_OK, &b);
+}
+
 /* ---- the access handler ---- */
 
 static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *url, const char *method,
@@ -1003,6 +1050,10 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
 		return get_campaign(s, c, rt.num, false);
 	case R_CAMPAIGN_REPORT:
 		return get_campaign(s, c, rt.num, true);
+	case R_WEB:
+		return send_web(c, &rt);
+	case R_WHOAMI:
+		return whoami(c, q->role);
 	default:
 		return campaign_action(s, c, &rt, q->role);
 	}

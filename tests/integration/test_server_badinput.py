@@ -125,7 +125,8 @@ def main():
             s.close()
 
         # ---- HTTP ----
-        for method, path, want in (("GET", "/", 404), ("GET", "/api/v1/nothing", 404),
+        for method, path, want in (("GET", "/", 200), ("GET", "/nothing", 404), ("PUT", "/", 405),
+                                   ("GET", "/api/v1/nothing", 404),
                                    ("DELETE", "/api/v1/devices", 405), ("GET", "/pkg/xyz", 404),
                                    ("GET", "/pkg/" + "0" * 64, 404),
                                    ("GET", "/api/v1/campaigns/0", 404),

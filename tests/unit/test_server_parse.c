@@ -15,6 +15,7 @@
 #include "httprange.h"
 #include "json.h"
 #include "linkformat.h"
+#include "web.h"
 
 static int query(reg_params *p, const char *opts)
 {
@@ -324,12 +325,44 @@ static void hostport_table(void **state)
 	}
 }
 
+/* the web page's files: only names in the built-in table, nothing else */
+static void web_table(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *url, *name, *type;
+	} cases[] = {
+		{"/", "index.html", "text/html"},        {"/index.html", "index.html", "text/html"},
+		{"/app.js", "app.js", "text/javascript"}, {"/style.css", "style.css", "text/css"},
+		{"", NULL, NULL},                        {"index.html", NULL, NULL},
+		{"//", NULL, NULL},                      {"/../index.html", NULL, NULL},
+		{"/./app.js", NULL, NULL},               {"/app.js/", NULL, NULL},
+		{"/APP.JS", NULL, NULL},                 {"/app.j", NULL, NULL},
+		{"/app.jsx", NULL, NULL},                {"/api/v1/devices", NULL, NULL},
+		{"/web/app.js", NULL, NULL},             {"/%61pp.js", NULL, NULL},
+		{"/index.html?x=1", NULL, NULL},         {"/etc/passwd", NULL, NULL},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		const char *type = NULL;
+		const web_file *f = web_find(cases[i].url, &type);
+		if (!cases[i].name) {
+			if (f)
+				fail_msg("%s: found %s", cases[i].url, f->name);
+			continue;
+		}
+		if (!f || strcmp(f->name, cases[i].name))
+			fail_msg("%s: %s, want %s", cases[i].url, f ? f->name : "nothing", cases[i].name);
+		assert_true(f->len > 100);
+		assert_non_null(strstr(type, cases[i].type));
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(query_table),  cmocka_unit_test(link_table),  cmocka_unit_test(link_bounds),
 		cmocka_unit_test(imei_table),   cmocka_unit_test(tlv_table),   cmocka_unit_test(json_table),
-		cmocka_unit_test(range_table),  cmocka_unit_test(hostport_table),
+		cmocka_unit_test(range_table),  cmocka_unit_test(hostport_table), cmocka_unit_test(web_table),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,4 +1,4 @@
-/* JSON for sarafw-server (json.h). */
+/* JSON for sarafw-server's REST API and the CLI that talks to it (json.h). */
 #include <stdio.h>
 #include <string.h>
 

@@ -1,8 +1,9 @@
-/* JSON for the REST API: a strict parser into a caller-sized token array
- * (no allocation; depth and token count bounded) and a writer that
- * appends to a growing buffer (common/bytes.h). */
-#ifndef SARAFW_SERVER_JSON_H
-#define SARAFW_SERVER_JSON_H
+/* JSON for the REST API, on both sides (sarafw-server and `sarafw
+ * campaign`): a strict parser into a caller-sized token array (no
+ * allocation; depth and token count bounded) and a writer that appends to
+ * a growing buffer (common/bytes.h). */
+#ifndef SARAFW_COMMON_JSON_H
+#define SARAFW_COMMON_JSON_H
 
 #include <stdbool.h>
 #include <stddef.h>

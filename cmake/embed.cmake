@@ -1,0 +1,21 @@
+# cmake -DOUT=file.c -DDIR=dir -DFILES=a,b -P embed.cmake
+# Writes a C file with each of DIR's FILES as a const byte array and a
+# table of them (server/web.h: the web page's files, served from memory).
+string(REPLACE "," ";" FILES "${FILES}")
+set(c "/* Made by cmake/embed.cmake from server/web/: do not edit. */\n#include \"web.h\"\n\n")
+set(table "")
+set(i 0)
+foreach(f ${FILES})
+  file(READ "${DIR}/${f}" hex HEX)
+  string(LENGTH "${hex}" n)
+  math(EXPR n "${n} / 2")
+  string(REGEX REPLACE "([0-9a-f][0-9a-f])" "0x\\1," hex "${hex}")
+  string(REGEX REPLACE "(0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,)" "\\1\n" hex "${hex}")
+  string(APPEND c "static const unsigned char f${i}[] = {\n${hex}0};\n")
+  string(APPEND table "\t{ .name = \"${f}\", .data = f${i}, .len = ${n} },\n")
+  math(EXPR i "${i} + 1")
+endforeach()
+string(APPEND c "\nconst web_file web_files[] = {\n${table}\t{ 0 },\n};\n")
+file(WRITE "${OUT}.tmp" "${c}")
+file(COPY_FILE "${OUT}.tmp" "${OUT}" ONLY_IF_DIFFERENT)
+file(REMOVE "${OUT}.tmp")
