@@ -27,8 +27,14 @@
 #endif
 
 static volatile sig_atomic_t stop;
-/* the power button: the last of SIGUSR1 (off) and SIGUSR2 (on) wins */
-static volatile sig_atomic_t button; /* 0 none, 1 off, 2 on */
+/* the power button: SIGUSR1 (off) and SIGUSR2 (on), each press acted on
+ * in the order delivered, so an off and an on that come before the loop
+ * looks are a power cycle, not lost (the handler only runs inside ppoll(),
+ * the loop reads with both blocked) */
+#define PRESSES 16
+static volatile sig_atomic_t presses[PRESSES]; /* 1 off, 2 on */
+static volatile sig_atomic_t presses_in;
+static int presses_out;
 
 static void on_signal(int sig)
 {
@@ -38,7 +44,8 @@ static void on_signal(int sig)
 
 static void on_button(int sig)
 {
-	button = sig == SIGUSR1 ? 1 : 2;
+	if (presses_in - presses_out < PRESSES) /* else the oldest wins */
+		presses[presses_in++ % PRESSES] = sig == SIGUSR1 ? 1 : 2;
 }
 
 static void usage(FILE *f)
@@ -134,11 +141,9 @@ static int serve(struct sim_line *line, struct sim_line *aux, struct sim_modem *
 		 struct sim_clock *clock, const sigset_t *awake)
 {
 	while (!stop) {
-		if (button) {
-			/* blocked outside ppoll(): read and clear without a race */
-			int b = button;
-			button = 0;
-			if (b == 1)
+		while (presses_out != presses_in) {
+			/* blocked outside ppoll(): read without a race */
+			if (presses[presses_out++ % PRESSES] == 1)
 				sim_modem_power_off(m);
 			else
 				sim_modem_power_on(m);
@@ -396,6 +401,10 @@ int main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	sa.sa_handler = on_button;
+	/* one press at a time: a second handler nested in the first would
+	 * write the same slot */
+	sigaddset(&sa.sa_mask, SIGUSR1);
+	sigaddset(&sa.sa_mask, SIGUSR2);
 	sigaction(SIGUSR1, &sa, NULL);
 	sigaction(SIGUSR2, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);

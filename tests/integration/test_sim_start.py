@@ -7,9 +7,10 @@ import os
 import shutil
 import signal
 import tempfile
+import time
 import unittest
 
-from simharness import Sim, luhn_ok, run_sim
+from simharness import Sim, boot, luhn_ok, run_sim
 
 VARIANT = "SARA-R410M-02B-03"
 SCALE = 50
@@ -139,6 +140,23 @@ class StaleLink(unittest.TestCase):
             self.assertTrue(os.path.isdir(os.path.join(work, "dir")))
         finally:
             shutil.rmtree(work, ignore_errors=True)
+
+
+class PowerButton(unittest.TestCase):
+    def test_off_then_on_at_once_is_a_power_cycle(self):
+        # both presses reach the simulator before its loop looks: each is
+        # acted on in turn (a cycle), neither is lost
+        with Sim(VARIANT, time_scale=20) as sim:
+            p = boot(sim)
+            for _ in range(3):
+                sim.power_off()
+                sim.power_on()
+                time.sleep(0.2)
+            sim.wait_boot(p)
+            log = sim.log_text()
+            # three cycles: each off followed by its on (the first on is the start)
+            self.assertEqual(log.count("# power off"), 3, log[-2000:])
+            self.assertEqual(log.count("# power on"), 4, log[-2000:])
 
 
 if __name__ == "__main__":
