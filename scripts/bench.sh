@@ -16,3 +16,7 @@ echo
 # FTP/HTTP downloads at the radio rates of note Table 3, and what a resume
 # saves (BENCH_DL_SIZES, BENCH_DL_RATS, BENCH_DL_SCALE, BENCH_DL_RESUME)
 /usr/bin/python3 bench/bench_download.py "$build"
+echo
+# uFOTA downloads (CoAP block-wise and HTTP) against note Table 3,
+# registration bytes, memory of the LwM2M client (BENCH_UFOTA_* in the script)
+/usr/bin/python3 bench/bench_ufota.py "$build"

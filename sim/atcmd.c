@@ -160,6 +160,13 @@ enum sim_at_parse_rc sim_at_parse(char *line, struct sim_at_req *req)
 		if (p[0] != '=')
 			return SIM_PARSE_SYNTAX;
 		req->type = SIM_AT_SET;
+		if (p[1] == '{') { /* a JSON object, whole (+ULWM2MWRITE, note §2.5.1) */
+			req->argc = 1;
+			req->argv[0].type = SIM_ARG_STR;
+			req->argv[0].str = p + 1;
+			req->argv[0].len = strlen(p + 1);
+			return SIM_PARSE_OK;
+		}
 		return parse_args(p + 1, req);
 	}
 	if (!isalpha((unsigned char)*p))

@@ -3,6 +3,7 @@
  * them again after each reboot; their boot value is note Table 2's. */
 #include "commands.h"
 #include "feature.h"
+#include "lwm2m.h"
 
 struct urc_switches {
 	int ufotastat;
@@ -14,6 +15,14 @@ extern const struct sim_feature sim_feature_update_urcs;
 static struct urc_switches *state(struct sim_modem *m)
 {
 	return sim_feature_state(m, &sim_feature_update_urcs);
+}
+
+bool sim_urc_enabled(struct sim_modem *m, unsigned urc)
+{
+	struct urc_switches *u = state(m);
+	if (!(m->v->urcs & urc))
+		return false;
+	return urc == SIM_URC_UFOTASTAT ? u->ufotastat != 0 : urc == SIM_URC_ULWM2MSTAT ? u->ulwm2mstat != 0 : false;
 }
 
 static int power_on(struct sim_modem *m, void *st)

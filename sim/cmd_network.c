@@ -7,6 +7,7 @@
 #include "commands.h"
 #include "factory.h"
 #include "feature.h"
+#include "network.h"
 #include "profiles.h"
 
 struct sim_apn {
@@ -27,6 +28,9 @@ struct network {
 	/* NVM */
 	int mno_profile; /* +UMNOPROF, in effect from the next boot */
 	char cpms[3][3]; /* +CPMS mem1..mem3: "ME" or "SM" */
+	int edrx;        /* +CEDRXS <mode> 1/2: on */
+	int edrx_act;
+	char edrx_value[5];
 	/* volatile */
 	int mno_active; /* profile in effect since boot */
 	int cereg_mode;
@@ -174,6 +178,27 @@ static const struct sim_mno mnos[] = {
 			{.cid = 1, .type = "IP", .apn = ""},
 		},
 	},
+	/* note §2.8.1, §2.8.2: NTT DoCoMo and SoftBank (their own uFOTA rules) */
+	{
+		.id = 20,
+		.name = "NTT DoCoMo 1.0",
+		.tac = "1A2B",
+		.ci = "0A1B2C01",
+		.addr = "10.160.4.9",
+		.apn = {
+			{.cid = 1, .type = "IP", .apn = ""},
+		},
+	},
+	{
+		.id = 28,
+		.name = "SoftBank 1.0",
+		.tac = "2C3D",
+		.ci = "0B2C3D01",
+		.addr = "10.176.8.21",
+		.apn = {
+			{.cid = 1, .type = "IP", .apn = ""},
+		},
+	},
 	{
 		.id = 198,
 		.name = "ATT 2-4-12 1.0",
@@ -273,11 +298,30 @@ static void start_search(struct sim_modem *m, struct network *n)
 	n->reg_timer = sim_modem_after(m, m->v->t.register_ms, registered, 0);
 }
 
+bool sim_network_attached(struct sim_modem *m)
+{
+	return state(m)->reg_stat == 1;
+}
+
+int sim_network_mno(struct sim_modem *m)
+{
+	return state(m)->mno_active;
+}
+
+bool sim_network_edrx(struct sim_modem *m)
+{
+	return state(m)->edrx != 0;
+}
+
 static void nvm_load(struct sim_modem *m, void *st, const struct sim_kv *nvm)
 {
 	struct network *n = st;
 	const char *s = sim_kv_get(nvm, "cpms");
 	n->mno_profile = (int)sim_kv_get_long(nvm, "mno_profile", sim_factory_mno_profile(m->v));
+	n->edrx = sim_kv_get_long(nvm, "edrx", 0) != 0;
+	n->edrx_act = (int)sim_kv_get_long(nvm, "edrx_act", m->v->act == 9 ? 5 : 4);
+	snprintf(n->edrx_value, sizeof n->edrx_value, "%.4s",
+		 sim_kv_get(nvm, "edrx_value") ? sim_kv_get(nvm, "edrx_value") : "0010");
 	for (int i = 0; i < 3; i++) {
 		const char *mem = "ME";
 		if (s && strlen(s) >= (size_t)(i * 3 + 2) && strncmp(s + i * 3, "SM", 2) == 0)
@@ -292,6 +336,11 @@ static void nvm_save(const struct sim_modem *m, const void *st, struct sim_kv *n
 	char cpms[16];
 	(void)m;
 	sim_kv_set_long(nvm, "mno_profile", n->mno_profile);
+	if (n->edrx) {
+		sim_kv_set_long(nvm, "edrx", 1);
+		sim_kv_set_long(nvm, "edrx_act", n->edrx_act);
+		sim_kv_set(nvm, "edrx_value", n->edrx_value);
+	}
 	snprintf(cpms, sizeof cpms, "%s,%s,%s", n->cpms[0], n->cpms[1], n->cpms[2]);
 	sim_kv_set(nvm, "cpms", cpms);
 }
@@ -382,6 +431,36 @@ static int cmd_umnoprof(struct sim_modem *m, const struct sim_at_req *req)
 		n->mno_profile = (int)id;
 		return sim_modem_save_nvm(m);
 	}
+}
+
+/* 3GPP 27.007 §7.40 +CEDRXS: note §8 asks the host to turn eDRX off
+ * before a uFOTA/FOAT update; the uFOTA client audits it (ufota.c). */
+static int cmd_cedrxs(struct sim_modem *m, const struct sim_at_req *req)
+{
+	struct network *n = state(m);
+	long mode, act = n->edrx_act;
+	if (req->type == SIM_AT_TEST) {
+		sim_modem_info(m, "+CEDRXS: (0-3),(4,5),(\"0000\"-\"1111\")");
+		return SIM_OK;
+	}
+	if (req->type == SIM_AT_READ) {
+		if (n->edrx)
+			sim_modem_info(m, "+CEDRXS: %d,\"%s\"", n->edrx_act, n->edrx_value);
+		return SIM_OK;
+	}
+	if (req->argc < 1 || req->argc > 3 || sim_arg_num(req, 0, 0, 3, &mode) != SIM_OK ||
+	    (req->argc >= 2 && req->argv[1].type != SIM_ARG_EMPTY &&
+	     sim_arg_num(req, 1, 4, 5, &act) != SIM_OK))
+		return SIM_CME_INCORRECT_PARAMS;
+	if (req->argc == 3) {
+		const struct sim_at_arg *v = &req->argv[2];
+		if (v->type != SIM_ARG_STR || v->len != 4 || strspn(v->str, "01") != 4)
+			return SIM_CME_INCORRECT_PARAMS;
+		memcpy(n->edrx_value, v->str, 5);
+	}
+	n->edrx = mode == 1 || mode == 2;
+	n->edrx_act = (int)act;
+	return sim_modem_save_nvm(m);
 }
 
 static int cmd_cereg(struct sim_modem *m, const struct sim_at_req *req)
@@ -547,6 +626,7 @@ static int cmd_cpms(struct sim_modem *m, const struct sim_at_req *req)
 static const struct sim_cmd cmds[] = {
 	{.name = "+UMNOPROF", .forms = SETTING_FORMS, .modes = SIM_IN_AT, .fn = cmd_umnoprof},
 	{.name = "+CEREG", .forms = SETTING_FORMS, .modes = SIM_IN_AT, .fn = cmd_cereg},
+	{.name = "+CEDRXS", .forms = SETTING_FORMS, .modes = SIM_IN_AT, .fn = cmd_cedrxs},
 	{.name = "+CGDCONT", .forms = SETTING_FORMS, .modes = SIM_IN_AT, .fn = cmd_cgdcont},
 	{.name = "+CPMS", .forms = SETTING_FORMS, .modes = SIM_IN_AT, .fn = cmd_cpms},
 	{.name = NULL},

@@ -103,6 +103,15 @@ static int cmd_ufwinstall(struct sim_modem *m, const struct sim_at_req *req)
 		u->baud = (uint32_t)baud;
 		return sim_modem_save_nvm(m);
 	}
+	/* note §2.6.1.1 prints AT+UFWINSTALL=,,1 for the uFOTA install URCs */
+	if (req->argc == 3 && req->argv[0].type == SIM_ARG_EMPTY && req->argv[1].type == SIM_ARG_EMPTY) {
+		if (sim_arg_num(req, 2, 1, 1, &urc) != SIM_OK)
+			return SIM_CME_INCORRECT_PARAMS;
+		u->urc = 1;
+		u->port = 1;
+		u->baud = 0;
+		return sim_modem_save_nvm(m);
+	}
 	if (req->argc > 2)
 		return SIM_CME_INCORRECT_PARAMS;
 	/* an omitted port is the one the command came on: the UART */
@@ -110,6 +119,14 @@ static int cmd_ufwinstall(struct sim_modem *m, const struct sim_at_req *req)
 	    (rc = opt_arg(req, 1, 0, 460800, true, (long)current_rate(m), &baud)) != SIM_OK)
 		return rc;
 	return start(m, (int)port, (uint32_t)baud);
+}
+
+void sim_ufwinstall_ufota_target(struct sim_modem *m, struct sim_install_req *r)
+{
+	struct ufwinstall *u = state(m);
+	r->port = u->urc ? u->port : 0; /* note Table 2: off by factory */
+	r->baud = u->baud ? u->baud : current_rate(m);
+	r->source = SIM_INSTALL_LWM2M;
 }
 
 static void nvm_load(struct sim_modem *m, void *st, const struct sim_kv *nvm)

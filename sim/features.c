@@ -16,6 +16,10 @@ extern const struct sim_feature sim_feature_ufwinstall;  /* cmd_ufwinstall.c */
 extern const struct sim_feature sim_feature_netdl;       /* netdl.c */
 extern const struct sim_feature sim_feature_ftp;         /* cmd_ftp.c */
 extern const struct sim_feature sim_feature_http;        /* cmd_http.c */
+extern const struct sim_feature sim_feature_coapdl;      /* lwm2m_coapdl.c */
+extern const struct sim_feature sim_feature_ufota;       /* ufota.c */
+extern const struct sim_feature sim_feature_lwm2m;       /* lwm2m.c */
+extern const struct sim_feature sim_feature_lwm2m_at;    /* cmd_lwm2m.c */
 
 const struct sim_feature *const sim_features[] = {
 	&sim_feature_identity,
@@ -32,5 +36,9 @@ const struct sim_feature *const sim_features[] = {
 	&sim_feature_netdl,
 	&sim_feature_ftp,
 	&sim_feature_http,
+	&sim_feature_coapdl,
+	&sim_feature_ufota,  /* after the installer: it may start a uFOTA install */
+	&sim_feature_lwm2m,
+	&sim_feature_lwm2m_at,
 	NULL,
 };

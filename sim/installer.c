@@ -130,6 +130,12 @@ static void finish(struct sim_modem *m, struct installer *in, int code)
 {
 	logf_(m, "install result %d", code);
 	report(m, in, code);
+	if (in->source == SIM_INSTALL_LWM2M) { /* before the journal goes */
+		struct sim_kv kv;
+		sim_kv_clear(&kv);
+		sim_kv_set_long(&kv, "code", code);
+		sim_kv_save(m->flash, SIM_INSTALL_RESULT, &kv);
+	}
 	sim_flash_remove(m->flash, IMAGE_NEW);
 	if (code == PKG_R_SUCCESS) {
 		sim_fota_remove(m->flash);

@@ -43,6 +43,14 @@ struct sim_install_req {
  * 0, or -errno (nothing started). */
 int sim_install_start(struct sim_modem *m, const struct sim_install_req *r);
 
+/* Where a uFOTA install reports (cmd_ufwinstall.c: AT+UFWINSTALL=,,,1
+ * or =,,1 stored; none by factory). */
+void sim_ufwinstall_ufota_target(struct sim_modem *m, struct sim_install_req *r);
+
+/* A uFOTA install leaves its final code in record "install_result"
+ * (code=<n>) for the LwM2M client's Update Result after the reboot. */
+#define SIM_INSTALL_RESULT "install_result"
+
 /* Install time in module ms for a package of pkg_size bytes with these
  * parts (PKG_KIND_* kind, PKG_FLAG_* flags of pkg.h), capped at the variant's maximum
  * (note §2.4, Table 3, §6.1.3). */

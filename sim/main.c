@@ -17,6 +17,7 @@
 #include "fault.h"
 #include "flash.h"
 #include "line.h"
+#include "lwm2m.h"
 #include "modem.h"
 #include "netdl.h"
 #include "variants.h"
@@ -67,6 +68,11 @@ static void usage(FILE *f)
 		"  --bandwidth BPS   that rate in bit/s of module time instead\n"
 		"  --net-fault F     once per run: drop:N (the connection breaks at byte N),\n"
 		"                    stall:N (no byte after N), refuse, dns\n"
+		"  --lwm2m-server URI the u-blox uFOTA server entry of the LwM2M client:\n"
+		"                    coap://HOST:PORT (NoSec) or coaps://HOST:PORT (DTLS-PSK)\n"
+		"  --lwm2m-psk-id ID, --lwm2m-psk-key HEX\n"
+		"                    the PSK identity and key for coaps:// (server and packages)\n"
+		"  --lwm2m-block N   CoAP block size of package downloads: 16..1024 (default 1024)\n"
 		"  --help, --version\n\n"
 		"Prints \"ready PATH\" when the port exists; SIGTERM stops it cleanly,\n"
 		"SIGKILL is a power cut. Line noise (RATE in [0, 1], default 0) is the same\n"
@@ -193,6 +199,10 @@ int main(int argc, char **argv)
 		{.name = "rat", .has_arg = required_argument, .val = 'r'},
 		{.name = "bandwidth", .has_arg = required_argument, .val = 'b'},
 		{.name = "net-fault", .has_arg = required_argument, .val = 'n'},
+		{.name = "lwm2m-server", .has_arg = required_argument, .val = 'M'},
+		{.name = "lwm2m-psk-id", .has_arg = required_argument, .val = 'I'},
+		{.name = "lwm2m-psk-key", .has_arg = required_argument, .val = 'Y'},
+		{.name = "lwm2m-block", .has_arg = required_argument, .val = 'Z'},
 		{.name = NULL},
 	};
 	const char *variant = NULL, *state = NULL, *link = NULL, *audit_path = NULL,
@@ -206,7 +216,9 @@ int main(int argc, char **argv)
 	struct sim_flash flash;
 	struct sim_clock clock;
 	struct sim_audit audit = {.audit = NULL, .log = NULL};
-	static struct sim_net_config net = {.rat = SIM_RAT_M1, .bps = 0, .fault = SIM_NF_NONE};
+	static struct sim_lwm2m_config lwm2m;
+	static struct sim_net_config net = {.rat = SIM_RAT_M1, .bps = 0, .fault = SIM_NF_NONE,
+					    .lwm2m = &lwm2m};
 	struct sim_fault_config noise = {.ber = 0.0, .drop = 0.0, .lost_ack = 0.0,
 					.in = true, .out = true, .seed = 0};
 	const struct sim_variant *v;
@@ -290,6 +302,29 @@ int main(int argc, char **argv)
 				return 2;
 			}
 			break;
+		case 'M':
+			if (strncmp(optarg, "coap://", 7) != 0 && strncmp(optarg, "coaps://", 8) != 0) {
+				fprintf(stderr, "sarafw-sim: --lwm2m-server wants coap://HOST:PORT or coaps://HOST:PORT, got '%s'\n", optarg);
+				return 2;
+			}
+			lwm2m.server_uri = optarg;
+			break;
+		case 'I': lwm2m.psk_id = optarg; break;
+		case 'Y':
+			if (sim_lwm2m_parse_psk(optarg, &lwm2m) != 0) {
+				fprintf(stderr, "sarafw-sim: --lwm2m-psk-key wants 1 to 64 bytes in hex, got '%s'\n", optarg);
+				return 2;
+			}
+			break;
+		case 'Z':
+			errno = 0;
+			lwm2m.block = (unsigned)strtoul(optarg, &end, 10);
+			if (errno || *end || lwm2m.block < 16 || lwm2m.block > 1024 ||
+			    (lwm2m.block & (lwm2m.block - 1))) {
+				fprintf(stderr, "sarafw-sim: --lwm2m-block wants 16, 32, ... 1024, got '%s'\n", optarg);
+				return 2;
+			}
+			break;
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("sarafw-sim %s\n", SARAFW_VERSION); return 0;
 		default: fprintf(stderr, "Try 'sarafw-sim --help'.\n"); return 2;
@@ -297,6 +332,11 @@ int main(int argc, char **argv)
 	}
 	if (optind < argc) {
 		fprintf(stderr, "sarafw-sim: unexpected argument '%s'\nTry 'sarafw-sim --help'.\n", argv[optind]);
+		return 2;
+	}
+	if (lwm2m.server_uri && strncmp(lwm2m.server_uri, "coaps://", 8) == 0 &&
+	    (!lwm2m.psk_id || !lwm2m.psk_len)) {
+		fprintf(stderr, "sarafw-sim: coaps:// wants --lwm2m-psk-id and --lwm2m-psk-key\n");
 		return 2;
 	}
 	if (!variant || !state || !link) {

@@ -130,10 +130,10 @@ struct sim_modem_config {
 
 /* Room for the features' state structs (feature.h). */
 #ifndef SIM_FEATURES_MAX
-#define SIM_FEATURES_MAX 16
+#define SIM_FEATURES_MAX 24
 #endif
 #ifndef SIM_FEATURE_STATE_MAX
-#define SIM_FEATURE_STATE_MAX 16384
+#define SIM_FEATURE_STATE_MAX 32768
 #endif
 
 struct sim_modem {

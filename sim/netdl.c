@@ -51,8 +51,7 @@ struct netdl {
 	uint64_t last_byte_ms;
 	bool stalled;   /* --net-fault stall: never resumed */
 	bool paused;    /* ahead of the radio rate */
-	uint64_t start_ms;
-	bool flowing;
+	uint64_t start_ms; /* 0 until the first byte */
 	bool failed_write;
 	bool no_host; /* no server set: fails without a connection */
 	int timer;
@@ -131,6 +130,12 @@ static void fail(struct netdl *d, int cls, int code)
 	}
 }
 
+/* HTTP(S): +UHTTPC=<p>,100, and the LwM2M client's Package URI */
+static bool is_http(const struct netdl *d)
+{
+	return d->req.method != SIM_DL_FTP;
+}
+
 static int err_for(const struct netdl *d, int ftp, int http)
 {
 	return d->req.method == SIM_DL_FTP ? ftp : http;
@@ -180,17 +185,20 @@ static void sync_part(struct sim_modem *m, struct netdl *d)
 
 /* The radio rate: the bytes so far, plus len, fit the module time since
  * the start at sim_net_rate() (one buffer of burst). */
-static bool rate_allows(struct sim_modem *m, struct netdl *d, size_t len)
+bool sim_net_pace(struct sim_modem *m, uint64_t *start_ms, uint64_t done, size_t len)
 {
 	if (!m->net)
 		return true;
-	if (!d->flowing) { /* the rate counts from the first byte */
-		d->flowing = true;
-		d->start_ms = sim_modem_now(m);
-	}
-	uint64_t elapsed = sim_modem_now(m) - d->start_ms;
+	if (!*start_ms) /* the rate counts from the first byte */
+		*start_ms = sim_modem_now(m) ? sim_modem_now(m) : 1;
+	uint64_t elapsed = sim_modem_now(m) - *start_ms;
 	double budget = (double)sim_net_rate(m->net) / 8000.0 * (double)elapsed + 16384.0;
-	return (double)(d->stored - d->offset + len) <= budget;
+	return (double)(done + len) <= budget;
+}
+
+static bool rate_allows(struct sim_modem *m, struct netdl *d, size_t len)
+{
+	return sim_net_pace(m, &d->start_ms, d->stored - d->offset, len);
 }
 
 /* HTTP: only a 2xx body is stored; a server that ignores Range (200 to
@@ -228,7 +236,7 @@ static size_t on_data(char *p, size_t size, size_t n, void *ctx)
 		}
 		return 0; /* the connection breaks */
 	}
-	if (d->req.method == SIM_DL_HTTP && http_body_check(d) != 0)
+	if (is_http(d) && http_body_check(d) != 0)
 		return len; /* an error page is not the package: dropped */
 	if (!rate_allows(m, d, len)) {
 		d->paused = true; /* libcurl offers the bytes again after the unpause */
@@ -264,8 +272,8 @@ static size_t on_header(char *p, size_t size, size_t n, void *ctx)
 	return len;
 }
 
-/* MD5 of the stored part, and its copy into the FOTA area. */
-static int store(struct sim_modem *m, struct netdl *d)
+int sim_netdl_commit(struct sim_modem *m, const char *part, enum sim_download method,
+		     char md5[33], uint64_t *size)
 {
 	char path[600];
 	unsigned char buf[65536], md[EVP_MAX_MD_SIZE];
@@ -274,7 +282,7 @@ static int store(struct sim_modem *m, struct netdl *d)
 	struct sim_kv meta;
 	int in, rc = 0;
 	ssize_t r;
-	if (sim_flash_path(m->flash, PART, path, sizeof path) != 0)
+	if (sim_flash_path(m->flash, part, path, sizeof path) != 0)
 		return -1;
 	in = open(path, O_RDONLY | O_CLOEXEC);
 	if (in < 0)
@@ -302,12 +310,20 @@ static int store(struct sim_modem *m, struct netdl *d)
 		return -1;
 	}
 	for (unsigned i = 0; i < mdlen && i < 16; i++)
-		snprintf(d->result.md5 + 2 * i, 3, "%02x", md[i]);
+		snprintf(md5 + 2 * i, 3, "%02x", md[i]);
 	sim_kv_clear(&meta);
-	sim_kv_set(&meta, "method", sim_download_name(d->req.method));
+	sim_kv_set(&meta, "method", sim_download_name(method));
 	sim_kv_set(&meta, "variant", m->v->name);
-	sim_kv_set(&meta, "md5", d->result.md5);
-	if (sim_fota_commit(&fd, m->flash, &meta) != 0)
+	sim_kv_set(&meta, "md5", md5);
+	*size = fd.size;
+	return sim_fota_commit(&fd, m->flash, &meta) == 0 ? 0 : -1;
+}
+
+/* MD5 of the stored part, and its copy into the FOTA area. */
+static int store(struct sim_modem *m, struct netdl *d)
+{
+	uint64_t size;
+	if (sim_netdl_commit(m, PART, d->req.method, d->result.md5, &size) != 0)
 		return -1;
 	d->result.size = d->stored;
 	return 0;
@@ -361,7 +377,7 @@ static void finish(struct sim_modem *m, struct netdl *d, bool keep_partial)
 static void note_status(struct netdl *d)
 {
 	long status = 0;
-	if (d->req.method != SIM_DL_HTTP || !d->easy)
+	if (!is_http(d) || !d->easy)
 		return;
 	curl_easy_getinfo(d->easy, CURLINFO_RESPONSE_CODE, &status);
 	if (status > 0)
@@ -373,7 +389,7 @@ static void complete(struct sim_modem *m, struct netdl *d, CURLcode code)
 	long status = 0;
 	note_status(d);
 	status = d->result.http_status;
-	if (code == CURLE_OK && d->req.method == SIM_DL_HTTP && (status < 200 || status > 299)) {
+	if (code == CURLE_OK && is_http(d) && (status < 200 || status > 299)) {
 		fail(d, SIM_HTTPER_CLASS, SIM_HTTPER_STATUS);
 		finish(m, d, false);
 		return;
@@ -456,6 +472,13 @@ static void fault_step(void *ctx, int code)
 
 static int build_url(struct netdl *d, const struct sim_netdl_req *r)
 {
+	if (r->url) {
+		int k = snprintf(d->url, sizeof d->url, "%s", r->url);
+		return (strncmp(r->url, "http://", 7) == 0 || strncmp(r->url, "https://", 8) == 0) &&
+				       k > 0 && (size_t)k < sizeof d->url
+			       ? 0
+			       : -1;
+	}
 	const char *scheme = r->method == SIM_DL_FTP ? (r->secure ? "ftps" : "ftp")
 						     : (r->secure ? "https" : "http");
 	const char *slash = r->path[0] == '/' ? "" : "/";
@@ -619,7 +642,8 @@ int sim_netdl_start(struct sim_modem *m, const struct sim_netdl_req *req)
 	d->req.path = NULL;
 	if (build_url(d, req) != 0)
 		return SIM_CME_INCORRECT_PARAMS;
-	d->no_host = !req->host[0];
+	d->no_host = !req->url && !req->host[0];
+	d->req.url = NULL; /* d->url has it */
 	d->offset = req->resume ? resume_point(m, d) : 0;
 	d->stored = d->synced = d->offset;
 	d->next_status = d->offset + 1;

@@ -45,6 +45,8 @@ enum {
 	SIM_HTTPER_STATUS = 73, /* the server answered with an error status */
 };
 
+struct sim_lwm2m_config; /* lwm2m.h */
+
 /* Radio and seeded network faults (--rat, --bandwidth, --net-fault). */
 enum sim_rat { SIM_RAT_M1, SIM_RAT_NB1, SIM_RAT_GSM };
 enum sim_net_fault { SIM_NF_NONE, SIM_NF_DROP, SIM_NF_STALL, SIM_NF_REFUSE, SIM_NF_DNS };
@@ -54,6 +56,7 @@ struct sim_net_config {
 	enum sim_net_fault fault;
 	uint64_t fault_at; /* DROP, STALL: at this byte of the file */
 	bool fault_fired;  /* each fault happens once per run */
+	const struct sim_lwm2m_config *lwm2m; /* --lwm2m-server...; may be NULL */
 };
 /* The radio rate in bit/s of module time. */
 uint64_t sim_net_rate(const struct sim_net_config *c);
@@ -71,7 +74,8 @@ struct sim_netdl_result {
 };
 
 struct sim_netdl_req {
-	enum sim_download method; /* SIM_DL_FTP or SIM_DL_HTTP */
+	enum sim_download method; /* SIM_DL_FTP, SIM_DL_HTTP, SIM_DL_LWM2M (HTTP) */
+	const char *url;          /* http(s)://...: instead of host, port, path */
 	const char *host;
 	long port;
 	const char *user, *password, *account;
@@ -93,6 +97,16 @@ int sim_netdl_login(struct sim_modem *m, const struct sim_netdl_req *req,
 /* SIM_OK, SIM_CME_NOT_ALLOWED (one at a time) or a +CME code. */
 int sim_netdl_start(struct sim_modem *m, const struct sim_netdl_req *req);
 bool sim_netdl_busy(struct sim_modem *m);
+/* The radio rate for any download: may len more bytes go now, with done
+ * bytes since *start_ms (0: starts the clock)? */
+bool sim_net_pace(struct sim_modem *m, uint64_t *start_ms, uint64_t done, size_t len);
+
+/* Copies the flash file part (a complete download) into the FOTA area
+ * with its crash-safe commit (fota.h), meta method=<method>; md5 gets the
+ * file's MD5 in hex, size its length. 0, or -1 (nothing stored). */
+int sim_netdl_commit(struct sim_modem *m, const char *part, enum sim_download method,
+		     char md5[33], uint64_t *size);
+
 /* Cancels the running download of method (note §3.2): done() comes with
  * SIM_FTPER_CANCELLED after the family's cancel time. false: none. */
 bool sim_netdl_cancel(struct sim_modem *m, enum sim_download method);

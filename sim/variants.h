@@ -56,6 +56,7 @@ struct sim_variant {
 	bool legacy_lwm2mstat; /* +ULWM2MSTAT: <status>,<percent>, note §2.6.1.2 */
 	enum sim_cancel cancel;
 	bool ufotaconf;      /* note §2.5.2 */
+	bool ufota_coap;     /* note §2.1: CoAP block-wise (DTLS) or HTTPS, "63B"/"73B"/"83B" */
 	bool backup_restore; /* note §6.3 */
 	bool accepts_mno0;   /* AT-FACTS: SARA-R422 does not accept +UMNOPROF=0 */
 	const uint32_t *ipr_rates; /* 0-terminated */
