@@ -36,10 +36,11 @@ test-asan: deps
 check: test test-asan size
 
 # the installer's power-cut tests at 50 seeded points instead of check's 10,
-# and kill -9 at 30 seeded points of a uFOTA download instead of 4
+# kill -9 at 30 seeded points of a uFOTA download instead of 4, and the
+# server killed at 20 moments of a campaign instead of 6
 soak: deps
 	$(call cmake_build,$(BUILD),-DCMAKE_BUILD_TYPE=RelWithDebInfo)
-	SARAFW_SOAK=1 ctest --test-dir $(BUILD) --output-on-failure -R 'integration\.test_sim_install$$'
+	SARAFW_SOAK=1 ctest --test-dir $(BUILD) --output-on-failure -R 'integration\.test_(sim_install|server_killpoints)$$'
 	SARAFW_LWM2M_KILLS=30 ctest --test-dir $(BUILD) --output-on-failure -R 'integration\.test_sim_lwm2m$$'
 
 size: deps

@@ -20,3 +20,6 @@ echo
 # uFOTA downloads (CoAP block-wise and HTTP) against note Table 3,
 # registration bytes, memory of the LwM2M client (BENCH_UFOTA_* in the script)
 /usr/bin/python3 bench/bench_ufota.py "$build"
+
+# sarafw-server: Register and Update rates and latency (plain CoAP, loopback)
+/usr/bin/python3 bench/bench_server.py "$build" "${BENCH_SERVER_N:-2000}" 16

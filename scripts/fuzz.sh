@@ -14,14 +14,16 @@ secs=${FUZZ_SECONDS:-60}
 out=build-fuzz
 mkdir -p "$out"
 sim=$(ls sim/*.c | grep -v '/main\.c$' || true)
+# sarafw-server's parsers (the rest of server/ needs libcoap and libmicrohttpd)
+srv="server/linkformat.c server/json.c server/httprange.c"
 # common/pkg.c and delta.c: OpenSSL, liblzma and libdivsufsort
 libs=$(pkg-config --libs libcrypto liblzma libdivsufsort)
 for t in fuzz/fuzz_*.c; do
 	name=$(basename "$t" .c)
 	corpus="fuzz/corpus/${name#fuzz_}"
 	mkdir -p "$out/$name.corpus"
-	clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -Isim -Icommon \
-		"$t" lib/*.c common/*.c $sim $libs -lm -o "$out/$name"
+	clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -Isim -Icommon -Iserver \
+		"$t" lib/*.c common/*.c $sim $srv $libs -lm -o "$out/$name"
 	echo "== $name for ${secs}s"
 	"$out/$name" -max_total_time="$secs" "$out/$name.corpus" "$corpus"
 done

@@ -1,0 +1,758 @@
+/* The server's storage, backend-neutral (db.h). */
+#include <stdio.h>
+#include <string.h>
+
+#include "db.h"
+
+static const db_backend *const backends[] = {
+	&db_sqlite_backend,
+};
+
+/* Migrations: migrations[i] brings the schema from version i to i+1. Never
+ * edit a published step; add one. Portable SQL only. */
+static const char *const migration_1[] = {
+	"CREATE TABLE devices ("
+	" endpoint TEXT PRIMARY KEY, imei TEXT NOT NULL DEFAULT '', location TEXT UNIQUE,"
+	" lwm2m TEXT NOT NULL DEFAULT '', binding TEXT NOT NULL DEFAULT '',"
+	" objects TEXT NOT NULL DEFAULT '', address TEXT NOT NULL DEFAULT '',"
+	" firmware_version TEXT NOT NULL DEFAULT '', lifetime BIGINT NOT NULL DEFAULT 0,"
+	" registered_at BIGINT NOT NULL DEFAULT 0, last_seen BIGINT NOT NULL DEFAULT 0,"
+	" registered INTEGER NOT NULL DEFAULT 0, fw_state INTEGER NOT NULL DEFAULT -1,"
+	" fw_result INTEGER NOT NULL DEFAULT -1, psk TEXT)",
+	"CREATE INDEX devices_imei ON devices(imei)",
+	"CREATE TABLE tokens (hash TEXT PRIMARY KEY, role TEXT NOT NULL, name TEXT NOT NULL,"
+	" created BIGINT NOT NULL)",
+	"CREATE TABLE packages (sha256 TEXT PRIMARY KEY, size BIGINT NOT NULL, product TEXT NOT NULL,"
+	" from_version TEXT NOT NULL, to_version TEXT NOT NULL, kind BIGINT NOT NULL,"
+	" flags BIGINT NOT NULL, created BIGINT NOT NULL)",
+	"CREATE TABLE campaigns (id BIGINT PRIMARY KEY, name TEXT NOT NULL, product TEXT NOT NULL,"
+	" from_version TEXT NOT NULL, to_version TEXT NOT NULL,"
+	" package TEXT NOT NULL REFERENCES packages(sha256), transport TEXT NOT NULL,"
+	" location_area TEXT NOT NULL, start_at BIGINT NOT NULL, end_at BIGINT NOT NULL,"
+	" window_from BIGINT NOT NULL, window_to BIGINT NOT NULL, test_size BIGINT NOT NULL,"
+	" group_size BIGINT NOT NULL, success_threshold BIGINT NOT NULL,"
+	" error_threshold BIGINT NOT NULL, pause_after_group BIGINT NOT NULL,"
+	" action_timeout BIGINT NOT NULL, max_retries BIGINT NOT NULL, retry_backoff BIGINT NOT NULL,"
+	" state TEXT NOT NULL, phase TEXT NOT NULL, current_group BIGINT NOT NULL,"
+	" created_by TEXT NOT NULL, approved_by TEXT NOT NULL, test_accepted_by TEXT NOT NULL,"
+	" detail TEXT NOT NULL, created BIGINT NOT NULL, updated BIGINT NOT NULL)",
+	"CREATE TABLE campaign_devices (campaign BIGINT NOT NULL REFERENCES campaigns(id),"
+	" imei TEXT NOT NULL, group_no BIGINT NOT NULL, state TEXT NOT NULL,"
+	" attempts BIGINT NOT NULL, next_at BIGINT NOT NULL, deadline BIGINT NOT NULL,"
+	" result BIGINT NOT NULL, detail TEXT NOT NULL, updated BIGINT NOT NULL,"
+	" reset_during_update BIGINT NOT NULL, PRIMARY KEY (campaign, imei))",
+	"CREATE INDEX campaign_devices_imei ON campaign_devices(imei)",
+	NULL,
+};
+
+static const char *const *const migrations[DB_SCHEMA_VERSION] = {
+	migration_1,
+};
+
+int db_exec(db *d, const char *sql, const db_val *params, int n, db_row_fn row, void *ctx)
+{
+	return d->ops->exec(d, sql, params, n, row, ctx);
+}
+
+const char *db_error(db *d)
+{
+	return d->ops->error(d);
+}
+
+/* commits flushed to stable storage while a durable function runs */
+static int durable_on(db *d)
+{
+	return d->ops->durability(d, true);
+}
+
+static void durable_off(db *d)
+{
+	d->ops->durability(d, false);
+}
+
+int db_begin(db *d)
+{
+	return db_exec(d, "BEGIN", NULL, 0, NULL, NULL);
+}
+
+int db_commit(db *d)
+{
+	return db_exec(d, "COMMIT", NULL, 0, NULL, NULL);
+}
+
+void db_rollback(db *d)
+{
+	db_exec(d, "ROLLBACK", NULL, 0, NULL, NULL);
+}
+
+static int row_int(void *ctx, int ncol, const db_val *col)
+{
+	if (ncol > 0 && col[0].t == DBV_INT)
+		*(int64_t *)ctx = col[0].i;
+	return 1;
+}
+
+int db_schema_version(db *d)
+{
+	int64_t v = -1;
+	if (db_exec(d, "SELECT version FROM schema_version", NULL, 0, row_int, &v) < 0)
+		return -1;
+	return (int)v;
+}
+
+static int migrate(db *d, char *err, size_t errlen)
+{
+	if (db_exec(d, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)", NULL, 0,
+		    NULL, NULL) < 0)
+		goto fail;
+	int64_t v = -1;
+	if (db_exec(d, "SELECT version FROM schema_version", NULL, 0, row_int, &v) < 0)
+		goto fail;
+	if (v < 0) {
+		if (db_exec(d, "INSERT INTO schema_version (version) VALUES (0)", NULL, 0, NULL, NULL) < 0)
+			goto fail;
+		v = 0;
+	}
+	if (v > DB_SCHEMA_VERSION) {
+		snprintf(err, errlen, "the database has schema version %lld; this sarafw-server knows up to %d",
+			 (long long)v, DB_SCHEMA_VERSION);
+		return -1;
+	}
+	for (; v < DB_SCHEMA_VERSION; v++) {
+		if (db_begin(d) < 0)
+			goto fail;
+		for (const char *const *s = migrations[v]; *s; s++)
+			if (db_exec(d, *s, NULL, 0, NULL, NULL) < 0)
+				goto fail_tx;
+		db_val p = DB_INT(v + 1);
+		if (db_exec(d, "UPDATE schema_version SET version = ?", &p, 1, NULL, NULL) < 0 || db_commit(d) < 0)
+			goto fail_tx;
+	}
+	return 0;
+fail_tx:
+	snprintf(err, errlen, "migration to schema version %lld: %s", (long long)v + 1, db_error(d));
+	db_rollback(d);
+	return -1;
+fail:
+	snprintf(err, errlen, "schema: %s", db_error(d));
+	return -1;
+}
+
+db *db_open(const char *url, char *err, size_t errlen)
+{
+	const char *colon = strchr(url, ':');
+	if (!colon) {
+		snprintf(err, errlen, "database \"%s\": want sqlite:PATH", url);
+		return NULL;
+	}
+	for (size_t i = 0; i < sizeof backends / sizeof *backends; i++) {
+		const db_backend *b = backends[i];
+		if (strlen(b->scheme) != (size_t)(colon - url) || memcmp(b->scheme, url, (size_t)(colon - url)))
+			continue;
+		db *d;
+		if (b->open(colon + 1, &d, err, errlen) < 0)
+			return NULL;
+		if (migrate(d, err, errlen) < 0) {
+			b->close(d);
+			return NULL;
+		}
+		return d;
+	}
+	snprintf(err, errlen, "database \"%s\": unknown kind (this build has sqlite:PATH)", url);
+	return NULL;
+}
+
+void db_close(db *d)
+{
+	if (d)
+		d->ops->close(d);
+}
+
+/* copy a text column into a fixed field, cut to fit */
+static void col_text(char *dst, size_t cap, const db_val *v)
+{
+	const char *s = v->t == DBV_TEXT ? v->s : "";
+	size_t n = strnlen(s, cap - 1);
+	memcpy(dst, s, n);
+	dst[n] = 0;
+}
+
+static int64_t col_int(const db_val *v)
+{
+	return v->t == DBV_INT ? v->i : 0;
+}
+
+#define TXT(f, v) col_text((f), sizeof(f), (v))
+
+/* ---- devices ---- */
+
+#define DEV_COLS                                                                                   \
+	"endpoint, imei, location, lwm2m, binding, objects, address, firmware_version, lifetime,"   \
+	" registered_at, last_seen, registered, fw_state, fw_result"
+
+static void dev_from_row(db_device *o, const db_val *c)
+{
+	memset(o, 0, sizeof *o);
+	TXT(o->endpoint, &c[0]);
+	TXT(o->imei, &c[1]);
+	TXT(o->location, &c[2]);
+	TXT(o->lwm2m, &c[3]);
+	TXT(o->binding, &c[4]);
+	TXT(o->objects, &c[5]);
+	TXT(o->address, &c[6]);
+	TXT(o->firmware_version, &c[7]);
+	o->lifetime = col_int(&c[8]);
+	o->registered_at = col_int(&c[9]);
+	o->last_seen = col_int(&c[10]);
+	o->registered = col_int(&c[11]) != 0;
+	o->fw_state = (int)col_int(&c[12]);
+	o->fw_result = (int)col_int(&c[13]);
+}
+
+typedef struct dev_one {
+	db_device *out;
+	int found;
+} dev_one;
+
+static int row_dev_one(void *ctx, int ncol, const db_val *c)
+{
+	dev_one *o = ctx;
+	if (ncol >= 14) {
+		dev_from_row(o->out, c);
+		o->found = 1;
+	}
+	return 1;
+}
+
+static int dev_query_one(db *d, const char *where, const char *key, db_device *out)
+{
+	char sql[512];
+	snprintf(sql, sizeof sql, "SELECT " DEV_COLS " FROM devices WHERE %s = ?", where);
+	dev_one o = {.out = out};
+	db_val p = DB_TEXT(key);
+	if (db_exec(d, sql, &p, 1, row_dev_one, &o) < 0)
+		return -1;
+	return o.found ? 0 : 1;
+}
+
+int db_device_get(db *d, const char *endpoint, db_device *out)
+{
+	return dev_query_one(d, "endpoint", endpoint, out);
+}
+
+int db_device_by_location(db *d, const char *location, db_device *out)
+{
+	return dev_query_one(d, "location", location, out);
+}
+
+int db_device_by_imei(db *d, const char *imei, db_device *out)
+{
+	if (!imei[0])
+		return 1;
+	return dev_query_one(d, "imei", imei, out);
+}
+
+int db_device_register(db *d, const db_device *v)
+{
+	/* the location is unique: a device registering again takes a new one,
+	 * and an old row holding a reused location gives it up first */
+	db_val pl[] = {DB_TEXT(v->location), DB_TEXT(v->endpoint)};
+	if (db_exec(d, "UPDATE devices SET location = NULL, registered = 0 WHERE location = ? AND endpoint <> ?",
+		    pl, 2, NULL, NULL) < 0)
+		return -1;
+	db_val p[] = {
+		DB_TEXT(v->endpoint), DB_TEXT(v->imei), DB_TEXT(v->location), DB_TEXT(v->lwm2m),
+		DB_TEXT(v->binding), DB_TEXT(v->objects), DB_TEXT(v->address), DB_INT(v->lifetime),
+		DB_INT(v->registered_at), DB_INT(v->last_seen),
+	};
+	return db_exec(d,
+		       "INSERT INTO devices (endpoint, imei, location, lwm2m, binding, objects, address,"
+		       " lifetime, registered_at, last_seen, registered) VALUES (?,?,?,?,?,?,?,?,?,?,1)"
+		       " ON CONFLICT (endpoint) DO UPDATE SET imei = excluded.imei,"
+		       " location = excluded.location, lwm2m = excluded.lwm2m, binding = excluded.binding,"
+		       " objects = excluded.objects, address = excluded.address, lifetime = excluded.lifetime,"
+		       " registered_at = excluded.registered_at, last_seen = excluded.last_seen, registered = 1,"
+		       /* a new registration: what it runs is read again */
+		       " firmware_version = '', fw_state = -1, fw_result = -1",
+		       p, 10, NULL, NULL);
+}
+
+int db_device_update(db *d, const char *location, int64_t lifetime, const char *binding, const char *objects,
+		     int64_t now)
+{
+	db_val p[] = {
+		DB_INT(lifetime), DB_INT(lifetime), DB_TEXT(binding), DB_TEXT(objects), DB_INT(now),
+		DB_TEXT(location),
+	};
+	if (db_exec(d,
+		    "UPDATE devices SET lifetime = CASE WHEN ? > 0 THEN ? ELSE lifetime END,"
+		    " binding = COALESCE(?, binding), objects = COALESCE(?, objects),"
+		    " last_seen = ? WHERE location = ? AND registered = 1",
+		    p, 6, NULL, NULL) < 0)
+		return -1;
+	return d->ops->changes(d) > 0 ? 0 : 1;
+}
+
+typedef struct ep_out {
+	char *ep;
+	size_t len;
+	int found;
+} ep_out;
+
+static int row_ep(void *ctx, int ncol, const db_val *c)
+{
+	ep_out *o = ctx;
+	if (ncol > 0) {
+		o->found = 1;
+		if (o->ep && o->len)
+			col_text(o->ep, o->len, &c[0]);
+	}
+	return 1;
+}
+
+int db_device_deregister(db *d, const char *location, char *endpoint, size_t eplen)
+{
+	ep_out o = {.ep = endpoint, .len = eplen};
+	db_val p = DB_TEXT(location);
+	if (db_exec(d, "SELECT endpoint FROM devices WHERE location = ? AND registered = 1", &p, 1, row_ep, &o) < 0)
+		return -1;
+	if (!o.found)
+		return 1;
+	if (db_exec(d, "UPDATE devices SET registered = 0, location = NULL WHERE location = ?", &p, 1, NULL, NULL) <
+	    0)
+		return -1;
+	return 0;
+}
+
+typedef struct dev_each {
+	int (*fn)(void *ctx, const db_device *dev);
+	void *ctx;
+} dev_each;
+
+static int row_dev_each(void *ctx, int ncol, const db_val *c)
+{
+	dev_each *e = ctx;
+	if (ncol < 14)
+		return 1;
+	db_device dv;
+	dev_from_row(&dv, c);
+	return e->fn(e->ctx, &dv);
+}
+
+int db_device_list(db *d, int (*fn)(void *ctx, const db_device *dev), void *ctx)
+{
+	dev_each e = {.fn = fn, .ctx = ctx};
+	return db_exec(d, "SELECT " DEV_COLS " FROM devices ORDER BY endpoint", NULL, 0, row_dev_each, &e);
+}
+
+static int dev_set(db *d, const char *sql, db_val v, const char *endpoint)
+{
+	db_val p[] = {v, DB_TEXT(endpoint)};
+	return db_exec(d, sql, p, 2, NULL, NULL);
+}
+
+int db_device_set_firmware(db *d, const char *endpoint, const char *version)
+{
+	return dev_set(d, "UPDATE devices SET firmware_version = ? WHERE endpoint = ?", DB_TEXT(version), endpoint);
+}
+
+int db_device_set_fw_state(db *d, const char *endpoint, int state)
+{
+	return dev_set(d, "UPDATE devices SET fw_state = ? WHERE endpoint = ?", DB_INT(state), endpoint);
+}
+
+int db_device_set_fw_result(db *d, const char *endpoint, int result)
+{
+	return dev_set(d, "UPDATE devices SET fw_result = ? WHERE endpoint = ?", DB_INT(result), endpoint);
+}
+
+int db_device_seen(db *d, const char *endpoint, int64_t now)
+{
+	return dev_set(d, "UPDATE devices SET last_seen = ? WHERE endpoint = ?", DB_INT(now), endpoint);
+}
+
+static int hexval(int c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+int db_psk_get(db *d, const char *endpoint, uint8_t *key, size_t cap)
+{
+	char hex[2 * 64 + 1] = "";
+	ep_out o = {.ep = hex, .len = sizeof hex};
+	db_val p = DB_TEXT(endpoint);
+	if (db_exec(d, "SELECT psk FROM devices WHERE endpoint = ? AND psk IS NOT NULL", &p, 1, row_ep, &o) < 0)
+		return -1;
+	size_t n = strlen(hex);
+	if (!o.found || n == 0 || n % 2 || n / 2 > cap)
+		return 0;
+	for (size_t i = 0; i < n / 2; i++) {
+		int h = hexval(hex[2 * i]), l = hexval(hex[2 * i + 1]);
+		if (h < 0 || l < 0)
+			return 0;
+		key[i] = (uint8_t)(h << 4 | l);
+	}
+	return (int)(n / 2);
+}
+
+static int psk_set(db *d, const char *endpoint, const uint8_t *key, size_t len)
+{
+	char hex[2 * 64 + 1];
+	if (len == 0 || len > 64)
+		return -1;
+	for (size_t i = 0; i < len; i++)
+		snprintf(hex + 2 * i, 3, "%02x", key[i]);
+	db_val p[] = {DB_TEXT(endpoint), DB_TEXT(hex)};
+	return db_exec(d,
+		       "INSERT INTO devices (endpoint, psk) VALUES (?, ?)"
+		       " ON CONFLICT (endpoint) DO UPDATE SET psk = excluded.psk",
+		       p, 2, NULL, NULL);
+}
+
+/* ---- tokens ---- */
+
+static int token_add(db *d, const char *hash_hex, const char *role, const char *name, int64_t now)
+{
+	db_val p[] = {DB_TEXT(hash_hex), DB_TEXT(role), DB_TEXT(name), DB_INT(now)};
+	return db_exec(d,
+		       "INSERT INTO tokens (hash, role, name, created) VALUES (?,?,?,?)"
+		       " ON CONFLICT (hash) DO UPDATE SET role = excluded.role, name = excluded.name",
+		       p, 4, NULL, NULL);
+}
+
+int db_token_role(db *d, const char *hash_hex, char *role, size_t rolelen)
+{
+	ep_out o = {.ep = role, .len = rolelen};
+	db_val p = DB_TEXT(hash_hex);
+	if (db_exec(d, "SELECT role FROM tokens WHERE hash = ?", &p, 1, row_ep, &o) < 0)
+		return -1;
+	return o.found ? 0 : 1;
+}
+
+/* ---- packages ---- */
+
+#define PKG_COLS "sha256, size, product, from_version, to_version, kind, flags, created"
+
+static void pkg_from_row(db_package *o, const db_val *c)
+{
+	memset(o, 0, sizeof *o);
+	TXT(o->sha256, &c[0]);
+	o->size = col_int(&c[1]);
+	TXT(o->product, &c[2]);
+	TXT(o->from_version, &c[3]);
+	TXT(o->to_version, &c[4]);
+	o->kind = col_int(&c[5]);
+	o->flags = col_int(&c[6]);
+	o->created = col_int(&c[7]);
+}
+
+static int package_add(db *d, const db_package *v)
+{
+	db_val p[] = {
+		DB_TEXT(v->sha256), DB_INT(v->size), DB_TEXT(v->product), DB_TEXT(v->from_version),
+		DB_TEXT(v->to_version), DB_INT(v->kind), DB_INT(v->flags), DB_INT(v->created),
+	};
+	if (db_exec(d, "INSERT INTO packages (" PKG_COLS ") VALUES (?,?,?,?,?,?,?,?) ON CONFLICT (sha256) DO NOTHING",
+		    p, 8, NULL, NULL) < 0)
+		return -1;
+	return d->ops->changes(d) > 0 ? 0 : 1;
+}
+
+typedef struct pkg_each {
+	int (*fn)(void *ctx, const db_package *p);
+	void *ctx;
+	db_package *one;
+	int found;
+} pkg_each;
+
+static int row_pkg(void *ctx, int ncol, const db_val *c)
+{
+	pkg_each *e = ctx;
+	if (ncol < 8)
+		return 1;
+	if (e->one) {
+		pkg_from_row(e->one, c);
+		e->found = 1;
+		return 1;
+	}
+	db_package p;
+	pkg_from_row(&p, c);
+	return e->fn(e->ctx, &p);
+}
+
+int db_package_get(db *d, const char *sha256, db_package *out)
+{
+	pkg_each e = {.one = out};
+	db_val p = DB_TEXT(sha256);
+	if (db_exec(d, "SELECT " PKG_COLS " FROM packages WHERE sha256 = ?", &p, 1, row_pkg, &e) < 0)
+		return -1;
+	return e.found ? 0 : 1;
+}
+
+int db_package_list(db *d, int (*fn)(void *ctx, const db_package *p), void *ctx)
+{
+	pkg_each e = {.fn = fn, .ctx = ctx};
+	return db_exec(d, "SELECT " PKG_COLS " FROM packages ORDER BY created, sha256", NULL, 0, row_pkg, &e);
+}
+
+/* ---- campaigns ---- */
+
+#define CAMP_COLS                                                                                  \
+	"id, name, product, from_version, to_version, package, transport, location_area, start_at,"  \
+	" end_at, window_from, window_to, test_size, group_size, success_threshold, error_threshold," \
+	" pause_after_group, action_timeout, max_retries, retry_backoff, state, phase,"              \
+	" current_group, created_by, approved_by, test_accepted_by, detail, created, updated"
+#define CAMP_NCOLS 29
+
+static void camp_from_row(db_campaign *o, const db_val *c)
+{
+	memset(o, 0, sizeof *o);
+	o->id = col_int(&c[0]);
+	TXT(o->name, &c[1]);
+	TXT(o->product, &c[2]);
+	TXT(o->from_version, &c[3]);
+	TXT(o->to_version, &c[4]);
+	TXT(o->package, &c[5]);
+	TXT(o->transport, &c[6]);
+	TXT(o->location_area, &c[7]);
+	o->start_at = col_int(&c[8]);
+	o->end_at = col_int(&c[9]);
+	o->window_from = col_int(&c[10]);
+	o->window_to = col_int(&c[11]);
+	o->test_size = col_int(&c[12]);
+	o->group_size = col_int(&c[13]);
+	o->success_threshold = col_int(&c[14]);
+	o->error_threshold = col_int(&c[15]);
+	o->pause_after_group = col_int(&c[16]);
+	o->action_timeout = col_int(&c[17]);
+	o->max_retries = col_int(&c[18]);
+	o->retry_backoff = col_int(&c[19]);
+	TXT(o->state, &c[20]);
+	TXT(o->phase, &c[21]);
+	o->current_group = col_int(&c[22]);
+	TXT(o->created_by, &c[23]);
+	TXT(o->approved_by, &c[24]);
+	TXT(o->test_accepted_by, &c[25]);
+	TXT(o->detail, &c[26]);
+	o->created = col_int(&c[27]);
+	o->updated = col_int(&c[28]);
+}
+
+#define CDEV_COLS                                                                                  \
+	"campaign, imei, group_no, state, attempts, next_at, deadline, result, detail, updated,"     \
+	" reset_during_update"
+#define CDEV_NCOLS 11
+
+static void cdev_from_row(db_cdev *o, const db_val *c)
+{
+	memset(o, 0, sizeof *o);
+	o->campaign = col_int(&c[0]);
+	TXT(o->imei, &c[1]);
+	o->group_no = col_int(&c[2]);
+	TXT(o->state, &c[3]);
+	o->attempts = col_int(&c[4]);
+	o->next_at = col_int(&c[5]);
+	o->deadline = col_int(&c[6]);
+	o->result = col_int(&c[7]);
+	TXT(o->detail, &c[8]);
+	o->updated = col_int(&c[9]);
+	o->reset_during_update = col_int(&c[10]);
+}
+
+static int cdev_insert(db *d, const db_cdev *v)
+{
+	db_val p[] = {
+		DB_INT(v->campaign), DB_TEXT(v->imei), DB_INT(v->group_no), DB_TEXT(v->state),
+		DB_INT(v->attempts), DB_INT(v->next_at), DB_INT(v->deadline), DB_INT(v->result),
+		DB_TEXT(v->detail), DB_INT(v->updated), DB_INT(v->reset_during_update),
+	};
+	return db_exec(d, "INSERT INTO campaign_devices (" CDEV_COLS ") VALUES (?,?,?,?,?,?,?,?,?,?,?)", p,
+		       CDEV_NCOLS, NULL, NULL);
+}
+
+static int campaign_create(db *d, db_campaign *c, const db_cdev *devs, size_t n)
+{
+	if (db_begin(d) < 0)
+		return -1;
+	int64_t id = 0;
+	if (db_exec(d, "SELECT COALESCE(MAX(id), 0) + 1 FROM campaigns", NULL, 0, row_int, &id) < 0)
+		goto fail;
+	c->id = id;
+	db_val p[] = {
+		DB_INT(c->id), DB_TEXT(c->name), DB_TEXT(c->product), DB_TEXT(c->from_version),
+		DB_TEXT(c->to_version), DB_TEXT(c->package), DB_TEXT(c->transport), DB_TEXT(c->location_area),
+		DB_INT(c->start_at), DB_INT(c->end_at), DB_INT(c->window_from), DB_INT(c->window_to),
+		DB_INT(c->test_size), DB_INT(c->group_size), DB_INT(c->success_threshold),
+		DB_INT(c->error_threshold), DB_INT(c->pause_after_group), DB_INT(c->action_timeout),
+		DB_INT(c->max_retries), DB_INT(c->retry_backoff), DB_TEXT(c->state), DB_TEXT(c->phase),
+		DB_INT(c->current_group), DB_TEXT(c->created_by), DB_TEXT(c->approved_by),
+		DB_TEXT(c->test_accepted_by), DB_TEXT(c->detail), DB_INT(c->created), DB_INT(c->updated),
+	};
+	if (db_exec(d,
+		    "INSERT INTO campaigns (" CAMP_COLS ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+		    p, CAMP_NCOLS, NULL, NULL) < 0)
+		goto fail;
+	for (size_t i = 0; i < n; i++) {
+		db_cdev cd = devs[i];
+		cd.campaign = id;
+		if (cdev_insert(d, &cd) < 0)
+			goto fail;
+	}
+	if (db_commit(d) < 0)
+		goto fail;
+	return 0;
+fail:
+	db_rollback(d);
+	return -1;
+}
+
+typedef struct camp_each {
+	int (*fn)(void *ctx, const db_campaign *c);
+	void *ctx;
+	db_campaign *one;
+	int found;
+} camp_each;
+
+static int row_camp(void *ctx, int ncol, const db_val *c)
+{
+	camp_each *e = ctx;
+	if (ncol < CAMP_NCOLS)
+		return 1;
+	if (e->one) {
+		camp_from_row(e->one, c);
+		e->found = 1;
+		return 1;
+	}
+	db_campaign cp;
+	camp_from_row(&cp, c);
+	return e->fn(e->ctx, &cp);
+}
+
+int db_campaign_get(db *d, int64_t id, db_campaign *out)
+{
+	camp_each e = {.one = out};
+	db_val p = DB_INT(id);
+	if (db_exec(d, "SELECT " CAMP_COLS " FROM campaigns WHERE id = ?", &p, 1, row_camp, &e) < 0)
+		return -1;
+	return e.found ? 0 : 1;
+}
+
+int db_campaign_list(db *d, int (*fn)(void *ctx, const db_campaign *c), void *ctx)
+{
+	camp_each e = {.fn = fn, .ctx = ctx};
+	return db_exec(d, "SELECT " CAMP_COLS " FROM campaigns ORDER BY id", NULL, 0, row_camp, &e);
+}
+
+static int campaign_save(db *d, const db_campaign *c)
+{
+	db_val p[] = {
+		DB_TEXT(c->state), DB_TEXT(c->phase), DB_INT(c->current_group), DB_TEXT(c->approved_by),
+		DB_TEXT(c->test_accepted_by), DB_TEXT(c->detail), DB_INT(c->updated), DB_INT(c->id),
+	};
+	return db_exec(d,
+		       "UPDATE campaigns SET state = ?, phase = ?, current_group = ?, approved_by = ?,"
+		       " test_accepted_by = ?, detail = ?, updated = ? WHERE id = ?",
+		       p, 8, NULL, NULL);
+}
+
+typedef struct cdev_each {
+	int (*fn)(void *ctx, const db_cdev *cd);
+	void *ctx;
+} cdev_each;
+
+static int row_cdev(void *ctx, int ncol, const db_val *c)
+{
+	cdev_each *e = ctx;
+	if (ncol < CDEV_NCOLS)
+		return 1;
+	db_cdev cd;
+	cdev_from_row(&cd, c);
+	return e->fn(e->ctx, &cd);
+}
+
+int db_cdev_list(db *d, int64_t campaign, int (*fn)(void *ctx, const db_cdev *cd), void *ctx)
+{
+	cdev_each e = {.fn = fn, .ctx = ctx};
+	db_val p = DB_INT(campaign);
+	return db_exec(d, "SELECT " CDEV_COLS " FROM campaign_devices WHERE campaign = ? ORDER BY group_no, imei",
+		       &p, 1, row_cdev, &e);
+}
+
+int db_cdev_for_imei(db *d, const char *imei, int (*fn)(void *ctx, const db_cdev *cd), void *ctx)
+{
+	cdev_each e = {.fn = fn, .ctx = ctx};
+	db_val p = DB_TEXT(imei);
+	return db_exec(d,
+		       "SELECT " CDEV_COLS " FROM campaign_devices WHERE imei = ? AND campaign IN"
+		       " (SELECT id FROM campaigns WHERE state IN ('running', 'paused'))"
+		       " ORDER BY campaign",
+		       &p, 1, row_cdev, &e);
+}
+
+static int cdev_save(db *d, const db_cdev *v)
+{
+	db_val p[] = {
+		DB_INT(v->group_no), DB_TEXT(v->state), DB_INT(v->attempts), DB_INT(v->next_at),
+		DB_INT(v->deadline), DB_INT(v->result), DB_TEXT(v->detail), DB_INT(v->updated),
+		DB_INT(v->reset_during_update), DB_INT(v->campaign), DB_TEXT(v->imei),
+	};
+	return db_exec(d,
+		       "UPDATE campaign_devices SET group_no = ?, state = ?, attempts = ?, next_at = ?,"
+		       " deadline = ?, result = ?, detail = ?, updated = ?, reset_during_update = ?"
+		       " WHERE campaign = ? AND imei = ?",
+		       p, 11, NULL, NULL);
+}
+
+int db_psk_set(db *d, const char *endpoint, const uint8_t *key, size_t len)
+{
+	if (durable_on(d) < 0)
+		return -1;
+	int r = psk_set(d, endpoint, key, len);
+	durable_off(d);
+	return r;
+}
+
+int db_token_add(db *d, const char *hash_hex, const char *role, const char *name, int64_t now)
+{
+	if (durable_on(d) < 0)
+		return -1;
+	int r = token_add(d, hash_hex, role, name, now);
+	durable_off(d);
+	return r;
+}
+
+int db_package_add(db *d, const db_package *v)
+{
+	if (durable_on(d) < 0)
+		return -1;
+	int r = package_add(d, v);
+	durable_off(d);
+	return r;
+}
+
+int db_campaign_create(db *d, db_campaign *c, const db_cdev *devs, size_t n)
+{
+	if (durable_on(d) < 0)
+		return -1;
+	int r = campaign_create(d, c, devs, n);
+	durable_off(d);
+	return r;
+}
+
+int db_campaign_save(db *d, const db_campaign *c)
+{
+	if (durable_on(d) < 0)
+		return -1;
+	int r = campaign_save(d, c);
+	durable_off(d);
+	return r;
+}
+
+int db_cdev_save(db *d, const db_cdev *v)
+{
+	if (durable_on(d) < 0)
+		return -1;
+	int r = cdev_save(d, v);
+	durable_off(d);
+	return r;
+}

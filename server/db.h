@@ -1,0 +1,210 @@
+/* sarafw-server's storage: one schema, versioned migrations, and the
+ * server's queries written once in portable SQL (SQLite and PostgreSQL
+ * both accept them). A backend is a const table of ops (db_backend) that
+ * opens a connection and runs one statement with typed parameters; the
+ * domain functions below never know which backend they talk to.
+ *
+ * Durability: a function returns 0 only after its statement committed.
+ * Every campaign step is written here before the server acts on it, so a
+ * server killed at any moment restarts from what is stored. Campaigns,
+ * packages, tokens and keys are also flushed to stable storage before the
+ * function returns (a power cut keeps them); the device rows that devices
+ * refresh all the time (registration, update, observed values) are not:
+ * after a power cut the last of those may be older, and the devices'
+ * next Register or Update sets them again. */
+#ifndef SARAFW_SERVER_DB_H
+#define SARAFW_SERVER_DB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* A value in or out of a statement. Text is NUL-terminated; out of a
+ * query it lives only during the row callback. */
+typedef struct db_val {
+	enum { DBV_NULL, DBV_INT, DBV_TEXT } t;
+	int64_t i;
+	const char *s;
+} db_val;
+
+#define DB_INT(v) ((db_val){.t = DBV_INT, .i = (v)})
+static inline db_val db_text(const char *s)
+{
+	return (db_val){.t = s ? DBV_TEXT : DBV_NULL, .s = s};
+}
+#define DB_TEXT(v) db_text(v)
+#define DB_NULL ((db_val){.t = DBV_NULL})
+
+/* Called per result row; a non-zero return stops the query. */
+typedef int (*db_row_fn)(void *ctx, int ncol, const db_val *col);
+
+typedef struct db db;
+
+/* What a storage backend implements. Statements use '?' placeholders; a
+ * backend whose server wants another form ($1...) rewrites them. */
+typedef struct db_backend {
+	const char *scheme; /* "sqlite" in "sqlite:PATH" */
+	/* target: what follows "scheme:". Returns 0, or -1 with err set. */
+	int (*open)(const char *target, db **out, char *err, size_t errlen);
+	void (*close)(db *d);
+	/* Run one statement; row (may be NULL) sees each result row.
+	 * Returns 0, or -1 with db_error() set. */
+	int (*exec)(db *d, const char *sql, const db_val *params, int n, db_row_fn row, void *ctx);
+	/* Rows changed by the last INSERT/UPDATE/DELETE. */
+	long (*changes)(db *d);
+	/* full: commits that follow are on stable storage when they return
+	 * (they survive a power cut); otherwise they survive the server's
+	 * death (kill -9) but a power cut may take the last ones back. */
+	int (*durability)(db *d, bool full);
+	const char *(*error)(db *d);
+} db_backend;
+
+/* Every backend embeds this first. */
+struct db {
+	const db_backend *ops;
+};
+
+extern const db_backend db_sqlite_backend;
+
+/* Open "sqlite:PATH" (others later) and bring the schema to the newest
+ * version. Returns NULL with err set. */
+db *db_open(const char *url, char *err, size_t errlen);
+void db_close(db *d);
+const char *db_error(db *d);
+/* The schema version this build writes, and the one stored. */
+#define DB_SCHEMA_VERSION 1
+int db_schema_version(db *d);
+
+/* Raw statements, for the few callers that need more than the functions
+ * below (and the tests). */
+int db_exec(db *d, const char *sql, const db_val *params, int n, db_row_fn row, void *ctx);
+int db_begin(db *d);
+int db_commit(db *d);
+void db_rollback(db *d);
+
+/* ---- devices ---- */
+#define DB_EP_MAX 64
+#define DB_IMEI_MAX 16
+#define DB_VER_MAX 64
+#define DB_LOC_MAX 16
+#define DB_OBJ_MAX 512
+
+typedef struct db_device {
+	char endpoint[DB_EP_MAX + 1];
+	char imei[DB_IMEI_MAX + 1];     /* "" when the endpoint names none */
+	char location[DB_LOC_MAX + 1];  /* "/rd/<location>" of the registration */
+	char lwm2m[8];
+	char binding[8];
+	char objects[DB_OBJ_MAX + 1];   /* "/1/0,/3/0,/5/0" */
+	char address[64];
+	char firmware_version[DB_VER_MAX + 1];
+	int64_t lifetime;
+	int64_t registered_at, last_seen;
+	bool registered;
+	int fw_state;  /* /5/0/3, -1 unknown */
+	int fw_result; /* /5/0/5, -1 unknown */
+} db_device;
+
+/* A registration: inserts or replaces the endpoint's row (a device that
+ * registers again gets a new location, and its firmware version, /5/0/3
+ * and /5/0/5 are unknown until it is read and observed again). */
+int db_device_register(db *d, const db_device *dev);
+/* Registration update: lifetime/binding/objects only when non-NULL/>0.
+ * Returns 0, 1 when no registration has that location, -1 on error. */
+int db_device_update(db *d, const char *location, int64_t lifetime, const char *binding,
+		     const char *objects, int64_t now);
+/* De-register: 0, 1 when unknown, -1. endpoint (may be NULL) gets whose it was. */
+int db_device_deregister(db *d, const char *location, char *endpoint, size_t eplen);
+/* 0 found, 1 not found, -1 error. */
+int db_device_get(db *d, const char *endpoint, db_device *out);
+int db_device_by_location(db *d, const char *location, db_device *out);
+int db_device_by_imei(db *d, const char *imei, db_device *out);
+/* Each device in endpoint order; fn returns non-zero to stop. */
+int db_device_list(db *d, int (*fn)(void *ctx, const db_device *dev), void *ctx);
+int db_device_set_firmware(db *d, const char *endpoint, const char *version);
+int db_device_set_fw_state(db *d, const char *endpoint, int state);
+int db_device_set_fw_result(db *d, const char *endpoint, int result);
+int db_device_seen(db *d, const char *endpoint, int64_t now);
+/* DTLS-PSK: the key of an endpoint (raw bytes). Returns its length, 0
+ * when the endpoint has none, -1 on error. */
+int db_psk_get(db *d, const char *endpoint, uint8_t *key, size_t cap);
+int db_psk_set(db *d, const char *endpoint, const uint8_t *key, size_t len);
+
+/* ---- tokens (stored as SHA-256 hex of the token) ---- */
+int db_token_add(db *d, const char *hash_hex, const char *role, const char *name, int64_t now);
+/* role gets the role of that hash: 0 found, 1 not found, -1 error. */
+int db_token_role(db *d, const char *hash_hex, char *role, size_t rolelen);
+
+/* ---- packages (immutable once stored) ---- */
+typedef struct db_package {
+	char sha256[65];
+	int64_t size;
+	char product[32];
+	char from_version[DB_VER_MAX + 1];
+	char to_version[DB_VER_MAX + 1];
+	int64_t kind, flags;
+	int64_t created;
+} db_package;
+/* 0 stored, 1 already there (unchanged), -1 error. */
+int db_package_add(db *d, const db_package *p);
+int db_package_get(db *d, const char *sha256, db_package *out);
+int db_package_list(db *d, int (*fn)(void *ctx, const db_package *p), void *ctx);
+
+/* ---- campaigns ---- */
+#define DB_NAME_MAX 64
+typedef struct db_campaign {
+	int64_t id;
+	char name[DB_NAME_MAX + 1];
+	char product[32];
+	char from_version[DB_VER_MAX + 1];
+	char to_version[DB_VER_MAX + 1];
+	char package[65];
+	char transport[8];      /* "http" or "coap" */
+	char location_area[DB_NAME_MAX + 1];
+	int64_t start_at, end_at;           /* epoch seconds; 0: no bound */
+	int64_t window_from, window_to;     /* daily window, minutes of the day UTC; equal: all day */
+	int64_t test_size;                  /* 1..5 (note §2.7.4) */
+	int64_t group_size;
+	int64_t success_threshold;          /* percent of a group that must succeed to go on */
+	int64_t error_threshold;            /* percent failed in a group that pauses */
+	int64_t pause_after_group;
+	int64_t action_timeout;             /* seconds per device action */
+	int64_t max_retries;
+	int64_t retry_backoff;              /* seconds, doubled per retry */
+	char state[16];   /* campaign_state names (campaign.h) */
+	char phase[8];    /* "test" or "final" */
+	int64_t current_group;
+	char created_by[DB_NAME_MAX + 1];
+	char approved_by[DB_NAME_MAX + 1];
+	char test_accepted_by[DB_NAME_MAX + 1];
+	char detail[128];
+	int64_t created, updated;
+} db_campaign;
+
+typedef struct db_cdev {
+	int64_t campaign;
+	char imei[DB_IMEI_MAX + 1];
+	int64_t group_no;    /* 0: the test group */
+	char state[16];
+	int64_t attempts;
+	int64_t next_at;     /* not before (retry backoff) */
+	int64_t deadline;    /* the current action's timeout */
+	int64_t result;      /* last /5/0/5, -1 none */
+	char detail[128];
+	int64_t updated;
+	/* design review of note §2.7.3, as observed */
+	int64_t reset_during_update; /* re-registered before /5/0/3 said Updating */
+} db_cdev;
+
+/* Inserts the campaign (id assigned) and its devices in one transaction. */
+int db_campaign_create(db *d, db_campaign *c, const db_cdev *devs, size_t n);
+int db_campaign_get(db *d, int64_t id, db_campaign *out);
+int db_campaign_list(db *d, int (*fn)(void *ctx, const db_campaign *c), void *ctx);
+/* Writes state, phase, current_group, approved_by, test_accepted_by, detail. */
+int db_campaign_save(db *d, const db_campaign *c);
+int db_cdev_list(db *d, int64_t campaign, int (*fn)(void *ctx, const db_cdev *cd), void *ctx);
+/* The devices of running campaigns for an IMEI. */
+int db_cdev_for_imei(db *d, const char *imei, int (*fn)(void *ctx, const db_cdev *cd), void *ctx);
+int db_cdev_save(db *d, const db_cdev *cd);
+
+#endif

@@ -1,0 +1,771 @@
+/* LwM2M 1.0 server side of sarafw-server (lwm2m.h), on libcoap3. */
+#include <coap3/coap.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "linkformat.h"
+#include "lwm2m.h"
+
+/* what a request we sent was for (byte 6 of its token) */
+enum {
+	K_OBS_FW_STATE = 1, /* Observe /5/0/3 */
+	K_OBS_FW_RESULT,    /* Observe /5/0/5 */
+	K_OBS_FW_VERSION,   /* Observe /3/0/3 */
+	K_READ_DEVICE,      /* Read /3/0 (TLV) */
+	K_WRITE_URI,        /* Write /5/0/1 */
+	K_EXECUTE,          /* Execute /5/0/2 */
+};
+
+/* a device with a live session in this process */
+typedef struct lw_dev {
+	bool used;
+	uint16_t gen;
+	char ep[REG_EP_MAX + 1];
+	char imei[16];
+	coap_session_t *session; /* referenced while held */
+	bool setup_queued;
+	int64_t expires; /* the registration's lifetime ends: the slot is freed */
+} lw_dev;
+
+struct lw_server {
+	lw_config cfg;
+	coap_context_t *ctx;
+	coap_endpoint_t *ep;
+	lw_dev *dev;
+	unsigned *setup_q; /* slots waiting for their observations */
+	unsigned setup_n;
+	uint8_t seq;
+	/* registration rate: a token bucket refilled every second */
+	int64_t bucket_at;
+	unsigned bucket;
+	int64_t swept_at;
+	campaign_io io;
+	char http_base[128];
+	char coap_base[128];
+	uint8_t psk_buf[64];
+	coap_bin_const_t psk;
+};
+
+static int64_t now_s(void)
+{
+	return (int64_t)time(NULL);
+}
+
+static lw_server *server_of(coap_session_t *session)
+{
+	return coap_get_app_data(coap_session_get_context(session));
+}
+
+static lw_dev *find_ep(lw_server *s, const char *ep)
+{
+	for (unsigned i = 0; i < s->cfg.max_devices; i++)
+		if (s->dev[i].used && !strcmp(s->dev[i].ep, ep))
+			return &s->dev[i];
+	return NULL;
+}
+
+static lw_dev *find_imei(lw_server *s, const char *imei)
+{
+	if (!imei[0])
+		return NULL;
+	for (unsigned i = 0; i < s->cfg.max_devices; i++)
+		if (s->dev[i].used && !strcmp(s->dev[i].imei, imei))
+			return &s->dev[i];
+	return NULL;
+}
+
+static void dev_drop(lw_dev *d)
+{
+	if (d->session)
+		coap_session_release(d->session);
+	d->session = NULL;
+	d->used = false;
+	d->gen++;
+}
+
+/* hold a session for ep; NULL when the table is full */
+static lw_dev *dev_hold(lw_server *s, const char *ep, const char *imei, coap_session_t *session)
+{
+	lw_dev *d = find_ep(s, ep);
+	if (!d)
+		for (unsigned i = 0; i < s->cfg.max_devices && !d; i++)
+			if (!s->dev[i].used)
+				d = &s->dev[i];
+	if (!d)
+		return NULL;
+	if (d->session != session) {
+		if (d->session)
+			coap_session_release(d->session);
+		d->session = coap_session_reference(session);
+	}
+	if (!d->used) {
+		d->used = true;
+		d->setup_queued = false;
+	}
+	snprintf(d->ep, sizeof d->ep, "%s", ep);
+	snprintf(d->imei, sizeof d->imei, "%s", imei);
+	return d;
+}
+
+static void queue_setup(lw_server *s, lw_dev *d)
+{
+	if (d->setup_queued)
+		return;
+	d->setup_queued = true;
+	s->setup_q[s->setup_n++] = (unsigned)(d - s->dev);
+}
+
+static void changed(lw_server *s)
+{
+	if (s->cfg.changed)
+		s->cfg.changed(s->cfg.changed_ctx);
+}
+
+/* ---- requests to a device ---- */
+
+static int send_req(lw_server *s, lw_dev *d, int kind, coap_pdu_code_t code, const char *path, bool observe,
+		    int accept, const char *payload)
+{
+	if (!d->session)
+		return -1;
+	coap_pdu_t *pdu = coap_new_pdu(COAP_MESSAGE_CON, code, d->session);
+	if (!pdu)
+		return -1;
+	unsigned slot = (unsigned)(d - s->dev);
+	uint8_t tok[8] = {
+		(uint8_t)(slot >> 24), (uint8_t)(slot >> 16), (uint8_t)(slot >> 8), (uint8_t)slot,
+		(uint8_t)(d->gen >> 8), (uint8_t)d->gen, (uint8_t)kind, s->seq++,
+	};
+	uint8_t b[4];
+	coap_add_token(pdu, sizeof tok, tok);
+	if (observe)
+		coap_add_option(pdu, COAP_OPTION_OBSERVE, coap_encode_var_safe(b, sizeof b, COAP_OBSERVE_ESTABLISH), b);
+	for (const char *p = path; *p;) {
+		const char *e = strchr(p, '/');
+		size_t n = e ? (size_t)(e - p) : strlen(p);
+		coap_add_option(pdu, COAP_OPTION_URI_PATH, n, (const uint8_t *)p);
+		p += n + (e ? 1 : 0);
+	}
+	if (payload)
+		coap_add_option(pdu, COAP_OPTION_CONTENT_FORMAT,
+				coap_encode_var_safe(b, sizeof b, COAP_MEDIATYPE_TEXT_PLAIN), b);
+	if (accept >= 0)
+		coap_add_option(pdu, COAP_OPTION_ACCEPT, coap_encode_var_safe(b, sizeof b, (unsigned)accept), b);
+	if (payload)
+		coap_add_data(pdu, strlen(payload), (const uint8_t *)payload);
+	return coap_send(d->session, pdu) == COAP_INVALID_MID ? -1 : 0;
+}
+
+#define LWM2M_TLV 11542
+
+/* the observations and reads every registration needs: observations do
+ * not survive a re-registration */
+static void setup_device(lw_server *s, lw_dev *d)
+{
+	send_req(s, d, K_OBS_FW_STATE, COAP_REQUEST_CODE_GET, "5/0/3", true, COAP_MEDIATYPE_TEXT_PLAIN, NULL);
+	send_req(s, d, K_OBS_FW_RESULT, COAP_REQUEST_CODE_GET, "5/0/5", true, COAP_MEDIATYPE_TEXT_PLAIN, NULL);
+	send_req(s, d, K_OBS_FW_VERSION, COAP_REQUEST_CODE_GET, "3/0/3", true, COAP_MEDIATYPE_TEXT_PLAIN, NULL);
+	send_req(s, d, K_READ_DEVICE, COAP_REQUEST_CODE_GET, "3/0", false, LWM2M_TLV, NULL);
+}
+
+static int io_write_uri(void *ctx, const char *imei, const char *uri)
+{
+	lw_server *s = ctx;
+	lw_dev *d = find_imei(s, imei);
+	return d ? send_req(s, d, K_WRITE_URI, COAP_REQUEST_CODE_PUT, "5/0/1", false, -1, uri) : -1;
+}
+
+static int io_execute(void *ctx, const char *imei)
+{
+	lw_server *s = ctx;
+	lw_dev *d = find_imei(s, imei);
+	return d ? send_req(s, d, K_EXECUTE, COAP_REQUEST_CODE_POST, "5/0/2", false, -1, NULL) : -1;
+}
+
+static void io_package_uri(void *ctx, const char *sha, const char *transport, char *buf, size_t cap)
+{
+	lw_server *s = ctx;
+	snprintf(buf, cap, "%s/pkg/%s", strcmp(transport, "coap") ? s->http_base : s->coap_base, sha);
+}
+
+static void respond(coap_pdu_t *resp, coap_pdu_code_t code, const char *diag)
+{
+	coap_pdu_set_code(resp, code);
+	if (diag)
+		coap_add_data(resp, strlen(diag), (const uint8_t *)diag);
+}
+
+/* ---- package download, block-wise (RFC 7959) ---- */
+
+typedef struct mapped {
+	void *p;
+	size_t len;
+} mapped;
+
+static void unmap(coap_session_t *session, void *app_ptr)
+{
+	(void)session;
+	mapped *m = app_ptr;
+	munmap(m->p, m->len);
+	free(m);
+}
+
+/* GET pkg/<sha256>: the stored file, mapped while libcoap sends its blocks */
+static void hnd_package(coap_resource_t *r, coap_session_t *session, const coap_pdu_t *req,
+			const coap_string_t *query, coap_pdu_t *resp)
+{
+	lw_server *s = server_of(session);
+	coap_str_const_t *uri = coap_resource_get_uri_path(r);
+	char path[512];
+	if (!uri || uri->length < 4 || uri->length > 4 + 64) {
+		respond(resp, COAP_RESPONSE_CODE_NOT_FOUND, NULL);
+		return;
+	}
+	snprintf(path, sizeof path, "%s/%.*s", s->cfg.store, (int)uri->length - 4, (const char *)uri->s + 4);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	mapped *m = calloc(1, sizeof *m);
+	if (fd < 0 || !m || fstat(fd, &st) < 0 || st.st_size == 0) {
+		if (fd >= 0)
+			close(fd);
+		free(m);
+		respond(resp, COAP_RESPONSE_CODE_NOT_FOUND, NULL);
+		return;
+	}
+	m->len = (size_t)st.st_size;
+	m->p = mmap(NULL, m->len, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (m->p == MAP_FAILED) {
+		free(m);
+		respond(resp, COAP_RESPONSE_CODE_INTERNAL_ERROR, NULL);
+		return;
+	}
+	coap_pdu_set_code(resp, COAP_RESPONSE_CODE_CONTENT);
+	/* the package never changes: its hash is its ETag */
+	if (!coap_add_data_large_response(r, session, req, resp, query, COAP_MEDIATYPE_APPLICATION_OCTET_STREAM, -1,
+					  0, m->len, m->p, unmap, m))
+		unmap(session, m);
+}
+
+void lw_add_package(lw_server *s, const char *sha256)
+{
+	char uri[4 + 64 + 1];
+	snprintf(uri, sizeof uri, "pkg/%s", sha256);
+	if (coap_get_resource_from_uri_path(s->ctx, coap_make_str_const(uri)))
+		return;
+	coap_resource_t *r = coap_resource_init(coap_new_str_const((const uint8_t *)uri, strlen(uri)),
+						COAP_RESOURCE_FLAGS_RELEASE_URI);
+	if (!r)
+		return;
+	coap_register_request_handler(r, COAP_REQUEST_GET, hnd_package);
+	coap_add_resource(s->ctx, r);
+}
+
+/* ---- what devices send ---- */
+
+static bool text_int(const uint8_t *p, size_t n, int *v)
+{
+	if (n == 0 || n > 9)
+		return false;
+	int x = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (p[i] < '0' || p[i] > '9')
+			return false;
+		x = x * 10 + (p[i] - '0');
+	}
+	*v = x;
+	return true;
+}
+
+static bool text_version(const uint8_t *p, size_t n, char *out, size_t cap)
+{
+	if (n == 0 || n >= cap)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (p[i] < 0x20 || p[i] > 0x7e)
+			return false;
+	memcpy(out, p, n);
+	out[n] = 0;
+	return true;
+}
+
+static coap_response_t on_response(coap_session_t *session, const coap_pdu_t *sent, const coap_pdu_t *rcvd,
+				   const coap_mid_t mid)
+{
+	(void)sent, (void)mid;
+	lw_server *s = server_of(session);
+	coap_bin_const_t tok = coap_pdu_get_token(rcvd);
+	if (tok.length != 8)
+		return COAP_RESPONSE_FAIL;
+	unsigned slot = (unsigned)tok.s[0] << 24 | (unsigned)tok.s[1] << 16 | (unsigned)tok.s[2] << 8 | tok.s[3];
+	uint16_t gen = (uint16_t)(tok.s[4] << 8 | tok.s[5]);
+	int kind = tok.s[6];
+	if (slot >= s->cfg.max_devices || !s->dev[slot].used || s->dev[slot].gen != gen ||
+	    s->dev[slot].session != session)
+		return COAP_RESPONSE_FAIL; /* stale: an RST ends an old observation */
+	lw_dev *d = &s->dev[slot];
+	coap_pdu_code_t code = coap_pdu_get_code(rcvd);
+	size_t len = 0;
+	const uint8_t *data = NULL;
+	coap_get_data(rcvd, &len, &data);
+	db *dbh = s->cfg.db;
+	int v;
+	char ver[DB_VER_MAX + 1];
+	int64_t now = now_s();
+	switch (kind) {
+	case K_OBS_FW_STATE:
+	case K_OBS_FW_RESULT:
+		if (code == COAP_RESPONSE_CODE_CONTENT && text_int(data, len, &v)) {
+			if (kind == K_OBS_FW_STATE)
+				db_device_set_fw_state(dbh, d->ep, v);
+			else
+				db_device_set_fw_result(dbh, d->ep, v);
+			db_device_seen(dbh, d->ep, now);
+			changed(s);
+		}
+		break;
+	case K_OBS_FW_VERSION:
+		if (code == COAP_RESPONSE_CODE_CONTENT && text_version(data, len, ver, sizeof ver)) {
+			db_device_set_firmware(dbh, d->ep, ver);
+			changed(s);
+		}
+		break;
+	case K_READ_DEVICE:
+		if (code == COAP_RESPONSE_CODE_CONTENT) {
+			const uint8_t *val;
+			size_t vlen;
+			if (tlv_find(data, len, 3, &val, &vlen) == 0 && text_version(val, vlen, ver, sizeof ver)) {
+				db_device_set_firmware(dbh, d->ep, ver);
+				changed(s);
+			}
+		}
+		break;
+	case K_WRITE_URI:
+	case K_EXECUTE:
+		if (code != COAP_RESPONSE_CODE_CHANGED) {
+			char why[96];
+			snprintf(why, sizeof why, "%s refused: %d.%02d", kind == K_WRITE_URI ? "Write /5/0/1" : "Execute /5/0/2",
+				 code >> 5, code & 31);
+			campaign_action_failed(dbh, d->imei, why, now);
+			changed(s);
+		}
+		break;
+	default:
+		return COAP_RESPONSE_FAIL;
+	}
+	return COAP_RESPONSE_OK;
+}
+
+static int on_event(coap_session_t *session, const coap_event_t event)
+{
+	if (event != COAP_EVENT_SESSION_CLOSED && event != COAP_EVENT_DTLS_CLOSED &&
+	    event != COAP_EVENT_DTLS_ERROR)
+		return 0;
+	lw_server *s = server_of(session);
+	for (unsigned i = 0; s && i < s->cfg.max_devices; i++)
+		if (s->dev[i].used && s->dev[i].session == session) {
+			coap_session_release(session);
+			s->dev[i].session = NULL;
+		}
+	return 0;
+}
+
+static bool take_token(lw_server *s, int64_t now)
+{
+	if (now != s->bucket_at) {
+		s->bucket_at = now;
+		s->bucket = s->cfg.max_reg_per_s;
+	}
+	if (!s->bucket)
+		return false;
+	s->bucket--;
+	return true;
+}
+
+/* the session's DTLS identity must be the endpoint: one device can never
+ * act as another */
+static bool identity_ok(lw_server *s, coap_session_t *session, const char *ep)
+{
+	if (s->cfg.nosec)
+		return true;
+	const coap_bin_const_t *id = coap_session_get_psk_identity(session);
+	return id && id->length == strlen(ep) && !memcmp(id->s, ep, id->length);
+}
+
+static void get_queries(const coap_pdu_t *req, reg_params *p, bool *bad)
+{
+	coap_opt_iterator_t it;
+	coap_opt_filter_t f;
+	coap_option_filter_clear(&f);
+	coap_option_filter_set(&f, COAP_OPTION_URI_QUERY);
+	coap_option_iterator_init(req, &it, &f);
+	coap_opt_t *o;
+	while ((o = coap_option_next(&it)))
+		if (reg_query_opt(p, coap_opt_value(o), coap_opt_length(o)) < 0)
+			*bad = true;
+}
+
+static bool get_payload(const coap_pdu_t *req, const uint8_t **data, size_t *len)
+{
+	size_t off = 0, total = 0;
+	*len = 0;
+	*data = NULL;
+	if (!coap_get_data_large(req, len, data, &off, &total))
+		return true; /* no payload */
+	return off == 0 && total == *len && *len <= LW_PAYLOAD_MAX;
+}
+
+static void hnd_register(coap_resource_t *r, coap_session_t *session, const coap_pdu_t *req,
+			 const coap_string_t *query, coap_pdu_t *resp)
+{
+	(void)r, (void)query;
+	lw_server *s = server_of(session);
+	int64_t now = now_s();
+	reg_params p;
+	reg_params_init(&p);
+	bool bad = false;
+	get_queries(req, &p, &bad);
+	if (bad || !p.ep[0]) {
+		respond(resp, COAP_RESPONSE_CODE_BAD_REQUEST, "ep, lt, lwm2m, b: bad or missing");
+		return;
+	}
+	if (!p.lwm2m[0] || (strcmp(p.lwm2m, "1.0") && strcmp(p.lwm2m, "1.1"))) {
+		respond(resp, COAP_RESPONSE_CODE_PRECONDITION_FAILED, "lwm2m=1.0 expected");
+		return;
+	}
+	const uint8_t *data;
+	size_t len;
+	if (!get_payload(req, &data, &len)) {
+		respond(resp, COAP_RESPONSE_CODE_REQUEST_TOO_LARGE, "registration payload too large");
+		return;
+	}
+	reg_objects *objs = calloc(1, sizeof *objs);
+	if (!objs) {
+		respond(resp, COAP_RESPONSE_CODE_INTERNAL_ERROR, NULL);
+		return;
+	}
+	db_device dev = {0};
+	if (!len || link_parse(data, len, objs) < 0 || reg_objects_str(objs, dev.objects, sizeof dev.objects) < 0) {
+		free(objs);
+		respond(resp, COAP_RESPONSE_CODE_BAD_REQUEST, "bad link format");
+		return;
+	}
+	free(objs);
+	if (!identity_ok(s, session, p.ep)) {
+		respond(resp, COAP_RESPONSE_CODE_FORBIDDEN, "identity is not the endpoint");
+		return;
+	}
+	if (!take_token(s, now)) {
+		uint8_t b[4];
+		coap_add_option(resp, COAP_OPTION_MAXAGE, coap_encode_var_safe(b, sizeof b, 1), b);
+		respond(resp, COAP_RESPONSE_CODE_SERVICE_UNAVAILABLE, "too many registrations; retry");
+		return;
+	}
+	char imei[16] = "";
+	imei_from_endpoint(p.ep, imei);
+	lw_dev *d = dev_hold(s, p.ep, imei, session);
+	if (d)
+		d->expires = now + (p.lt > 0 ? p.lt : LW_DEFAULT_LIFETIME);
+	if (!d) {
+		uint8_t b[4];
+		coap_add_option(resp, COAP_OPTION_MAXAGE, coap_encode_var_safe(b, sizeof b, 60), b);
+		respond(resp, COAP_RESPONSE_CODE_SERVICE_UNAVAILABLE, "device limit reached");
+		return;
+	}
+	uint8_t rnd[5];
+	if (getrandom(rnd, sizeof rnd, 0) != (ssize_t)sizeof rnd) {
+		respond(resp, COAP_RESPONSE_CODE_INTERNAL_ERROR, NULL);
+		return;
+	}
+	snprintf(dev.location, sizeof dev.location, "%02x%02x%02x%02x%02x", rnd[0], rnd[1], rnd[2], rnd[3], rnd[4]);
+	snprintf(dev.endpoint, sizeof dev.endpoint, "%s", p.ep);
+	snprintf(dev.imei, sizeof dev.imei, "%s", imei);
+	snprintf(dev.lwm2m, sizeof dev.lwm2m, "%s", p.lwm2m);
+	snprintf(dev.binding, sizeof dev.binding, "%s", p.b[0] ? p.b : "U");
+	coap_print_addr(coap_session_get_addr_remote(session), (uint8_t *)dev.address, sizeof dev.address - 1);
+	dev.lifetime = p.lt > 0 ? p.lt : LW_DEFAULT_LIFETIME;
+	dev.registered_at = dev.last_seen = now;
+	if (db_device_register(s->cfg.db, &dev) < 0) {
+		dev_drop(d);
+		respond(resp, COAP_RESPONSE_CODE_INTERNAL_ERROR, "storage");
+		return;
+	}
+	coap_add_option(resp, COAP_OPTION_LOCATION_PATH, 2, (const uint8_t *)"rd");
+	coap_add_option(resp, COAP_OPTION_LOCATION_PATH, strlen(dev.location), (const uint8_t *)dev.location);
+	coap_pdu_set_code(resp, COAP_RESPONSE_CODE_CREATED);
+	queue_setup(s, d); /* after the answer has gone */
+	changed(s);
+}
+
+static void hnd_update(lw_server *s, coap_session_t *session, const coap_pdu_t *req, const char *loc,
+		       coap_pdu_t *resp)
+{
+	int64_t now = now_s();
+	reg_params p;
+	reg_params_init(&p);
+	bool bad = false;
+	get_queries(req, &p, &bad);
+	if (bad || p.ep[0] || p.lwm2m[0]) {
+		respond(resp, COAP_RESPONSE_CODE_BAD_REQUEST, "an update takes lt, b, sms only");
+		return;
+	}
+	const uint8_t *data;
+	size_t len;
+	if (!get_payload(req, &data, &len)) {
+		respond(resp, COAP_RESPONSE_CODE_REQUEST_TOO_LARGE, "payload too large");
+		return;
+	}
+	char objects[DB_OBJ_MAX + 1];
+	bool has_objects = false;
+	if (len) {
+		reg_objects *objs = calloc(1, sizeof *objs);
+		if (!objs) {
+			respond(resp, COAP_RESPONSE_CODE_INTERNAL_ERROR, NULL);
+			return;
+		}
+		int r = link_parse(data, len, objs) < 0 || reg_objects_str(objs, objects, sizeof objects) < 0;
+		free(objs);
+		if (r) {
+			respond(resp, COAP_RESPONSE_CODE_BAD_REQUEST, "bad link format");
+			return;
+		}
+		has_objects = true;
+	}
+	db_device dev;
+	int r = db_device_by_location(s->cfg.db, loc, &dev);
+	if (r < 0) {
+		respond(resp, COAP_RESPONSE_CODE_INTERNAL_ERROR, "storage");
+		return;
+	}
+	if (r || !dev.registered) {
+		respond(resp, COAP_RESPONSE_CODE_NOT_FOUND, NULL);
+		return;
+	}
+	if (!identity_ok(s, session, dev.endpoint)) {
+		respond(resp, COAP_RESPONSE_CODE_FORBIDDEN, "not this device's registration");
+		return;
+	}
+	r = db_device_update(s->cfg.db, loc, p.lt, p.b[0] ? p.b : NULL, has_objects ? objects : NULL, now);
+	if (r) {
+		respond(resp, r < 0 ? COAP_RESPONSE_CODE_INTERNAL_ERROR : COAP_RESPONSE_CODE_NOT_FOUND, NULL);
+		return;
+	}
+	/* a session this process does not know (a restart, a new address):
+	 * hold it and observe again */
+	lw_dev *d = find_ep(s, dev.endpoint);
+	bool fresh = !d || d->session != session;
+	d = dev_hold(s, dev.endpoint, dev.imei, session);
+	if (d)
+		d->expires = now + (p.lt > 0 ? p.lt : dev.lifetime);
+	if (d && fresh)
+		queue_setup(s, d);
+	coap_pdu_set_code(resp, COAP_RESPONSE_CODE_CHANGED);
+	changed(s);
+}
+
+static void hnd_deregister(lw_server *s, coap_session_t *session, const char *loc, coap_pdu_t *resp)
+{
+	db_device dev;
+	int r = db_device_by_location(s->cfg.db, loc, &dev);
+	if (r < 0) {
+		respond(resp, COAP_RESPONSE_CODE_INTERNAL_ERROR, "storage");
+		return;
+	}
+	if (r || !dev.registered) {
+		respond(resp, COAP_RESPONSE_CODE_NOT_FOUND, NULL);
+		return;
+	}
+	if (!identity_ok(s, session, dev.endpoint)) {
+		respond(resp, COAP_RESPONSE_CODE_FORBIDDEN, "not this device's registration");
+		return;
+	}
+	if (db_device_deregister(s->cfg.db, loc, NULL, 0) < 0) {
+		respond(resp, COAP_RESPONSE_CODE_INTERNAL_ERROR, "storage");
+		return;
+	}
+	lw_dev *d = find_ep(s, dev.endpoint);
+	if (d)
+		dev_drop(d);
+	coap_pdu_set_code(resp, COAP_RESPONSE_CODE_DELETED);
+	changed(s);
+}
+
+/* rd/<location>: Update (POST) and De-register (DELETE); 4.04 elsewhere */
+static void hnd_unknown(coap_resource_t *r, coap_session_t *session, const coap_pdu_t *req,
+			const coap_string_t *query, coap_pdu_t *resp)
+{
+	(void)r, (void)query;
+	lw_server *s = server_of(session);
+	coap_string_t *path = coap_get_uri_path(req);
+	char loc[DB_LOC_MAX + 1] = "";
+	bool rd = path && path->length > 3 && path->length - 3 <= DB_LOC_MAX && !memcmp(path->s, "rd/", 3) &&
+		  !memchr(path->s + 3, '/', path->length - 3);
+	if (rd) {
+		memcpy(loc, path->s + 3, path->length - 3);
+		loc[path->length - 3] = 0;
+	}
+	coap_delete_string(path);
+	if (!rd) {
+		respond(resp, COAP_RESPONSE_CODE_NOT_FOUND, NULL);
+		return;
+	}
+	coap_pdu_code_t m = coap_pdu_get_code(req);
+	if (m == COAP_REQUEST_CODE_POST)
+		hnd_update(s, session, req, loc, resp);
+	else if (m == COAP_REQUEST_CODE_DELETE)
+		hnd_deregister(s, session, loc, resp);
+	else
+		respond(resp, COAP_RESPONSE_CODE_NOT_ALLOWED, NULL);
+}
+
+/* DTLS-PSK: the key stored for the identity (= the endpoint name) */
+static const coap_bin_const_t *psk_for(coap_bin_const_t *identity, coap_session_t *session, void *arg)
+{
+	(void)session;
+	lw_server *s = arg;
+	char ep[REG_EP_MAX + 1];
+	if (!identity || identity->length == 0 || identity->length > REG_EP_MAX)
+		return NULL;
+	for (size_t i = 0; i < identity->length; i++)
+		if (identity->s[i] < 0x21 || identity->s[i] > 0x7e)
+			return NULL;
+	memcpy(ep, identity->s, identity->length);
+	ep[identity->length] = 0;
+	int n = db_psk_get(s->cfg.db, ep, s->psk_buf, sizeof s->psk_buf);
+	if (n <= 0)
+		return NULL; /* unknown identity: the handshake fails */
+	s->psk = (coap_bin_const_t){.s = s->psk_buf, .length = (size_t)n};
+	return &s->psk;
+}
+
+lw_server *lw_start(const lw_config *cfg, char *err, size_t errlen)
+{
+	lw_server *s = calloc(1, sizeof *s);
+	if (!s)
+		goto oom;
+	s->cfg = *cfg;
+	if (!s->cfg.max_devices)
+		s->cfg.max_devices = 10000;
+	if (!s->cfg.max_reg_per_s)
+		s->cfg.max_reg_per_s = 1000;
+	s->dev = calloc(s->cfg.max_devices, sizeof *s->dev);
+	s->setup_q = calloc(s->cfg.max_devices, sizeof *s->setup_q);
+	if (!s->dev || !s->setup_q)
+		goto oom;
+	s->io = (campaign_io){.ctx = s, .write_uri = io_write_uri, .execute = io_execute, .package_uri = io_package_uri};
+	coap_startup();
+	coap_set_log_level(getenv("SARAFW_SERVER_COAP_DEBUG") ? LOG_DEBUG : LOG_EMERG);
+	s->ctx = coap_new_context(NULL);
+	if (!s->ctx)
+		goto oom;
+	coap_set_app_data(s->ctx, s);
+	coap_context_set_block_mode(s->ctx, COAP_BLOCK_USE_LIBCOAP | COAP_BLOCK_SINGLE_BODY);
+	coap_context_set_max_idle_sessions(s->ctx, 1000);
+	coap_context_set_max_handshake_sessions(s->ctx, 100);
+	if (!cfg->nosec) {
+		if (!coap_dtls_is_supported()) {
+			snprintf(err, errlen, "this libcoap has no DTLS: use --nosec in a lab");
+			goto fail;
+		}
+		coap_dtls_spsk_t spsk = {
+			.version = COAP_DTLS_SPSK_SETUP_VERSION,
+			.validate_id_call_back = psk_for,
+			.id_call_back_arg = s,
+		};
+		if (!coap_context_set_psk2(s->ctx, &spsk)) {
+			snprintf(err, errlen, "DTLS-PSK setup failed");
+			goto fail;
+		}
+	}
+	coap_address_t a;
+	coap_address_init(&a);
+	memcpy(&a.addr, &cfg->addr, cfg->addrlen);
+	a.size = cfg->addrlen;
+	s->ep = coap_new_endpoint(s->ctx, &a, cfg->nosec ? COAP_PROTO_UDP : COAP_PROTO_DTLS);
+	if (!s->ep) {
+		snprintf(err, errlen, "cannot listen for CoAP there (address in use?)");
+		goto fail;
+	}
+	coap_resource_t *rd = coap_resource_init(coap_make_str_const("rd"), 0);
+	coap_register_request_handler(rd, COAP_REQUEST_POST, hnd_register);
+	coap_add_resource(s->ctx, rd);
+	coap_resource_t *unk = coap_resource_unknown_init2(hnd_unknown, 0);
+	coap_register_request_handler(unk, COAP_REQUEST_POST, hnd_unknown);
+	coap_register_request_handler(unk, COAP_REQUEST_DELETE, hnd_unknown);
+	coap_register_request_handler(unk, COAP_REQUEST_GET, hnd_unknown);
+	coap_add_resource(s->ctx, unk);
+	coap_register_response_handler(s->ctx, on_response);
+	coap_register_event_handler(s->ctx, on_event);
+	if (coap_context_get_coap_fd(s->ctx) < 0) {
+		snprintf(err, errlen, "libcoap built without epoll: no fd to poll");
+		goto fail;
+	}
+	return s;
+oom:
+	snprintf(err, errlen, "out of memory");
+fail:
+	lw_stop(s);
+	return NULL;
+}
+
+void lw_stop(lw_server *s)
+{
+	if (!s)
+		return;
+	for (unsigned i = 0; s->dev && i < s->cfg.max_devices; i++)
+		if (s->dev[i].used)
+			dev_drop(&s->dev[i]);
+	if (s->ctx)
+		coap_free_context(s->ctx);
+	free(s->dev);
+	free(s->setup_q);
+	free(s);
+}
+
+int lw_fd(lw_server *s)
+{
+	return coap_context_get_coap_fd(s->ctx);
+}
+
+int lw_process(lw_server *s)
+{
+	coap_io_process(s->ctx, COAP_IO_NO_WAIT);
+	int64_t t = now_s();
+	if (t != s->swept_at) {
+		/* registrations whose lifetime ended give their slot back (a
+		 * device that went away, or a flood of short-lived endpoints) */
+		s->swept_at = t;
+		for (unsigned i = 0; i < s->cfg.max_devices; i++)
+			if (s->dev[i].used && s->dev[i].expires < t)
+				dev_drop(&s->dev[i]);
+	}
+	while (s->setup_n) {
+		unsigned slot = s->setup_q[--s->setup_n];
+		lw_dev *d = &s->dev[slot];
+		d->setup_queued = false;
+		if (d->used)
+			setup_device(s, d);
+	}
+	coap_tick_t now;
+	coap_ticks(&now);
+	unsigned ms = coap_io_prepare_epoll(s->ctx, now);
+	return ms == 0 || ms > 1000 ? 1000 : (int)ms;
+}
+
+const campaign_io *lw_campaign_io(lw_server *s)
+{
+	return &s->io;
+}
+
+void lw_set_package_base(lw_server *s, const char *http_base, const char *coap_base)
+{
+	snprintf(s->http_base, sizeof s->http_base, "%s", http_base);
+	snprintf(s->coap_base, sizeof s->coap_base, "%s", coap_base);
+}
