@@ -7,6 +7,7 @@
 #include "lwm2m.h"
 
 #include <coap3/coap.h>
+#include <arpa/inet.h>
 #include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,7 @@
 
 #define RECORD "lwm2m"
 #define POLL_WALL_MS 5u
+#define POLL_EXTERNAL_WALL_MS 500u /* --fleet: the fleet polls the fd */
 #define START_MS 2000u   /* attach -> the client's first request */
 #define RETRY_MS 60000u  /* a failed registration is tried again */
 #define CHECKIN_MS 30000u /* +ULWM2MREG, +UFOTACONF: "within 60 s" (note §2.5.2, §2.8.4) */
@@ -721,7 +723,29 @@ coap_session_t *sim_lwm2m_open_session(struct sim_modem *m, coap_context_t *ctx,
 	}
 	if (uri.scheme != COAP_URI_SCHEME_COAP)
 		return NULL;
+	if (c && c->bind_host && dst.addr.sa.sa_family == AF_INET) {
+		coap_address_t local;
+		coap_address_init(&local);
+		local.size = sizeof local.addr.sin;
+		local.addr.sin.sin_family = AF_INET;
+		if (inet_pton(AF_INET, c->bind_host, &local.addr.sin.sin_addr) != 1)
+			return NULL;
+		return coap_new_client_session(ctx, &local, &dst, COAP_PROTO_UDP);
+	}
 	return coap_new_client_session(ctx, NULL, &dst, COAP_PROTO_UDP);
+}
+
+int sim_lwm2m_fd(struct sim_modem *m)
+{
+	struct lwm2m *l = state(m);
+	return l->ctx ? coap_context_get_coap_fd(l->ctx) : -1;
+}
+
+void sim_lwm2m_io(struct sim_modem *m)
+{
+	struct lwm2m *l = state(m);
+	if (l->ctx)
+		coap_io_process(l->ctx, COAP_IO_NO_WAIT);
 }
 
 static void poll_fn(void *ctx, int arg);
@@ -775,7 +799,10 @@ static void poll_fn(void *ctx, int arg)
 		start_client(m, l);
 	if (l->ctx)
 		coap_io_process(l->ctx, COAP_IO_NO_WAIT);
-	uint32_t ms = (uint32_t)(POLL_WALL_MS * scale(m));
+	bool ext = m->net && m->net->lwm2m && m->net->lwm2m->external_poll;
+	if (ext && l->started)
+		return; /* the fleet's loop polls the context from now on */
+	uint32_t ms = (uint32_t)((ext ? POLL_EXTERNAL_WALL_MS : POLL_WALL_MS) * scale(m));
 	l->poll_timer = sim_modem_after(m, ms ? ms : 1, poll_fn, 0);
 }
 
