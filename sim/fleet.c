@@ -28,7 +28,7 @@ struct dev {
 	char bind[16];
 	char psk_id[32]; /* urn:imei:<IMEI> */
 	uint64_t rng;
-	bool misbehaving, reset_done, on, faded;
+	bool misbehaving, reset_done, on, faded, lifetime_set;
 	uint64_t start_at; /* module ms it powers on */
 	uint64_t cut_at, fade_at, unfade_at; /* UINT64_MAX: none */
 	uint64_t key; /* heap key: the earliest of the above and the modem's */
@@ -38,6 +38,7 @@ struct dev {
 };
 
 static struct dev *fleet_devs;
+static struct sim_lwm2m_stats fleet_stats;
 static struct dev **fleet_heap;
 
 /* ---- the fault spec ---- */
@@ -204,8 +205,13 @@ static int power_on(const struct sim_fleet_config *c, struct sim_clock *clock, s
 }
 
 /* The host's script after each step of its module. */
-static void host(struct dev *d, unsigned *resets)
+static void host(const struct sim_fleet_config *c, struct dev *d, unsigned *resets)
 {
+	if (c->lifetime && !d->lifetime_set && sim_lwm2m_running(d->m)) {
+		/* AT+ULWM2MWRITE={"bn":"/1/1/","e":[{"n":"1","v":S}]} (note §2.5.1) */
+		struct lw_value v = {.type = LW_T_INT, .i = c->lifetime};
+		d->lifetime_set = lw_obj_write(d->m, 1, 1, 1, &v, false) == LW_OK;
+	}
 	/* note §2.7.3: a misbehaving host resets the module when the update
 	 * starts, before the install is under way */
 	if (d->misbehaving && !d->reset_done && sim_ufota_state(d->m) == FW_UPDATING &&
@@ -233,6 +239,27 @@ static void watch_fd(int ep, struct dev *d)
 		d->fd = fd;
 		d->boots_fd = d->m->boots;
 	}
+}
+
+static unsigned pct(const uint32_t *h, uint64_t n, double p)
+{
+	uint64_t want = (uint64_t)((double)n * p), seen = 0;
+	for (unsigned i = 0; i < SIM_LW_HIST; i++) {
+		seen += h[i];
+		if (seen > want)
+			return i;
+	}
+	return SIM_LW_HIST - 1;
+}
+
+static void print_stats(const struct sim_clock *clock)
+{
+	const struct sim_lwm2m_stats *s = &fleet_stats;
+	printf("stats t=%.3f reg=%llu upd=%llu fail=%llu reg_p50=%u reg_p99=%u upd_p50=%u upd_p99=%u\n",
+	       (double)sim_clock_wall_ns(clock) / 1e9, (unsigned long long)s->reg,
+	       (unsigned long long)s->upd, (unsigned long long)s->fail, pct(s->reg_ms, s->reg, 0.5),
+	       pct(s->reg_ms, s->reg, 0.99), pct(s->upd_ms, s->upd, 0.5), pct(s->upd_ms, s->upd, 0.99));
+	fflush(stdout);
 }
 
 static long rss_kb(void)
@@ -322,6 +349,7 @@ int sim_fleet_run(const struct sim_fleet_config *c)
 		d->net = *c->net;
 		d->lw = *c->lwm2m;
 		d->lw.external_poll = true;
+		d->lw.stats = c->stats_s > 0 ? &fleet_stats : NULL;
 		/* 127.0.0.1 .. : 20000 clients per loopback address */
 		snprintf(d->bind, sizeof d->bind, "127.0.%u.%u", (i / 20000) / 250, 1 + (i / 20000) % 250);
 		d->lw.bind_host = d->bind;
@@ -360,10 +388,17 @@ int sim_fleet_run(const struct sim_fleet_config *c)
 		       on ? (rss - rss0) * 1024 / (long)on : 0);
 		fflush(stdout);
 	}
+	uint64_t stats_ns = c->stats_s > 0 ? (uint64_t)(c->stats_s * 1e9) : 0;
+	uint64_t stats_at = sim_clock_wall_ns(&clock) + stats_ns;
 	while (!*c->stop) {
 		struct epoll_event evs[256];
 		uint64_t now = sim_clock_now(&clock);
-		while (h.n && h.a[0]->key <= now) {
+		if (stats_ns && sim_clock_wall_ns(&clock) >= stats_at) {
+			print_stats(&clock);
+			stats_at += stats_ns;
+		}
+		/* at most a batch of timers before the sockets get their turn */
+		for (unsigned batch = 0; h.n && h.a[0]->key <= now && batch < 4096; batch++) {
 			struct dev *d = h.a[0];
 			if (!d->on) {
 				if (power_on(c, &clock, d) != 0) {
@@ -387,12 +422,20 @@ int sim_fleet_run(const struct sim_fleet_config *c)
 			} else {
 				sim_modem_tick(d->m);
 			}
-			host(d, &resets);
+			host(c, d, &resets);
 			watch_fd(ep, d);
 			rekey(&h, d);
 			now = sim_clock_now(&clock);
 		}
 		int timeout = h.n && h.a[0]->key != UINT64_MAX ? sim_clock_wall_ms_until(&clock, h.a[0]->key) : 1000;
+		if (timeout > 1000)
+			timeout = 1000;
+		if (stats_ns) {
+			uint64_t w = sim_clock_wall_ns(&clock);
+			int until = w >= stats_at ? 0 : (int)((stats_at - w) / 1000000u) + 1;
+			if (until < timeout)
+				timeout = until;
+		}
 		int n = epoll_pwait(ep, evs, 256, timeout, c->awake);
 		if (n < 0 && errno != EINTR) {
 			perror("sarafw-sim: epoll_wait");
@@ -401,7 +444,7 @@ int sim_fleet_run(const struct sim_fleet_config *c)
 		for (int i = 0; i < n; i++) {
 			struct dev *d = evs[i].data.ptr;
 			sim_lwm2m_io(d->m);
-			host(d, &resets);
+			host(c, d, &resets);
 			watch_fd(ep, d);
 			rekey(&h, d);
 		}

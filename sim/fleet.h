@@ -10,7 +10,8 @@
  * next timers.
  *
  * Hosts: a well-behaved host keeps the module powered and lets the server
- * run the update; a misbehaving one resets the module as soon as the
+ * run the update (and with --fleet-lifetime S sets the u-blox server's
+ * lifetime to S, as AT+ULWM2MWRITE would); a misbehaving one resets the module as soon as the
  * update is executed (note §2.7.3: the host must keep the module powered
  * through the install), so the module comes back on its old version.
  *
@@ -54,11 +55,16 @@ struct sim_fleet_config {
 	const struct sim_net_config *net;   /* --rat, --bandwidth (copied per module) */
 	const struct sim_lwm2m_config *lwm2m;
 	struct sim_fleet_faults faults;
+	long lifetime; /* --fleet-lifetime: each host sets /1/1/1 (+ULWM2MWRITE) once the client runs; 0: factory */
+	double stats_s; /* --fleet-stats: a "stats ..." line this often (wall s); 0: none */
 	volatile sig_atomic_t *stop;
 	const sigset_t *awake; /* signal mask while waiting */
 };
 
-/* Runs until *stop. Prints "ready fleet N" once every module that starts
+/* Runs until *stop. With stats_s, prints every stats_s wall seconds
+ * "stats t=S reg=N upd=N fail=N reg_p50=MS reg_p99=MS upd_p50=MS upd_p99=MS"
+ * (counts since the start; round trips of answered Registers and Updates).
+ *  Prints "ready fleet N" once every module that starts
  * at once is powered on, then "memory rss_kb=K per_module_b=B". 0, or 1
  * with a message on stderr. */
 int sim_fleet_run(const struct sim_fleet_config *c);

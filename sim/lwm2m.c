@@ -45,6 +45,7 @@ struct lwm2m {
 	size_t token_len;
 	int64_t lifetime_sent;
 	time_t next_checkin; /* wall clock (CLOCK_REALTIME), scaled by --time-scale */
+	uint64_t sent_ns;    /* the pending request left (stats) */
 };
 
 extern const struct sim_feature sim_feature_lwm2m;
@@ -243,6 +244,31 @@ static coap_optlist_t *query(coap_optlist_t *opts, const char *fmt, const char *
 	return opts;
 }
 
+static uint64_t mono_ns(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
+}
+
+static void count(struct sim_modem *m, struct lwm2m *l, enum reg_op op, bool ok)
+{
+	struct sim_lwm2m_stats *st = m->net && m->net->lwm2m ? m->net->lwm2m->stats : NULL;
+	if (!st)
+		return;
+	uint64_t ms = (mono_ns() - l->sent_ns) / 1000000u;
+	uint32_t *h = op == OP_REGISTER ? st->reg_ms : st->upd_ms;
+	if (!ok) {
+		st->fail++;
+		return;
+	}
+	if (op == OP_REGISTER)
+		st->reg++;
+	else
+		st->upd++;
+	h[ms < SIM_LW_HIST - 1 ? ms : SIM_LW_HIST - 1]++;
+}
+
 static void send_reg(struct sim_modem *m, enum reg_op op)
 {
 	struct lwm2m *l = state(m);
@@ -288,6 +314,7 @@ static void send_reg(struct sim_modem *m, enum reg_op op)
 	if (nlinks > 0)
 		coap_add_data(pdu, (size_t)nlinks, (const uint8_t *)links);
 	l->op = op;
+	l->sent_ns = mono_ns();
 	if (op != OP_DEREGISTER)
 		l->lifetime_sent = s->lifetime;
 	if (coap_send(l->session, pdu) == COAP_INVALID_MID) {
@@ -305,6 +332,7 @@ static bool our_token(const struct lwm2m *l, const coap_pdu_t *pdu)
 static void reg_failed(struct sim_modem *m, struct lwm2m *l)
 {
 	enum reg_op op = l->op;
+	count(m, l, op, false);
 	l->op = OP_NONE;
 	if (op == OP_DEREGISTER) {
 		l->srv[0].registered = false;
@@ -350,6 +378,7 @@ static coap_response_t on_response(coap_session_t *session, const coap_pdu_t *se
 			s->location[k] = '\0';
 		}
 		l->op = OP_NONE;
+		count(m, l, OP_REGISTER, true);
 		s->registered = true;
 		l->registered_once = true;
 		arm_lifetime(m);
@@ -361,6 +390,7 @@ static coap_response_t on_response(coap_session_t *session, const coap_pdu_t *se
 	}
 	if (op == OP_UPDATE && code == COAP_RESPONSE_CODE(204)) {
 		l->op = OP_NONE;
+		count(m, l, OP_UPDATE, true);
 		arm_lifetime(m);
 		save(m);
 		urc_reg(m, s->ssid, 3);

@@ -82,6 +82,10 @@ static void usage(FILE *f)
 		"                    starts), powercut=R, fade=R (per module per module hour),\n"
 		"                    fade-s=S (a fade's length), late=K@S (the last K modules\n"
 		"                    power on S module seconds late); e.g. misbehave=0.3,late=1@20\n"
+		"  --fleet-lifetime S each module's host sets the LwM2M lifetime to S seconds\n"
+		"                    (as +ULWM2MWRITE on /1/1/1) once the client runs\n"
+		"  --fleet-stats S   every S wall seconds a line: Registers and Updates answered,\n"
+		"                    their p50 and p99 round trips in ms\n"
 		"  --help, --version\n\n"
 		"Prints \"ready PATH\" when the port exists; SIGTERM stops it cleanly,\n"
 		"SIGKILL is a power cut. Line noise (RATE in [0, 1], default 0) is the same\n"
@@ -214,6 +218,8 @@ int main(int argc, char **argv)
 		{.name = "lwm2m-block", .has_arg = required_argument, .val = 'Z'},
 		{.name = "fleet", .has_arg = required_argument, .val = 'N'},
 		{.name = "fleet-faults", .has_arg = required_argument, .val = 'Q'},
+		{.name = "fleet-stats", .has_arg = required_argument, .val = 'G'},
+		{.name = "fleet-lifetime", .has_arg = required_argument, .val = 'T'},
 		{.name = NULL},
 	};
 	const char *variant = NULL, *state = NULL, *link = NULL, *audit_path = NULL,
@@ -224,6 +230,8 @@ int main(int argc, char **argv)
 	bool seeded = false;
 	unsigned long fleet = 0;
 	struct sim_fleet_faults fleet_faults = {.fade_s = 30};
+	double fleet_stats = 0;
+	long fleet_lifetime = 0;
 	static struct sim_line line, aux;
 	static struct sim_modem modem;
 	struct sim_flash flash;
@@ -262,6 +270,22 @@ int main(int argc, char **argv)
 			fleet = strtoul(optarg, &end, 10);
 			if (errno || *end || !*optarg || *optarg == '-' || fleet < 1 || fleet > SIM_FLEET_MAX) {
 				fprintf(stderr, "sarafw-sim: --fleet wants 1 to %d modules, got '%s'\n", SIM_FLEET_MAX, optarg);
+				return 2;
+			}
+			break;
+		case 'T':
+			errno = 0;
+			fleet_lifetime = strtol(optarg, &end, 10);
+			if (errno || *end || fleet_lifetime < 1 || fleet_lifetime > 0x7fffffffL) {
+				fprintf(stderr, "sarafw-sim: --fleet-lifetime wants seconds >= 1, got '%s'\n", optarg);
+				return 2;
+			}
+			break;
+		case 'G':
+			errno = 0;
+			fleet_stats = strtod(optarg, &end);
+			if (errno || *end || !(fleet_stats >= 0.01 && fleet_stats <= 3600)) {
+				fprintf(stderr, "sarafw-sim: --fleet-stats wants seconds from 0.01 to 3600, got '%s'\n", optarg);
 				return 2;
 			}
 			break;
@@ -394,7 +418,7 @@ int main(int argc, char **argv)
 		struct sim_fleet_config fc = {
 			.n = (unsigned)fleet, .dir = state, .variant = v, .prov = &prov,
 			.seed = (uint32_t)seed, .scale = scale, .net = &net, .lwm2m = &lwm2m,
-			.faults = fleet_faults, .stop = &stop, .awake = &awake};
+			.faults = fleet_faults, .stats_s = fleet_stats, .lifetime = fleet_lifetime, .stop = &stop, .awake = &awake};
 		return sim_fleet_run(&fc);
 	}
 	if (!variant || !state || !link) {
