@@ -23,3 +23,8 @@ echo
 
 # sarafw-server: Register and Update rates and latency (plain CoAP, loopback)
 /usr/bin/python3 bench/bench_server.py "$build" "${BENCH_SERVER_N:-2000}" 16
+
+# sarafw-server under sarafw-sim --fleet: registrations and updates per
+# second, p50/p99 and memory per device (BENCH_FLEET_SIZES, and
+# BENCH_FLEET_* in the script)
+/usr/bin/python3 bench/bench_fleet.py "$build" ${BENCH_FLEET_SIZES:-10000}
