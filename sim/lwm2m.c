@@ -579,7 +579,8 @@ static void write_or_exec(coap_resource_t *r, const coap_pdu_t *req, const coap_
 			respond(resp, row ? LW_E_BAD_REQUEST : LW_E_NOT_FOUND);
 			return;
 		}
-		memcpy(text, data, len);
+		if (len) /* an empty write (the server's cancel: /5/0/1 "") has no data */
+			memcpy(text, data, len);
 		text[len] = '\0';
 		v.type = row->type;
 		rc = LW_OK;
