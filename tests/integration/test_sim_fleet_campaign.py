@@ -130,7 +130,8 @@ def main():
             assert all(d["state"] in ("cancelled", "pending") for d in c["devices"]), c
             time.sleep(2.0)
             assert srv.device("urn:imei:" + bad[0])["firmware_version"] == OLD
-            assert sim.poll() is None and srv.alive()
+            assert srv.alive()
+            assert sim.poll() is None, open(os.path.join(work, "fleet.log")).read()[-3000:]
         finally:
             sim.terminate()
             sim.wait(10)
