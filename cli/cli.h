@@ -88,6 +88,10 @@ void cli_print_methods(FILE *f, unsigned bits);
  * file, cmd_install.c). Connects and disconnects itself. Returns the
  * exit code after one line on what happened. */
 int cli_install(cli *c, const char *expect);
+/* The library's state record (sarafw/persist.h) goes to and comes from
+ * the state file of this port (cmd_install.c). False when there is no
+ * place for it (no HOME nor SARAFW_STATE_DIR): nothing is kept. */
+bool cli_state_attach(cli *c);
 /* The state file says the module installs: prints what to do, true. */
 bool cli_install_pending(cli *c);
 

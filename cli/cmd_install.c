@@ -110,11 +110,12 @@ static int state_load(void *ctx, void *rec, size_t len)
 	close(fd);
 	if (n < 0)
 		return SARAFW_EIO;
-	if (n > (ssize_t)SARAFW_PERSIST_SIZE) {
+	/* the record (18 bytes in version 1, 32 in 2), then the variant's name */
+	size_t rec_len = sarafw_persist_size((const uint8_t *)buf, (size_t)n);
+	if (rec_len && n > (ssize_t)rec_len) {
 		buf[n] = '\0';
-		snprintf(state_variant, sizeof state_variant, "%.*s", (int)strcspn(buf + SARAFW_PERSIST_SIZE, "\n"),
-			 buf + SARAFW_PERSIST_SIZE);
-		n = SARAFW_PERSIST_SIZE;
+		snprintf(state_variant, sizeof state_variant, "%.*s", (int)strcspn(buf + rec_len, "\n"), buf + rec_len);
+		n = (ssize_t)rec_len;
 	}
 	size_t k = (size_t)n < len ? (size_t)n : len;
 	memcpy(rec, buf, k);
@@ -330,10 +331,8 @@ int cli_install(cli *c, const char *expect)
 		if (!c->json)
 			fprintf(stderr, "%s %s: installing the package the module holds\n", c->id.type_number, before);
 	}
-	snprintf(state_variant, sizeof state_variant, "%s", c->dev.variant->name);
-	if (!state_path[0] && !state_init(c))
+	if (!cli_state_attach(c))
 		fprintf(stderr, "sarafw: no HOME or SARAFW_STATE_DIR: a stopped sarafw will not know the module installs\n");
-	state_attach(c);
 	port_info pi;
 	port_classify(c->port_path, &pi);
 	if (pi.kind == PORT_MODULE_USB) {
@@ -418,6 +417,16 @@ int cli_install(cli *c, const char *expect)
 	if (!expect && before[0] && strcmp(before, version) == 0 && !c->json)
 		fprintf(stderr, "sarafw: the version did not change: was the package for this version?\n");
 	return EXIT_OK;
+}
+
+bool cli_state_attach(cli *c)
+{
+	if (c->dev.variant)
+		snprintf(state_variant, sizeof state_variant, "%s", c->dev.variant->name);
+	if (!c->port_path || (!state_path[0] && !state_init(c)))
+		return false;
+	state_attach(c);
+	return true;
 }
 
 bool cli_install_pending(cli *c)

@@ -19,12 +19,15 @@ static const struct {
 		  "             or wait again for an install a stopped sarafw left" },
 	{ .name = "ftp", .run = cmd_ftp,
 	  .help = "--server HOST[:PORT] --user U --password-file F --file NAME [--account A]\n"
-		  "             [--resume|--cancel] [--md5 SUM] [--no-install] [--expect-version V]:\n"
-		  "             the module downloads the package over FTP (AT+UFTPC=100), then install" },
+		  "             [--resume|--cancel] [--md5 SUM] [--no-install] [--expect-version V]\n"
+		  "             [--rat m1|nb1|gsm] [--bandwidth BPS] [--size BYTES|--package FILE]:\n"
+		  "             the module downloads the package over FTP (AT+UFTPC=100), then install;\n"
+		  "             a stopped sarafw's download resumes" },
 	{ .name = "http", .run = cmd_http,
 	  .help = "--url URL [--user U --password-file F] [--md5 SUM] [--no-install]\n"
-		  "             [--expect-version V]: the module downloads the package over HTTP\n"
-		  "             (AT+UHTTPC=0,100), then install" },
+		  "             [--expect-version V] [--rat m1|nb1|gsm] [--bandwidth BPS]\n"
+		  "             [--size BYTES|--package FILE]: the module downloads the package over\n"
+		  "             HTTP (AT+UHTTPC=0,100), then install" },
 	{ .name = "files", .run = cmd_files,
 	  .help = "ls | put LOCAL [NAME] [--baud N] | get NAME [LOCAL|-] | rm NAME: user files" },
 	{ .name = "profile", .run = cmd_profile,

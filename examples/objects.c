@@ -3,6 +3,8 @@
 #include "sarafw/dev.h"
 #include "sarafw/foat.h"
 #include "sarafw/install.h"
+#include "sarafw/net.h"
+#include "sarafw/persist.h"
 #include "sarafw/probe.h"
 #include "sarafw/rate.h"
 #include "sarafw/udwnfile.h"
@@ -22,3 +24,8 @@ sarafw_rdfile sizeof_sarafw_rdfile;
 sarafw_rate sizeof_sarafw_rate;
 sarafw_installer sizeof_sarafw_installer;
 sarafw_install_config sizeof_sarafw_install_config;
+sarafw_netdl sizeof_sarafw_netdl;
+sarafw_ftp_config sizeof_sarafw_ftp_config;
+sarafw_http_config sizeof_sarafw_http_config;
+sarafw_net_result sizeof_sarafw_net_result;
+sarafw_persist sizeof_sarafw_persist;

@@ -25,7 +25,6 @@
 #define POLL_EXTERNAL_WALL_MS 500u /* --fleet: the fleet polls the fd */
 #define START_MS 2000u   /* attach -> the client's first request */
 #define RETRY_MS 60000u  /* a failed registration is tried again */
-#define CHECKIN_MS 30000u /* +ULWM2MREG, +UFOTACONF: "within 60 s" (note §2.5.2, §2.8.4) */
 
 enum reg_op { OP_NONE, OP_REGISTER, OP_UPDATE, OP_DEREGISTER };
 
@@ -784,6 +783,8 @@ static void poll_fn(void *ctx, int arg);
 static void start_client(struct sim_modem *m, struct lwm2m *l)
 {
 	l->started = true;
+	if (!m->net || !m->net->lwm2m || !m->net->lwm2m->server_uri)
+		return; /* no server to reach: a silent client (docs/behaviour.md) */
 	/* note §2.6.1.1: "+UFOTASTAT: 3,1,0  LwM2M client start" */
 	sim_ufota_client_start(m);
 	/* note B.1.2: profile 205 (Verizon's Motive test) bootstraps first:
@@ -792,8 +793,8 @@ static void start_client(struct sim_modem *m, struct lwm2m *l)
 	    sim_urc_enabled(m, SIM_URC_ULWM2MSTAT))
 		for (size_t i = 0; i < 4; i++)
 			sim_modem_urc(m, "+ULWM2MSTAT: 0,0,%d", (int[]){10, 11, 12, 14}[i]);
-	if (!m->net || !m->net->lwm2m || !m->net->lwm2m->server_uri || !sim_lwm2m_coap_ready())
-		return; /* no server reachable: the client waits */
+	if (!sim_lwm2m_coap_ready())
+		return;
 	l->ctx = coap_new_context(NULL);
 	if (!l->ctx)
 		return;
@@ -885,13 +886,6 @@ static void power_off(struct sim_modem *m, void *st)
 	stop_client(st);
 }
 
-static int power_on(struct sim_modem *m, void *st)
-{
-	(void)m;
-	(void)st;
-	return 0;
-}
-
 static void boot_done(struct sim_modem *m, void *st)
 {
 	struct lwm2m *l = st;
@@ -903,6 +897,5 @@ const struct sim_feature sim_feature_lwm2m = {
 	.name = "lwm2m",
 	.state_size = sizeof(struct lwm2m),
 	.power_off = power_off,
-	.power_on = power_on,
 	.boot_done = boot_done,
 };

@@ -26,14 +26,6 @@
 #define CANCEL_MS_R41X 30000u
 #define CANCEL_MS_R422 1000u
 
-/* note Table 3: 6 MB in up to 10 min on LTE Cat M1, 100 min on NB1; GSM
- * is not in the table (docs/behaviour.md: an EGPRS-class 40 kbit/s) */
-static const uint64_t rat_bps[] = {
-	[SIM_RAT_M1] = 80000,
-	[SIM_RAT_NB1] = 8000,
-	[SIM_RAT_GSM] = 40000,
-};
-
 struct netdl {
 	bool active;
 	CURLM *multi;
@@ -73,19 +65,16 @@ static struct netdl *state(struct sim_modem *m)
 
 uint64_t sim_net_rate(const struct sim_net_config *c)
 {
-	return c->bps ? c->bps : rat_bps[c->rat];
+	return c->bps ? c->bps : rat_bps((enum rat)c->rat); /* common/rat.c: note Table 3 */
 }
 
 int sim_net_parse_rat(const char *s, enum sim_rat *rat)
 {
-	static const char *const names[] = {[SIM_RAT_M1] = "m1", [SIM_RAT_NB1] = "nb1",
-					    [SIM_RAT_GSM] = "gsm"};
-	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-		if (strcmp(s, names[i]) == 0) {
-			*rat = (enum sim_rat)i;
-			return 0;
-		}
-	return -1;
+	enum rat r;
+	if (rat_parse(s, &r) != 0)
+		return -1;
+	*rat = (enum sim_rat)r;
+	return 0;
 }
 
 int sim_net_parse_fault(const char *s, struct sim_net_config *c)

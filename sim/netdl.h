@@ -17,6 +17,7 @@
 
 #include "download.h"
 #include "modem.h"
+#include "rat.h"
 
 #define SIM_NETDL_SYNC (64u * 1024u)
 
@@ -48,7 +49,7 @@ enum {
 struct sim_lwm2m_config; /* lwm2m.h */
 
 /* Radio and seeded network faults (--rat, --bandwidth, --net-fault). */
-enum sim_rat { SIM_RAT_M1, SIM_RAT_NB1, SIM_RAT_GSM };
+enum sim_rat { SIM_RAT_M1 = RAT_M1, SIM_RAT_NB1 = RAT_NB1, SIM_RAT_GSM = RAT_GSM }; /* common/rat.h */
 enum sim_net_fault { SIM_NF_NONE, SIM_NF_DROP, SIM_NF_STALL, SIM_NF_REFUSE, SIM_NF_DNS };
 struct sim_net_config {
 	enum sim_rat rat;

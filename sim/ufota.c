@@ -119,12 +119,6 @@ bool sim_ufota_report_pending(struct sim_modem *m)
 	return u->report || u->state == FW_DOWNLOADING || u->state == FW_DOWNLOADED;
 }
 
-bool sim_ufota_busy(struct sim_modem *m)
-{
-	int st = state(m)->state;
-	return st == FW_DOWNLOADING || st == FW_UPDATING;
-}
-
 int sim_ufota_read(struct sim_modem *m, uint16_t res, struct lw_value *v)
 {
 	struct ufota *u = state(m);

@@ -27,9 +27,6 @@ int sim_ufota_execute(struct sim_modem *m, uint16_t res);
 /* The client started (after attach): +UFOTASTAT: 3,<result>,<state>, a
  * pending download resumes (note §2.2.2). */
 void sim_ufota_client_start(struct sim_modem *m);
-/* Something the uFOTA process must not be disturbed by (note §2.6.3):
- * true while downloading or installing. */
-bool sim_ufota_busy(struct sim_modem *m);
 /* AT+UFOTA=0 / AT+ULWM2M=0 (note §2.3, §2.6.5): SIM_OK while
  * downloading, else a +CME code. */
 int sim_ufota_cancel(struct sim_modem *m);

@@ -79,4 +79,24 @@
 #define SARAFW_UDWNFILE_ABORT_MS 30000u
 #endif
 
+/* FTP and HTTP downloads by the module (note §3, §4). The login's result
+ * (+UUFTPCR: 1,<r>) is the server's answer over the radio: the note gives
+ * no figure. */
+#ifndef SARAFW_FTP_LOGIN_MS
+#define SARAFW_FTP_LOGIN_MS 60000u
+#endif
+
+/* note §3.2: a cancel "may take ~20/50 s depending on the network
+ * condition" until +UUFTPCR: 100,0; this adds a margin. */
+#ifndef SARAFW_FTP_CANCEL_MS
+#define SARAFW_FTP_CANCEL_MS 60000u
+#endif
+
+/* The result of an FTP/HTTP download when the caller sets no bound: the
+ * note's Table 3 puts a large delta at minutes on LTE Cat M1; NB1 takes
+ * far longer, so a caller on NB1 sets cfg->max_ms. */
+#ifndef SARAFW_NET_DOWNLOAD_MS
+#define SARAFW_NET_DOWNLOAD_MS 1800000u
+#endif
+
 #endif

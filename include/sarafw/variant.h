@@ -38,7 +38,8 @@ typedef struct sarafw_variant_limits {
 	uint32_t foat_prep_ms;     /* +UFWUPD until "+UFWUPD: ONGOING" (§5.1.1: ~5 s, §5.1.2: ~20 s) */
 	uint32_t xmodem_window_ms; /* AT not accepted after ONGOING (§5.1.1: 109 s, §5.1.2: ~2 min) */
 	uint32_t udwnfile_prep_ms; /* +UDWNFILE until '>' (§5.2: ~5 s) */
-	uint32_t ftp_start_ms;     /* +UFTPC=100 until OK (§3.2: ~16 s on R410M/R412M) */
+	uint32_t ftp_start_ms;     /* +UFTPC=100 until OK (§3.2: ~16 s on R410M/R412M);
+	                            * also +UHTTPC=<p>,100 (§4.2 gives no figure) */
 	uint32_t install_max_ms;   /* longest install (§2.4, Table 3 and its footnote 2) */
 } sarafw_variant_limits;
 

@@ -18,7 +18,7 @@ import unittest
 
 import lwm2mpeer
 import simpkg
-from lwm2mpeer import CF_JSON, UrcPort, code_str, tlv_decode, tlv_int, urcs
+from lwm2mpeer import CF_JSON, CF_TLV, UrcPort, code_str, tlv_decode, tlv_int, tlv_resource, urcs
 from simharness import Sim
 
 SCALE = 50
@@ -141,11 +141,21 @@ class Lwm2m(unittest.TestCase):
         self.assertLess(module_s, 60)
         self.assertGreater(module_s, 40)
         # the server may write it too; both persist across a power cut
+        self.assertEqual(code_str(self.srv.write("/1/1/1", b"12x")["code"]), "4.00")
         self.assertEqual(code_str(self.srv.write("/1/1/1", b"120")["code"]), "2.04")
+        # a TLV write of the instance (partial update with POST) and a bad TLV
+        tlv = tlv_resource(2, 5) + tlv_resource(3, 300)
+        self.assertEqual(code_str(self.srv.request(lwm2mpeer.POST, "/1/1", tlv, cf=CF_TLV)["code"]),
+                         "2.04")
+        self.assertEqual(code_str(self.srv.write("/1/1", tlv[:-1], cf=CF_TLV)["code"]), "4.00")
+        self.assertEqual(code_str(self.srv.write("/1/1", tlv_resource(0, 5), cf=CF_TLV)["code"]),
+                         "4.05")  # the short server id is read-only
         sim.restart()
         port = self.boot(sim, urcs_on=False)
         read = port.command('AT+ULWM2MREAD="/1/1/1"')
         self.assertEqual(read, ['+ULWM2MREAD: {"bn":"/1/1/","e":[{"n": "1", "v":120}]}', "OK"])
+        self.assertEqual(port.command('AT+ULWM2MREAD="/1/1/2"')[0],
+                         '+ULWM2MREAD: {"bn":"/1/1/","e":[{"n": "2", "v":5}]}')
         # +ULWM2MDEREG, then +ULWM2MREG=721 checks in again
         self.srv.wait_event("register", 10)
         self.assertEqual(port.command("AT+ULWM2MDEREG"), ["OK"])
@@ -325,6 +335,22 @@ class Lwm2m(unittest.TestCase):
         self.assertIn("edrx_during_ufota", events)
         self.assertEqual(events["forbidden_during_download"]["download"], "lwm2m")
         self.assertIs(events["forbidden_during_download"]["refused"], True)
+
+    def test_other_download_blocks_lwm2m(self):
+        # note §2.1/§7: a FOAT download in progress makes the LwM2M download fail
+        sim = self.sim("SARA-R410M-02B-03", scale=5)
+        port = self.boot(sim)
+        self.srv.wait_event("register", 10)
+        # the download is active from the accepted command, through its
+        # ~5 s preparation (1 s here) to the end of the stream
+        port.port.write('AT+UDWNFILE="fw.bin",100000,"FOAT"\r')
+        port.port.readline(2)  # the echo: accepted
+        self.assertEqual(code_str(self.srv.write("/5/0/1", self.web.put("b.bin", b"x" * 10).encode())
+                                  ["code"]), "2.04")
+        fw = {i: v for _, i, v in tlv_decode(self.srv.read("/5/0")["payload"])}
+        self.assertEqual((tlv_int(fw[3]), tlv_int(fw[5])), (0, 2))  # Idle, not enough flash
+        refused = [e for e in sim.audit_events() if e["event"] == "lwm2m_download_refused"]
+        self.assertEqual([e["active"] for e in refused], ["udwnfile"])
 
     def test_ufotaconf(self):
         # note §2.5.2: the variants that have +UFOTACONF
