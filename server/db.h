@@ -87,7 +87,7 @@ void db_rollback(db *d);
 #define DB_IMEI_MAX 16
 #define DB_VER_MAX 64
 #define DB_LOC_MAX 16
-#define DB_OBJ_MAX 512
+#define DB_OBJ_MAX 2048 /* REG_OBJ_MAX entries of "/65535/65535," fit */
 
 typedef struct db_device {
 	char endpoint[DB_EP_MAX + 1];

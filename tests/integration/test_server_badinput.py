@@ -55,13 +55,20 @@ def main():
         assert len(big) > 4096
         m = reg(x, ["ep=a", "lwm2m=1.0"], big[:1000])
         assert code_str(m[1]) in ("4.00", "4.13"), code_str(m[1])   # 128 objects at most
+        # a long list with the widest numbers (one datagram: about 1 kB)
+        wide = b",".join(b"</%d/65535>" % (65535 - i) for i in range(70))
+        m = reg(x, ["ep=wide", "lwm2m=1.0"], wide)
+        assert code_str(m[1]) == "2.01", code_str(m[1])
+        assert len(srv.device("wide")["objects"].split(",")) == 70
+        assert code_str(x.request(DELETE, "/" + "/".join(
+            v.decode() for v in opt_all(m[4], LOCATION_PATH)))[1]) == "2.02"
         # unknown locations and paths
         assert code_str(x.request(POST, "/rd/0000000000")[1]) == "4.04"
         assert code_str(x.request(DELETE, "/rd/0000000000")[1]) == "4.04"
         assert code_str(x.request(POST, "/rd/a/b")[1]) == "4.04"
         assert code_str(x.request(POST, "/nothing")[1]) == "4.04"
         st, devs = srv.api("GET", "/api/v1/devices")
-        assert st == 200 and devs == [], devs   # nothing stored
+        assert st == 200 and [d["endpoint"] for d in devs] == ["wide"], devs   # nothing else stored
 
         # a good one still registers, updates (with a bad query: 4.00) and leaves
         m = reg(x, ok_q)
