@@ -7,6 +7,7 @@
 #include "lwm2m.h"
 
 #include <coap3/coap.h>
+#include <arpa/inet.h>
 #include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,7 @@
 
 #define RECORD "lwm2m"
 #define POLL_WALL_MS 5u
+#define POLL_EXTERNAL_WALL_MS 500u /* --fleet: the fleet polls the fd */
 #define START_MS 2000u   /* attach -> the client's first request */
 #define RETRY_MS 60000u  /* a failed registration is tried again */
 
@@ -42,6 +44,7 @@ struct lwm2m {
 	size_t token_len;
 	int64_t lifetime_sent;
 	time_t next_checkin; /* wall clock (CLOCK_REALTIME), scaled by --time-scale */
+	uint64_t sent_ns;    /* the pending request left (stats) */
 };
 
 extern const struct sim_feature sim_feature_lwm2m;
@@ -240,6 +243,31 @@ static coap_optlist_t *query(coap_optlist_t *opts, const char *fmt, const char *
 	return opts;
 }
 
+static uint64_t mono_ns(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
+}
+
+static void count(struct sim_modem *m, struct lwm2m *l, enum reg_op op, bool ok)
+{
+	struct sim_lwm2m_stats *st = m->net && m->net->lwm2m ? m->net->lwm2m->stats : NULL;
+	if (!st)
+		return;
+	uint64_t ms = (mono_ns() - l->sent_ns) / 1000000u;
+	uint32_t *h = op == OP_REGISTER ? st->reg_ms : st->upd_ms;
+	if (!ok) {
+		st->fail++;
+		return;
+	}
+	if (op == OP_REGISTER)
+		st->reg++;
+	else
+		st->upd++;
+	h[ms < SIM_LW_HIST - 1 ? ms : SIM_LW_HIST - 1]++;
+}
+
 static void send_reg(struct sim_modem *m, enum reg_op op)
 {
 	struct lwm2m *l = state(m);
@@ -285,6 +313,7 @@ static void send_reg(struct sim_modem *m, enum reg_op op)
 	if (nlinks > 0)
 		coap_add_data(pdu, (size_t)nlinks, (const uint8_t *)links);
 	l->op = op;
+	l->sent_ns = mono_ns();
 	if (op != OP_DEREGISTER)
 		l->lifetime_sent = s->lifetime;
 	if (coap_send(l->session, pdu) == COAP_INVALID_MID) {
@@ -302,6 +331,7 @@ static bool our_token(const struct lwm2m *l, const coap_pdu_t *pdu)
 static void reg_failed(struct sim_modem *m, struct lwm2m *l)
 {
 	enum reg_op op = l->op;
+	count(m, l, op, false);
 	l->op = OP_NONE;
 	if (op == OP_DEREGISTER) {
 		l->srv[0].registered = false;
@@ -347,6 +377,7 @@ static coap_response_t on_response(coap_session_t *session, const coap_pdu_t *se
 			s->location[k] = '\0';
 		}
 		l->op = OP_NONE;
+		count(m, l, OP_REGISTER, true);
 		s->registered = true;
 		l->registered_once = true;
 		arm_lifetime(m);
@@ -358,6 +389,7 @@ static coap_response_t on_response(coap_session_t *session, const coap_pdu_t *se
 	}
 	if (op == OP_UPDATE && code == COAP_RESPONSE_CODE(204)) {
 		l->op = OP_NONE;
+		count(m, l, OP_UPDATE, true);
 		arm_lifetime(m);
 		save(m);
 		urc_reg(m, s->ssid, 3);
@@ -546,7 +578,8 @@ static void write_or_exec(coap_resource_t *r, const coap_pdu_t *req, const coap_
 			respond(resp, row ? LW_E_BAD_REQUEST : LW_E_NOT_FOUND);
 			return;
 		}
-		memcpy(text, data, len);
+		if (len) /* an empty write (the server's cancel: /5/0/1 "") has no data */
+			memcpy(text, data, len);
 		text[len] = '\0';
 		v.type = row->type;
 		rc = LW_OK;
@@ -720,7 +753,29 @@ coap_session_t *sim_lwm2m_open_session(struct sim_modem *m, coap_context_t *ctx,
 	}
 	if (uri.scheme != COAP_URI_SCHEME_COAP)
 		return NULL;
+	if (c && c->bind_host && dst.addr.sa.sa_family == AF_INET) {
+		coap_address_t local;
+		coap_address_init(&local);
+		local.size = sizeof local.addr.sin;
+		local.addr.sin.sin_family = AF_INET;
+		if (inet_pton(AF_INET, c->bind_host, &local.addr.sin.sin_addr) != 1)
+			return NULL;
+		return coap_new_client_session(ctx, &local, &dst, COAP_PROTO_UDP);
+	}
 	return coap_new_client_session(ctx, NULL, &dst, COAP_PROTO_UDP);
+}
+
+int sim_lwm2m_fd(struct sim_modem *m)
+{
+	struct lwm2m *l = state(m);
+	return l->ctx ? coap_context_get_coap_fd(l->ctx) : -1;
+}
+
+void sim_lwm2m_io(struct sim_modem *m)
+{
+	struct lwm2m *l = state(m);
+	if (l->ctx)
+		coap_io_process(l->ctx, COAP_IO_NO_WAIT);
 }
 
 static void poll_fn(void *ctx, int arg);
@@ -776,7 +831,10 @@ static void poll_fn(void *ctx, int arg)
 		start_client(m, l);
 	if (l->ctx)
 		coap_io_process(l->ctx, COAP_IO_NO_WAIT);
-	uint32_t ms = (uint32_t)(POLL_WALL_MS * scale(m));
+	bool ext = m->net && m->net->lwm2m && m->net->lwm2m->external_poll;
+	if (ext && l->started)
+		return; /* the fleet's loop polls the context from now on */
+	uint32_t ms = (uint32_t)((ext ? POLL_EXTERNAL_WALL_MS : POLL_WALL_MS) * scale(m));
 	l->poll_timer = sim_modem_after(m, ms ? ms : 1, poll_fn, 0);
 }
 

@@ -32,6 +32,14 @@
 #define LW_LIFETIME_WEEK 604800L    /* note §2.5.1 Softbank 63B, §2.8.1 DoCoMo */
 #define LW_SERVERS 2                /* /0/1,/1/1 and /0/2,/1/2 (note §2.5.1) */
 
+/* Registration figures of a fleet (--fleet-stats): answered Registers and
+ * Updates and their round trips in wall ms (bucket SIM_LW_HIST-1: longer). */
+#define SIM_LW_HIST 10001
+struct sim_lwm2m_stats {
+	uint64_t reg, upd, fail;
+	uint32_t reg_ms[SIM_LW_HIST], upd_ms[SIM_LW_HIST];
+};
+
 /* Options of sarafw-sim (--lwm2m-server, --lwm2m-psk-id, --lwm2m-psk-key). */
 struct sim_lwm2m_config {
 	const char *server_uri; /* coap:// or coaps://host:port; NULL: no server reachable */
@@ -39,6 +47,14 @@ struct sim_lwm2m_config {
 	uint8_t psk[64];
 	size_t psk_len;
 	unsigned block; /* --lwm2m-block: CoAP Block2 size asked for, 16..1024 (0: 1024) */
+	/* --fleet (fleet.c): the fleet's loop polls the context's fd
+	 * (sim_lwm2m_fd) and steps it (sim_lwm2m_io); the client's own poll
+	 * timer then only starts the client. */
+	bool external_poll;
+	/* local IPv4 address of the client's socket (NULL: any): a fleet
+	 * spreads over 127.0.0.x, one loopback address has ~28000 ports */
+	const char *bind_host;
+	struct sim_lwm2m_stats *stats; /* NULL: not counted */
 };
 /* "00ff..." into c->psk; 0 or -1. */
 int sim_lwm2m_parse_psk(const char *hex, struct sim_lwm2m_config *c);
@@ -140,6 +156,10 @@ struct coap_context_t;
 struct coap_session_t;
 struct coap_session_t *sim_lwm2m_open_session(struct sim_modem *m, struct coap_context_t *ctx,
 					      const char *uri);
+/* The client context's fd to poll (libcoap's epoll fd), -1 when none;
+ * sim_lwm2m_io() runs what is ready without waiting. */
+int sim_lwm2m_fd(struct sim_modem *m);
+void sim_lwm2m_io(struct sim_modem *m);
 /* libcoap's process-wide start, once. */
 bool sim_lwm2m_coap_ready(void);
 

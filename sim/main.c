@@ -17,6 +17,7 @@
 #include "fault.h"
 #include "flash.h"
 #include "line.h"
+#include "fleet.h"
 #include "lwm2m.h"
 #include "modem.h"
 #include "netdl.h"
@@ -87,6 +88,18 @@ static void usage(FILE *f)
 		"  --lwm2m-psk-id ID, --lwm2m-psk-key HEX\n"
 		"                    the PSK identity and key for coaps:// (server and packages)\n"
 		"  --lwm2m-block N   CoAP block size of package downloads: 16..1024 (default 1024)\n"
+		"  --fleet N         N modules' LwM2M clients in one process, no AT line (needs\n"
+		"                    --lwm2m-server; --state is the fleet dir, one dir per module,\n"
+		"                    DIR/fleet.txt lists index, IMEI, host, start; with coaps://\n"
+		"                    each module's PSK identity is its endpoint urn:imei:<IMEI>)\n"
+		"  --fleet-faults F  misbehave=SHARE (hosts that reset the module when the update\n"
+		"                    starts), powercut=R, fade=R (per module per module hour),\n"
+		"                    fade-s=S (a fade's length), late=K@S (the last K modules\n"
+		"                    power on S module seconds late); e.g. misbehave=0.3,late=1@20\n"
+		"  --fleet-lifetime S each module's host sets the LwM2M lifetime to S seconds\n"
+		"                    (as +ULWM2MWRITE on /1/1/1) once the client runs\n"
+		"  --fleet-stats S   every S wall seconds a line: Registers and Updates answered,\n"
+		"                    their p50 and p99 round trips in ms\n"
 		"  --help, --version\n\n"
 		"Prints \"ready PATH\" when the port exists; SIGTERM stops it cleanly,\n"
 		"SIGKILL is a power cut. The power button: SIGUSR1 switches the module off\n"
@@ -232,6 +245,10 @@ int main(int argc, char **argv)
 		{.name = "lwm2m-psk-id", .has_arg = required_argument, .val = 'I'},
 		{.name = "lwm2m-psk-key", .has_arg = required_argument, .val = 'Y'},
 		{.name = "lwm2m-block", .has_arg = required_argument, .val = 'Z'},
+		{.name = "fleet", .has_arg = required_argument, .val = 'N'},
+		{.name = "fleet-faults", .has_arg = required_argument, .val = 'Q'},
+		{.name = "fleet-stats", .has_arg = required_argument, .val = 'G'},
+		{.name = "fleet-lifetime", .has_arg = required_argument, .val = 'T'},
 		{.name = NULL},
 	};
 	const char *variant = NULL, *state = NULL, *link = NULL, *audit_path = NULL,
@@ -240,6 +257,10 @@ int main(int argc, char **argv)
 	double scale = 1.0;
 	unsigned long seed = 1;
 	bool seeded = false;
+	unsigned long fleet = 0;
+	struct sim_fleet_faults fleet_faults = {.fade_s = 30};
+	double fleet_stats = 0;
+	long fleet_lifetime = 0;
 	static struct sim_line line, aux;
 	static struct sim_modem modem;
 	struct sim_flash flash;
@@ -270,6 +291,36 @@ int main(int argc, char **argv)
 			scale = strtod(optarg, &end);
 			if (errno || *end || !(scale > 0.0) || scale > 1e6) {
 				fprintf(stderr, "sarafw-sim: --time-scale wants a number > 0, got '%s'\n", optarg);
+				return 2;
+			}
+			break;
+		case 'N':
+			errno = 0;
+			fleet = strtoul(optarg, &end, 10);
+			if (errno || *end || !*optarg || *optarg == '-' || fleet < 1 || fleet > SIM_FLEET_MAX) {
+				fprintf(stderr, "sarafw-sim: --fleet wants 1 to %d modules, got '%s'\n", SIM_FLEET_MAX, optarg);
+				return 2;
+			}
+			break;
+		case 'T':
+			errno = 0;
+			fleet_lifetime = strtol(optarg, &end, 10);
+			if (errno || *end || fleet_lifetime < 1 || fleet_lifetime > 0x7fffffffL) {
+				fprintf(stderr, "sarafw-sim: --fleet-lifetime wants seconds >= 1, got '%s'\n", optarg);
+				return 2;
+			}
+			break;
+		case 'G':
+			errno = 0;
+			fleet_stats = strtod(optarg, &end);
+			if (errno || *end || !(fleet_stats >= 0.01 && fleet_stats <= 3600)) {
+				fprintf(stderr, "sarafw-sim: --fleet-stats wants seconds from 0.01 to 3600, got '%s'\n", optarg);
+				return 2;
+			}
+			break;
+		case 'Q':
+			if (sim_fleet_parse_faults(optarg, &fleet_faults, err, sizeof err) != 0) {
+				fprintf(stderr, "sarafw-sim: --fleet-faults: %s\n", err);
 				return 2;
 			}
 			break;
@@ -367,6 +418,37 @@ int main(int argc, char **argv)
 	    (!lwm2m.psk_id || !lwm2m.psk_len)) {
 		fprintf(stderr, "sarafw-sim: coaps:// wants --lwm2m-psk-id and --lwm2m-psk-key\n");
 		return 2;
+	}
+	if (fleet) {
+		if (!variant || !state || !lwm2m.server_uri) {
+			fprintf(stderr, "sarafw-sim: --fleet wants --variant, --state (the fleet dir) and --lwm2m-server\n");
+			return 2;
+		}
+		if (link || aux_link || power_cut || audit_path || log_path) {
+			fprintf(stderr, "sarafw-sim: --fleet has no AT line: no --link, --aux-link, --power-cut, --audit or --log\n");
+			return 2;
+		}
+		v = sim_variant_find(variant);
+		if (!v) {
+			fprintf(stderr, "sarafw-sim: unknown variant '%s'; 'sarafw-sim --help' lists them\n", variant);
+			return 2;
+		}
+		memset(&sa, 0, sizeof sa);
+		sa.sa_handler = on_signal;
+		sigaction(SIGTERM, &sa, NULL);
+		sigaction(SIGINT, &sa, NULL);
+		signal(SIGPIPE, SIG_IGN);
+		sigemptyset(&stops);
+		sigaddset(&stops, SIGTERM);
+		sigaddset(&stops, SIGINT);
+		sigprocmask(SIG_BLOCK, &stops, &awake);
+		sigdelset(&awake, SIGTERM);
+		sigdelset(&awake, SIGINT);
+		struct sim_fleet_config fc = {
+			.n = (unsigned)fleet, .dir = state, .variant = v, .prov = &prov,
+			.seed = (uint32_t)seed, .scale = scale, .net = &net, .lwm2m = &lwm2m,
+			.faults = fleet_faults, .stats_s = fleet_stats, .lifetime = fleet_lifetime, .stop = &stop, .awake = &awake};
+		return sim_fleet_run(&fc);
 	}
 	if (!variant || !state || !link) {
 		fprintf(stderr, "sarafw-sim: --variant, --state and --link are required\nTry 'sarafw-sim --help'.\n");

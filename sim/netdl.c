@@ -631,8 +631,8 @@ int sim_netdl_start(struct sim_modem *m, const struct sim_netdl_req *req)
 	d->req.path = NULL;
 	if (build_url(d, req) != 0)
 		return SIM_CME_INCORRECT_PARAMS;
-	d->req.url = NULL; /* d->url has it */
 	d->no_host = !req->url && !req->host[0];
+	d->req.url = NULL; /* d->url has it */
 	d->offset = req->resume ? resume_point(m, d) : 0;
 	d->stored = d->synced = d->offset;
 	d->next_status = d->offset + 1;

@@ -1,0 +1,72 @@
+/* sarafw-sim --fleet N: N simulated modules' LwM2M clients in one
+ * process, for rehearsing a campaign (sarafw-server) before it reaches
+ * real modules. No PTY and no AT line: each module's host is scripted.
+ *
+ * Each module is a whole struct sim_modem (the same features, the same
+ * LwM2M client, one libcoap context each) with its own flash under the
+ * fleet dir (DIR/m<index>), its own IMEI (from --seed and its index) and
+ * its own radio (--rat, --bandwidth). One loop serves them all: one
+ * epoll over every client context's fd, and one min-heap of the modules'
+ * next timers.
+ *
+ * Hosts: a well-behaved host keeps the module powered and lets the server
+ * run the update (and with --fleet-lifetime S sets the u-blox server's
+ * lifetime to S, as AT+ULWM2MWRITE would); a misbehaving one resets the module as soon as the
+ * update is executed (note §2.7.3: the host must keep the module powered
+ * through the install), so the module comes back on its old version.
+ *
+ * DIR/fleet.txt lists the modules: "<index> <imei> <host> <start_s>" with
+ * host "good" or "misbehaving" and start_s the module time it powers on. */
+#ifndef SIM_FLEET_H
+#define SIM_FLEET_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "factory.h"
+#include "lwm2m.h"
+#include "netdl.h"
+#include "variants.h"
+
+#define SIM_FLEET_MAX 200000
+
+/* --fleet-faults misbehave=F,powercut=R,fade=R,fade-s=S,late=K@S */
+struct sim_fleet_faults {
+	double misbehave;   /* share of misbehaving hosts, 0..1 */
+	double powercut;    /* power cuts per module per module hour */
+	double fade;        /* signal fades per module per module hour */
+	double fade_s;      /* a fade's length, module seconds (default 30) */
+	unsigned late;      /* the last `late` modules power on ... */
+	double late_s;      /* ... this many module seconds after the start */
+};
+/* 0, or -1 with why (cap bytes) filled. Unknown keys, values out of range
+ * and trailing garbage are refused. */
+int sim_fleet_parse_faults(const char *s, struct sim_fleet_faults *f, char *why, size_t cap);
+
+struct sim_fleet_config {
+	unsigned n;
+	const char *dir;
+	const struct sim_variant *variant;
+	const struct sim_provision *prov;
+	uint32_t seed;
+	double scale;
+	const struct sim_net_config *net;   /* --rat, --bandwidth (copied per module) */
+	const struct sim_lwm2m_config *lwm2m;
+	struct sim_fleet_faults faults;
+	long lifetime; /* --fleet-lifetime: each host sets /1/1/1 (+ULWM2MWRITE) once the client runs; 0: factory */
+	double stats_s; /* --fleet-stats: a "stats ..." line this often (wall s); 0: none */
+	volatile sig_atomic_t *stop;
+	const sigset_t *awake; /* signal mask while waiting */
+};
+
+/* Runs until *stop. With stats_s, prints every stats_s wall seconds
+ * "stats t=S reg=N upd=N fail=N reg_p50=MS reg_p99=MS upd_p50=MS upd_p99=MS"
+ * (counts since the start; round trips of answered Registers and Updates).
+ *  Prints "ready fleet N" once every module that starts
+ * at once is powered on, then "memory rss_kb=K per_module_b=B". 0, or 1
+ * with a message on stderr. */
+int sim_fleet_run(const struct sim_fleet_config *c);
+
+#endif
