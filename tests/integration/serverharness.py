@@ -156,12 +156,23 @@ class Exchange:
         opts += [(URI_QUERY, q) for q in query] + list(options)
         if payload:
             opts.append((CONTENT_FORMAT, 40))  # application/link-format
-        self.send(encode(CON, mcode, mid, token, opts, payload))
-        deadline = time.monotonic() + timeout
+        datagram = encode(CON, mcode, mid, token, opts, payload)
+        self.send(datagram)
+        # a CON goes again, same message id, after 0.5, 1.5, 3.5 s ...
+        # (RFC 7252 §4.2, shortened): a server killed and started again
+        # meanwhile still gets it
+        now = time.monotonic()
+        deadline, resend, gap = now + timeout, now + 0.5, 0.5
         while True:
-            data = self.recv(deadline - time.monotonic())
+            data = self.recv(min(deadline, resend) - time.monotonic())
             if data is None:
-                raise TimeoutError("no answer to %s %s" % (code_str(mcode), path))
+                if time.monotonic() >= deadline:
+                    raise TimeoutError("no answer to %s %s" % (code_str(mcode), path))
+                if time.monotonic() >= resend:
+                    self.send(datagram)
+                    gap *= 2
+                    resend = time.monotonic() + gap
+                continue
             m = decode(data)
             if m and m[0] == ACK and m[2] == mid:
                 return m
