@@ -33,7 +33,16 @@ typedef struct lw_dev {
 	coap_session_t *session; /* referenced while held */
 	bool setup_queued;
 	int64_t expires; /* the registration's lifetime ends: the slot is freed */
+	/* the last Register answered 2.01: a retransmission of it (same
+	 * message id, same address) gets the same location (RFC 7252 §4.5) */
+	coap_address_t reg_addr;
+	coap_mid_t reg_mid;
+	int64_t reg_at;
+	char reg_loc[DB_LOC_MAX + 1];
 } lw_dev;
+
+/* EXCHANGE_LIFETIME, RFC 7252 §4.8.2: how long a message id is remembered */
+#define LW_EXCHANGE_LIFETIME 247
 
 struct lw_server {
 	lw_config cfg;
@@ -109,6 +118,7 @@ static lw_dev *dev_hold(lw_server *s, const char *ep, const char *imei, coap_ses
 	if (!d->used) {
 		d->used = true;
 		d->setup_queued = false;
+		d->reg_loc[0] = 0;
 	}
 	snprintf(d->ep, sizeof d->ep, "%s", ep);
 	snprintf(d->imei, sizeof d->imei, "%s", imei);
@@ -423,6 +433,24 @@ static bool get_payload(const coap_pdu_t *req, const uint8_t **data, size_t *len
 	return off == 0 && total == *len && *len <= LW_PAYLOAD_MAX;
 }
 
+/* a retransmitted Register (RFC 7252 §4.5: the same message id from the
+ * same endpoint within EXCHANGE_LIFETIME) is answered with the location
+ * already given instead of being registered again: a second location
+ * would replace the one the device learnt from the first answer, and its
+ * Updates would all be answered 4.04 */
+static bool register_duplicate(lw_server *s, coap_session_t *session, const coap_pdu_t *req, const char *ep,
+			       int64_t now, coap_pdu_t *resp)
+{
+	lw_dev *d = find_ep(s, ep);
+	if (!d || !d->reg_loc[0] || d->reg_mid != coap_pdu_get_mid(req) || now - d->reg_at > LW_EXCHANGE_LIFETIME ||
+	    !coap_address_equals(&d->reg_addr, coap_session_get_addr_remote(session)))
+		return false;
+	coap_add_option(resp, COAP_OPTION_LOCATION_PATH, 2, (const uint8_t *)"rd");
+	coap_add_option(resp, COAP_OPTION_LOCATION_PATH, strlen(d->reg_loc), (const uint8_t *)d->reg_loc);
+	coap_pdu_set_code(resp, COAP_RESPONSE_CODE_CREATED);
+	return true;
+}
+
 static void hnd_register(coap_resource_t *r, coap_session_t *session, const coap_pdu_t *req,
 			 const coap_string_t *query, coap_pdu_t *resp)
 {
@@ -463,6 +491,8 @@ static void hnd_register(coap_resource_t *r, coap_session_t *session, const coap
 		respond(resp, COAP_RESPONSE_CODE_FORBIDDEN, "identity is not the endpoint");
 		return;
 	}
+	if (register_duplicate(s, session, req, p.ep, now, resp))
+		return;
 	if (!take_token(s, now)) {
 		uint8_t b[4];
 		coap_add_option(resp, COAP_OPTION_MAXAGE, coap_encode_var_safe(b, sizeof b, 1), b);
@@ -503,6 +533,10 @@ static void hnd_register(coap_resource_t *r, coap_session_t *session, const coap
 	coap_add_option(resp, COAP_OPTION_LOCATION_PATH, 2, (const uint8_t *)"rd");
 	coap_add_option(resp, COAP_OPTION_LOCATION_PATH, strlen(dev.location), (const uint8_t *)dev.location);
 	coap_pdu_set_code(resp, COAP_RESPONSE_CODE_CREATED);
+	coap_address_copy(&d->reg_addr, coap_session_get_addr_remote(session));
+	d->reg_mid = coap_pdu_get_mid(req);
+	d->reg_at = now;
+	snprintf(d->reg_loc, sizeof d->reg_loc, "%s", dev.location);
 	queue_setup(s, d); /* after the answer has gone */
 	changed(s);
 }

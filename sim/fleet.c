@@ -276,12 +276,19 @@ static long rss_kb(void)
 	return kb;
 }
 
-static void raise_fd_limit(unsigned n)
+/* each module holds DEV_FDS descriptors and opens its flash records while
+ * it runs: a fleet short of them would lose records (a module whose
+ * identity cannot be read registers as "urn:imei:", and every such module
+ * takes the others' registration), so it is refused instead. 0 or the
+ * limit obtained when it is too low. */
+static rlim_t raise_fd_limit(unsigned n)
 {
 	struct rlimit r;
 	rlim_t want = (rlim_t)n * DEV_FDS + 1024;
-	if (getrlimit(RLIMIT_NOFILE, &r) != 0 || r.rlim_cur >= want)
-		return;
+	if (getrlimit(RLIMIT_NOFILE, &r) != 0)
+		return 0;
+	if (r.rlim_cur >= want)
+		return 0;
 	r.rlim_cur = want;
 	if (r.rlim_max < want)
 		r.rlim_max = want; /* root may raise it */
@@ -289,6 +296,9 @@ static void raise_fd_limit(unsigned n)
 		r.rlim_cur = r.rlim_max;
 		setrlimit(RLIMIT_NOFILE, &r);
 	}
+	if (getrlimit(RLIMIT_NOFILE, &r) != 0)
+		return 0;
+	return r.rlim_cur >= want ? 0 : r.rlim_cur;
 }
 
 int sim_fleet_run(const struct sim_fleet_config *c)
@@ -306,7 +316,12 @@ int sim_fleet_run(const struct sim_fleet_config *c)
 		fprintf(stderr, "sarafw-sim: cannot make fleet dir %s: %s\n", c->dir, strerror(errno));
 		return 1;
 	}
-	raise_fd_limit(c->n);
+	rlim_t have = raise_fd_limit(c->n);
+	if (have) {
+		fprintf(stderr, "sarafw-sim: --fleet %u needs %u open files, the limit is %lu (ulimit -n)\n", c->n,
+			c->n * DEV_FDS + 1024, (unsigned long)have);
+		return 1;
+	}
 	sim_clock_init(&clock, c->scale);
 	devs = calloc(c->n, sizeof *devs);
 	h.a = calloc(c->n, sizeof *h.a);
