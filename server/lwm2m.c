@@ -541,6 +541,27 @@ static void hnd_register(coap_resource_t *r, coap_session_t *session, const coap
 	changed(s);
 }
 
+/* The registration at loc, for an Update or a De-register from session:
+ * false after answering 5.00, 4.04 or 4.03 (not this device's). */
+static bool registration_at(lw_server *s, coap_session_t *session, const char *loc, db_device *dev,
+			    coap_pdu_t *resp)
+{
+	int r = db_device_by_location(s->cfg.db, loc, dev);
+	if (r < 0) {
+		respond(resp, COAP_RESPONSE_CODE_INTERNAL_ERROR, "storage");
+		return false;
+	}
+	if (r || !dev->registered) {
+		respond(resp, COAP_RESPONSE_CODE_NOT_FOUND, NULL);
+		return false;
+	}
+	if (!identity_ok(s, session, dev->endpoint)) {
+		respond(resp, COAP_RESPONSE_CODE_FORBIDDEN, "not this device's registration");
+		return false;
+	}
+	return true;
+}
+
 static void hnd_update(lw_server *s, coap_session_t *session, const coap_pdu_t *req, const char *loc,
 		       coap_pdu_t *resp)
 {
@@ -576,20 +597,9 @@ static void hnd_update(lw_server *s, coap_session_t *session, const coap_pdu_t *
 		has_objects = true;
 	}
 	db_device dev;
-	int r = db_device_by_location(s->cfg.db, loc, &dev);
-	if (r < 0) {
-		respond(resp, COAP_RESPONSE_CODE_INTERNAL_ERROR, "storage");
+	if (!registration_at(s, session, loc, &dev, resp))
 		return;
-	}
-	if (r || !dev.registered) {
-		respond(resp, COAP_RESPONSE_CODE_NOT_FOUND, NULL);
-		return;
-	}
-	if (!identity_ok(s, session, dev.endpoint)) {
-		respond(resp, COAP_RESPONSE_CODE_FORBIDDEN, "not this device's registration");
-		return;
-	}
-	r = db_device_update(s->cfg.db, loc, p.lt, p.b[0] ? p.b : NULL, has_objects ? objects : NULL, now);
+	int r = db_device_update(s->cfg.db, loc, p.lt, p.b[0] ? p.b : NULL, has_objects ? objects : NULL, now);
 	if (r) {
 		respond(resp, r < 0 ? COAP_RESPONSE_CODE_INTERNAL_ERROR : COAP_RESPONSE_CODE_NOT_FOUND, NULL);
 		return;
@@ -612,19 +622,8 @@ static void hnd_update(lw_server *s, coap_session_t *session, const coap_pdu_t *
 static void hnd_deregister(lw_server *s, coap_session_t *session, const char *loc, coap_pdu_t *resp)
 {
 	db_device dev;
-	int r = db_device_by_location(s->cfg.db, loc, &dev);
-	if (r < 0) {
-		respond(resp, COAP_RESPONSE_CODE_INTERNAL_ERROR, "storage");
+	if (!registration_at(s, session, loc, &dev, resp))
 		return;
-	}
-	if (r || !dev.registered) {
-		respond(resp, COAP_RESPONSE_CODE_NOT_FOUND, NULL);
-		return;
-	}
-	if (!identity_ok(s, session, dev.endpoint)) {
-		respond(resp, COAP_RESPONSE_CODE_FORBIDDEN, "not this device's registration");
-		return;
-	}
 	if (db_device_deregister(s->cfg.db, loc, NULL, 0) < 0) {
 		respond(resp, COAP_RESPONSE_CODE_INTERNAL_ERROR, "storage");
 		return;
