@@ -112,15 +112,21 @@ class Ufota(unittest.TestCase):
     def events(self, p, until, timeout):
         """JSON events from sarafw until one matches until(event)."""
         got = []
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            line = p.stdout.readline()
-            if not line:
-                break
-            ev = json.loads(line)
-            got.append(ev)
-            if until(ev):
-                return got
+        # a sarafw that prints nothing more is killed at the deadline, which
+        # ends the blocking readline() with EOF
+        watchdog = threading.Timer(timeout, p.kill)
+        watchdog.start()
+        try:
+            while True:
+                line = p.stdout.readline()
+                if not line:
+                    break
+                ev = json.loads(line)
+                got.append(ev)
+                if until(ev):
+                    return got
+        finally:
+            watchdog.cancel()
         p.kill()
         self.fail("no such event; got %r; stderr %s" % (got, p.stderr.read()))
 
