@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 
 from lwm2mpeers import coap_program
 from serverharness import Device, Server
@@ -50,6 +51,11 @@ def main():
         assert st == 201 and c["transport"] == "coap", (st, c)
         srv.api("POST", "/api/v1/campaigns/%d/approve" % c["id"], token=approver)
         srv.wait_campaign(c["id"], lambda c: c["devices"][0]["state"] == "downloading", 10)
+        # the server records "downloading" as it sends the Write: the
+        # device's thread may take it a moment later
+        deadline = time.monotonic() + 5
+        while not dev.writes and time.monotonic() < deadline:
+            time.sleep(0.02)
         assert dev.writes == ["coap://127.0.0.1:%d/pkg/%s" % (srv.coap_port, p["sha256"])], dev.writes
         dev.stop()
     print("ok")
