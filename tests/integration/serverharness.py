@@ -17,6 +17,7 @@ and /3/0/3, its Read of /3/0 (TLV), Write /5/0/1 (it then downloads the
 package over HTTP with Range) and Execute /5/0/2 (it then "reboots" on the
 new version and registers again), from a thread. Every wait has a deadline.
 """
+import http.client
 import json
 import os
 import random
@@ -442,7 +443,9 @@ class Device:
                     got += r.read()
             self.downloaded = got
             return True
-        except (OSError, AssertionError):
+        except (OSError, AssertionError, http.client.HTTPException):
+            # a server killed mid-body closes the connection early (IncompleteRead):
+            # the download failed, as a module's would, and the device lives on
             return False
 
     def _send_update(self):
