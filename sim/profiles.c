@@ -41,15 +41,15 @@ int sim_profile_parse(const uint8_t *p, size_t n, int *id, char name[SIM_PROFILE
 	return 0;
 }
 
-static void key_of(int id, char key[8])
+static void key_of(int id, char key[16])
 {
-	snprintf(key, 8, "p%d", id);
+	snprintf(key, 16, "p%d", id);
 }
 
 int sim_profiles_install(const struct sim_flash *f, int id, const char *name)
 {
 	struct sim_kv kv;
-	char key[8];
+	char key[16];
 	if (sim_kv_load(f, REC, &kv) < 0)
 		sim_kv_clear(&kv);
 	key_of(id, key);
@@ -63,7 +63,7 @@ int sim_profiles_install(const struct sim_flash *f, int id, const char *name)
 bool sim_profiles_get(const struct sim_flash *f, int id, char name[SIM_PROFILE_NAME_MAX + 1])
 {
 	struct sim_kv kv;
-	char key[8];
+	char key[16];
 	const char *v;
 	if (sim_kv_load(f, REC, &kv) < 0)
 		return false;
@@ -108,7 +108,7 @@ int sim_profiles_keep_only(const struct sim_flash *f, int id)
 	sim_kv_clear(&kv);
 	if (had) {
 		char key[16];
-		snprintf(key, sizeof key, "p%d", id);
+		key_of(id, key);
 		sim_kv_set(&kv, key, name);
 	}
 	return sim_kv_save(f, REC, &kv);
