@@ -18,6 +18,7 @@
 #include "feature.h"
 #include "netdl.h"
 #include "network.h"
+#include "pdp.h"
 #include "ufota.h"
 
 #define RECORD "lwm2m"
@@ -268,6 +269,8 @@ static void count(struct sim_modem *m, struct lwm2m *l, enum reg_op op, bool ok)
 	h[ms < SIM_LW_HIST - 1 ? ms : SIM_LW_HIST - 1]++;
 }
 
+static void reg_failed(struct sim_modem *m, struct lwm2m *l);
+
 static void send_reg(struct sim_modem *m, enum reg_op op)
 {
 	struct lwm2m *l = state(m);
@@ -279,6 +282,17 @@ static void send_reg(struct sim_modem *m, enum reg_op op)
 	int nlinks = -1;
 	if (!l->session)
 		return;
+	/* note §2.1, §2.8: the data path to the server, or why there is none */
+	enum sim_bearer b = sim_pdp_lwm2m_bearer(m, m->net->lwm2m->server_uri);
+	if (b != SIM_BEARER_OK) {
+		char why[96];
+		int n = snprintf(why, sizeof why, "lwm2m: no data call: %s", sim_pdp_bearer_name(b));
+		sim_log_line(m->audit, sim_modem_now(m), "#", why, (size_t)n);
+		l->op = op;
+		l->sent_ns = mono_ns();
+		reg_failed(m, l);
+		return;
+	}
 	coap_pdu_t *pdu = coap_pdu_init(COAP_MESSAGE_CON,
 					op == OP_DEREGISTER ? COAP_REQUEST_CODE_DELETE : COAP_REQUEST_CODE_POST,
 					coap_new_message_id(l->session), coap_session_max_pdu_size(l->session));
@@ -333,6 +347,7 @@ static void reg_failed(struct sim_modem *m, struct lwm2m *l)
 	enum reg_op op = l->op;
 	count(m, l, op, false);
 	l->op = OP_NONE;
+	sim_pdp_lwm2m_release(m);
 	if (op == OP_DEREGISTER) {
 		l->srv[0].registered = false;
 		urc_reg(m, l->srv[0].ssid, 0);
@@ -343,8 +358,8 @@ static void reg_failed(struct sim_modem *m, struct lwm2m *l)
 	schedule(m, RETRY_MS, OP_REGISTER);
 }
 
-static coap_response_t on_response(coap_session_t *session, const coap_pdu_t *sent,
-				   const coap_pdu_t *rcvd, const coap_mid_t mid)
+static coap_response_t handle_response(coap_session_t *session, const coap_pdu_t *sent,
+				       const coap_pdu_t *rcvd, const coap_mid_t mid)
 {
 	struct sim_modem *m = coap_session_get_app_data(session);
 	struct lwm2m *l;
@@ -409,6 +424,19 @@ static coap_response_t on_response(coap_session_t *session, const coap_pdu_t *se
 	}
 	reg_failed(m, l);
 	return COAP_RESPONSE_OK;
+}
+
+/* note §2.8.4: the exchange is over, the client's 2G context goes down
+ * unless an update is on its way */
+static coap_response_t on_response(coap_session_t *session, const coap_pdu_t *sent,
+				   const coap_pdu_t *rcvd, const coap_mid_t mid)
+{
+	struct sim_modem *m = coap_session_get_app_data(session);
+	bool ours = m && session == state(m)->session && state(m)->op != OP_NONE;
+	coap_response_t r = handle_response(session, sent, rcvd, mid);
+	if (ours && state(m)->op == OP_NONE)
+		sim_pdp_lwm2m_release(m);
+	return r;
 }
 
 static void on_nack(coap_session_t *session, const coap_pdu_t *sent, const coap_nack_reason_t reason,
