@@ -438,7 +438,10 @@ static void urat_load(struct sim_modem *m, struct network *n, const char *s)
 	while (s && *s && k < 3) {
 		char *end;
 		long v = strtol(s, &end, 10);
-		if (end == s || !sim_variant_urat_ok(m->v, (int)v))
+		bool dup = false;
+		for (int j = 0; j < k; j++)
+			dup |= n->urat[j] == v;
+		if (end == s || dup || !sim_variant_urat_ok(m->v, (int)v))
 			break;
 		n->urat[k++] = (int)v;
 		s = *end == ',' ? end + 1 : end;
