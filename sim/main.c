@@ -88,6 +88,8 @@ static void usage(FILE *f)
 		"                    profile's), as a private network or static SIM does\n"
 		"  --lwm2m-server URI the u-blox uFOTA server entry of the LwM2M client:\n"
 		"                    coap://HOST:PORT (NoSec) or coaps://HOST:PORT (DTLS-PSK)\n"
+		"  --lwm2m-verizon-server URI the Verizon server entry (/1/2, short id 102) on\n"
+		"                    the Verizon profiles (3, 205): it registers there too\n"
 		"  --lwm2m-psk-id ID, --lwm2m-psk-key HEX\n"
 		"                    the PSK identity and key for coaps:// (server and packages)\n"
 		"  --lwm2m-block N   CoAP block size of package downloads: 16..1024 (default 1024)\n"
@@ -246,6 +248,7 @@ int main(int argc, char **argv)
 		{.name = "net-fault", .has_arg = required_argument, .val = 'n'},
 		{.name = "lwm2m-server", .has_arg = required_argument, .val = 'M'},
 		{.name = "network-apn", .has_arg = required_argument, .val = 'A'},
+		{.name = "lwm2m-verizon-server", .has_arg = required_argument, .val = 'J'},
 		{.name = "lwm2m-psk-id", .has_arg = required_argument, .val = 'I'},
 		{.name = "lwm2m-psk-key", .has_arg = required_argument, .val = 'Y'},
 		{.name = "lwm2m-block", .has_arg = required_argument, .val = 'Z'},
@@ -392,6 +395,13 @@ int main(int argc, char **argv)
 				return 2;
 			}
 			lwm2m.server_uri = optarg;
+			break;
+		case 'J':
+			if (strncmp(optarg, "coap://", 7) != 0 && strncmp(optarg, "coaps://", 8) != 0) {
+				fprintf(stderr, "sarafw-sim: --lwm2m-verizon-server wants coap://HOST:PORT or coaps://HOST:PORT, got '%s'\n", optarg);
+				return 2;
+			}
+			lwm2m.verizon_uri = optarg;
 			break;
 		case 'A':
 			if (!*optarg || strlen(optarg) > 99 ||

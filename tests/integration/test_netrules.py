@@ -8,6 +8,7 @@ LwM2M server (lwm2mpeer.py):
   on LTE M1 there is no conflict;
 - §2.8.3: Verizon on 02B-02 with a network that gives cid 1 another APN:
   the check-in fails until `sarafw ufota vzw-apn` sets cid 3's APN;
+  Verizon's own server (102, B.1.2) registers when given a URI;
 - §2.8.2: Softbank on 63B, context #2 hidden and out of the host's reach;
 - §2.1: no uFOTA over IPv6 on the versions it names;
 - §2.6.3, §2.7.3: the audit of open sockets at download complete and of
@@ -267,6 +268,40 @@ class NetRules(unittest.TestCase):
         port.close()
         sim.restart()
         self.srv.wait_event("register", 10)
+
+    def test_verizon_server_102(self):
+        # note B.1.2: Verizon's own server (/1/2, short id 102) registers
+        # when it has a URI, beside u-blox's (721)
+        vzw = lwm2mpeer.Server()
+        self.addCleanup(vzw.close)
+        sim = self.sim("SARA-R410M-02B-03", "--lwm2m-verizon-server", vzw.uri)
+        port = self.boot(sim)
+        self.srv.wait_event("register", 10)
+        self.no_event_on(vzw, "register", 0.5)  # profile 1: no Verizon server
+        self.assertEqual(port.command("AT+UMNOPROF=3"), ["OK"])
+        port.close()
+        sim.restart()
+        reg = vzw.wait_event("register", 10)
+        self.assertIn("urn:imei:", reg["ep"])
+        self.assertIn("</5/0>", reg["links"])
+        self.srv.wait_event("register", 10)  # another profile: 721 again
+        port = self.boot(sim)
+        port.command("AT+ULWM2MSTAT=1")
+        self.drain_events()
+        self.assertEqual(port.command("AT+ULWM2MREG=102"), ["OK"])
+        port.expect("+ULWM2MSTAT: 1,102,3", timeout=5)
+        self.assertEqual(vzw.wait_event("update", 5), {})
+        self.no_event("update", 0.3)  # 721 was not asked
+        # the Verizon server reads the firmware object like u-blox's
+        self.assertEqual(vzw.read("/5/0/3")["payload"], b"0")
+        # and a deregistration leaves both
+        self.assertEqual(port.command("AT+ULWM2MDEREG")[-1], "OK")
+        vzw.wait_event("deregister", 5)
+        self.srv.wait_event("deregister", 5)
+
+    def no_event_on(self, srv, kind, seconds):
+        with self.assertRaises(TimeoutError):
+            srv.wait_event(kind, seconds)
 
     # ---- note §2.8.2 ----
 
