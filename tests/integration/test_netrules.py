@@ -211,6 +211,26 @@ class NetRules(unittest.TestCase):
         # and the host may have it again
         self.assertEqual(port.command("AT+CGACT=1,1"), ["OK"])
 
+    def test_r412m_02b02_2g_checkin_ufotaconf(self):
+        # 02B-02 checks in through +UFOTACONF (§2.8.4: "use the +UFOTACONF
+        # AT command to set the life timer value will trigger a check-in")
+        sim = self.sim("SARA-R412M-02B-02", "--rat", "gsm")
+        port = self.boot(sim)
+        self.srv.wait_event("register", 10)
+        self.wait_cgact(port, 1, 0, 3)
+        self.assertEqual(port.command("AT+CGACT=1,1"), ["OK"])
+        self.assertEqual(port.command("AT+UFOTACONF=2,86400"), ["OK"])
+        self.no_event("register", 1.5)  # 75 s: the check-in and its retry failed
+        port.close()
+        self.drain_events()
+        r = self.sarafw(sim, "--json", "ufota", "checkin")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(json.loads(r.stdout.splitlines()[-1]),
+                         {"event": "checkin", "contexts_down": [1]})
+        self.assertEqual(self.checkin_event(10)[0], "register")
+        port = self.boot(sim)
+        self.wait_cgact(port, 1, 0, 3)  # no package: the client lets it go
+
     def test_r412m_lte_no_conflict(self):
         sim = self.sim("SARA-R412M-02B-03")
         port = self.boot(sim)
