@@ -413,13 +413,14 @@ static void give_apn(struct sim_modem *m)
 }
 
 /* The factory list, with --rat's RAT first where the variant has it. */
-static void urat_factory(struct sim_modem *m, int out[4])
+static void urat_factory(const struct sim_modem *m, int out[4])
 {
 	int first = 0, k = 1;
-	int f[4];
+	int f[4] = {0};
 	sim_variant_urat_factory(m->v, f);
 	if (m->net)
 		first = urat_of(m->net->rat);
+	memset(out, 0, 4 * sizeof *out);
 	if (!first || !sim_variant_urat_ok(m->v, first)) {
 		memcpy(out, f, sizeof f);
 		return;
@@ -478,7 +479,6 @@ static void nvm_save(const struct sim_modem *m, const void *st, struct sim_kv *n
 {
 	const struct network *n = st;
 	char cpms[16];
-	(void)m;
 	sim_kv_set_long(nvm, "mno_profile", n->mno_profile);
 	if (n->edrx) {
 		sim_kv_set_long(nvm, "edrx", 1);
@@ -487,7 +487,9 @@ static void nvm_save(const struct sim_modem *m, const void *st, struct sim_kv *n
 	}
 	snprintf(cpms, sizeof cpms, "%s,%s,%s", n->cpms[0], n->cpms[1], n->cpms[2]);
 	sim_kv_set(nvm, "cpms", n->cpms_unset ? "unset" : cpms);
-	if (n->urat[0]) {
+	int factory[4] = {0};
+	urat_factory(m, factory);
+	if (memcmp(factory, n->urat, sizeof factory) != 0) { /* kept only once changed */
 		char urat[16] = "";
 		for (int i = 0; n->urat[i]; i++)
 			snprintf(urat + strlen(urat), sizeof urat - strlen(urat), "%s%d", i ? "," : "", n->urat[i]);
