@@ -289,6 +289,11 @@ static int urat_of(enum sim_rat rat)
 	return rat == SIM_RAT_GSM ? SIM_URAT_GSM : rat == SIM_RAT_NB1 ? SIM_URAT_NB1 : SIM_URAT_M1;
 }
 
+static enum sim_rat radio_of(int urat)
+{
+	return urat == SIM_URAT_GSM ? SIM_RAT_GSM : urat == SIM_URAT_NB1 ? SIM_RAT_NB1 : SIM_RAT_M1;
+}
+
 static void cereg_urc(struct sim_modem *m, const struct network *n)
 {
 	const struct sim_mno *p = mno_active(m);
@@ -319,8 +324,7 @@ static void registered(void *ctx, int arg)
 	n->rat = n->urat[0];
 	/* the radio rate follows the RAT registered on (netdl.h) */
 	if (m->net && sim_variant_urat_ok(m->v, urat_of(m->net->rat)))
-		m->net->rat = n->rat == SIM_URAT_GSM ? SIM_RAT_GSM
-			      : n->rat == SIM_URAT_NB1 ? SIM_RAT_NB1 : SIM_RAT_M1;
+		m->net->rat = radio_of(n->rat);
 	give_apn(m);
 	set_reg(m, n, 1);
 	sim_pdp_attached(m, true);
