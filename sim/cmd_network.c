@@ -1,14 +1,22 @@
-/* MNO profile, registration, PDP contexts and SMS storage: +UMNOPROF,
- * +CEREG, +CGDCONT, +CPMS. The network is simulated: the module registers
- * register_ms after boot with the cell of its MNO profile. */
+/* MNO profile, radio, registration, PDP context definitions and SMS
+ * storage: +UMNOPROF, +URAT, +COPS, +CEREG, +CGDCONT, +CPMS. The network
+ * is simulated: the module registers register_ms after boot with the cell
+ * of its MNO profile, on the first RAT of +URAT; the network gives cid 1
+ * its APN (--network-apn). Context activation is pdp.c. */
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
+#include <strings.h>
 
+#include "audit.h"
 #include "commands.h"
 #include "factory.h"
 #include "feature.h"
+#include "netdl.h"
 #include "network.h"
+#include "pdp.h"
 #include "profiles.h"
+#include "ufota.h"
 
 struct sim_apn {
 	int cid;
@@ -32,7 +40,10 @@ struct network {
 	int edrx;        /* +CEDRXS <mode> 1/2: on */
 	int edrx_act;
 	char edrx_value[5];
+	int urat[4];     /* +URAT list, 0-terminated; the first is used */
 	/* volatile */
+	int rat;        /* +URAT value registered on (0: not registered) */
+	int cops_mode;  /* 0 automatic, 2 deregistered (+COPS=2) */
 	int mno_active; /* profile in effect since boot */
 	int cereg_mode;
 	int reg_stat; /* 0 not registered, 1 home, 2 searching */
@@ -263,13 +274,33 @@ static void cgdcont_load(struct sim_modem *m, struct sim_kv *kv)
 	}
 }
 
+/* <AcT> of +CEREG/+COPS (27.007): 3 GSM w/EGPRS, 7 E-UTRAN, 9 E-UTRAN NB-S1 */
+static int act_of(const struct sim_modem *m, const struct network *n)
+{
+	if (!n->rat)
+		return m->v->act;
+	return n->rat == SIM_URAT_GSM ? 3 : n->rat == SIM_URAT_NB1 ? 9 : 7;
+}
+
+static void give_apn(struct sim_modem *m);
+
+static int urat_of(enum sim_rat rat)
+{
+	return rat == SIM_RAT_GSM ? SIM_URAT_GSM : rat == SIM_RAT_NB1 ? SIM_URAT_NB1 : SIM_URAT_M1;
+}
+
+static enum sim_rat radio_of(int urat)
+{
+	return urat == SIM_URAT_GSM ? SIM_RAT_GSM : urat == SIM_URAT_NB1 ? SIM_RAT_NB1 : SIM_RAT_M1;
+}
+
 static void cereg_urc(struct sim_modem *m, const struct network *n)
 {
 	const struct sim_mno *p = mno_active(m);
 	if (n->cereg_mode == 0)
 		return;
 	if (n->cereg_mode >= 2 && (n->reg_stat == 1 || n->reg_stat == 5))
-		sim_modem_urc(m, "+CEREG: %d,\"%s\",\"%s\",%d", n->reg_stat, p->tac, p->ci, m->v->act);
+		sim_modem_urc(m, "+CEREG: %d,\"%s\",\"%s\",%d", n->reg_stat, p->tac, p->ci, act_of(m, n));
 	else
 		sim_modem_urc(m, "+CEREG: %d", n->reg_stat);
 }
@@ -288,8 +319,24 @@ static void registered(void *ctx, int arg)
 	struct network *n = state(m);
 	(void)arg;
 	n->reg_timer = 0;
-	if (m->cfun == 1)
-		set_reg(m, n, 1);
+	if (m->cfun != 1 || n->cops_mode == 2)
+		return;
+	n->rat = n->urat[0];
+	/* the radio rate follows the RAT registered on (netdl.h) */
+	if (m->net && sim_variant_urat_ok(m->v, urat_of(m->net->rat)))
+		m->net->rat = radio_of(n->rat);
+	give_apn(m);
+	set_reg(m, n, 1);
+	sim_pdp_attached(m, true);
+}
+
+static void deregister(struct sim_modem *m, struct network *n)
+{
+	sim_modem_cancel(m, n->reg_timer);
+	n->reg_timer = 0;
+	n->rat = 0;
+	set_reg(m, n, 0);
+	sim_pdp_attached(m, false);
 }
 
 static void start_search(struct sim_modem *m, struct network *n)
@@ -314,6 +361,105 @@ bool sim_network_edrx(struct sim_modem *m)
 	return state(m)->edrx != 0;
 }
 
+int sim_network_rat(struct sim_modem *m)
+{
+	return state(m)->reg_stat == 1 ? state(m)->rat : 0;
+}
+
+/* note §2.8.2: the Softbank profile's context #2 on "63B" */
+bool sim_network_hidden_cid(struct sim_modem *m, int cid)
+{
+	return cid == SIM_CID_SOFTBANK && m->v->softbank_ctx2 && state(m)->mno_active == 28;
+}
+
+const char *sim_network_apn_given(struct sim_modem *m)
+{
+	if (m->net && m->net->network_apn)
+		return m->net->network_apn;
+	return mno_active(m)->apn[0].apn;
+}
+
+bool sim_network_context(struct sim_modem *m, int cid, char *type, size_t type_cap, char *apn,
+			 size_t apn_cap)
+{
+	struct sim_kv kv;
+	char key[8];
+	const char *v, *comma;
+	if (sim_network_hidden_cid(m, cid)) {
+		snprintf(type, type_cap, "IP");
+		snprintf(apn, apn_cap, "%s", "");
+		return true;
+	}
+	cgdcont_load(m, &kv);
+	snprintf(key, sizeof key, "cid%d", cid);
+	v = sim_kv_get(&kv, key);
+	if (!v || !(comma = strchr(v, ',')))
+		return false;
+	snprintf(type, type_cap, "%.*s", (int)(comma - v), v);
+	snprintf(apn, apn_cap, "%s", comma + 1);
+	return true;
+}
+
+/* Attach: the network gives cid 1 its APN (27.007 §10.1.1: the APN in
+ * use is what the network chose), kept in the cid's definition. */
+static void give_apn(struct sim_modem *m)
+{
+	struct sim_kv kv;
+	char type[8], apn[SIM_KV_VAL], val[SIM_KV_VAL];
+	const char *given = sim_network_apn_given(m);
+	if (!given[0] || !sim_network_context(m, 1, type, sizeof type, apn, sizeof apn) ||
+	    strcmp(apn, given) == 0)
+		return;
+	cgdcont_load(m, &kv);
+	snprintf(val, sizeof val, "%s,%s", type, given);
+	sim_kv_set(&kv, "cid1", val);
+	sim_kv_save(m->flash, "cgdcont", &kv);
+}
+
+/* The factory list, with --rat's RAT first where the variant has it. */
+static void urat_factory(const struct sim_modem *m, int out[4])
+{
+	int first = 0, k = 1;
+	int f[4] = {0};
+	sim_variant_urat_factory(m->v, f);
+	if (m->net)
+		first = urat_of(m->net->rat);
+	memset(out, 0, 4 * sizeof *out);
+	if (!first || !sim_variant_urat_ok(m->v, first)) {
+		memcpy(out, f, sizeof f);
+		return;
+	}
+	out[0] = first;
+	for (int i = 0; f[i]; i++)
+		if (f[i] != first)
+			out[k++] = f[i];
+	out[k] = 0;
+}
+
+/* "7,8" from the record; the factory list when absent or bad */
+static void urat_load(struct sim_modem *m, struct network *n, const char *s)
+{
+	int k = 0;
+	while (s && *s && k < 3) {
+		char *end;
+		long v = strtol(s, &end, 10);
+		bool dup = false;
+		for (int j = 0; j < k; j++)
+			dup |= n->urat[j] == v;
+		if (end == s || dup || !sim_variant_urat_ok(m->v, (int)v))
+			break;
+		n->urat[k++] = (int)v;
+		s = *end == ',' ? end + 1 : end;
+		if (!*end) {
+			s = NULL;
+			break;
+		}
+	}
+	n->urat[k] = 0;
+	if (!k || s)
+		urat_factory(m, n->urat);
+}
+
 static void nvm_load(struct sim_modem *m, void *st, const struct sim_kv *nvm)
 {
 	struct network *n = st;
@@ -324,6 +470,7 @@ static void nvm_load(struct sim_modem *m, void *st, const struct sim_kv *nvm)
 	n->edrx_act = (int)sim_kv_get_long(nvm, "edrx_act", m->v->act == 9 ? 5 : 4);
 	snprintf(n->edrx_value, sizeof n->edrx_value, "%.4s",
 		 sim_kv_get(nvm, "edrx_value") ? sim_kv_get(nvm, "edrx_value") : "0010");
+	urat_load(m, n, sim_kv_get(nvm, "urat"));
 	for (int i = 0; i < 3; i++) {
 		const char *mem = "ME";
 		if (s && strlen(s) >= (size_t)(i * 3 + 2) && strncmp(s + i * 3, "SM", 2) == 0)
@@ -336,7 +483,6 @@ static void nvm_save(const struct sim_modem *m, const void *st, struct sim_kv *n
 {
 	const struct network *n = st;
 	char cpms[16];
-	(void)m;
 	sim_kv_set_long(nvm, "mno_profile", n->mno_profile);
 	if (n->edrx) {
 		sim_kv_set_long(nvm, "edrx", 1);
@@ -345,6 +491,14 @@ static void nvm_save(const struct sim_modem *m, const void *st, struct sim_kv *n
 	}
 	snprintf(cpms, sizeof cpms, "%s,%s,%s", n->cpms[0], n->cpms[1], n->cpms[2]);
 	sim_kv_set(nvm, "cpms", n->cpms_unset ? "unset" : cpms);
+	int factory[4] = {0};
+	urat_factory(m, factory);
+	if (memcmp(factory, n->urat, sizeof factory) != 0) { /* kept only once changed */
+		char urat[16] = "";
+		for (int i = 0; n->urat[i]; i++)
+			snprintf(urat + strlen(urat), sizeof urat - strlen(urat), "%s%d", i ? "," : "", n->urat[i]);
+		sim_kv_set(nvm, "urat", urat);
+	}
 }
 
 /* +CEREG=<n> is not stored (27.007); the profile stored takes effect */
@@ -368,13 +522,11 @@ static void cfun(struct sim_modem *m, void *st, int fun)
 {
 	struct network *n = st;
 	if (fun == 1) {
-		if (n->reg_stat != 1)
+		if (n->reg_stat != 1 && n->cops_mode != 2)
 			start_search(m, n);
 		return;
 	}
-	sim_modem_cancel(m, n->reg_timer);
-	n->reg_timer = 0;
-	set_reg(m, n, 0);
+	deregister(m, n);
 }
 
 static int cmd_umnoprof(struct sim_modem *m, const struct sim_at_req *req)
@@ -460,9 +612,82 @@ static int cmd_cedrxs(struct sim_modem *m, const struct sim_at_req *req)
 			return SIM_CME_INCORRECT_PARAMS;
 		memcpy(n->edrx_value, v->str, 5);
 	}
+	/* note §2.7.3, §8: eDRX stays off until the download and update end */
+	if ((mode == 1 || mode == 2) && !n->edrx && sim_ufota_state(m) != FW_IDLE)
+		sim_audit_event(m->audit, sim_modem_now(m), "edrx_during_ufota",
+				",\"state\":%d", sim_ufota_state(m));
 	n->edrx = mode == 1 || mode == 2;
 	n->edrx_act = (int)act;
 	return sim_modem_save_nvm(m);
+}
+
+/* +URAT=<SelectedAcT>[,<PreferredAct>[,<2ndPreferredAct>]] (AT manual):
+ * 7 LTE Cat M1, 8 NB1, 9 GPRS/eGPRS, each the variant's; stored, used at
+ * the next registration. docs/behaviour.md: refused while registered
+ * (deregister with +COPS=2 or +CFUN=0 first). */
+static int cmd_urat(struct sim_modem *m, const struct sim_at_req *req)
+{
+	struct network *n = state(m);
+	int list[4] = {0};
+	if (req->type == SIM_AT_TEST) {
+		char r[16] = "";
+		for (int rat = SIM_URAT_M1; rat <= SIM_URAT_GSM; rat++)
+			if (sim_variant_urat_ok(m->v, rat))
+				snprintf(r + strlen(r), sizeof r - strlen(r), "%s%d", r[0] ? "," : "", rat);
+		sim_modem_info(m, "+URAT: (%s),(%s),(%s)", r, r, r);
+		return SIM_OK;
+	}
+	if (req->type == SIM_AT_READ) {
+		char r[16] = "";
+		for (int i = 0; n->urat[i]; i++)
+			snprintf(r + strlen(r), sizeof r - strlen(r), "%s%d", i ? "," : "", n->urat[i]);
+		sim_modem_info(m, "+URAT: %s", r);
+		return SIM_OK;
+	}
+	if (req->argc < 1 || req->argc > 3)
+		return SIM_CME_INCORRECT_PARAMS;
+	for (int i = 0; i < req->argc; i++) {
+		long v;
+		if (sim_arg_num(req, i, SIM_URAT_M1, SIM_URAT_GSM, &v) != SIM_OK ||
+		    !sim_variant_urat_ok(m->v, (int)v))
+			return SIM_CME_INCORRECT_PARAMS;
+		for (int j = 0; j < i; j++)
+			if (list[j] == v)
+				return SIM_CME_INCORRECT_PARAMS;
+		list[i] = (int)v;
+	}
+	if (n->reg_stat == 1)
+		return SIM_CME_NOT_ALLOWED;
+	memcpy(n->urat, list, sizeof list);
+	return sim_modem_save_nvm(m);
+}
+
+/* +COPS (27.007 §7.3): 0 automatic, 2 deregister; the read names the
+ * 3GPP test network "00101" in numeric form and the RAT registered on. */
+static int cmd_cops(struct sim_modem *m, const struct sim_at_req *req)
+{
+	struct network *n = state(m);
+	long mode;
+	switch (req->type) {
+	case SIM_AT_READ:
+		if (n->reg_stat == 1)
+			sim_modem_info(m, "+COPS: %d,2,\"00101\",%d", n->cops_mode, act_of(m, n));
+		else
+			sim_modem_info(m, "+COPS: %d", n->cops_mode);
+		return SIM_OK;
+	case SIM_AT_TEST:
+		sim_modem_info(m, "+COPS: (2,\"\",\"\",\"00101\",%d),,(0,2),(2)", act_of(m, n));
+		return SIM_OK;
+	default: /* SIM_AT_SET: the row takes no other form */
+		if (req->argc > 4 || sim_arg_num(req, 0, 0, 2, &mode) != SIM_OK || mode == 1)
+			return SIM_CME_INCORRECT_PARAMS;
+		n->cops_mode = (int)mode;
+		if (mode == 2)
+			deregister(m, n);
+		else if (m->cfun == 1 && n->reg_stat != 1)
+			start_search(m, n);
+		return SIM_OK;
+	}
 }
 
 static int cmd_cereg(struct sim_modem *m, const struct sim_at_req *req)
@@ -476,10 +701,10 @@ static int cmd_cereg(struct sim_modem *m, const struct sim_at_req *req)
 			sim_modem_info(m, "+CEREG: %d,%d", n->cereg_mode, n->reg_stat);
 		else if (n->cereg_mode == 2)
 			sim_modem_info(m, "+CEREG: 2,%d,\"%s\",\"%s\",%d", n->reg_stat, p->tac, p->ci,
-				       m->v->act);
+				       act_of(m, n));
 		else /* note B.1.1: mode 3 adds <cause_type>,<reject_cause> */
 			sim_modem_info(m, "+CEREG: 3,%d,\"%s\",\"%s\",%d,0,0", n->reg_stat, p->tac,
-				       p->ci, m->v->act);
+				       p->ci, act_of(m, n));
 		return SIM_OK;
 	case SIM_AT_TEST:
 		sim_modem_info(m, "+CEREG: (0-3)");
@@ -520,13 +745,14 @@ static int cmd_cgdcont(struct sim_modem *m, const struct sim_at_req *req)
 			char type[8];
 			snprintf(key, sizeof key, "cid%d", c);
 			v = sim_kv_get(&kv, key);
-			if (!v || !(comma = strchr(v, ',')) || comma - v >= (long)sizeof type)
+			if (!v || !(comma = strchr(v, ',')) || comma - v >= (long)sizeof type ||
+			    sim_network_hidden_cid(m, c))
 				continue;
 			memcpy(type, v, (size_t)(comma - v));
 			type[comma - v] = '\0';
 			sim_modem_info(m, "+CGDCONT: %d,\"%s\",\"%s\",\"%s\",0,0,0,0,0", c, type,
 				       comma + 1,
-				       c == 1 && state(m)->reg_stat == 1 ? mno_active(m)->addr : zero_addr(type));
+				       c == 1 && sim_pdp_active(m, 1) ? mno_active(m)->addr : zero_addr(type));
 		}
 		return SIM_OK;
 	case SIM_AT_TEST:
@@ -539,6 +765,9 @@ static int cmd_cgdcont(struct sim_modem *m, const struct sim_at_req *req)
 		bool type_ok = false;
 		if (req->argc > 9 || sim_arg_num(req, 0, 1, CID_MAX, &cid) != SIM_OK)
 			return SIM_CME_INCORRECT_PARAMS;
+		/* note §2.8.2: "cannot be viewed or edited by the host" */
+		if (sim_network_hidden_cid(m, (int)cid))
+			return SIM_CME_NOT_ALLOWED;
 		snprintf(key, sizeof key, "cid%ld", cid);
 		if (req->argc == 1) { /* 27.007: <cid> alone undefines it */
 			sim_kv_set(&kv, key, "");
@@ -631,6 +860,8 @@ static int cmd_cpms(struct sim_modem *m, const struct sim_at_req *req)
 static const struct sim_cmd cmds[] = {
 	{.name = "+UMNOPROF", .forms = SETTING_FORMS, .modes = SIM_IN_AT, .fn = cmd_umnoprof},
 	{.name = "+CEREG", .forms = SETTING_FORMS, .modes = SIM_IN_AT, .fn = cmd_cereg},
+	{.name = "+URAT", .forms = SETTING_FORMS, .modes = SIM_IN_AT, .fn = cmd_urat},
+	{.name = "+COPS", .forms = SETTING_FORMS, .modes = SIM_IN_AT, .fn = cmd_cops},
 	{.name = "+CEDRXS", .forms = SETTING_FORMS, .modes = SIM_IN_AT, .fn = cmd_cedrxs},
 	{.name = "+CGDCONT", .forms = SETTING_FORMS, .modes = SIM_IN_AT, .fn = cmd_cgdcont},
 	{.name = "+CPMS", .forms = SETTING_FORMS, .modes = SIM_IN_AT, .fn = cmd_cpms},

@@ -5,6 +5,8 @@
 extern const struct sim_feature sim_feature_identity;    /* cmd_info.c */
 extern const struct sim_feature sim_feature_interface;   /* cmd_general.c */
 extern const struct sim_feature sim_feature_network;     /* cmd_network.c */
+extern const struct sim_feature sim_feature_pdp;         /* pdp.c */
+extern const struct sim_feature sim_feature_sockets;     /* cmd_socket.c */
 extern const struct sim_feature sim_feature_update_urcs; /* cmd_fota.c */
 extern const struct sim_feature sim_feature_download;    /* download.c */
 extern const struct sim_feature sim_feature_ufwupd;      /* cmd_ufwupd.c */
@@ -26,6 +28,8 @@ const struct sim_feature *const sim_features[] = {
 	&sim_feature_identity,
 	&sim_feature_interface,
 	&sim_feature_network,
+	&sim_feature_pdp,
+	&sim_feature_sockets,
 	&sim_feature_update_urcs,
 	&sim_feature_download,
 	&sim_feature_ufwupd,

@@ -18,6 +18,7 @@
 #include "feature.h"
 #include "netdl.h"
 #include "network.h"
+#include "pdp.h"
 #include "ufota.h"
 
 #define RECORD "lwm2m"
@@ -28,23 +29,28 @@
 
 enum reg_op { OP_NONE, OP_REGISTER, OP_UPDATE, OP_DEREGISTER };
 
-struct lwm2m {
-	struct lw_server srv[LW_SERVERS];
-	coap_context_t *ctx;
-	coap_session_t *session; /* to the u-blox server (slot 0) */
-	int poll_timer;
-	int reg_timer;
-	bool started;      /* attached and running since boot */
-	bool host_dereg;   /* +ULWM2MDEREG until reboot or +ULWM2MREG */
-	bool timer_off;    /* +UFOTACONF=2,-1 */
-	bool registered_once;
-	bool disabled;     /* +ULWM2M=1 (AT-FACTS): no client */
+/* The registration with the server of one slot. */
+struct lw_reg {
+	coap_session_t *session; /* NULL: the slot's server has no URI */
+	int timer;
 	enum reg_op op;
 	uint8_t token[8];
 	size_t token_len;
 	int64_t lifetime_sent;
-	time_t next_checkin; /* wall clock (CLOCK_REALTIME), scaled by --time-scale */
-	uint64_t sent_ns;    /* the pending request left (stats) */
+	uint64_t sent_ns; /* the pending request left (stats) */
+};
+
+struct lwm2m {
+	struct lw_server srv[LW_SERVERS];
+	struct lw_reg r[LW_SERVERS]; /* slot 0 u-blox (721), 1 the MNO's (Verizon 102) */
+	coap_context_t *ctx;
+	int poll_timer;
+	bool started;      /* attached and running since boot */
+	bool host_dereg;   /* +ULWM2MDEREG until reboot or +ULWM2MREG */
+	bool timer_off;    /* +UFOTACONF=2,-1 */
+	bool registered_once; /* slot 0 */
+	bool disabled;     /* +ULWM2M=1 (AT-FACTS): no client */
+	time_t next_checkin; /* slot 0; wall clock (CLOCK_REALTIME), scaled by --time-scale */
 };
 
 extern const struct sim_feature sim_feature_lwm2m;
@@ -190,24 +196,27 @@ static void load(struct sim_modem *m, struct lwm2m *l)
 
 /* ---- the registration interface ---- */
 
-static void send_reg(struct sim_modem *m, enum reg_op op);
+static void send_reg(struct sim_modem *m, int slot, enum reg_op op);
 
-static void reg_timer_fn(void *ctx, int op)
+/* timer arg: slot * 8 + op */
+static void reg_timer_fn(void *ctx, int arg)
 {
 	struct sim_modem *m = ctx;
 	struct lwm2m *l = state(m);
-	l->reg_timer = 0;
+	int slot = arg / 8;
+	enum reg_op op = (enum reg_op)(arg % 8);
+	l->r[slot].timer = 0;
 	if (!l->started || l->host_dereg)
 		return;
-	send_reg(m, l->srv[0].registered && op != OP_REGISTER ? OP_UPDATE : OP_REGISTER);
+	send_reg(m, slot, l->srv[slot].registered && op != OP_REGISTER ? OP_UPDATE : OP_REGISTER);
 }
 
-static void schedule(struct sim_modem *m, uint32_t delay_ms, enum reg_op op)
+static void schedule(struct sim_modem *m, int slot, uint32_t delay_ms, enum reg_op op)
 {
-	struct lwm2m *l = state(m);
-	if (l->reg_timer > 0)
-		sim_modem_cancel(m, l->reg_timer);
-	l->reg_timer = sim_modem_after(m, delay_ms, reg_timer_fn, op);
+	struct lw_reg *g = &state(m)->r[slot];
+	if (g->timer > 0)
+		sim_modem_cancel(m, g->timer);
+	g->timer = sim_modem_after(m, delay_ms, reg_timer_fn, slot * 8 + (int)op);
 }
 
 /* "Just prior to lifetime expiration" (note §2.1): a tenth of it, at
@@ -221,17 +230,19 @@ static uint32_t update_delay_ms(int64_t lifetime)
 	return s > 0x3fffffff / 1000 ? 0x3fffffffu : (uint32_t)(s * 1000);
 }
 
-static void arm_lifetime(struct sim_modem *m)
+static void arm_lifetime(struct sim_modem *m, int slot)
 {
 	struct lwm2m *l = state(m);
-	int64_t lt = l->srv[0].lifetime;
+	int64_t lt = l->srv[slot].lifetime;
 	if (l->timer_off || lt <= 0) {
-		l->next_checkin = 0;
+		if (slot == 0)
+			l->next_checkin = 0;
 		return;
 	}
 	uint32_t ms = update_delay_ms(lt);
-	l->next_checkin = time(NULL) + (time_t)((double)ms / 1000.0 / scale(m)) + 1;
-	schedule(m, ms, OP_UPDATE);
+	if (slot == 0)
+		l->next_checkin = time(NULL) + (time_t)((double)ms / 1000.0 / scale(m)) + 1;
+	schedule(m, slot, ms, OP_UPDATE);
 }
 
 static coap_optlist_t *query(coap_optlist_t *opts, const char *fmt, const char *s, long v)
@@ -250,7 +261,7 @@ static uint64_t mono_ns(void)
 	return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
 }
 
-static void count(struct sim_modem *m, struct lwm2m *l, enum reg_op op, bool ok)
+static void count(struct sim_modem *m, const struct lw_reg *l, enum reg_op op, bool ok)
 {
 	struct sim_lwm2m_stats *st = m->net && m->net->lwm2m ? m->net->lwm2m->stats : NULL;
 	if (!st)
@@ -268,10 +279,20 @@ static void count(struct sim_modem *m, struct lwm2m *l, enum reg_op op, bool ok)
 	h[ms < SIM_LW_HIST - 1 ? ms : SIM_LW_HIST - 1]++;
 }
 
-static void send_reg(struct sim_modem *m, enum reg_op op)
+static void reg_failed(struct sim_modem *m, struct lwm2m *l, int slot);
+
+/* The URI of the slot's server (--lwm2m-server, --lwm2m-verizon-server). */
+static const char *server_uri(const struct sim_modem *m, int slot)
 {
-	struct lwm2m *l = state(m);
-	struct lw_server *s = &l->srv[0];
+	const struct sim_lwm2m_config *c = m->net ? m->net->lwm2m : NULL;
+	return !c ? NULL : slot == 0 ? c->server_uri : c->verizon_uri;
+}
+
+static void send_reg(struct sim_modem *m, int slot, enum reg_op op)
+{
+	struct lwm2m *lw = state(m);
+	struct lw_reg *l = &lw->r[slot];
+	struct lw_server *s = &lw->srv[slot];
 	coap_optlist_t *opts = NULL;
 	char links[1024], imei[160];
 	struct lw_value v;
@@ -279,6 +300,17 @@ static void send_reg(struct sim_modem *m, enum reg_op op)
 	int nlinks = -1;
 	if (!l->session)
 		return;
+	/* note §2.1, §2.8: the data path to the server, or why there is none */
+	enum sim_bearer b = sim_pdp_lwm2m_bearer(m, server_uri(m, slot));
+	if (b != SIM_BEARER_OK) {
+		char why[96];
+		int n = snprintf(why, sizeof why, "lwm2m: no data call: %s", sim_pdp_bearer_name(b));
+		sim_log_line(m->audit, sim_modem_now(m), "#", why, (size_t)n);
+		l->op = op;
+		l->sent_ns = mono_ns();
+		reg_failed(m, lw, slot);
+		return;
+	}
 	coap_pdu_t *pdu = coap_pdu_init(COAP_MESSAGE_CON,
 					op == OP_DEREGISTER ? COAP_REQUEST_CODE_DELETE : COAP_REQUEST_CODE_POST,
 					coap_new_message_id(l->session), coap_session_max_pdu_size(l->session));
@@ -318,44 +350,46 @@ static void send_reg(struct sim_modem *m, enum reg_op op)
 		l->lifetime_sent = s->lifetime;
 	if (coap_send(l->session, pdu) == COAP_INVALID_MID) {
 		l->op = OP_NONE;
-		schedule(m, RETRY_MS, OP_REGISTER);
+		schedule(m, slot, RETRY_MS, OP_REGISTER);
 	}
 }
 
-static bool our_token(const struct lwm2m *l, const coap_pdu_t *pdu)
+static bool our_token(const struct lw_reg *l, const coap_pdu_t *pdu)
 {
 	coap_bin_const_t t = coap_pdu_get_token(pdu);
 	return l->op != OP_NONE && t.length == l->token_len && memcmp(t.s, l->token, t.length) == 0;
 }
 
-static void reg_failed(struct sim_modem *m, struct lwm2m *l)
+static void reg_failed(struct sim_modem *m, struct lwm2m *l, int slot)
 {
-	enum reg_op op = l->op;
-	count(m, l, op, false);
-	l->op = OP_NONE;
+	enum reg_op op = l->r[slot].op;
+	count(m, &l->r[slot], op, false);
+	l->r[slot].op = OP_NONE;
+	sim_pdp_lwm2m_release(m);
 	if (op == OP_DEREGISTER) {
-		l->srv[0].registered = false;
-		urc_reg(m, l->srv[0].ssid, 0);
+		l->srv[slot].registered = false;
+		urc_reg(m, l->srv[slot].ssid, 0);
 		return;
 	}
-	l->srv[0].registered = false;
-	urc_reg(m, l->srv[0].ssid, 4); /* registration failed */
-	schedule(m, RETRY_MS, OP_REGISTER);
+	l->srv[slot].registered = false;
+	urc_reg(m, l->srv[slot].ssid, 4); /* registration failed */
+	schedule(m, slot, RETRY_MS, OP_REGISTER);
 }
 
-static coap_response_t on_response(coap_session_t *session, const coap_pdu_t *sent,
-				   const coap_pdu_t *rcvd, const coap_mid_t mid)
+/* The slot whose request this answers (session and token), -1 if none. */
+static int slot_of(const struct lwm2m *l, const coap_session_t *session, const coap_pdu_t *pdu)
 {
-	struct sim_modem *m = coap_session_get_app_data(session);
-	struct lwm2m *l;
-	(void)sent;
-	(void)mid;
-	if (!m)
-		return COAP_RESPONSE_OK;
-	l = state(m);
-	if (session != l->session || !our_token(l, rcvd))
-		return COAP_RESPONSE_OK; /* not ours: libcoap answers */
-	struct lw_server *s = &l->srv[0];
+	for (int i = 0; i < LW_SERVERS; i++)
+		if (l->r[i].session && session == l->r[i].session && (!pdu || our_token(&l->r[i], pdu)))
+			return i;
+	return -1;
+}
+
+static coap_response_t handle_response(struct sim_modem *m, int slot, const coap_pdu_t *rcvd)
+{
+	struct lwm2m *lw = state(m);
+	struct lw_reg *l = &lw->r[slot];
+	struct lw_server *s = &lw->srv[slot];
 	coap_pdu_code_t code = coap_pdu_get_code(rcvd);
 	enum reg_op op = l->op;
 	if (op == OP_REGISTER && code == COAP_RESPONSE_CODE(201)) {
@@ -379,18 +413,19 @@ static coap_response_t on_response(coap_session_t *session, const coap_pdu_t *se
 		l->op = OP_NONE;
 		count(m, l, OP_REGISTER, true);
 		s->registered = true;
-		l->registered_once = true;
-		arm_lifetime(m);
+		if (slot == 0)
+			lw->registered_once = true;
+		arm_lifetime(m, slot);
 		save(m);
 		urc_reg(m, s->ssid, 3);
-		if (l->host_dereg) /* +ULWM2MDEREG came while this was on its way */
+		if (lw->host_dereg) /* +ULWM2MDEREG came while this was on its way */
 			sim_lwm2m_deregister(m);
 		return COAP_RESPONSE_OK;
 	}
 	if (op == OP_UPDATE && code == COAP_RESPONSE_CODE(204)) {
 		l->op = OP_NONE;
 		count(m, l, OP_UPDATE, true);
-		arm_lifetime(m);
+		arm_lifetime(m, slot);
 		save(m);
 		urc_reg(m, s->ssid, 3);
 		return COAP_RESPONSE_OK;
@@ -398,7 +433,7 @@ static coap_response_t on_response(coap_session_t *session, const coap_pdu_t *se
 	if (op == OP_UPDATE && code == COAP_RESPONSE_CODE(404)) {
 		l->op = OP_NONE; /* the server forgot us: register again */
 		s->registered = false;
-		send_reg(m, OP_REGISTER);
+		send_reg(m, slot, OP_REGISTER);
 		return COAP_RESPONSE_OK;
 	}
 	if (op == OP_DEREGISTER && code == COAP_RESPONSE_CODE(202)) {
@@ -407,30 +442,50 @@ static coap_response_t on_response(coap_session_t *session, const coap_pdu_t *se
 		urc_reg(m, s->ssid, 0);
 		return COAP_RESPONSE_OK;
 	}
-	reg_failed(m, l);
+	reg_failed(m, lw, slot);
 	return COAP_RESPONSE_OK;
+}
+
+/* A response to one of the client's requests; note §2.8.4: once the
+ * exchange is over the client's 2G context goes down unless an update
+ * is on its way. */
+static coap_response_t on_response(coap_session_t *session, const coap_pdu_t *sent,
+				   const coap_pdu_t *rcvd, const coap_mid_t mid)
+{
+	struct sim_modem *m = coap_session_get_app_data(session);
+	int slot;
+	(void)sent;
+	(void)mid;
+	if (!m || (slot = slot_of(state(m), session, rcvd)) < 0 || state(m)->r[slot].op == OP_NONE)
+		return COAP_RESPONSE_OK; /* not ours: libcoap answers */
+	coap_response_t r = handle_response(m, slot, rcvd);
+	if (state(m)->r[slot].op == OP_NONE)
+		sim_pdp_lwm2m_release(m);
+	return r;
 }
 
 static void on_nack(coap_session_t *session, const coap_pdu_t *sent, const coap_nack_reason_t reason,
 		    const coap_mid_t mid)
 {
 	struct sim_modem *m = coap_session_get_app_data(session);
+	int slot;
 	(void)reason;
 	(void)mid;
-	if (!m || session != state(m)->session || !our_token(state(m), sent))
+	if (!m || (slot = slot_of(state(m), session, sent)) < 0)
 		return;
-	reg_failed(m, state(m));
+	reg_failed(m, state(m), slot);
 }
 
 /* A DTLS handshake that fails (a wrong PSK) ends the registration. */
 static int on_event(coap_session_t *session, const coap_event_t event)
 {
 	struct sim_modem *m = coap_session_get_app_data(session);
-	if (!m || session != state(m)->session)
+	int slot;
+	if (!m || (slot = slot_of(state(m), session, NULL)) < 0)
 		return 0;
 	if ((event == COAP_EVENT_DTLS_ERROR || event == COAP_EVENT_DTLS_CLOSED) &&
-	    state(m)->op != OP_NONE)
-		reg_failed(m, state(m));
+	    state(m)->r[slot].op != OP_NONE)
+		reg_failed(m, state(m), slot);
 	return 0;
 }
 
@@ -700,9 +755,11 @@ void sim_lwm2m_changed(struct sim_modem *m, uint16_t obj, uint16_t inst, uint16_
 
 static void stop_client(struct lwm2m *l)
 {
-	if (l->session)
-		coap_session_release(l->session);
-	l->session = NULL;
+	for (int i = 0; i < LW_SERVERS; i++) {
+		if (l->r[i].session)
+			coap_session_release(l->r[i].session);
+		l->r[i].session = NULL;
+	}
 	if (l->ctx)
 		coap_free_context(l->ctx);
 	l->ctx = NULL;
@@ -802,12 +859,22 @@ static void start_client(struct sim_modem *m, struct lwm2m *l)
 	coap_register_nack_handler(l->ctx, on_nack);
 	coap_register_event_handler(l->ctx, on_event);
 	add_resources(m, l->ctx);
-	l->session = sim_lwm2m_open_session(m, l->ctx, m->net->lwm2m->server_uri);
-	if (!l->session) {
+	l->r[0].session = sim_lwm2m_open_session(m, l->ctx, m->net->lwm2m->server_uri);
+	if (!l->r[0].session) {
 		stop_client(l);
 		return;
 	}
-	coap_session_set_app_data(l->session, m);
+	coap_session_set_app_data(l->r[0].session, m);
+	/* note B.1.2: Verizon's server (102, /1/2) when it has a URI; it
+	 * registers at every client start (docs/behaviour.md) */
+	if (server_uri(m, 1) && l->srv[1].ssid == LW_SSID_VERIZON) {
+		l->r[1].session = sim_lwm2m_open_session(m, l->ctx, server_uri(m, 1));
+		if (l->r[1].session) {
+			coap_session_set_app_data(l->r[1].session, m);
+			if (!l->host_dereg)
+				schedule(m, 1, START_MS, OP_REGISTER);
+		}
+	}
 	/* note §2.1: register at the first boot; later at the lifetime's
 	 * end (docs/behaviour.md: also while a uFOTA job waits for its
 	 * server, and after an install, note §2.6.6) */
@@ -816,9 +883,9 @@ static void start_client(struct sim_modem *m, struct lwm2m *l)
 		return;
 	if (!l->registered_once || sim_ufota_report_pending(m) ||
 	    (l->next_checkin && now >= l->next_checkin && !l->timer_off))
-		schedule(m, START_MS, OP_REGISTER);
+		schedule(m, 0, START_MS, OP_REGISTER);
 	else if (l->next_checkin && !l->timer_off)
-		schedule(m, (uint32_t)((double)(l->next_checkin - now) * 1000.0 * scale(m)), OP_REGISTER);
+		schedule(m, 0, (uint32_t)((double)(l->next_checkin - now) * 1000.0 * scale(m)), OP_REGISTER);
 }
 
 static void poll_fn(void *ctx, int arg)
@@ -844,28 +911,34 @@ void sim_lwm2m_server_changed(struct sim_modem *m, int slot, bool lifetime)
 	save(m);
 	/* LwM2M 1.0 §5.3.2, note §2.5.1: "Setting the timer will trigger a
 	 * check-in" */
-	if (lifetime && slot == 0 && l->started && !l->host_dereg)
-		schedule(m, START_MS, l->srv[0].registered ? OP_UPDATE : OP_REGISTER);
+	if (lifetime && slot >= 0 && slot < LW_SERVERS && l->r[slot].session && l->started &&
+	    !l->host_dereg)
+		schedule(m, slot, START_MS, l->srv[slot].registered ? OP_UPDATE : OP_REGISTER);
 }
 
 void sim_lwm2m_checkin(struct sim_modem *m, int slot, uint32_t delay_ms)
 {
 	struct lwm2m *l = state(m);
-	(void)slot;
 	l->host_dereg = false;
+	/* a server without a URI: the u-blox server checks in (B.1.2's
+	 * +ULWM2MREG=102 without --lwm2m-verizon-server) */
+	if (slot < 0 || slot >= LW_SERVERS || !l->r[slot].session)
+		slot = 0;
 	if (l->started)
-		schedule(m, delay_ms, l->srv[0].registered ? OP_UPDATE : OP_REGISTER);
+		schedule(m, slot, delay_ms, l->srv[slot].registered ? OP_UPDATE : OP_REGISTER);
 }
 
 void sim_lwm2m_deregister(struct sim_modem *m)
 {
 	struct lwm2m *l = state(m);
 	l->host_dereg = true;
-	if (l->reg_timer > 0)
-		sim_modem_cancel(m, l->reg_timer);
-	l->reg_timer = 0;
-	if (l->srv[0].registered)
-		send_reg(m, OP_DEREGISTER);
+	for (int i = 0; i < LW_SERVERS; i++) {
+		if (l->r[i].timer > 0)
+			sim_modem_cancel(m, l->r[i].timer);
+		l->r[i].timer = 0;
+		if (l->srv[i].registered && l->r[i].session)
+			send_reg(m, i, OP_DEREGISTER);
+	}
 }
 
 void sim_lwm2m_set_timer_disabled(struct sim_modem *m, bool off)

@@ -43,6 +43,9 @@ struct sim_lwm2m_stats {
 /* Options of sarafw-sim (--lwm2m-server, --lwm2m-psk-id, --lwm2m-psk-key). */
 struct sim_lwm2m_config {
 	const char *server_uri; /* coap:// or coaps://host:port; NULL: no server reachable */
+	/* --lwm2m-verizon-server: the Verizon server entry (/1/2, short id 102,
+	 * note B.1.2) on the Verizon profiles; NULL: it has no URI */
+	const char *verizon_uri;
 	const char *psk_id;
 	uint8_t psk[64];
 	size_t psk_len;

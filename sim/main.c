@@ -79,12 +79,17 @@ static void usage(FILE *f)
 		"                    the three are kept in DIR and ignored once it exists\n"
 		"  --aux-link PATH   symlink to a second PTY, the AUX UART (+UFWINSTALL port 2)\n"
 		"  --rat RAT         m1 (default), nb1 or gsm: the radio rate of FTP/HTTP\n"
-		"                    downloads (note Table 3: 80000, 8000, 40000 bit/s)\n"
+		"                    downloads (note Table 3: 80000, 8000, 40000 bit/s), and\n"
+		"                    the first +URAT choice of a new module that has that RAT\n"
 		"  --bandwidth BPS   that rate in bit/s of module time instead\n"
 		"  --net-fault F     once per run: drop:N (the connection breaks at byte N),\n"
 		"                    stall:N (no byte after N), refuse, dns\n"
+		"  --network-apn APN the APN the network gives cid 1 at attach (default: the MNO\n"
+		"                    profile's), as a private network or static SIM does\n"
 		"  --lwm2m-server URI the u-blox uFOTA server entry of the LwM2M client:\n"
 		"                    coap://HOST:PORT (NoSec) or coaps://HOST:PORT (DTLS-PSK)\n"
+		"  --lwm2m-verizon-server URI the Verizon server entry (/1/2, short id 102) on\n"
+		"                    the Verizon profiles (3, 205): it registers there too\n"
 		"  --lwm2m-psk-id ID, --lwm2m-psk-key HEX\n"
 		"                    the PSK identity and key for coaps:// (server and packages)\n"
 		"  --lwm2m-block N   CoAP block size of package downloads: 16..1024 (default 1024)\n"
@@ -242,6 +247,8 @@ int main(int argc, char **argv)
 		{.name = "bandwidth", .has_arg = required_argument, .val = 'b'},
 		{.name = "net-fault", .has_arg = required_argument, .val = 'n'},
 		{.name = "lwm2m-server", .has_arg = required_argument, .val = 'M'},
+		{.name = "network-apn", .has_arg = required_argument, .val = 'A'},
+		{.name = "lwm2m-verizon-server", .has_arg = required_argument, .val = 'J'},
 		{.name = "lwm2m-psk-id", .has_arg = required_argument, .val = 'I'},
 		{.name = "lwm2m-psk-key", .has_arg = required_argument, .val = 'Y'},
 		{.name = "lwm2m-block", .has_arg = required_argument, .val = 'Z'},
@@ -388,6 +395,21 @@ int main(int argc, char **argv)
 				return 2;
 			}
 			lwm2m.server_uri = optarg;
+			break;
+		case 'J':
+			if (strncmp(optarg, "coap://", 7) != 0 && strncmp(optarg, "coaps://", 8) != 0) {
+				fprintf(stderr, "sarafw-sim: --lwm2m-verizon-server wants coap://HOST:PORT or coaps://HOST:PORT, got '%s'\n", optarg);
+				return 2;
+			}
+			lwm2m.verizon_uri = optarg;
+			break;
+		case 'A':
+			if (!*optarg || strlen(optarg) > 99 ||
+			    strspn(optarg, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-") != strlen(optarg)) {
+				fprintf(stderr, "sarafw-sim: --network-apn wants an APN (letters, digits, '.', '-'), got '%s'\n", optarg);
+				return 2;
+			}
+			net.network_apn = optarg;
 			break;
 		case 'I': lwm2m.psk_id = optarg; break;
 		case 'Y':

@@ -58,6 +58,9 @@ struct sim_net_config {
 	uint64_t fault_at; /* DROP, STALL: at this byte of the file */
 	bool fault_fired;  /* each fault happens once per run */
 	const struct sim_lwm2m_config *lwm2m; /* --lwm2m-server...; may be NULL */
+	/* --network-apn: the APN the network gives cid 1 at attach (NULL: the
+	 * MNO profile's own, note §2.8.3's private network or static SIM) */
+	const char *network_apn;
 };
 /* The radio rate in bit/s of module time. */
 uint64_t sim_net_rate(const struct sim_net_config *c);

@@ -13,6 +13,8 @@
 #include "lwm2m_coapdl.h"
 #include "netdl.h"
 #include "network.h"
+#include "pdp.h"
+#include "sockets.h"
 
 #define RECORD "ufota"
 #define EXEC_MS 1000u     /* Update executed -> the reset, after the 2.04 is out */
@@ -176,6 +178,7 @@ static void fail(struct sim_modem *m, struct ufota *u, int result, int details)
 	u->report = true;
 	u->uri[0] = '\0';
 	set_state(m, u, FW_IDLE, result);
+	sim_pdp_lwm2m_release(m);
 }
 
 static void start_download(struct sim_modem *m, struct ufota *u, bool resume);
@@ -213,6 +216,11 @@ static void finished(struct sim_modem *m, bool ok, int details, int result, bool
 	if (ok) {
 		u->retries = 0;
 		u->complete_at = time(NULL);
+		/* note §2.6.3: "Ensure the host application closes all open
+		 * sockets when or before the download is completed" */
+		if (sim_sockets_open(m) > 0)
+			sim_audit_event(m->audit, sim_modem_now(m), "sockets_open_at_download_complete",
+					",\"sockets\":%d", sim_sockets_open(m));
 		urc_end(m, true, 100);
 		u->report = true;
 		set_state(m, u, FW_DOWNLOADED, 0);
@@ -220,6 +228,7 @@ static void finished(struct sim_modem *m, bool ok, int details, int result, bool
 		 * (docs/behaviour.md: 6 = update waiting) */
 		if (!m->v->legacy_lwm2mstat && sim_urc_enabled(m, SIM_URC_ULWM2MSTAT))
 			sim_modem_urc(m, "+ULWM2MSTAT: 4,6");
+		sim_pdp_lwm2m_release(m); /* note §2.8.4: the download is over */
 		return;
 	}
 	if (details == D_CANCEL) {
@@ -228,6 +237,7 @@ static void finished(struct sim_modem *m, bool ok, int details, int result, bool
 		u->report = true;
 		u->uri[0] = '\0';
 		set_state(m, u, FW_IDLE, 0);
+		sim_pdp_lwm2m_release(m);
 		return;
 	}
 	/* note §2.2.2: a faded signal resumes from the last page written */
@@ -266,6 +276,17 @@ void sim_ufota_coap_progress(struct sim_modem *m, uint64_t stored, uint64_t tota
 static void start_download(struct sim_modem *m, struct ufota *u, bool resume)
 {
 	int rc;
+	enum sim_bearer b = sim_pdp_lwm2m_bearer(m, u->uri);
+	/* note §2.1: no uFOTA over IPv6 there (docs/behaviour.md: unsupported
+	 * protocol, bad URL); no data path: a network error, tried again */
+	if (b == SIM_BEARER_IPV6) {
+		fail(m, u, 9, D_URL);
+		return;
+	}
+	if (b != SIM_BEARER_OK) {
+		finished(m, false, D_NETWORK, 4, true);
+		return;
+	}
 	if (u->coap) {
 		rc = sim_coapdl_start(m, u->uri, resume);
 	} else {
@@ -429,6 +450,10 @@ void sim_ufota_client_start(struct sim_modem *m)
 	if (urc_new(m))
 		sim_modem_urc(m, "+UFOTASTAT: 3,%d,%d", u->user_abort ? 100 : u->result, u->state);
 	if (u->state == FW_DOWNLOADING) {
+		/* note §2.7.3, §8: a download resumed with eDRX still on */
+		if (sim_network_edrx(m))
+			sim_audit_event(m->audit, sim_modem_now(m), "edrx_during_ufota",
+					",\"uri\":\"%s\",\"resumed\":true", u->uri);
 		resume_pct(m, u);
 		start_download(m, u, true);
 	}

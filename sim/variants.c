@@ -45,6 +45,8 @@ static const struct sim_variant table[] = {
 		.accepts_mno0 = true,
 		.ipr_rates = rates_r410,
 		.act = 7,
+		.no_ufota_ipv6 = true,
+		.vzw_cid3 = true,
 		.t = T_R41X(21 * MIN),
 		.id = {
 			.type_number = "SARA-R410M-02B-00",
@@ -68,6 +70,8 @@ static const struct sim_variant table[] = {
 		.accepts_mno0 = true,
 		.ipr_rates = rates_r410,
 		.act = 7,
+		.no_ufota_ipv6 = true,
+		.vzw_cid3 = true,
 		.t = T_R41X(21 * MIN),
 		.id = {
 			.type_number = "SARA-R410M-02B-01",
@@ -91,6 +95,8 @@ static const struct sim_variant table[] = {
 		.accepts_mno0 = true,
 		.ipr_rates = rates_r410,
 		.act = 7,
+		.no_ufota_ipv6 = true,
+		.vzw_cid3 = true,
 		.t = T_R41X(21 * MIN),
 		.id = {
 			.type_number = "SARA-R410M-02B-02",
@@ -138,6 +144,8 @@ static const struct sim_variant table[] = {
 		.accepts_mno0 = true,
 		.ipr_rates = rates_r410,
 		.act = 7,
+		.no_ufota_ipv6 = true,
+		.vzw_cid3 = true,
 		.t = T_R41X(21 * MIN),
 		.id = {
 			.type_number = "SARA-R410M-52B-00",
@@ -163,6 +171,8 @@ static const struct sim_variant table[] = {
 		.accepts_mno0 = true,
 		.ipr_rates = rates_r410,
 		.act = 7,
+		.no_ufota_ipv6 = true,
+		.softbank_ctx2 = true,
 		.t = T_R41X(21 * MIN),
 		.id = {
 			.type_number = "SARA-R410M-63B-00",
@@ -187,6 +197,7 @@ static const struct sim_variant table[] = {
 		.accepts_mno0 = true,
 		.ipr_rates = rates_r410,
 		.act = 7,
+		.no_ufota_ipv6 = true,
 		.t = T_R41X(21 * MIN),
 		.id = {
 			.type_number = "SARA-R410M-73B-00",
@@ -211,6 +222,7 @@ static const struct sim_variant table[] = {
 		.accepts_mno0 = true,
 		.ipr_rates = rates_r410,
 		.act = 7,
+		.no_ufota_ipv6 = true,
 		.t = T_R41X(21 * MIN),
 		.id = {
 			.type_number = "SARA-R410M-83B-00",
@@ -234,6 +246,7 @@ static const struct sim_variant table[] = {
 		.accepts_mno0 = true,
 		.ipr_rates = rates_r410,
 		.act = 7,
+		.no_ufota_ipv6 = true,
 		.t = T_R41X(21 * MIN),
 		.id = {
 			.type_number = "SARA-R412M-02B-00",
@@ -257,6 +270,7 @@ static const struct sim_variant table[] = {
 		.accepts_mno0 = true,
 		.ipr_rates = rates_r410,
 		.act = 7,
+		.no_ufota_ipv6 = true,
 		.t = T_R41X(21 * MIN),
 		.id = {
 			.type_number = "SARA-R412M-02B-01",
@@ -280,6 +294,7 @@ static const struct sim_variant table[] = {
 		.accepts_mno0 = true,
 		.ipr_rates = rates_r410,
 		.act = 7,
+		.no_ufota_ipv6 = true,
 		.t = T_R41X(21 * MIN),
 		.id = {
 			.type_number = "SARA-R412M-02B-02",
@@ -439,4 +454,23 @@ bool sim_variant_ipr_ok(const struct sim_variant *v, uint32_t rate)
 		if (*r == rate)
 			return true;
 	return false;
+}
+
+bool sim_variant_urat_ok(const struct sim_variant *v, int rat)
+{
+	switch (v->family) {
+	case SIM_N410: return rat == SIM_URAT_NB1;
+	case SIM_R410M: return rat == SIM_URAT_M1 || rat == SIM_URAT_NB1;
+	default: return rat >= SIM_URAT_M1 && rat <= SIM_URAT_GSM;
+	}
+}
+
+/* docs/behaviour.md: LTE Cat M1 first, then NB1, then 2G */
+void sim_variant_urat_factory(const struct sim_variant *v, int out[4])
+{
+	int n = 0;
+	for (int rat = SIM_URAT_M1; rat <= SIM_URAT_GSM; rat++)
+		if (sim_variant_urat_ok(v, rat))
+			out[n++] = rat;
+	out[n] = 0;
 }

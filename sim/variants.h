@@ -61,6 +61,9 @@ struct sim_variant {
 	bool accepts_mno0;   /* AT-FACTS: SARA-R422 does not accept +UMNOPROF=0 */
 	const uint32_t *ipr_rates; /* 0-terminated */
 	uint8_t act;               /* <AcT> of +CEREG: 7 E-UTRAN, 9 NB-IoT */
+	bool no_ufota_ipv6; /* note §2.1: "uFOTA over IPv6 is not supported" */
+	bool vzw_cid3;      /* note §2.8.3: Verizon's uFOTA through cid 3 (52B, 02B-00..02) */
+	bool softbank_ctx2; /* note §2.8.2: Softbank's uFOTA over hidden context #2 ("63B") */
 	struct sim_timings t;
 	struct sim_identity id;
 };
@@ -72,5 +75,13 @@ const struct sim_variant *sim_variant_find(const char *name);
 /* v has every capability in cap (SIM_CAP_*). */
 bool sim_variant_has(const struct sim_variant *v, uint32_t cap);
 bool sim_variant_ipr_ok(const struct sim_variant *v, uint32_t rate);
+
+/* +URAT <SelectedAcT> values (AT manual): 7 LTE Cat M1, 8 NB1, 9 GPRS/eGPRS. */
+enum { SIM_URAT_M1 = 7, SIM_URAT_NB1 = 8, SIM_URAT_GSM = 9 };
+/* The variant can select rat (SARA-R412M and the R422 family also 2G,
+ * SARA-R410M M1 and NB1, SARA-N410 NB1 alone). */
+bool sim_variant_urat_ok(const struct sim_variant *v, int rat);
+/* The factory +URAT list: up to 3 values, 0-terminated in out[4]. */
+void sim_variant_urat_factory(const struct sim_variant *v, int out[4]);
 
 #endif
