@@ -39,6 +39,7 @@ struct lwm2m {
 	bool timer_off;    /* +UFOTACONF=2,-1 */
 	bool registered_once;
 	bool disabled;     /* +ULWM2M=1 (AT-FACTS): no client */
+	bool no_imei_said; /* "not registering: no IMEI" is in --log */
 	enum reg_op op;
 	uint8_t token[8];
 	size_t token_len;
@@ -287,9 +288,26 @@ static void send_reg(struct sim_modem *m, enum reg_op op)
 	coap_session_new_token(l->session, &l->token_len, l->token);
 	coap_add_token(pdu, l->token_len, l->token);
 	if (op == OP_REGISTER) {
-		coap_insert_optlist(&opts, coap_new_optlist(COAP_OPTION_URI_PATH, 2, (const uint8_t *)"rd"));
-		lw_obj_read(m, 3, 0, 2, &v); /* the IMEI */
+		v.s[0] = 0;
+		if (lw_obj_read(m, 3, 0, 2, &v) != LW_OK) /* the IMEI */
+			v.s[0] = 0;
 		snprintf(imei, sizeof imei, "%s", v.s);
+		if (strlen(imei) != 15 || strspn(imei, "0123456789") != 15) {
+			/* the endpoint is never built from a missing IMEI:
+			 * "urn:imei:" would be one name for every such module */
+			coap_delete_pdu(pdu);
+			if (!l->no_imei_said) {
+				char msg[200];
+				snprintf(msg, sizeof msg, "LwM2M: no valid IMEI (\"%.20s\"): not registering", imei);
+				sim_log_line(m->audit, sim_modem_now(m), "#", msg, strlen(msg));
+				l->no_imei_said = true;
+			}
+			l->srv[0].registered = false;
+			urc_reg(m, s->ssid, 4); /* registration failed */
+			schedule(m, RETRY_MS, OP_REGISTER);
+			return;
+		}
+		coap_insert_optlist(&opts, coap_new_optlist(COAP_OPTION_URI_PATH, 2, (const uint8_t *)"rd"));
 		opts = query(opts, "ep=urn:imei:%s", imei, 0);
 		opts = query(opts, "lt=%ld", NULL, (long)s->lifetime);
 		opts = query(opts, "lwm2m=%s", "1.0", 0);
