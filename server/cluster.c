@@ -108,10 +108,10 @@ static void io_package_uri(void *ctx, const char *sha, const char *transport, ch
 	c->local.package_uri(c->local.ctx, sha, transport, buf, cap);
 }
 
-static int io_claim(void *ctx, int64_t campaign, int64_t now)
+static int io_claim(void *ctx, int64_t campaign, int64_t now, db_fence *fence)
 {
 	cluster *c = ctx;
-	return db_campaign_claim(c->db, campaign, c->node, now);
+	return db_campaign_claim_fence(c->db, campaign, c->node, now, fence);
 }
 
 cluster *cluster_start(db *d, const char *node, const char *nats_url, const campaign_io *local,

@@ -177,6 +177,7 @@ typedef enum {
 	R_CAMPAIGN_APPROVE,
 	R_CAMPAIGN_ACCEPT,
 	R_CAMPAIGN_RESUME,
+	R_CAMPAIGN_PAUSE,
 	R_CAMPAIGN_CANCEL,
 	R_WHOAMI,
 	R_WEB,
@@ -290,6 +291,7 @@ static unsigned route_of(const char *url, const char *method, route *rt)
 			{"/approve", R_CAMPAIGN_APPROVE, "approver"},
 			{"/accept-test", R_CAMPAIGN_ACCEPT, "approver"},
 			{"/resume", R_CAMPAIGN_RESUME, "operator"},
+			{"/pause", R_CAMPAIGN_PAUSE, "operator"},
 			{"/cancel", R_CAMPAIGN_CANCEL, "operator"},
 		};
 		if (!*end) {
@@ -928,6 +930,9 @@ static enum MHD_Result campaign_action(rest_server *s, struct MHD_Connection *c,
 		break;
 	case R_CAMPAIGN_RESUME:
 		r = campaign_resume(s->cfg.db, rt->num, now, why, sizeof why);
+		break;
+	case R_CAMPAIGN_PAUSE:
+		r = campaign_pause(s->cfg.db, rt->num, now, why, sizeof why);
 		break;
 	default: {
 		const char *force = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "force");
