@@ -18,6 +18,18 @@ bool campaign_cdev_terminal(const char *s)
 	       !strcmp(s, "cancelled") || !strcmp(s, "not_reached");
 }
 
+campaign_review campaign_cdev_review(const db_cdev *cd)
+{
+	campaign_review r = {.answered = -1, .answered_s = -1};
+	if (cd->downloaded_at && cd->updating_at >= cd->downloaded_at) {
+		r.answered_s = cd->updating_at - cd->downloaded_at;
+		r.answered = r.answered_s <= CAMPAIGN_FAILSAFE_S;
+	}
+	r.failsafe_reset = !cd->updating_at && cd->downloaded_at && !strcmp(cd->state, "succeeded") &&
+			   cd->updated - cd->downloaded_at >= CAMPAIGN_FAILSAFE_S;
+	return r;
+}
+
 static bool active(const char *s)
 {
 	return !strcmp(s, "downloading") || !strcmp(s, "updating");
@@ -447,6 +459,20 @@ void campaign_action_failed(db *d, const char *imei, const char *detail, int64_t
 	}
 }
 
+void campaign_undelivered(db *d, const char *imei, const char *detail, int64_t now)
+{
+	for (int t = 0; t < TRIES; t++) {
+		find_cdev f = {0};
+		if (db_cdev_for_imei(d, imei, first_active, &f) < 0 || !f.found)
+			return;
+		f.cd.next_at = now + CAMPAIGN_UNDELIVERED_S;
+		snprintf(f.cd.detail, sizeof f.cd.detail, "%.127s", detail);
+		f.cd.updated = now;
+		if (save_cdev(d, NULL, &f.cd) != REFUSED)
+			return;
+	}
+}
+
 /* LwM2M 1.0 /5/0/5 Update Result: 1 success, 2..9 failures */
 static const char *const update_results[] = {
 	[0] = "initial value",
@@ -517,7 +543,7 @@ static int step_device(db *d, const campaign_io *io, const db_fence *f, const db
 			/* not delivered (no session here, or its front-end did not
 			 * answer, cluster.h): said, and sent again soon */
 			cd->next_at = now + CAMPAIGN_UNDELIVERED_S;
-			W(set_state(d, f, cd, "downloading", "Write /5/0/1 not delivered: the device's front-end did not take it; sent again", now));
+			W(set_state(d, f, cd, "downloading", "Write /5/0/1 not delivered: no live session of the device; sent again", now));
 		}
 		return sent;
 	}
@@ -538,7 +564,7 @@ static int step_device(db *d, const campaign_io *io, const db_fence *f, const db
 			int sent = SEND(io->execute(io->ctx, cd->imei));
 			if (sent == 0) {
 				cd->next_at = now + CAMPAIGN_UNDELIVERED_S;
-				W(set_state(d, f, cd, "updating", "Execute /5/0/2 not delivered: the device's front-end did not take it; sent again", now));
+				W(set_state(d, f, cd, "updating", "Execute /5/0/2 not delivered: no live session of the device; sent again", now));
 			}
 			return sent;
 		}
@@ -561,7 +587,7 @@ static int step_device(db *d, const campaign_io *io, const db_fence *f, const db
 			int sent = SEND(io->write_uri(io->ctx, cd->imei, uri));
 			if (sent == 0) {
 				cd->next_at = now + CAMPAIGN_UNDELIVERED_S;
-				W(set_state(d, f, cd, "downloading", "Write /5/0/1 not delivered: the device's front-end did not take it; sent again", now));
+				W(set_state(d, f, cd, "downloading", "Write /5/0/1 not delivered: no live session of the device; sent again", now));
 			}
 			return sent;
 		}
@@ -578,20 +604,27 @@ static int step_device(db *d, const campaign_io *io, const db_fence *f, const db
 			W(set_state(d, f, cd, "succeeded", "runs the destination version", now));
 			return 0;
 		}
-		if (r == 0 && dev.fw_result >= 2 && dev.fw_result <= 9) {
-			cd->result = dev.fw_result;
-			snprintf(msg, sizeof msg, "update failed: %d %s", dev.fw_result, result_text(dev.fw_result));
-			W(fail_attempt(d, f, c, cd, msg, now));
-			return 0;
-		}
+		bool failed = r == 0 && dev.fw_result >= 2 && dev.fw_result <= 9;
 		if (r == 0 && !cd->reset_during_update && dev.registered_at > cd->deadline - c->action_timeout &&
-		    now - dev.registered_at >= CAMPAIGN_SETTLE_S && !strcmp(dev.firmware_version, c->from_version)) {
-			/* note §2.7.3 made measurable: back on the start version in
-			 * the middle of the install, with no result: a reset */
+		    (failed || now - dev.registered_at >= CAMPAIGN_SETTLE_S) &&
+		    !strcmp(dev.firmware_version, c->from_version)) {
+			/* note §2.7.3 made measurable: registered again after the
+			 * Execute, back on the start version (its version read since
+			 * that registration), with no result or a failure: the
+			 * module was reset during the install (LwM2M 1.0 does not
+			 * tell a host's reset from an install that rolled back; the
+			 * result stays beside it in the report) */
 			cd->reset_during_update = 1;
 			W(set_state(d, f, cd, "updating",
-				    "registered again on the start version during the install: a host reset? (note §2.7.3)",
+				    "registered again on the start version during the install: reset by its host? (note §2.7.3)",
 				    now));
+		}
+		if (failed) {
+			cd->result = dev.fw_result;
+			snprintf(msg, sizeof msg, "update failed: %d %s%s", dev.fw_result, result_text(dev.fw_result),
+				 cd->reset_during_update ? "; reset during the install (note §2.7.3)" : "");
+			W(fail_attempt(d, f, c, cd, msg, now));
+			return 0;
 		}
 		if (now >= cd->deadline) {
 			W(fail_attempt(d, f, c, cd, "timeout while installing", now));
@@ -604,7 +637,7 @@ static int step_device(db *d, const campaign_io *io, const db_fence *f, const db
 			int sent = SEND(io->execute(io->ctx, cd->imei));
 			if (sent == 0) {
 				cd->next_at = now + CAMPAIGN_UNDELIVERED_S;
-				W(set_state(d, f, cd, "updating", "Execute /5/0/2 not delivered: the device's front-end did not take it; sent again", now));
+				W(set_state(d, f, cd, "updating", "Execute /5/0/2 not delivered: no live session of the device; sent again", now));
 			}
 			return sent;
 		}
