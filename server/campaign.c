@@ -605,15 +605,20 @@ static int step_device(db *d, const campaign_io *io, const db_fence *f, const db
 			return 0;
 		}
 		bool failed = r == 0 && dev.fw_result >= 2 && dev.fw_result <= 9;
-		if (r == 0 && !cd->reset_during_update && dev.registered_at > cd->deadline - c->action_timeout &&
-		    (failed || now - dev.registered_at >= CAMPAIGN_SETTLE_S) &&
-		    !strcmp(dev.firmware_version, c->from_version)) {
-			/* note §2.7.3 made measurable: registered again after the
-			 * Execute, back on the start version (its version read since
-			 * that registration), with no result or a failure: the
-			 * module was reset during the install (LwM2M 1.0 does not
-			 * tell a host's reset from an install that rolled back; the
-			 * result stays beside it in the report) */
+		if (r == 0 && !cd->reset_during_update &&
+		    ((failed && strcmp(dev.firmware_version, c->to_version)) ||
+		     (dev.fw_state <= 0 && !strcmp(dev.firmware_version, c->from_version) &&
+		      dev.registered_at >= cd->deadline - c->action_timeout &&
+		      now - dev.registered_at >= CAMPAIGN_SETTLE_S))) {
+			/* note §2.7.3 made measurable: after the Execute the module
+			 * is back, not on the destination version, with a failure
+			 * (it came back from a reset, by Update or by Register; its
+			 * version may not be read again yet) or, registered again
+			 * since and no longer Downloaded or Updating, on the start
+			 * version with no result: it was reset during the install.
+			 * LwM2M 1.0 does not tell a host's reset from an install
+			 * that failed and rolled back: both are counted; the
+			 * result stays beside it. */
 			cd->reset_during_update = 1;
 			W(set_state(d, f, cd, "updating",
 				    "registered again on the start version during the install: reset by its host? (note §2.7.3)",
