@@ -527,11 +527,12 @@ int cmd_campaign(cli *c, int argc, char **argv)
 		{ .name = "report", .role = "viewer" },        { .name = "create", .role = "operator" },
 		{ .name = "approve", .role = "approver" },     { .name = "accept-test", .role = "approver" },
 		{ .name = "resume", .role = "operator" },      { .name = "cancel", .role = "operator" },
+		{ .name = "pause", .role = "operator" },
 	};
 	static const struct option force[] = { { .name = "force", .has_arg = no_argument, .val = O_FORCE }, { 0 } };
 	if (argc < 2) {
-		fprintf(stderr, "sarafw: campaign needs a command: list, show, create, approve, accept-test, resume, "
-				"cancel or report (see sarafw --help)\n");
+		fprintf(stderr, "sarafw: campaign needs a command: list, show, create, approve, accept-test, pause, "
+				"resume, cancel or report (see sarafw --help)\n");
 		return EXIT_USAGE;
 	}
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
@@ -543,7 +544,7 @@ int cmd_campaign(cli *c, int argc, char **argv)
 		i++;
 	if (i == sizeof subs / sizeof *subs) {
 		fprintf(stderr, "sarafw: unknown campaign command '%s': list, show, create, approve, accept-test, "
-				"resume, cancel or report\n", argv[1]);
+				"pause, resume, cancel or report\n", argv[1]);
 		return EXIT_USAGE;
 	}
 	static rest_client r;

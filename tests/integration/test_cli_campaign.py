@@ -162,6 +162,10 @@ def main():
         p = sarafw(*create, "--window", "25:00", *as_("operator"), check=2)
         p = sarafw("campaign", "resume", str(cid2), *as_("operator"), check=1)
         assert "409" in p.stderr and "not paused" in p.stderr, p.stderr
+        p = sarafw("campaign", "pause", str(cid2), *as_("operator"), check=1)
+        assert "409" in p.stderr and "not running" in p.stderr, p.stderr
+        p = sarafw("campaign", "pause", str(cid2), *as_("approver"), check=9)
+        assert "role operator" in p.stderr, p.stderr
         p = sarafw("campaign", "cancel", str(cid2), "--force", *as_("approver"), check=9)
         assert "role operator" in p.stderr, p.stderr
         p = sarafw("campaign", "cancel", str(cid2), "--force", *as_("operator"), check=0)
