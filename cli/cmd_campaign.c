@@ -220,6 +220,16 @@ static int show(cli *c, rest_client *r, long long id, bool report)
 	}
 	if (!resets)
 		printf("design review (note §2.7.3): no host reset its module during an install\n");
+	for (int i = 0; i < 2 && rep >= 0; i++) {
+		int p = json_get(d, rep, phases[i]);
+		printf("%-5s answered the update (Downloaded to Updating) within 180 s: %lld, later: %lld; "
+		       "installed by the host's failsafe reset (note §2.6.4): %lld\n",
+		       phases[i], int_of(d, p, "answered_within_180s"), int_of(d, p, "answered_after_180s"),
+		       int_of(d, p, "install_by_failsafe_reset"));
+	}
+	char edrx[256];
+	if (rep >= 0 && str_of(d, rep, "edrx", edrx, sizeof edrx)[0])
+		printf("eDRX: %s\n", edrx);
 	for (unsigned i = 0; arr >= 0 && i < d->tok[arr].size; i++) {
 		int t = json_elem(d, arr, i);
 		char imei[32], state[24], detail[256];
