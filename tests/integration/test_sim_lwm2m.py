@@ -243,9 +243,9 @@ class Lwm2m(unittest.TestCase):
         # a module whose IMEI cannot be read never registers as "urn:imei:"
         # (one name for every such module): it says why in its log and
         # reports the registration failed
-        sim = self.sim("SARA-R422S")
-        self.boot(sim)
-        self.srv.wait_event("register", 10)
+        # made without a server (it never registered), then its IMEI is lost
+        sim = Sim("SARA-R422S", time_scale=SCALE, args=["--firmware", self.image])
+        self.addCleanup(sim.cleanup)
         sim.stop()
         path = os.path.join(sim.state, "identity")
         with open(path) as f:
@@ -253,6 +253,7 @@ class Lwm2m(unittest.TestCase):
         self.assertTrue(any(l.startswith("imei=") for l in lines), lines)
         with open(path, "w") as f:
             f.write("\n".join("imei=" if l.startswith("imei=") else l for l in lines) + "\n")
+        sim.args = ["--lwm2m-server", self.srv.uri, "--firmware", self.image]
         sim.start()
         port = self.boot(sim)
         got = urcs(port, ("+ULWM2MSTAT",), "+ULWM2MSTAT: 1,721,4", 10)
