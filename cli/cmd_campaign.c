@@ -220,6 +220,16 @@ static int show(cli *c, rest_client *r, long long id, bool report)
 	}
 	if (!resets)
 		printf("design review (note §2.7.3): no host reset its module during an install\n");
+	for (int i = 0; i < 2 && rep >= 0; i++) {
+		int p = json_get(d, rep, phases[i]);
+		printf("%-5s answered the update (Downloaded to Updating) within 180 s: %lld, later: %lld; "
+		       "installed by the host's failsafe reset (note §2.6.4): %lld\n",
+		       phases[i], int_of(d, p, "answered_within_180s"), int_of(d, p, "answered_after_180s"),
+		       int_of(d, p, "install_by_failsafe_reset"));
+	}
+	char edrx[256];
+	if (rep >= 0 && str_of(d, rep, "edrx", edrx, sizeof edrx)[0])
+		printf("eDRX: %s\n", edrx);
 	for (unsigned i = 0; arr >= 0 && i < d->tok[arr].size; i++) {
 		int t = json_elem(d, arr, i);
 		char imei[32], state[24], detail[256];
@@ -527,11 +537,12 @@ int cmd_campaign(cli *c, int argc, char **argv)
 		{ .name = "report", .role = "viewer" },        { .name = "create", .role = "operator" },
 		{ .name = "approve", .role = "approver" },     { .name = "accept-test", .role = "approver" },
 		{ .name = "resume", .role = "operator" },      { .name = "cancel", .role = "operator" },
+		{ .name = "pause", .role = "operator" },
 	};
 	static const struct option force[] = { { .name = "force", .has_arg = no_argument, .val = O_FORCE }, { 0 } };
 	if (argc < 2) {
-		fprintf(stderr, "sarafw: campaign needs a command: list, show, create, approve, accept-test, resume, "
-				"cancel or report (see sarafw --help)\n");
+		fprintf(stderr, "sarafw: campaign needs a command: list, show, create, approve, accept-test, pause, "
+				"resume, cancel or report (see sarafw --help)\n");
 		return EXIT_USAGE;
 	}
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
@@ -543,7 +554,7 @@ int cmd_campaign(cli *c, int argc, char **argv)
 		i++;
 	if (i == sizeof subs / sizeof *subs) {
 		fprintf(stderr, "sarafw: unknown campaign command '%s': list, show, create, approve, accept-test, "
-				"resume, cancel or report\n", argv[1]);
+				"pause, resume, cancel or report\n", argv[1]);
 		return EXIT_USAGE;
 	}
 	static rest_client r;

@@ -67,7 +67,7 @@ static const struct {
 		  "               [--location-area A] [--action-timeout S] [--max-retries N]\n"
 		  "               [--retry-backoff S]\n"
 		  "             campaign approve ID | accept-test ID (approver)\n"
-		  "             campaign resume ID | cancel ID [--force] (operator)" },
+		  "             campaign pause ID | resume ID | cancel ID [--force] (operator)" },
 	{ .name = "devices", .run = cmd_devices,
 	  .help = "the devices sarafw-server knows (--server URL --token-file F)" },
 };

@@ -2,13 +2,32 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "campaign.h"
+
+/* a write refused (db_fence, versions): the step ends there, and the next
+ * one starts from what is stored */
+#define REFUSED (-2)
+/* an operator's action read again after a refused write, at most */
+#define TRIES 8
 
 bool campaign_cdev_terminal(const char *s)
 {
 	return !strcmp(s, "succeeded") || !strcmp(s, "failed") || !strcmp(s, "skipped") ||
 	       !strcmp(s, "cancelled") || !strcmp(s, "not_reached");
+}
+
+campaign_review campaign_cdev_review(const db_cdev *cd)
+{
+	campaign_review r = {.answered = -1, .answered_s = -1};
+	if (cd->downloaded_at && cd->updating_at >= cd->downloaded_at) {
+		r.answered_s = cd->updating_at - cd->downloaded_at;
+		r.answered = r.answered_s <= CAMPAIGN_FAILSAFE_S;
+	}
+	r.failsafe_reset = !cd->updating_at && cd->downloaded_at && !strcmp(cd->state, "succeeded") &&
+			   cd->updated - cd->downloaded_at >= CAMPAIGN_FAILSAFE_S;
+	return r;
 }
 
 static bool active(const char *s)
@@ -134,10 +153,18 @@ static int load(db *d, int64_t id, db_campaign *c, char *why, size_t whylen)
 	return 0;
 }
 
+/* 0 saved, 1 written by someone since it was read, -2 storage */
 static int save(db *d, db_campaign *c, int64_t now)
 {
 	c->updated = now;
-	return db_campaign_save(d, c) < 0 ? -2 : 0;
+	int r = db_campaign_save(d, c);
+	return r < 0 ? -2 : r;
+}
+
+static int kept_changing(int64_t id, char *why, size_t whylen)
+{
+	snprintf(why, whylen, "campaign %lld kept changing while this was written: try again", (long long)id);
+	return -1;
 }
 
 /* every device of a campaign, in memory for one step */
@@ -173,7 +200,7 @@ static int load_cdevs(db *d, int64_t id, cdevs *a)
 	return 0;
 }
 
-int campaign_approve(db *d, int64_t id, const char *who, int64_t now, char *why, size_t whylen)
+static int approve_once(db *d, int64_t id, const char *who, int64_t now, char *why, size_t whylen)
 {
 	db_campaign c;
 	int r = load(d, id, &c, why, whylen);
@@ -189,7 +216,7 @@ int campaign_approve(db *d, int64_t id, const char *who, int64_t now, char *why,
 	return save(d, &c, now);
 }
 
-int campaign_accept_test(db *d, int64_t id, const char *who, int64_t now, char *why, size_t whylen)
+static int accept_once(db *d, int64_t id, const char *who, int64_t now, char *why, size_t whylen)
 {
 	db_campaign c;
 	int r = load(d, id, &c, why, whylen);
@@ -207,7 +234,7 @@ int campaign_accept_test(db *d, int64_t id, const char *who, int64_t now, char *
 	return save(d, &c, now);
 }
 
-int campaign_resume(db *d, int64_t id, int64_t now, char *why, size_t whylen)
+static int resume_once(db *d, int64_t id, int64_t now, char *why, size_t whylen)
 {
 	db_campaign c;
 	int r = load(d, id, &c, why, whylen);
@@ -242,16 +269,106 @@ int campaign_resume(db *d, int64_t id, int64_t now, char *why, size_t whylen)
 	return save(d, &c, now);
 }
 
-static int set_state(db *d, db_cdev *cd, const char *state, const char *detail, int64_t now)
+static int pause_once(db *d, int64_t id, int64_t now, char *why, size_t whylen)
+{
+	db_campaign c;
+	int r = load(d, id, &c, why, whylen);
+	if (r)
+		return r;
+	if (strcmp(c.state, "running"))
+		return snprintf(why, whylen, "campaign %lld is %s, not running", (long long)id, c.state), -1;
+	strcpy(c.state, "paused");
+	snprintf(c.detail, sizeof c.detail, "paused by an operator at group %lld", (long long)c.current_group);
+	return save(d, &c, now);
+}
+
+#define RETRIED(call)                                                                              \
+	do {                                                                                       \
+		for (int t_ = 0; t_ < TRIES; t_++) {                                               \
+			int r_ = (call);                                                           \
+			if (r_ != 1)                                                               \
+				return r_;                                                         \
+		}                                                                                  \
+		return kept_changing(id, why, whylen);                                             \
+	} while (0)
+
+int campaign_approve(db *d, int64_t id, const char *who, int64_t now, char *why, size_t whylen)
+{
+	RETRIED(approve_once(d, id, who, now, why, whylen));
+}
+
+int campaign_accept_test(db *d, int64_t id, const char *who, int64_t now, char *why, size_t whylen)
+{
+	RETRIED(accept_once(d, id, who, now, why, whylen));
+}
+
+int campaign_resume(db *d, int64_t id, int64_t now, char *why, size_t whylen)
+{
+	RETRIED(resume_once(d, id, now, why, whylen));
+}
+
+int campaign_pause(db *d, int64_t id, int64_t now, char *why, size_t whylen)
+{
+	RETRIED(pause_once(d, id, now, why, whylen));
+}
+
+/* 0, -1 storage, REFUSED */
+static int save_cdev(db *d, const db_fence *f, db_cdev *cd)
+{
+	int r = db_cdev_save_fenced(d, cd, f);
+	return r < 0 ? -1 : r ? REFUSED : 0;
+}
+
+static int set_state(db *d, const db_fence *f, db_cdev *cd, const char *state, const char *detail, int64_t now)
 {
 	snprintf(cd->state, sizeof cd->state, "%s", state);
 	if (detail)
 		snprintf(cd->detail, sizeof cd->detail, "%.127s", detail);
 	cd->updated = now;
-	return db_cdev_save(d, cd);
+	return save_cdev(d, f, cd);
 }
 
-int campaign_cancel(db *d, const campaign_io *io, int64_t id, bool force, int64_t now, char *why, size_t whylen)
+/* the holder of a claim acts on devices only within its lease, by its own
+ * clock: one stopped after a write and before the request it leads to
+ * sends nothing once it runs again past its lease */
+static bool may_act(const db_fence *f)
+{
+	return !f || (int64_t)time(NULL) < f->until;
+}
+
+/* every device not yet ended: cancelled (a download is stopped), but an
+ * install left to end unless forced. 0 with *left, 1 a device was written
+ * meanwhile (read them again), -2 storage. */
+static int cancel_devices(db *d, const db_fence *f, const campaign_io *io, int64_t id, bool force, int64_t now,
+			  bool *left)
+{
+	cdevs a;
+	if (load_cdevs(d, id, &a) < 0)
+		return -2;
+	*left = false;
+	int r = 0;
+	for (size_t i = 0; i < a.n && !r; i++) {
+		db_cdev *cd = &a.v[i];
+		if (campaign_cdev_terminal(cd->state))
+			continue;
+		if (!strcmp(cd->state, "downloading")) {
+			/* LwM2M 1.0 §E.6: an empty Package URI stops a download;
+			 * note §2.6.5: a download is the only step that can stop */
+			r = set_state(d, f, cd, "cancelled", "cancelled while downloading", now);
+			if (!r && io)
+				io->write_uri(io->ctx, cd->imei, "");
+		} else if (!strcmp(cd->state, "updating") && !force) {
+			*left = true; /* an install cannot be stopped: let it end */
+		} else {
+			r = set_state(d, f, cd, "cancelled",
+				      !strcmp(cd->state, "updating") ? "forced cancel while installing" : "cancelled", now);
+		}
+	}
+	free(a.v);
+	return r == REFUSED ? 1 : r < 0 ? -2 : 0;
+}
+
+static int cancel_once(db *d, const campaign_io *io, int64_t id, bool force, int64_t now, char *why, size_t whylen)
 {
 	db_campaign c;
 	int r = load(d, id, &c, why, whylen);
@@ -260,37 +377,41 @@ int campaign_cancel(db *d, const campaign_io *io, int64_t id, bool force, int64_
 	if (!strcmp(c.state, "cancelled") || !strcmp(c.state, "finished") ||
 	    (!force && !strcmp(c.state, "cancelling")))
 		return snprintf(why, whylen, "campaign %lld is already %s", (long long)id, c.state), -1;
-	cdevs a;
-	if (load_cdevs(d, id, &a) < 0)
-		return -2;
+	/* the campaign first: a step that read it before can write none of
+	 * its devices any more (db_fence), so none starts after this */
+	strcpy(c.state, "cancelling");
+	snprintf(c.detail, sizeof c.detail, "%s: stopping its devices", force ? "forced cancel" : "cancelling");
+	if ((r = save(d, &c, now)) != 0)
+		return r;
 	bool left = false;
-	for (size_t i = 0; i < a.n; i++) {
-		db_cdev *cd = &a.v[i];
-		if (campaign_cdev_terminal(cd->state))
-			continue;
-		if (!strcmp(cd->state, "downloading")) {
-			/* LwM2M 1.0 §E.6: an empty Package URI stops a download;
-			 * note §2.6.5: a download is the only step that can stop */
-			if (set_state(d, cd, "cancelled", "cancelled while downloading", now) < 0)
-				goto fail;
-			if (io)
-				io->write_uri(io->ctx, cd->imei, "");
-		} else if (!strcmp(cd->state, "updating") && !force) {
-			left = true; /* an install cannot be stopped: let it end */
-		} else if (set_state(d, cd, "cancelled",
-				     !strcmp(cd->state, "updating") ? "forced cancel while installing" : "cancelled",
-				     now) < 0) {
-			goto fail;
-		}
+	for (int t = 0;; t++) {
+		r = cancel_devices(d, NULL, io, id, force, now, &left);
+		if (r != 1)
+			break;
+		if (t == TRIES)
+			return kept_changing(id, why, whylen);
 	}
-	free(a.v);
-	strcpy(c.state, left ? "cancelling" : "cancelled");
-	snprintf(c.detail, sizeof c.detail, "%s%s", force ? "forced cancel" : "cancelled",
-		 left ? ": waiting for installs to end" : "");
-	return save(d, &c, now);
-fail:
-	free(a.v);
-	return -2;
+	if (r)
+		return r;
+	for (int t = 0; t < TRIES; t++) {
+		strcpy(c.state, left ? "cancelling" : "cancelled");
+		snprintf(c.detail, sizeof c.detail, "%s%s", force ? "forced cancel" : "cancelled",
+			 left ? ": waiting for installs to end" : "");
+		if ((r = save(d, &c, now)) != 1)
+			return r;
+		/* its runner wrote it meanwhile (a cancelling campaign ends when
+		 * its installs did): read it again */
+		if ((r = load(d, id, &c, why, whylen)) != 0)
+			return r;
+		if (!strcmp(c.state, "cancelled"))
+			return 0;
+	}
+	return kept_changing(id, why, whylen);
+}
+
+int campaign_cancel(db *d, const campaign_io *io, int64_t id, bool force, int64_t now, char *why, size_t whylen)
+{
+	RETRIED(cancel_once(d, io, id, force, now, why, whylen));
 }
 
 typedef struct find_cdev {
@@ -309,12 +430,10 @@ static int first_active(void *ctx, const db_cdev *cd)
 	return 0;
 }
 
-static void fail_attempt(db *d, const db_campaign *c, db_cdev *cd, const char *detail, int64_t now)
+static int fail_attempt(db *d, const db_fence *f, const db_campaign *c, db_cdev *cd, const char *detail, int64_t now)
 {
-	if (cd->attempts > c->max_retries) {
-		set_state(d, cd, "failed", detail, now);
-		return;
-	}
+	if (cd->attempts > c->max_retries)
+		return set_state(d, f, cd, "failed", detail, now);
 	int64_t backoff = c->retry_backoff;
 	for (int64_t k = 1; k < cd->attempts && backoff < 86400; k++)
 		backoff *= 2;
@@ -323,18 +442,35 @@ static void fail_attempt(db *d, const db_campaign *c, db_cdev *cd, const char *d
 	char msg[160];
 	snprintf(msg, sizeof msg, "%.100s; retry %lld of %lld", detail, (long long)cd->attempts,
 		 (long long)c->max_retries);
-	set_state(d, cd, "waiting", msg, now);
+	return set_state(d, f, cd, "waiting", msg, now);
 }
 
 void campaign_action_failed(db *d, const char *imei, const char *detail, int64_t now)
 {
-	find_cdev f = {0};
-	if (db_cdev_for_imei(d, imei, first_active, &f) < 0 || !f.found)
-		return;
-	db_campaign c;
-	if (db_campaign_get(d, f.cd.campaign, &c))
-		return;
-	fail_attempt(d, &c, &f.cd, detail, now);
+	for (int t = 0; t < TRIES; t++) {
+		find_cdev f = {0};
+		if (db_cdev_for_imei(d, imei, first_active, &f) < 0 || !f.found)
+			return;
+		db_campaign c;
+		if (db_campaign_get(d, f.cd.campaign, &c))
+			return;
+		if (fail_attempt(d, NULL, &c, &f.cd, detail, now) != REFUSED)
+			return;
+	}
+}
+
+void campaign_undelivered(db *d, const char *imei, const char *detail, int64_t now)
+{
+	for (int t = 0; t < TRIES; t++) {
+		find_cdev f = {0};
+		if (db_cdev_for_imei(d, imei, first_active, &f) < 0 || !f.found)
+			return;
+		f.cd.next_at = now + CAMPAIGN_UNDELIVERED_S;
+		snprintf(f.cd.detail, sizeof f.cd.detail, "%.127s", detail);
+		f.cd.updated = now;
+		if (save_cdev(d, NULL, &f.cd) != REFUSED)
+			return;
+	}
 }
 
 /* LwM2M 1.0 /5/0/5 Update Result: 1 success, 2..9 failures */
@@ -356,8 +492,20 @@ static const char *result_text(int r)
 	return r >= 0 && r <= 9 ? update_results[r] : "unknown result";
 }
 
-/* One device step; returns 1 when a request went out. */
-static int step_device(db *d, const campaign_io *io, const db_campaign *c, db_cdev *cd, int64_t now, bool may_start)
+/* a request to a device, if the step may still act (may_act); 1 sent */
+#define SEND(call) (may_act(f) ? (call) == 0 : REFUSED)
+/* a write of the step: on a refusal or an error the step ends */
+#define W(call)                                                                                    \
+	do {                                                                                       \
+		int w_ = (call);                                                                   \
+		if (w_ < 0)                                                                        \
+			return w_;                                                                 \
+	} while (0)
+
+/* One device step; returns 1 when a request went out, 0, -1 (storage) or
+ * REFUSED. */
+static int step_device(db *d, const campaign_io *io, const db_fence *f, const db_campaign *c, db_cdev *cd,
+		       int64_t now, bool may_start)
 {
 	db_device dev;
 	int r = db_device_by_imei(d, cd->imei, &dev);
@@ -369,12 +517,12 @@ static int step_device(db *d, const campaign_io *io, const db_campaign *c, db_cd
 		if (!reachable || !dev.firmware_version[0])
 			return 0;
 		if (!strcmp(dev.firmware_version, c->to_version) && cd->attempts > 0) {
-			set_state(d, cd, "succeeded", "on the destination version", now);
+			W(set_state(d, f, cd, "succeeded", "on the destination version", now));
 			return 0;
 		}
 		if (strcmp(dev.firmware_version, c->from_version)) {
 			snprintf(msg, sizeof msg, "runs \"%s\", not the start version", dev.firmware_version);
-			set_state(d, cd, "skipped", msg, now);
+			W(set_state(d, f, cd, "skipped", msg, now));
 			return 0;
 		}
 		if (!may_start || now < cd->next_at)
@@ -383,78 +531,120 @@ static int step_device(db *d, const campaign_io *io, const db_campaign *c, db_cd
 		cd->deadline = now + c->action_timeout;
 		cd->next_at = now + CAMPAIGN_RESEND_S;
 		cd->result = -1;
-		set_state(d, cd, "downloading", "Write /5/0/1 sent", now); /* stored before it is sent */
+		cd->downloaded_at = cd->updating_at = 0;
+		W(set_state(d, f, cd, "downloading", "Write /5/0/1 sent", now)); /* stored before it is sent */
 		/* LwM2M 1.0 §E.6: a new download resets Update Result; what is
 		 * stored is from the last attempt until the device notifies */
 		db_device_set_fw_result(d, dev.endpoint, -1);
 		char uri[256];
 		io->package_uri(io->ctx, c->package, c->transport, uri, sizeof uri);
-		return io->write_uri(io->ctx, cd->imei, uri) == 0;
+		int sent = SEND(io->write_uri(io->ctx, cd->imei, uri));
+		if (sent == 0) {
+			/* not delivered (no session here, or its front-end did not
+			 * answer, cluster.h): said, and sent again soon */
+			cd->next_at = now + CAMPAIGN_UNDELIVERED_S;
+			W(set_state(d, f, cd, "downloading", "Write /5/0/1 not delivered: no live session of the device; sent again", now));
+		}
+		return sent;
 	}
 	if (!strcmp(cd->state, "downloading")) {
 		if (r == 0 && !strcmp(dev.firmware_version, c->to_version)) {
 			/* Downloaded and Updating went by unseen (a restart): the
 			 * version it came back with says enough */
 			cd->result = dev.fw_result;
-			set_state(d, cd, "succeeded", "runs the destination version", now);
+			W(set_state(d, f, cd, "succeeded", "runs the destination version", now));
 			return 0;
 		}
 		if (r == 0 && dev.fw_state == 2) {
 			cd->deadline = now + c->action_timeout;
 			cd->next_at = now + CAMPAIGN_RESEND_S;
-			set_state(d, cd, "updating", "downloaded; Execute /5/0/2 sent", now);
-			return io->execute(io->ctx, cd->imei) == 0;
+			if (!cd->downloaded_at)
+				cd->downloaded_at = now;
+			W(set_state(d, f, cd, "updating", "downloaded; Execute /5/0/2 sent", now));
+			int sent = SEND(io->execute(io->ctx, cd->imei));
+			if (sent == 0) {
+				cd->next_at = now + CAMPAIGN_UNDELIVERED_S;
+				W(set_state(d, f, cd, "updating", "Execute /5/0/2 not delivered: no live session of the device; sent again", now));
+			}
+			return sent;
 		}
 		if (r == 0 && dev.fw_result >= 2 && dev.fw_result <= 9) {
 			cd->result = dev.fw_result;
 			snprintf(msg, sizeof msg, "download failed: %d %s", dev.fw_result, result_text(dev.fw_result));
-			fail_attempt(d, c, cd, msg, now);
+			W(fail_attempt(d, f, c, cd, msg, now));
 			return 0;
 		}
 		if (now >= cd->deadline) {
-			fail_attempt(d, c, cd, "timeout while downloading", now);
+			W(fail_attempt(d, f, c, cd, "timeout while downloading", now));
 			return 0;
 		}
 		if (reachable && dev.fw_state <= 0 && now >= cd->next_at) {
 			/* no sign of a download yet: the Write may be lost */
 			cd->next_at = now + CAMPAIGN_RESEND_S;
-			db_cdev_save(d, cd);
+			W(save_cdev(d, f, cd));
 			char uri[256];
 			io->package_uri(io->ctx, c->package, c->transport, uri, sizeof uri);
-			return io->write_uri(io->ctx, cd->imei, uri) == 0;
+			int sent = SEND(io->write_uri(io->ctx, cd->imei, uri));
+			if (sent == 0) {
+				cd->next_at = now + CAMPAIGN_UNDELIVERED_S;
+				W(set_state(d, f, cd, "downloading", "Write /5/0/1 not delivered: no live session of the device; sent again", now));
+			}
+			return sent;
 		}
 		return 0;
 	}
 	if (!strcmp(cd->state, "updating")) {
+		if (r == 0 && dev.fw_state == 3 && !cd->updating_at) {
+			/* note §2.7.3: the host answered the update (Updating) */
+			cd->updating_at = now;
+			W(save_cdev(d, f, cd));
+		}
 		if (r == 0 && !strcmp(dev.firmware_version, c->to_version) && dev.fw_result != 8) {
 			cd->result = dev.fw_result;
-			set_state(d, cd, "succeeded", "runs the destination version", now);
+			W(set_state(d, f, cd, "succeeded", "runs the destination version", now));
 			return 0;
 		}
-		if (r == 0 && dev.fw_result >= 2 && dev.fw_result <= 9) {
-			cd->result = dev.fw_result;
-			snprintf(msg, sizeof msg, "update failed: %d %s", dev.fw_result, result_text(dev.fw_result));
-			fail_attempt(d, c, cd, msg, now);
-			return 0;
-		}
-		if (r == 0 && !cd->reset_during_update && dev.registered_at > cd->deadline - c->action_timeout &&
-		    now - dev.registered_at >= CAMPAIGN_SETTLE_S && !strcmp(dev.firmware_version, c->from_version)) {
-			/* note §2.7.3 made measurable: back on the start version in
-			 * the middle of the install, with no result: a reset */
+		bool failed = r == 0 && dev.fw_result >= 2 && dev.fw_result <= 9;
+		if (r == 0 && !cd->reset_during_update &&
+		    ((failed && strcmp(dev.firmware_version, c->to_version)) ||
+		     (dev.fw_state <= 0 && !strcmp(dev.firmware_version, c->from_version) &&
+		      dev.registered_at >= cd->deadline - c->action_timeout &&
+		      now - dev.registered_at >= CAMPAIGN_SETTLE_S))) {
+			/* note §2.7.3 made measurable: after the Execute the module
+			 * is back, not on the destination version, with a failure
+			 * (it came back from a reset, by Update or by Register; its
+			 * version may not be read again yet) or, registered again
+			 * since and no longer Downloaded or Updating, on the start
+			 * version with no result: it was reset during the install.
+			 * LwM2M 1.0 does not tell a host's reset from an install
+			 * that failed and rolled back: both are counted; the
+			 * result stays beside it. */
 			cd->reset_during_update = 1;
-			set_state(d, cd, "updating",
-				  "registered again on the start version during the install: a host reset? (note §2.7.3)",
-				  now);
+			W(set_state(d, f, cd, "updating",
+				    "registered again on the start version during the install: reset by its host? (note §2.7.3)",
+				    now));
+		}
+		if (failed) {
+			cd->result = dev.fw_result;
+			snprintf(msg, sizeof msg, "update failed: %d %s%s", dev.fw_result, result_text(dev.fw_result),
+				 cd->reset_during_update ? "; reset during the install (note §2.7.3)" : "");
+			W(fail_attempt(d, f, c, cd, msg, now));
+			return 0;
 		}
 		if (now >= cd->deadline) {
-			fail_attempt(d, c, cd, "timeout while installing", now);
+			W(fail_attempt(d, f, c, cd, "timeout while installing", now));
 			return 0;
 		}
 		if (reachable && dev.fw_state == 2 && now >= cd->next_at) {
 			/* still Downloaded: the Execute may be lost */
 			cd->next_at = now + CAMPAIGN_RESEND_S;
-			db_cdev_save(d, cd);
-			return io->execute(io->ctx, cd->imei) == 0;
+			W(save_cdev(d, f, cd));
+			int sent = SEND(io->execute(io->ctx, cd->imei));
+			if (sent == 0) {
+				cd->next_at = now + CAMPAIGN_UNDELIVERED_S;
+				W(set_state(d, f, cd, "updating", "Execute /5/0/2 not delivered: no live session of the device; sent again", now));
+			}
+			return sent;
 		}
 		return 0;
 	}
@@ -465,7 +655,18 @@ typedef struct group_count {
 	size_t n, succeeded, failed, skipped, busy;
 } group_count;
 
-static int step_campaign(db *d, const campaign_io *io, db_campaign *c, int64_t now)
+/* a campaign write of the step: 0, -1 storage, REFUSED */
+static int save_step(db *d, db_fence *f, db_campaign *c, int64_t now)
+{
+	c->updated = now;
+	int r = db_campaign_save_fenced(d, c, f);
+	if (r == 0 && f)
+		f->version = c->version;
+	return r < 0 ? -1 : r ? REFUSED : 0;
+}
+
+/* Returns how many requests went out, -1 (storage) or REFUSED. */
+static int step_campaign(db *d, const campaign_io *io, db_fence *f, db_campaign *c, int64_t now)
 {
 	cdevs a;
 	if (load_cdevs(d, c->id, &a) < 0)
@@ -484,16 +685,16 @@ static int step_campaign(db *d, const campaign_io *io, db_campaign *c, int64_t n
 		db_cdev *cd = &a.v[i];
 		/* the groups in play: the test group, or final groups up to the current one */
 		bool in_play = final ? cd->group_no >= 1 && cd->group_no <= c->current_group : cd->group_no == 0;
+		int s = 0;
 		if (running && in_play && !strcmp(cd->state, "pending"))
-			set_state(d, cd, "waiting", NULL, now);
-		if (in_play || active(cd->state)) {
-			int s = step_device(d, io, c, cd, now, may_start && in_play);
-			if (s < 0) {
-				free(a.v);
-				return -1;
-			}
-			sent += s;
+			s = set_state(d, f, cd, "waiting", NULL, now);
+		if (s == 0 && (in_play || active(cd->state)))
+			s = step_device(d, io, f, c, cd, now, may_start && in_play);
+		if (s < 0) {
+			free(a.v);
+			return s == REFUSED ? sent : -1;
 		}
+		sent += s;
 		if (!campaign_cdev_terminal(cd->state))
 			any_open = true;
 		if (cd->group_no == (final ? c->current_group : 0)) {
@@ -519,17 +720,25 @@ static int step_campaign(db *d, const campaign_io *io, db_campaign *c, int64_t n
 	free(a.v);
 
 	if (!strcmp(c->state, "cancelling")) {
-		find_cdev f = {0};
+		find_cdev fa = {0};
 		cdevs b;
 		if (load_cdevs(d, c->id, &b) < 0)
 			return -1;
-		for (size_t i = 0; i < b.n && !f.found; i++)
-			first_active(&f, &b.v[i]);
+		for (size_t i = 0; i < b.n; i++) {
+			first_active(&fa, &b.v[i]);
+			/* cancelling: whatever does not install is cancelled (the
+			 * operator's cancel may have been cut short) */
+			if (!active(b.v[i].state) && !campaign_cdev_terminal(b.v[i].state) &&
+			    set_state(d, f, &b.v[i], "cancelled", "cancelled", now) < 0) {
+				free(b.v);
+				return sent;
+			}
+		}
 		free(b.v);
-		if (!f.found) {
+		if (!fa.found) {
 			strcpy(c->state, "cancelled");
 			snprintf(c->detail, sizeof c->detail, "cancelled");
-			save(d, c, now);
+			save_step(d, f, c, now);
 		}
 		return sent;
 	}
@@ -545,14 +754,17 @@ static int step_campaign(db *d, const campaign_io *io, db_campaign *c, int64_t n
 		for (size_t i = 0; i < b.n; i++) {
 			if (active(b.v[i].state))
 				busy = true;
-			else if (!campaign_cdev_terminal(b.v[i].state))
-				set_state(d, &b.v[i], "not_reached", "the schedule ended", now);
+			else if (!campaign_cdev_terminal(b.v[i].state) &&
+				 set_state(d, f, &b.v[i], "not_reached", "the schedule ended", now) < 0) {
+				free(b.v);
+				return sent;
+			}
 		}
 		free(b.v);
 		if (!busy) {
 			strcpy(c->state, "finished");
 			snprintf(c->detail, sizeof c->detail, "finished: the schedule ended");
-			save(d, c, now);
+			save_step(d, f, c, now);
 		}
 		return sent;
 	}
@@ -563,7 +775,7 @@ static int step_campaign(db *d, const campaign_io *io, db_campaign *c, int64_t n
 		strcpy(c->state, "paused");
 		snprintf(c->detail, sizeof c->detail, "group %lld: %zu of %zu failed, error threshold %lld%%",
 			 (long long)c->current_group, g.failed, counted, (long long)c->error_threshold);
-		save(d, c, now);
+		save_step(d, f, c, now);
 		return sent;
 	}
 	if (g.busy)
@@ -575,7 +787,7 @@ static int step_campaign(db *d, const campaign_io *io, db_campaign *c, int64_t n
 		strcpy(c->state, "test_done");
 		snprintf(c->detail, sizeof c->detail, "test campaign: %zu succeeded, %zu failed, %zu skipped; accept the report to go on (note §2.7.5)",
 			 g.succeeded, g.failed, g.skipped);
-		save(d, c, now);
+		save_step(d, f, c, now);
 		return sent;
 	}
 	if (c->current_group <= last_group) {
@@ -583,7 +795,7 @@ static int step_campaign(db *d, const campaign_io *io, db_campaign *c, int64_t n
 			strcpy(c->state, "paused");
 			snprintf(c->detail, sizeof c->detail, "group %lld: %zu of %zu succeeded, below %lld%%",
 				 (long long)c->current_group, g.succeeded, tried, (long long)c->success_threshold);
-			save(d, c, now);
+			save_step(d, f, c, now);
 			return sent;
 		}
 		c->current_group++;
@@ -594,14 +806,14 @@ static int step_campaign(db *d, const campaign_io *io, db_campaign *c, int64_t n
 		} else {
 			snprintf(c->detail, sizeof c->detail, "group %lld", (long long)c->current_group);
 		}
-		save(d, c, now);
+		save_step(d, f, c, now);
 		return sent;
 	}
 	/* every group went: finished once nothing is open */
 	if (!any_open) {
 		strcpy(c->state, "finished");
 		snprintf(c->detail, sizeof c->detail, "finished");
-		save(d, c, now);
+		save_step(d, f, c, now);
 	}
 	return sent;
 }
@@ -627,15 +839,22 @@ int campaign_tick(db *d, const campaign_io *io, int64_t now)
 		return -1;
 	int sent = 0;
 	for (size_t i = 0; i < ids.n; i++) {
-		if (io->claim && io->claim(io->ctx, ids.id[i], now) != 1)
-			continue; /* another front-end steps it */
+		db_fence fence = {0}, *f = NULL;
+		if (io->claim) {
+			if (io->claim(io->ctx, ids.id[i], now, &fence) != 1)
+				continue; /* another front-end steps it */
+			f = &fence;
+		}
 		db_campaign c;
 		if (db_campaign_get(d, ids.id[i], &c))
 			continue;
-		int s = step_campaign(d, io, &c, now);
-		if (s < 0)
+		if (f)
+			f->version = c.version; /* the step's writes hold while nobody else wrote it */
+		int s = step_campaign(d, io, f, &c, now);
+		if (s == -1)
 			return -1;
-		sent += s;
+		if (s > 0)
+			sent += s;
 	}
 	return sent;
 }

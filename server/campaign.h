@@ -27,6 +27,8 @@
 #define CAMPAIGN_TEST_MAX 5       /* note §2.7.4: "up to 5" */
 #define CAMPAIGN_RESEND_S 30      /* an unanswered Write/Execute is sent again after this */
 #define CAMPAIGN_SETTLE_S 10      /* after a registration, its reads and notifications are in */
+#define CAMPAIGN_FAILSAFE_S 180   /* note §2.6.4: the host may reset the module to install after this */
+#define CAMPAIGN_UNDELIVERED_S 3  /* a Write/Execute that could not be handed on is tried again after this */
 
 /* What the engine asks of the LwM2M side. Each returns 0 when the request
  * went out to the device's live session, -1 when it has none now (the
@@ -39,8 +41,10 @@ typedef struct campaign_io {
 	/* the package's URI for this transport */
 	void (*package_uri)(void *ctx, const char *sha256, const char *transport, char *buf, size_t cap);
 	/* Optional (several front-ends, cluster.h): 1 when this process may
-	 * step the campaign now, 0 when another does, -1 on error. */
-	int (*claim)(void *ctx, int64_t campaign, int64_t now);
+	 * step the campaign now, 0 when another does, -1 on error. On 1,
+	 * fence holds the claim: every write of the step is made under it
+	 * (db_fence), and the step stops at the first one refused. */
+	int (*claim)(void *ctx, int64_t campaign, int64_t now, db_fence *fence);
 } campaign_io;
 
 /* Validate a new campaign (fields and the package it names) and store it
@@ -51,18 +55,40 @@ int campaign_create(db *d, db_campaign *c, char (*imeis)[DB_IMEI_MAX + 1], size_
 		    size_t whylen);
 
 /* Operator and approver actions. Return 0, -1 with why (not allowed in
- * this state), or -2 (storage). */
+ * this state), or -2 (storage). Each reads the campaign and writes it
+ * back only if nobody wrote it since (db_campaign.version), else reads it
+ * again and decides again: an action racing a step of the campaign on
+ * another front-end is never overwritten by it, nor overwrites it. */
 int campaign_approve(db *d, int64_t id, const char *who, int64_t now, char *why, size_t whylen);
 int campaign_accept_test(db *d, int64_t id, const char *who, int64_t now, char *why, size_t whylen);
 int campaign_resume(db *d, int64_t id, int64_t now, char *why, size_t whylen);
+/* running → paused by an operator (resume goes on where it was). */
+int campaign_pause(db *d, int64_t id, int64_t now, char *why, size_t whylen);
 int campaign_cancel(db *d, const campaign_io *io, int64_t id, bool force, int64_t now, char *why, size_t whylen);
 
 /* A device refused or failed an action (e.g. 4.xx to Write /5/0/1). */
 void campaign_action_failed(db *d, const char *imei, const char *detail, int64_t now);
+/* A Write or Execute handed to another front-end was not delivered
+ * (cluster.h): detail says why, and it goes again after
+ * CAMPAIGN_UNDELIVERED_S. */
+void campaign_undelivered(db *d, const char *imei, const char *detail, int64_t now);
 
 /* Step every campaign that is running, paused or cancelling. Returns how
  * many requests went out, or -1 on a storage error. */
 int campaign_tick(db *d, const campaign_io *io, int64_t now);
+
+/* The design review of note §2.7.3 as observed for one device: answered
+ * (1 the update went from Downloaded to Updating within
+ * CAMPAIGN_FAILSAFE_S, 0 later, -1 not seen), the seconds it took (-1),
+ * and whether the install was started by the host's failsafe reset
+ * (§2.6.4: the new version came back with no Updating seen, the failsafe
+ * time after Downloaded). */
+typedef struct campaign_review {
+	int answered;
+	int64_t answered_s;
+	bool failsafe_reset;
+} campaign_review;
+campaign_review campaign_cdev_review(const db_cdev *cd);
 
 bool campaign_in_window(const db_campaign *c, int64_t now);
 bool campaign_cdev_terminal(const char *state);

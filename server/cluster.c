@@ -12,6 +12,27 @@
 #include "cluster.h"
 #include "routemsg.h"
 
+/* a routed command waiting for the loop, and where its answer goes */
+typedef struct queued {
+	route_msg m;
+	char reply[128]; /* "" when the sender wants none */
+} queued;
+
+/* a command routed to another front-end, waiting for its answer */
+typedef struct pending {
+	uint64_t seq; /* 0: free */
+	route_msg m;
+	char owner[CLUSTER_NODE_MAX + 1];
+	int64_t deadline_ms;
+} pending;
+
+/* an answer from the NATS thread: the request's seq and what it said */
+typedef struct answer {
+	uint64_t seq;
+	bool taken;
+	bool nobody; /* NATS: no front-end listens there any more */
+} answer;
+
 struct cluster {
 	db *db;
 	char node[CLUSTER_NODE_MAX + 1];
@@ -25,10 +46,32 @@ struct cluster {
 	natsSubscription *sub;
 	int efd;
 	pthread_mutex_t mu;
-	route_msg *q; /* ring of CLUSTER_QUEUE_MAX */
+	queued *q; /* ring of CLUSTER_QUEUE_MAX */
 	size_t q_head, q_n;
-	uint64_t received, run, sent;
+	uint64_t received, run, sent, undelivered;
+	/* requests routed from here (the loop's only) */
+	natsSubscription *inbox_sub;
+	char inbox[64];
+	uint64_t seq;
+	pending *pend; /* CLUSTER_QUEUE_MAX; the slot of seq is seq % CLUSTER_QUEUE_MAX */
+	size_t pend_n;
+	answer *ans; /* ring of CLUSTER_QUEUE_MAX, filled by the NATS thread */
+	size_t a_head, a_n;
 };
+
+static int64_t mono_ms(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+static void wake(cluster *c)
+{
+	uint64_t one = 1;
+	ssize_t w = write(c->efd, &one, sizeof one);
+	(void)w; /* a full counter still wakes the loop */
+}
 
 static void subject_of(const char *node, char *buf, size_t cap)
 {
@@ -40,21 +83,47 @@ static void on_msg(natsConnection *nc, natsSubscription *sub, natsMsg *msg, void
 {
 	(void)nc, (void)sub;
 	cluster *c = closure;
-	route_msg m;
-	int ok = route_msg_parse((const uint8_t *)natsMsg_GetData(msg), (size_t)natsMsg_GetDataLength(msg), &m) == 0;
+	queued e = {0};
+	int ok = route_msg_parse((const uint8_t *)natsMsg_GetData(msg), (size_t)natsMsg_GetDataLength(msg), &e.m) == 0;
+	const char *reply = natsMsg_GetReply(msg);
+	if (reply && strlen(reply) < sizeof e.reply)
+		memcpy(e.reply, reply, strlen(reply) + 1);
 	natsMsg_Destroy(msg);
 	if (!ok)
 		return;
 	pthread_mutex_lock(&c->mu);
 	c->received++;
 	if (c->q_n < CLUSTER_QUEUE_MAX) {
-		c->q[(c->q_head + c->q_n) % CLUSTER_QUEUE_MAX] = m;
+		c->q[(c->q_head + c->q_n) % CLUSTER_QUEUE_MAX] = e;
 		c->q_n++;
 	}
 	pthread_mutex_unlock(&c->mu);
-	uint64_t one = 1;
-	ssize_t w = write(c->efd, &one, sizeof one);
-	(void)w; /* a full counter still wakes the loop */
+	wake(c);
+}
+
+/* NATS's thread: an answer to a command routed from here, on
+ * "<inbox>.<seq>": "0" the owner sent it to the device, "1" it could not */
+static void on_answer(natsConnection *nc, natsSubscription *sub, natsMsg *msg, void *closure)
+{
+	(void)nc, (void)sub;
+	cluster *c = closure;
+	const char *subj = natsMsg_GetSubject(msg);
+	const char *dot = subj ? strrchr(subj, '.') : NULL;
+	char *end = NULL;
+	answer a = {.seq = dot ? strtoull(dot + 1, &end, 10) : 0};
+	a.taken = natsMsg_GetDataLength(msg) == 1 && natsMsg_GetData(msg)[0] == '0';
+	a.nobody = natsMsg_IsNoResponders(msg);
+	bool ok = a.seq && end && !*end;
+	natsMsg_Destroy(msg);
+	if (!ok)
+		return;
+	pthread_mutex_lock(&c->mu);
+	if (c->a_n < CLUSTER_QUEUE_MAX) {
+		c->ans[(c->a_head + c->a_n) % CLUSTER_QUEUE_MAX] = a;
+		c->a_n++;
+	}
+	pthread_mutex_unlock(&c->mu);
+	wake(c);
 }
 
 /* Where a command for this IMEI goes: 0 here, 1 published to its owner,
@@ -70,13 +139,69 @@ static int route(cluster *c, route_msg *m)
 		return 0; /* ours, or stored before there were owners */
 	if (!c->nc || db_node_alive(c->db, owner, now) != 1)
 		return -1;
-	char subj[64], buf[ROUTE_MSG_MAX + 1];
+	char subj[64], buf[ROUTE_MSG_MAX + 1], reply[96];
 	int n = route_msg_format(m, buf, sizeof buf);
 	subject_of(owner, subj, sizeof subj);
-	if (n < 0 || natsConnection_Publish(c->nc, subj, buf, n) != NATS_OK)
+	/* a request: its answer (or none within CLUSTER_ROUTE_TIMEOUT_MS) is
+	 * taken by cluster_process; the loop does not wait for it */
+	uint64_t seq = ++c->seq;
+	pending *p = &c->pend[seq % CLUSTER_QUEUE_MAX];
+	if (n < 0 || p->seq)
+		return -1; /* as many waiting as the table holds: not sent */
+	snprintf(reply, sizeof reply, "%s.%llu", c->inbox, (unsigned long long)seq);
+	if (natsConnection_PublishRequest(c->nc, subj, reply, buf, n) != NATS_OK)
 		return -1;
+	*p = (pending){.seq = seq, .m = *m, .deadline_ms = mono_ms() + CLUSTER_ROUTE_TIMEOUT_MS};
+	snprintf(p->owner, sizeof p->owner, "%s", owner);
+	c->pend_n++;
 	c->sent++;
 	return 1;
+}
+
+/* a routed command nobody took: the engine hears of it (campaign.h) */
+static void undelivered(cluster *c, pending *p, const char *why, int64_t now)
+{
+	char msg[160];
+	snprintf(msg, sizeof msg, "%s not delivered: front-end %s %s; sent again",
+		 p->m.verb == 'W' ? "Write /5/0/1" : p->m.verb == 'X' ? "Execute /5/0/2" : "Observe", p->owner, why);
+	if (p->m.verb == 'W' || p->m.verb == 'X')
+		campaign_undelivered(c->db, p->m.imei, msg, now);
+	c->undelivered++;
+	p->seq = 0;
+	c->pend_n--;
+}
+
+/* answers and timeouts of the commands routed from here */
+static void settle(cluster *c, int64_t now)
+{
+	for (;;) {
+		answer a;
+		pthread_mutex_lock(&c->mu);
+		int have = c->a_n > 0;
+		if (have) {
+			a = c->ans[c->a_head];
+			c->a_head = (c->a_head + 1) % CLUSTER_QUEUE_MAX;
+			c->a_n--;
+		}
+		pthread_mutex_unlock(&c->mu);
+		if (!have)
+			break;
+		pending *p = &c->pend[a.seq % CLUSTER_QUEUE_MAX];
+		if (p->seq != a.seq)
+			continue; /* late: already counted as not answered */
+		if (a.taken) {
+			p->seq = 0;
+			c->pend_n--;
+		} else {
+			undelivered(c, p, a.nobody ? "is gone" : "holds no session of the device", now);
+		}
+	}
+	if (!c->pend_n)
+		return;
+	int64_t t = mono_ms();
+	for (size_t i = 0; i < CLUSTER_QUEUE_MAX && c->pend_n; i++)
+		if (c->pend[i].seq && t >= c->pend[i].deadline_ms)
+			undelivered(c, &c->pend[i], "did not answer", now);
 }
 
 static int io_write_uri(void *ctx, const char *imei, const char *uri)
@@ -108,10 +233,10 @@ static void io_package_uri(void *ctx, const char *sha, const char *transport, ch
 	c->local.package_uri(c->local.ctx, sha, transport, buf, cap);
 }
 
-static int io_claim(void *ctx, int64_t campaign, int64_t now)
+static int io_claim(void *ctx, int64_t campaign, int64_t now, db_fence *fence)
 {
 	cluster *c = ctx;
-	return db_campaign_claim(c->db, campaign, c->node, now);
+	return db_campaign_claim_fence(c->db, campaign, c->node, now, fence);
 }
 
 cluster *cluster_start(db *d, const char *node, const char *nats_url, const campaign_io *local,
@@ -144,9 +269,11 @@ cluster *cluster_start(db *d, const char *node, const char *nats_url, const camp
 	if (!nats_url)
 		return c;
 	c->q = calloc(CLUSTER_QUEUE_MAX, sizeof *c->q);
+	c->pend = calloc(CLUSTER_QUEUE_MAX, sizeof *c->pend);
+	c->ans = calloc(CLUSTER_QUEUE_MAX, sizeof *c->ans);
 	c->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-	if (!c->q || c->efd < 0) {
-		snprintf(err, errlen, "%s", c->q ? strerror(errno) : "out of memory");
+	if (!c->q || !c->pend || !c->ans || c->efd < 0) {
+		snprintf(err, errlen, "%s", c->efd < 0 ? strerror(errno) : "out of memory");
 		goto fail;
 	}
 	natsOptions *o = NULL;
@@ -166,6 +293,11 @@ cluster *cluster_start(db *d, const char *node, const char *nats_url, const camp
 	subject_of(c->node, subj, sizeof subj);
 	if (s == NATS_OK)
 		s = natsConnection_Subscribe(&c->sub, c->nc, subj, on_msg, c);
+	char inbox_all[80];
+	snprintf(c->inbox, sizeof c->inbox, "sarafw.reply.%s", c->node);
+	snprintf(inbox_all, sizeof inbox_all, "%s.*", c->inbox);
+	if (s == NATS_OK)
+		s = natsConnection_Subscribe(&c->inbox_sub, c->nc, inbox_all, on_answer, c);
 	if (s == NATS_OK)
 		s = natsConnection_FlushTimeout(c->nc, 5000); /* subscribed before "ready" */
 	if (s != NATS_OK) {
@@ -186,6 +318,10 @@ void cluster_stop(cluster *c)
 		natsSubscription_Unsubscribe(c->sub);
 		natsSubscription_Destroy(c->sub);
 	}
+	if (c->inbox_sub) {
+		natsSubscription_Unsubscribe(c->inbox_sub);
+		natsSubscription_Destroy(c->inbox_sub);
+	}
 	if (c->nc) {
 		natsConnection_Close(c->nc);
 		natsConnection_Destroy(c->nc);
@@ -195,6 +331,8 @@ void cluster_stop(cluster *c)
 		close(c->efd);
 	pthread_mutex_destroy(&c->mu);
 	free(c->q);
+	free(c->pend);
+	free(c->ans);
 	free(c);
 }
 
@@ -214,27 +352,31 @@ void cluster_process(cluster *c, int64_t now)
 	uint64_t v;
 	ssize_t r = read(c->efd, &v, sizeof v);
 	(void)r;
+	settle(c, now);
 	for (;;) {
-		route_msg m;
+		queued e;
 		pthread_mutex_lock(&c->mu);
 		int have = c->q_n > 0;
 		if (have) {
-			m = c->q[c->q_head];
+			e = c->q[c->q_head];
 			c->q_head = (c->q_head + 1) % CLUSTER_QUEUE_MAX;
 			c->q_n--;
 		}
 		pthread_mutex_unlock(&c->mu);
 		if (!have)
 			break;
-		/* only to a session held here; else dropped (the sender resends
-		 * once the device registered somewhere live) */
+		/* only to a session held here; else the sender is told so (it
+		 * sends again once the device registered somewhere live) */
+		const route_msg *m = &e.m;
 		int ok = -1;
-		if (m.verb == 'W')
-			ok = c->local.write_uri(c->local.ctx, m.imei, m.uri);
-		else if (m.verb == 'X')
-			ok = c->local.execute(c->local.ctx, m.imei);
-		else if (m.verb == 'O' && c->observe)
-			ok = c->observe(c->observe_ctx, m.imei);
+		if (m->verb == 'W')
+			ok = c->local.write_uri(c->local.ctx, m->imei, m->uri);
+		else if (m->verb == 'X')
+			ok = c->local.execute(c->local.ctx, m->imei);
+		else if (m->verb == 'O' && c->observe)
+			ok = c->observe(c->observe_ctx, m->imei);
+		if (e.reply[0])
+			natsConnection_Publish(c->nc, e.reply, ok == 0 ? "0" : "1", 1);
 		if (ok == 0) {
 			pthread_mutex_lock(&c->mu);
 			c->run++;

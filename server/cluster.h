@@ -5,10 +5,15 @@
  * Each front-end has a node id and subscribes to "sarafw.node.<id>". The
  * campaign engine talks to cluster_io(): a Write /5/0/1 or Execute /5/0/2
  * for a device owned here goes to the local LwM2M side; for a device owned
- * by another live front-end it is published to that front-end's subject
- * (fire and forget: the engine resends what gets no answer, campaign.h);
- * for a device whose owner is dead it fails, and the device is reached
- * again once it registers at a live front-end. cluster_io() also claims
+ * by another live front-end it is a NATS request to that front-end's
+ * subject, with "sarafw.reply.<id>.<seq>" for the answer: "0" once the
+ * command went to the device's session, "1" when that front-end holds
+ * none. The loop never waits for it: cluster_process() takes the answers,
+ * and a "1" or no answer within CLUSTER_ROUTE_TIMEOUT_MS (a front-end gone
+ * or stalled) is reported to the engine (campaign_undelivered), which says
+ * so on the device and sends it again soon, to wherever the device is
+ * registered then. For a device whose owner is dead it fails at once, and
+ * the device is reached again once it registers at a live front-end. cluster_io() also claims
  * each campaign before the engine steps it (db_campaign_claim), so only
  * one front-end steps a campaign at a time, and a dead front-end's
  * campaigns pass to another once its lease ran out.
@@ -27,6 +32,7 @@
 #include "db_cluster.h"
 
 #define CLUSTER_QUEUE_MAX 4096 /* routed commands waiting for the loop; more are dropped */
+#define CLUSTER_ROUTE_TIMEOUT_MS 1000 /* a routed command's answer */
 
 typedef struct cluster cluster;
 

@@ -55,9 +55,21 @@ static const char *const migration_2[] = {
 	NULL,
 };
 
+/* optimistic concurrency and fencing of campaign writes (db_fence), and
+ * the design review's timings (note §2.7.3) */
+static const char *const migration_3[] = {
+	"ALTER TABLE campaigns ADD COLUMN version BIGINT NOT NULL DEFAULT 0",
+	"ALTER TABLE campaigns ADD COLUMN runner_epoch BIGINT NOT NULL DEFAULT 0",
+	"ALTER TABLE campaign_devices ADD COLUMN version BIGINT NOT NULL DEFAULT 0",
+	"ALTER TABLE campaign_devices ADD COLUMN downloaded_at BIGINT NOT NULL DEFAULT 0",
+	"ALTER TABLE campaign_devices ADD COLUMN updating_at BIGINT NOT NULL DEFAULT 0",
+	NULL,
+};
+
 static const char *const *const migrations[DB_SCHEMA_VERSION] = {
 	migration_1,
 	migration_2,
+	migration_3,
 };
 
 int db_exec(db *d, const char *sql, const db_val *params, int n, db_row_fn row, void *ctx)
@@ -522,6 +534,7 @@ int db_package_list(db *d, int (*fn)(void *ctx, const db_package *p), void *ctx)
 	" pause_after_group, action_timeout, max_retries, retry_backoff, state, phase,"              \
 	" current_group, created_by, approved_by, test_accepted_by, detail, created, updated"
 #define CAMP_NCOLS 29
+#define CAMP_SEL CAMP_COLS ", version" /* read: the columns written at creation and the version */
 
 static void camp_from_row(db_campaign *o, const db_val *c)
 {
@@ -555,12 +568,14 @@ static void camp_from_row(db_campaign *o, const db_val *c)
 	TXT(o->detail, &c[26]);
 	o->created = col_int(&c[27]);
 	o->updated = col_int(&c[28]);
+	o->version = col_int(&c[29]);
 }
 
 #define CDEV_COLS                                                                                  \
 	"campaign, imei, group_no, state, attempts, next_at, deadline, result, detail, updated,"     \
 	" reset_during_update"
 #define CDEV_NCOLS 11
+#define CDEV_SEL CDEV_COLS ", downloaded_at, updating_at, version"
 
 static void cdev_from_row(db_cdev *o, const db_val *c)
 {
@@ -576,6 +591,9 @@ static void cdev_from_row(db_cdev *o, const db_val *c)
 	TXT(o->detail, &c[8]);
 	o->updated = col_int(&c[9]);
 	o->reset_during_update = col_int(&c[10]);
+	o->downloaded_at = col_int(&c[11]);
+	o->updating_at = col_int(&c[12]);
+	o->version = col_int(&c[13]);
 }
 
 static int cdev_insert(db *d, const db_cdev *v)
@@ -597,6 +615,7 @@ static int campaign_create(db *d, db_campaign *c, const db_cdev *devs, size_t n)
 	if (db_exec(d, "SELECT COALESCE(MAX(id), 0) + 1 FROM campaigns", NULL, 0, row_int, &id) < 0)
 		goto fail;
 	c->id = id;
+	c->version = 0;
 	db_val p[] = {
 		DB_INT(c->id), DB_TEXT(c->name), DB_TEXT(c->product), DB_TEXT(c->from_version),
 		DB_TEXT(c->to_version), DB_TEXT(c->package), DB_TEXT(c->transport), DB_TEXT(c->location_area),
@@ -635,7 +654,7 @@ typedef struct camp_each {
 static int row_camp(void *ctx, int ncol, const db_val *c)
 {
 	camp_each *e = ctx;
-	if (ncol < CAMP_NCOLS)
+	if (ncol < CAMP_NCOLS + 1)
 		return 1;
 	if (e->one) {
 		camp_from_row(e->one, c);
@@ -651,7 +670,7 @@ int db_campaign_get(db *d, int64_t id, db_campaign *out)
 {
 	camp_each e = {.one = out};
 	db_val p = DB_INT(id);
-	if (db_exec(d, "SELECT " CAMP_COLS " FROM campaigns WHERE id = ?", &p, 1, row_camp, &e) < 0)
+	if (db_exec(d, "SELECT " CAMP_SEL " FROM campaigns WHERE id = ?", &p, 1, row_camp, &e) < 0)
 		return -1;
 	return e.found ? 0 : 1;
 }
@@ -659,19 +678,29 @@ int db_campaign_get(db *d, int64_t id, db_campaign *out)
 int db_campaign_list(db *d, int (*fn)(void *ctx, const db_campaign *c), void *ctx)
 {
 	camp_each e = {.fn = fn, .ctx = ctx};
-	return db_exec(d, "SELECT " CAMP_COLS " FROM campaigns ORDER BY id", NULL, 0, row_camp, &e);
+	return db_exec(d, "SELECT " CAMP_SEL " FROM campaigns ORDER BY id", NULL, 0, row_camp, &e);
 }
 
-static int campaign_save(db *d, const db_campaign *c)
+static int campaign_save(db *d, db_campaign *c, const db_fence *f)
 {
 	db_val p[] = {
 		DB_TEXT(c->state), DB_TEXT(c->phase), DB_INT(c->current_group), DB_TEXT(c->approved_by),
 		DB_TEXT(c->test_accepted_by), DB_TEXT(c->detail), DB_INT(c->updated), DB_INT(c->id),
+		DB_INT(c->version), DB_TEXT(f ? f->node : ""), DB_INT(f ? f->epoch : 0),
 	};
-	return db_exec(d,
-		       "UPDATE campaigns SET state = ?, phase = ?, current_group = ?, approved_by = ?,"
-		       " test_accepted_by = ?, detail = ?, updated = ? WHERE id = ?",
-		       p, 8, NULL, NULL);
+	if (db_exec(d,
+		    f ? "UPDATE campaigns SET state = ?, phase = ?, current_group = ?, approved_by = ?,"
+			" test_accepted_by = ?, detail = ?, updated = ?, version = version + 1 WHERE id = ?"
+			" AND version = ? AND runner = ? AND runner_epoch = ?"
+		      : "UPDATE campaigns SET state = ?, phase = ?, current_group = ?, approved_by = ?,"
+			" test_accepted_by = ?, detail = ?, updated = ?, version = version + 1 WHERE id = ?"
+			" AND version = ?",
+		    p, f ? 11 : 9, NULL, NULL) < 0)
+		return -1;
+	if (d->ops->changes(d) != 1)
+		return 1;
+	c->version++;
+	return 0;
 }
 
 typedef struct cdev_each {
@@ -682,7 +711,7 @@ typedef struct cdev_each {
 static int row_cdev(void *ctx, int ncol, const db_val *c)
 {
 	cdev_each *e = ctx;
-	if (ncol < CDEV_NCOLS)
+	if (ncol < CDEV_NCOLS + 3)
 		return 1;
 	db_cdev cd;
 	cdev_from_row(&cd, c);
@@ -693,7 +722,7 @@ int db_cdev_list(db *d, int64_t campaign, int (*fn)(void *ctx, const db_cdev *cd
 {
 	cdev_each e = {.fn = fn, .ctx = ctx};
 	db_val p = DB_INT(campaign);
-	return db_exec(d, "SELECT " CDEV_COLS " FROM campaign_devices WHERE campaign = ? ORDER BY group_no, imei",
+	return db_exec(d, "SELECT " CDEV_SEL " FROM campaign_devices WHERE campaign = ? ORDER BY group_no, imei",
 		       &p, 1, row_cdev, &e);
 }
 
@@ -702,24 +731,37 @@ int db_cdev_for_imei(db *d, const char *imei, int (*fn)(void *ctx, const db_cdev
 	cdev_each e = {.fn = fn, .ctx = ctx};
 	db_val p = DB_TEXT(imei);
 	return db_exec(d,
-		       "SELECT " CDEV_COLS " FROM campaign_devices WHERE imei = ? AND campaign IN"
+		       "SELECT " CDEV_SEL " FROM campaign_devices WHERE imei = ? AND campaign IN"
 		       " (SELECT id FROM campaigns WHERE state IN ('running', 'paused'))"
 		       " ORDER BY campaign",
 		       &p, 1, row_cdev, &e);
 }
 
-static int cdev_save(db *d, const db_cdev *v)
+static int cdev_save(db *d, db_cdev *v, const db_fence *f)
 {
 	db_val p[] = {
 		DB_INT(v->group_no), DB_TEXT(v->state), DB_INT(v->attempts), DB_INT(v->next_at),
 		DB_INT(v->deadline), DB_INT(v->result), DB_TEXT(v->detail), DB_INT(v->updated),
-		DB_INT(v->reset_during_update), DB_INT(v->campaign), DB_TEXT(v->imei),
+		DB_INT(v->reset_during_update), DB_INT(v->downloaded_at), DB_INT(v->updating_at),
+		DB_INT(v->campaign), DB_TEXT(v->imei), DB_INT(v->version),
+		DB_INT(v->campaign), DB_TEXT(f ? f->node : ""), DB_INT(f ? f->epoch : 0), DB_INT(f ? f->version : 0),
 	};
-	return db_exec(d,
-		       "UPDATE campaign_devices SET group_no = ?, state = ?, attempts = ?, next_at = ?,"
-		       " deadline = ?, result = ?, detail = ?, updated = ?, reset_during_update = ?"
-		       " WHERE campaign = ? AND imei = ?",
-		       p, 11, NULL, NULL);
+#define CDEV_SET                                                                                   \
+	"UPDATE campaign_devices SET group_no = ?, state = ?, attempts = ?, next_at = ?,"            \
+	" deadline = ?, result = ?, detail = ?, updated = ?, reset_during_update = ?,"              \
+	" downloaded_at = ?, updating_at = ?, version = version + 1"                                \
+	" WHERE campaign = ? AND imei = ? AND version = ?"
+	if (db_exec(d,
+		    f ? CDEV_SET " AND EXISTS (SELECT 1 FROM campaigns WHERE id = ? AND runner = ?"
+			      " AND runner_epoch = ? AND version = ?)"
+		      : CDEV_SET,
+		    p, f ? 18 : 14, NULL, NULL) < 0)
+		return -1;
+#undef CDEV_SET
+	if (d->ops->changes(d) != 1)
+		return 1;
+	v->version++;
+	return 0;
 }
 
 int db_psk_set(db *d, const char *endpoint, const uint8_t *key, size_t len)
@@ -758,20 +800,30 @@ int db_campaign_create(db *d, db_campaign *c, const db_cdev *devs, size_t n)
 	return r;
 }
 
-int db_campaign_save(db *d, const db_campaign *c)
+int db_campaign_save_fenced(db *d, db_campaign *c, const db_fence *f)
 {
 	if (durable_on(d) < 0)
 		return -1;
-	int r = campaign_save(d, c);
+	int r = campaign_save(d, c, f);
 	durable_off(d);
 	return r;
 }
 
-int db_cdev_save(db *d, const db_cdev *v)
+int db_campaign_save(db *d, db_campaign *c)
+{
+	return db_campaign_save_fenced(d, c, NULL);
+}
+
+int db_cdev_save_fenced(db *d, db_cdev *v, const db_fence *f)
 {
 	if (durable_on(d) < 0)
 		return -1;
-	int r = cdev_save(d, v);
+	int r = cdev_save(d, v, f);
 	durable_off(d);
 	return r;
+}
+
+int db_cdev_save(db *d, db_cdev *v)
+{
+	return db_cdev_save_fenced(d, v, NULL);
 }

@@ -79,7 +79,7 @@ db *db_open(const char *url, char *err, size_t errlen);
 void db_close(db *d);
 const char *db_error(db *d);
 /* The schema version this build writes, and the one stored. */
-#define DB_SCHEMA_VERSION 2
+#define DB_SCHEMA_VERSION 3
 int db_schema_version(db *d);
 
 /* Raw statements, for the few callers that need more than the functions
@@ -186,6 +186,7 @@ typedef struct db_campaign {
 	char test_accepted_by[DB_NAME_MAX + 1];
 	char detail[128];
 	int64_t created, updated;
+	int64_t version; /* bumped by every save: a save of an older read is refused */
 } db_campaign;
 
 typedef struct db_cdev {
@@ -201,17 +202,41 @@ typedef struct db_cdev {
 	int64_t updated;
 	/* design review of note §2.7.3, as observed */
 	int64_t reset_during_update; /* re-registered before /5/0/3 said Updating */
+	int64_t downloaded_at;       /* first seen Downloaded (/5/0/3 = 2), 0 not yet */
+	int64_t updating_at;         /* first seen Updating (/5/0/3 = 3), 0 not yet */
+	int64_t version;             /* as db_campaign.version */
 } db_cdev;
+
+/* Who may write a campaign's state during a step of its engine: the
+ * front-end that claimed it (db_cluster.h), with the lease epoch of its
+ * claim, having read the campaign at version. A write under a fence
+ * whose runner, epoch or campaign version is no longer the stored one is
+ * refused: a front-end that stalled past its lease, or stepped while an
+ * operator changed the campaign, writes nothing. until: the local clock
+ * (time()) after which the holder must not act on devices any more. */
+typedef struct db_fence {
+	char node[33];
+	int64_t epoch;
+	int64_t version;
+	int64_t until;
+} db_fence;
 
 /* Inserts the campaign (id assigned) and its devices in one transaction. */
 int db_campaign_create(db *d, db_campaign *c, const db_cdev *devs, size_t n);
 int db_campaign_get(db *d, int64_t id, db_campaign *out);
 int db_campaign_list(db *d, int (*fn)(void *ctx, const db_campaign *c), void *ctx);
-/* Writes state, phase, current_group, approved_by, test_accepted_by, detail. */
-int db_campaign_save(db *d, const db_campaign *c);
+/* Writes state, phase, current_group, approved_by, test_accepted_by,
+ * detail when the stored version is still c->version (and, with a fence,
+ * the fence still holds). Returns 0 (c->version is the new one), 1
+ * refused (someone wrote it since it was read: read it again), -1 error. */
+int db_campaign_save(db *d, db_campaign *c);
+int db_campaign_save_fenced(db *d, db_campaign *c, const db_fence *f);
 int db_cdev_list(db *d, int64_t campaign, int (*fn)(void *ctx, const db_cdev *cd), void *ctx);
 /* The devices of running campaigns for an IMEI. */
 int db_cdev_for_imei(db *d, const char *imei, int (*fn)(void *ctx, const db_cdev *cd), void *ctx);
-int db_cdev_save(db *d, const db_cdev *cd);
+/* As db_campaign_save, for one device of a campaign (its own version;
+ * with a fence, also the campaign's). */
+int db_cdev_save(db *d, db_cdev *cd);
+int db_cdev_save_fenced(db *d, db_cdev *cd, const db_fence *f);
 
 #endif

@@ -1,4 +1,5 @@
 /* Storage of several front-ends on one database (db_cluster.h). */
+#include <stdio.h>
 #include <string.h>
 
 #include "db_cluster.h"
@@ -76,15 +77,42 @@ int db_device_owner(db *d, const char *imei, char *owner, size_t cap)
 	return o.found ? 0 : 1;
 }
 
+static int row_claim(void *ctx, int ncol, const db_val *c)
+{
+	db_fence *f = ctx;
+	if (ncol >= 2) {
+		f->epoch = c[0].t == DBV_INT ? c[0].i : 0;
+		f->version = c[1].t == DBV_INT ? c[1].i : 0;
+	}
+	return 1;
+}
+
+int db_campaign_claim_fence(db *d, int64_t id, const char *node, int64_t now, db_fence *fence)
+{
+	db_val p[] = {DB_TEXT(node), DB_INT(now), DB_TEXT(node), DB_INT(now + CLUSTER_LEASE_S),
+		      DB_INT(id), DB_TEXT(node), DB_INT(now)};
+	if (db_exec(d,
+		    "UPDATE campaigns SET runner_epoch = CASE WHEN runner = ? AND runner_until >= ?"
+		    " THEN runner_epoch ELSE runner_epoch + 1 END, runner = ?, runner_until = ? WHERE id = ?"
+		    " AND (runner = ? OR runner = '' OR runner_until < ?)",
+		    p, 7, NULL, NULL) < 0)
+		return -1;
+	if (d->ops->changes(d) != 1)
+		return 0;
+	if (fence) {
+		snprintf(fence->node, sizeof fence->node, "%s", node);
+		fence->until = now + CLUSTER_LEASE_S - 1;
+		db_val q[] = {DB_INT(id), DB_TEXT(node)};
+		if (db_exec(d, "SELECT runner_epoch, version FROM campaigns WHERE id = ? AND runner = ?", q, 2,
+			    row_claim, fence) < 0)
+			return -1;
+	}
+	return 1;
+}
+
 int db_campaign_claim(db *d, int64_t id, const char *node, int64_t now)
 {
-	db_val p[] = {DB_TEXT(node), DB_INT(now + CLUSTER_LEASE_S), DB_INT(id), DB_TEXT(node), DB_INT(now)};
-	if (db_exec(d,
-		    "UPDATE campaigns SET runner = ?, runner_until = ? WHERE id = ?"
-		    " AND (runner = ? OR runner = '' OR runner_until < ?)",
-		    p, 5, NULL, NULL) < 0)
-		return -1;
-	return d->ops->changes(d) == 1 ? 1 : 0;
+	return db_campaign_claim_fence(d, id, node, now, NULL);
 }
 
 int db_campaign_runner(db *d, int64_t id, char *node, size_t cap, int64_t *until)

@@ -469,6 +469,14 @@ static void hnd_register(coap_resource_t *r, coap_session_t *session, const coap
 		respond(resp, COAP_RESPONSE_CODE_PRECONDITION_FAILED, "lwm2m=1.0 expected");
 		return;
 	}
+	/* an endpoint in the urn:imei namespace names a 15-digit IMEI: one
+	 * without it ("urn:imei:", a module that could not read its IMEI)
+	 * would take every other such module's registration */
+	char imei[16] = "";
+	if (!strncmp(p.ep, "urn:imei", 8) && !imei_from_endpoint(p.ep, imei)) {
+		respond(resp, COAP_RESPONSE_CODE_BAD_REQUEST, "ep: urn:imei: needs an IMEI of 15 digits");
+		return;
+	}
 	const uint8_t *data;
 	size_t len;
 	if (!get_payload(req, &data, &len)) {
@@ -499,8 +507,6 @@ static void hnd_register(coap_resource_t *r, coap_session_t *session, const coap
 		respond(resp, COAP_RESPONSE_CODE_SERVICE_UNAVAILABLE, "too many registrations; retry");
 		return;
 	}
-	char imei[16] = "";
-	imei_from_endpoint(p.ep, imei);
 	lw_dev *d = dev_hold(s, p.ep, imei, session);
 	if (d)
 		d->expires = now + (p.lt > 0 ? p.lt : LW_DEFAULT_LIFETIME);

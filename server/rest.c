@@ -177,6 +177,7 @@ typedef enum {
 	R_CAMPAIGN_APPROVE,
 	R_CAMPAIGN_ACCEPT,
 	R_CAMPAIGN_RESUME,
+	R_CAMPAIGN_PAUSE,
 	R_CAMPAIGN_CANCEL,
 	R_WHOAMI,
 	R_WEB,
@@ -290,6 +291,7 @@ static unsigned route_of(const char *url, const char *method, route *rt)
 			{"/approve", R_CAMPAIGN_APPROVE, "approver"},
 			{"/accept-test", R_CAMPAIGN_ACCEPT, "approver"},
 			{"/resume", R_CAMPAIGN_RESUME, "operator"},
+			{"/pause", R_CAMPAIGN_PAUSE, "operator"},
 			{"/cancel", R_CAMPAIGN_CANCEL, "operator"},
 		};
 		if (!*end) {
@@ -698,7 +700,17 @@ typedef struct cdev_ctx {
 	bool first;
 	/* report counts per phase (0 test, 1 final) */
 	int64_t n[2], succeeded[2], failed[2], skipped[2], other[2], resets[2];
+	int64_t answered[2], answered_late[2], failsafe[2]; /* note §2.7.3 */
 } cdev_ctx;
+
+static void kv_null(bytes *b, bool *first, const char *key)
+{
+	if (!*first)
+		jw_raw(b, ",");
+	*first = false;
+	jw_str(b, key);
+	jw_raw(b, ":null");
+}
 
 static int cdev_each(void *ctx, const db_cdev *cd)
 {
@@ -714,6 +726,10 @@ static int cdev_each(void *ctx, const db_cdev *cd)
 	else
 		l->other[ph]++;
 	l->resets[ph] += cd->reset_during_update != 0;
+	campaign_review rv = campaign_cdev_review(cd);
+	l->answered[ph] += rv.answered == 1;
+	l->answered_late[ph] += rv.answered == 0;
+	l->failsafe[ph] += rv.failsafe_reset;
 	if (!l->b)
 		return 0;
 	if (!l->first)
@@ -730,6 +746,21 @@ static int cdev_each(void *ctx, const db_cdev *cd)
 	jw_kv_int(l->b, &f, "result", cd->result);
 	jw_kv_str(l->b, &f, "detail", cd->detail);
 	jw_kv_bool(l->b, &f, "reset_during_install", cd->reset_during_update != 0);
+	if (cd->downloaded_at) {
+		char dl[32];
+		iso_time(cd->downloaded_at, dl, sizeof dl);
+		jw_kv_str(l->b, &f, "downloaded_at", dl);
+	} else {
+		kv_null(l->b, &f, "downloaded_at");
+	}
+	if (rv.answered < 0) {
+		kv_null(l->b, &f, "answered_s");
+		kv_null(l->b, &f, "answered_within_180s");
+	} else {
+		jw_kv_int(l->b, &f, "answered_s", rv.answered_s);
+		jw_kv_bool(l->b, &f, "answered_within_180s", rv.answered == 1);
+	}
+	jw_kv_bool(l->b, &f, "install_by_failsafe_reset", rv.failsafe_reset);
 	jw_kv_str(l->b, &f, "updated", ts);
 	jw_raw(l->b, "}");
 	return 0;
@@ -745,6 +776,9 @@ static void counts_json(bytes *b, const cdev_ctx *l, int ph)
 	jw_kv_int(b, &f, "skipped", l->skipped[ph]);
 	jw_kv_int(b, &f, "open", l->other[ph]);
 	jw_kv_int(b, &f, "reset_during_install", l->resets[ph]);
+	jw_kv_int(b, &f, "answered_within_180s", l->answered[ph]);
+	jw_kv_int(b, &f, "answered_after_180s", l->answered_late[ph]);
+	jw_kv_int(b, &f, "install_by_failsafe_reset", l->failsafe[ph]);
 	jw_raw(b, "}");
 }
 
@@ -769,6 +803,10 @@ static enum MHD_Result get_campaign(rest_server *s, struct MHD_Connection *c, in
 		counts_json(&b, &l, 0);
 		jw_raw(&b, ",\"final\":");
 		counts_json(&b, &l, 1);
+		/* note §2.7.3's eDRX item: LwM2M 1.0 shows no eDRX setting of a
+		 * module, so the report says so instead of guessing */
+		jw_raw(&b, ",\"edrx\":\"not visible over LwM2M: whether the host keeps eDRX off during the"
+			   " update (note §2.7.3) cannot be reported by this server\"");
 		jw_raw(&b, "}");
 	}
 	jw_raw(&b, "}\n");
@@ -928,6 +966,9 @@ static enum MHD_Result campaign_action(rest_server *s, struct MHD_Connection *c,
 		break;
 	case R_CAMPAIGN_RESUME:
 		r = campaign_resume(s->cfg.db, rt->num, now, why, sizeof why);
+		break;
+	case R_CAMPAIGN_PAUSE:
+		r = campaign_pause(s->cfg.db, rt->num, now, why, sizeof why);
 		break;
 	default: {
 		const char *force = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "force");

@@ -50,6 +50,7 @@ struct lwm2m {
 	bool timer_off;    /* +UFOTACONF=2,-1 */
 	bool registered_once; /* slot 0 */
 	bool disabled;     /* +ULWM2M=1 (AT-FACTS): no client */
+	bool no_imei_said; /* "not registering: no IMEI" is in --log */
 	time_t next_checkin; /* slot 0; wall clock (CLOCK_REALTIME), scaled by --time-scale */
 };
 
@@ -319,9 +320,26 @@ static void send_reg(struct sim_modem *m, int slot, enum reg_op op)
 	coap_session_new_token(l->session, &l->token_len, l->token);
 	coap_add_token(pdu, l->token_len, l->token);
 	if (op == OP_REGISTER) {
-		coap_insert_optlist(&opts, coap_new_optlist(COAP_OPTION_URI_PATH, 2, (const uint8_t *)"rd"));
-		lw_obj_read(m, 3, 0, 2, &v); /* the IMEI */
+		v.s[0] = 0;
+		if (lw_obj_read(m, 3, 0, 2, &v) != LW_OK) /* the IMEI */
+			v.s[0] = 0;
 		snprintf(imei, sizeof imei, "%s", v.s);
+		if (strlen(imei) != 15 || strspn(imei, "0123456789") != 15) {
+			/* the endpoint is never built from a missing IMEI:
+			 * "urn:imei:" would be one name for every such module */
+			coap_delete_pdu(pdu);
+			if (!lw->no_imei_said) {
+				char msg[200];
+				snprintf(msg, sizeof msg, "LwM2M: no valid IMEI (\"%.20s\"): not registering", imei);
+				sim_log_line(m->audit, sim_modem_now(m), "#", msg, strlen(msg));
+				lw->no_imei_said = true;
+			}
+			l->op = op;
+			l->sent_ns = mono_ns();
+			reg_failed(m, lw, slot); /* +ULWM2MSTAT: 1,<ssid>,4, again in 60 s */
+			return;
+		}
+		coap_insert_optlist(&opts, coap_new_optlist(COAP_OPTION_URI_PATH, 2, (const uint8_t *)"rd"));
 		opts = query(opts, "ep=urn:imei:%s", imei, 0);
 		opts = query(opts, "lt=%ld", NULL, (long)s->lifetime);
 		opts = query(opts, "lwm2m=%s", "1.0", 0);

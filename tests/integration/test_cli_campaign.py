@@ -110,7 +110,8 @@ def main():
         p = sarafw("campaign", "approve", str(cid), *as_("approver"), check=0)
         assert "running, phase test" in p.stdout, p.stdout
         c = srv.campaign(cid)
-        assert c["state"] == "running" and c["approved_by"] == "approver", c
+        # its one-device test campaign may already be over (a slow sarafw under the sanitizers)
+        assert c["state"] in ("running", "test_done") and c["approved_by"] == "approver", c
         p = sarafw("campaign", "approve", str(cid), *as_("approver"), check=1)
         assert "409" in p.stderr and "not draft" in p.stderr, p.stderr
 
@@ -119,6 +120,8 @@ def main():
         p = sarafw("campaign", "report", str(cid), *as_("viewer"), check=0)
         assert "test  1 devices: 1 succeeded, 0 failed" in p.stdout, p.stdout
         assert "no host reset its module" in p.stdout, p.stdout
+        assert "test  answered the update (Downloaded to Updating) within 180 s: 1, later: 0" in p.stdout, p.stdout
+        assert "eDRX: not visible over LwM2M" in p.stdout, p.stdout
         p = sarafw("campaign", "report", str(cid), "--json", *as_("viewer"), check=0)
         rep = json.loads(p.stdout)
         st, api_rep = srv.api("GET", "/api/v1/campaigns/%d/report" % cid)
@@ -162,6 +165,10 @@ def main():
         p = sarafw(*create, "--window", "25:00", *as_("operator"), check=2)
         p = sarafw("campaign", "resume", str(cid2), *as_("operator"), check=1)
         assert "409" in p.stderr and "not paused" in p.stderr, p.stderr
+        p = sarafw("campaign", "pause", str(cid2), *as_("operator"), check=1)
+        assert "409" in p.stderr and "not running" in p.stderr, p.stderr
+        p = sarafw("campaign", "pause", str(cid2), *as_("approver"), check=9)
+        assert "role operator" in p.stderr, p.stderr
         p = sarafw("campaign", "cancel", str(cid2), "--force", *as_("approver"), check=9)
         assert "role operator" in p.stderr, p.stderr
         p = sarafw("campaign", "cancel", str(cid2), "--force", *as_("operator"), check=0)

@@ -89,7 +89,14 @@ def main():
         assert devs["T0"].reads.count("/3/0") == 2, devs["T0"].reads
         st, r = srv.api("GET", "/api/v1/campaigns/%d/report" % cid, token=viewer)
         assert st == 200 and r["report"]["test"] == {"devices": 2, "succeeded": 2, "failed": 0,
-                                                     "skipped": 0, "open": 0, "reset_during_install": 0}, r
+                                                     "skipped": 0, "open": 0, "reset_during_install": 0,
+                                                     "answered_within_180s": 2, "answered_after_180s": 0,
+                                                     "install_by_failsafe_reset": 0}, r
+        # note §2.7.3: each answered the update (Downloaded to Updating) at once
+        for d in r["devices"][:2]:
+            assert d["downloaded_at"] and d["answered_within_180s"] is True and 0 <= d["answered_s"] <= 5, d
+            assert d["install_by_failsafe_reset"] is False and d["reset_during_install"] is False, d
+        assert "not visible over LwM2M" in r["report"]["edrx"], r["report"]
         st, r = srv.api("POST", "/api/v1/campaigns/%d/accept-test" % cid, token=operator)
         assert st == 403, st
         st, c = srv.api("POST", "/api/v1/campaigns/%d/accept-test" % cid, token=approver)
@@ -130,8 +137,12 @@ def main():
         assert by[imei(3)]["state"] == "succeeded" and devs["A1"].version == NEW, c
         assert devs["A1"].downloaded == pkg
         st, r = srv.api("GET", "/api/v1/campaigns/%d/report" % cid, token=viewer)
-        assert r["report"]["final"] == {"devices": 6, "succeeded": 3, "failed": 2, "skipped": 1,
-                                        "open": 0, "reset_during_install": 0}, r["report"]
+        fin = r["report"]["final"]
+        assert {k: fin[k] for k in ("devices", "succeeded", "failed", "skipped", "open", "reset_during_install",
+                                    "answered_after_180s", "install_by_failsafe_reset")} == \
+            {"devices": 6, "succeeded": 3, "failed": 2, "skipped": 1, "open": 0, "reset_during_install": 0,
+             "answered_after_180s": 0, "install_by_failsafe_reset": 0}, r["report"]
+        assert fin["answered_within_180s"] <= 3, r["report"]
         st, r = srv.api("POST", "/api/v1/campaigns/%d/cancel" % cid, token=operator)
         assert st == 409, (st, r)
 

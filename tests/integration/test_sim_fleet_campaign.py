@@ -95,14 +95,20 @@ def main():
             assert "error threshold" in c["detail"] and c["current_group"] == 1, c
             by = {d["imei"]: d for d in c["devices"]}
             for i in bad[:2]:
-                # the module came back on its old image and says so in /5/0/5
+                # the module came back on its old image and says so in /5/0/5;
+                # the report names why (note §2.7.3): its host reset it
                 assert by[i]["state"] == "failed" and by[i]["result"] == 8, by[i]
+                assert by[i]["reset_during_install"] is True and "reset" in by[i]["detail"], by[i]
             # the pause stops what has not started; the updates under way finish
             c = srv.wait_campaign(cid, lambda c: all(d["state"] == "succeeded" for d in c["devices"]
                                                      if d["imei"] in good[5:9]), 20)
             assert c["state"] == "paused", c
             st, r = srv.api("GET", "/api/v1/campaigns/%d/report" % cid)
             assert st == 200 and r["report"]["final"]["failed"] == 2, r
+            assert r["report"]["final"]["reset_during_install"] == 2, r["report"]
+            rd = {d["imei"]: d for d in r["devices"]}
+            for i in good[5:9]:
+                assert rd[i]["reset_during_install"] is False and rd[i]["install_by_failsafe_reset"] is False, rd[i]
             for i in bad[:2]:
                 assert srv.device("urn:imei:" + i)["firmware_version"] == OLD
 

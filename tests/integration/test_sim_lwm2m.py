@@ -239,6 +239,29 @@ class Lwm2m(unittest.TestCase):
         self.assertEqual(self.srv.read("/5/0/3")["payload"], b"0")
         self.assertFalse(os.path.exists(os.path.join(sim.state, "fota", "meta")))
 
+    def test_no_imei_no_registration(self):
+        # a module whose IMEI cannot be read never registers as "urn:imei:"
+        # (one name for every such module): it says why in its log and
+        # reports the registration failed
+        # made without a server (it never registered), then its IMEI is lost
+        sim = Sim("SARA-R422S", time_scale=SCALE, args=["--firmware", self.image])
+        self.addCleanup(sim.cleanup)
+        sim.stop()
+        path = os.path.join(sim.state, "identity")
+        with open(path) as f:
+            lines = f.read().splitlines()
+        self.assertTrue(any(l.startswith("imei=") for l in lines), lines)
+        with open(path, "w") as f:
+            f.write("\n".join("imei=" if l.startswith("imei=") else l for l in lines) + "\n")
+        sim.args = ["--lwm2m-server", self.srv.uri, "--firmware", self.image]
+        sim.start()
+        port = self.boot(sim)
+        got = urcs(port, ("+ULWM2MSTAT",), "+ULWM2MSTAT: 1,721,4", 10)
+        self.assertIn("+ULWM2MSTAT: 1,721,4", got)
+        with self.assertRaises(TimeoutError):
+            self.srv.wait_event("register", 2)
+        self.assertIn("LwM2M: no valid IMEI", sim.log_text())
+
     def test_resume_after_power_cut(self):
         data = os.urandom(500 * 1024)
         url = self.web.put("r.bin", data)

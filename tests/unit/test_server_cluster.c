@@ -159,6 +159,7 @@ static void nodes_owners(void **state)
 
 typedef struct tick_io {
 	int claim, claims, writes;
+	db *db;
 } tick_io;
 
 static int t_write(void *ctx, const char *imei, const char *uri)
@@ -180,12 +181,16 @@ static void t_uri(void *ctx, const char *sha, const char *transport, char *buf, 
 	snprintf(buf, cap, "http://x/pkg/%s", sha);
 }
 
-static int t_claim(void *ctx, int64_t campaign, int64_t now)
+static int t_claim(void *ctx, int64_t campaign, int64_t now, db_fence *fence)
 {
 	(void)campaign, (void)now;
 	tick_io *t = ctx;
 	t->claims++;
-	return t->claim;
+	if (!t->claim)
+		return 0;
+	int r = db_campaign_claim_fence(t->db, campaign, "fe1", now, fence);
+	fence->until = INT64_MAX; /* the test's clock is not time() */
+	return r;
 }
 
 static void claims(void **state)
@@ -238,7 +243,7 @@ static void claims(void **state)
 	assert_int_equal(db_device_register(a, &v), 0);
 	assert_int_equal(db_device_set_firmware(a, v.endpoint, "01.00,A01.00"), 0);
 	assert_int_equal(campaign_approve(a, c.id, "approver", 2000, why, sizeof why), 0);
-	tick_io t = {.claim = 0};
+	tick_io t = {.claim = 0, .db = a};
 	campaign_io io = {.ctx = &t, .write_uri = t_write, .execute = t_execute, .package_uri = t_uri, .claim = t_claim};
 	assert_int_equal(campaign_tick(a, &io, 2001), 0);
 	assert_int_equal(t.claims, 1);
@@ -247,6 +252,98 @@ static void claims(void **state)
 	assert_int_equal(campaign_tick(a, &io, 2002), 1);
 	assert_int_equal(t.claims, 2);
 	assert_int_equal(t.writes, 1);
+	db_close(a);
+	db_close(b);
+}
+
+static int first_cdev(void *ctx, const db_cdev *cd)
+{
+	*(db_cdev *)ctx = *cd;
+	return 1;
+}
+
+/* A holder that outlived its lease is fenced: its writes of the campaign
+ * and of its devices are refused once another claimed it (a new epoch);
+ * a renewal keeps the epoch. A write of a stale read (a version since
+ * overwritten) is refused, and an operator's action ends the fence of a
+ * step that read the campaign before it. */
+static void fences(void **state)
+{
+	(void)state;
+	db *a = open_ok(), *b = open_ok();
+	db_package p = {.size = 10, .kind = 1, .created = 1};
+	memset(p.sha256, 'd', 64);
+	strcpy(p.product, "SARA-R410M");
+	strcpy(p.to_version, "02.00,A01.00");
+	assert_true(db_package_add(a, &p) >= 0);
+	db_campaign c = {.test_size = 1, .group_size = 1, .success_threshold = 50, .error_threshold = 50,
+			 .action_timeout = 10};
+	strcpy(c.name, "fences");
+	strcpy(c.product, "SARA-R410M");
+	strcpy(c.from_version, "01.00,A01.00");
+	strcpy(c.to_version, "02.00,A01.00");
+	memcpy(c.package, p.sha256, sizeof c.package);
+	strcpy(c.transport, "http");
+	char imeis[1][DB_IMEI_MAX + 1] = {"351234567890124"};
+	char why[160] = "";
+	if (campaign_create(a, &c, imeis, 1, 100, why, sizeof why))
+		fail_msg("%s", why);
+	assert_int_equal(campaign_approve(a, c.id, "approver", 200, why, sizeof why), 0);
+	db_fence f1 = {0}, f2 = {0}, f3 = {0};
+	assert_int_equal(db_campaign_claim_fence(a, c.id, "fe1", 1000, &f1), 1);
+	assert_string_equal(f1.node, "fe1");
+	assert_int_equal(f1.until, 1000 + CLUSTER_LEASE_S - 1);
+	db_campaign ca, cb;
+	assert_int_equal(db_campaign_get(a, c.id, &ca), 0);
+	assert_int_equal(f1.version, ca.version);
+	db_cdev cd1 = {0}, cd2;
+	assert_int_equal(db_cdev_list(a, c.id, first_cdev, &cd1), 0);
+	cd2 = cd1;
+	/* fe1 stalls past its lease; fe2 takes over: a new epoch */
+	assert_int_equal(db_campaign_claim_fence(b, c.id, "fe2", 1001 + CLUSTER_LEASE_S, &f2), 1);
+	assert_int_equal(f2.epoch, f1.epoch + 1);
+	strcpy(cd1.state, "downloading");
+	assert_int_equal(db_cdev_save_fenced(a, &cd1, &f1), 1); /* the stale holder writes nothing */
+	strcpy(cd2.state, "waiting");
+	assert_int_equal(db_cdev_save_fenced(b, &cd2, &f2), 0);
+	cb = ca;
+	strcpy(ca.detail, "stale");
+	assert_int_equal(db_campaign_save_fenced(a, &ca, &f1), 1);
+	strcpy(cb.detail, "fe2 steps");
+	assert_int_equal(db_campaign_save_fenced(b, &cb, &f2), 0);
+	f2.version = cb.version;
+	/* a renewal keeps the epoch; fe1 cannot take it back meanwhile */
+	assert_int_equal(db_campaign_claim_fence(b, c.id, "fe2", 1003 + CLUSTER_LEASE_S, &f3), 1);
+	assert_int_equal(f3.epoch, f2.epoch);
+	assert_int_equal(db_campaign_claim_fence(a, c.id, "fe1", 1004 + CLUSTER_LEASE_S, &f1), 0);
+	/* versions: the second of two writes of one read is refused */
+	db_cdev x = cd2, y = cd2;
+	strcpy(x.detail, "x");
+	strcpy(y.detail, "y");
+	assert_int_equal(db_cdev_save(a, &x), 0);
+	assert_int_equal(db_cdev_save(b, &y), 1);
+	db_campaign p1, p2;
+	assert_int_equal(db_campaign_get(a, c.id, &p1), 0);
+	p2 = p1;
+	strcpy(p1.detail, "one");
+	strcpy(p2.detail, "two");
+	assert_int_equal(db_campaign_save(a, &p1), 0);
+	assert_int_equal(db_campaign_save(b, &p2), 1);
+	assert_int_equal(db_campaign_get(b, c.id, &p2), 0);
+	assert_string_equal(p2.detail, "one");
+	/* an operator pauses while fe2's step holds a read from before: the
+	 * step's next device write is refused, and the pause stays */
+	f3.version = p2.version;
+	assert_int_equal(campaign_pause(a, c.id, 3000, why, sizeof why), 0);
+	db_cdev z = {0};
+	assert_int_equal(db_cdev_list(b, c.id, first_cdev, &z), 0);
+	strcpy(z.state, "downloading");
+	assert_int_equal(db_cdev_save_fenced(b, &z, &f3), 1);
+	db_campaign now;
+	assert_int_equal(db_campaign_get(b, c.id, &now), 0);
+	assert_string_equal(now.state, "paused");
+	assert_int_equal(campaign_pause(a, c.id, 3001, why, sizeof why), -1); /* paused, not running */
+	assert_int_equal(campaign_resume(b, c.id, 3002, why, sizeof why), 0);
 	db_close(a);
 	db_close(b);
 }
@@ -320,6 +417,7 @@ int main(void)
 		cmocka_unit_test(node_ids),
 		cmocka_unit_test(nodes_owners),
 		cmocka_unit_test(claims),
+		cmocka_unit_test(fences),
 		cmocka_unit_test(claim_race),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
