@@ -25,6 +25,12 @@
 #define POLL_EXTERNAL_WALL_MS 500u /* --fleet: the fleet polls the fd */
 #define START_MS 2000u   /* attach -> the client's first request */
 #define RETRY_MS 60000u  /* a failed registration is tried again */
+/* A DTLS handshake not finished by then has failed (a wrong PSK: the
+ * server drops what it cannot decrypt, RFC 6347 §4.1.2.7, and nothing
+ * ever comes back). Module time, but never under HANDSHAKE_WALL_MS of
+ * wall time: libcoap's own retransmissions run on the wall clock. */
+#define HANDSHAKE_MS 30000u
+#define HANDSHAKE_WALL_MS 5000u
 
 enum reg_op { OP_NONE, OP_REGISTER, OP_UPDATE, OP_DEREGISTER };
 
@@ -34,11 +40,15 @@ struct lwm2m {
 	coap_session_t *session; /* to the u-blox server (slot 0) */
 	int poll_timer;
 	int reg_timer;
+	int hs_timer;      /* the DTLS handshake's bound */
+	bool session_dead; /* DTLS failed: a new session for the next try */
+	int reg_status;    /* +ULWM2MSTAT <status> of the u-blox server (AT-FACTS), for +ULWM2MREG? */
 	bool started;      /* attached and running since boot */
 	bool host_dereg;   /* +ULWM2MDEREG until reboot or +ULWM2MREG */
 	bool timer_off;    /* +UFOTACONF=2,-1 */
 	bool registered_once;
-	bool disabled;     /* +ULWM2M=1 (AT-FACTS): no client */
+	bool disabled;     /* +ULWM2M=1 (AT-FACTS): no client from the next boot */
+	bool off;          /* ... and at this boot's start: no client now */
 	enum reg_op op;
 	uint8_t token[8];
 	size_t token_len;
@@ -89,6 +99,11 @@ bool sim_lwm2m_running(struct sim_modem *m)
 	return state(m)->started;
 }
 
+int sim_lwm2m_reg_status(struct sim_modem *m)
+{
+	return state(m)->reg_status;
+}
+
 /* note §2.5.1: Softbank (28) on 63B, §2.8.1: NTT DoCoMo (20), a week */
 int64_t sim_lwm2m_factory_lifetime(struct sim_modem *m)
 {
@@ -102,6 +117,7 @@ int64_t sim_lwm2m_factory_lifetime(struct sim_modem *m)
 
 static void urc_reg(struct sim_modem *m, uint16_t ssid, int status)
 {
+	state(m)->reg_status = status;
 	/* the legacy +ULWM2MSTAT (note §2.6.1.2) reports the FOTA only */
 	if (!m->v->legacy_lwm2mstat && sim_urc_enabled(m, SIM_URC_ULWM2MSTAT))
 		sim_modem_urc(m, "+ULWM2MSTAT: 1,%u,%d", ssid, status);
@@ -191,6 +207,37 @@ static void load(struct sim_modem *m, struct lwm2m *l)
 /* ---- the registration interface ---- */
 
 static void send_reg(struct sim_modem *m, enum reg_op op);
+static void reg_failed(struct sim_modem *m, struct lwm2m *l);
+
+/* A status without a URC of its own (pending); +ULWM2MREG? shows it. */
+static void set_reg_status(struct sim_modem *m, int status)
+{
+	state(m)->reg_status = status;
+}
+
+static void handshake_fn(void *ctx, int arg)
+{
+	struct sim_modem *m = ctx;
+	struct lwm2m *l = state(m);
+	(void)arg;
+	l->hs_timer = 0;
+	if (!l->session || l->op == OP_NONE ||
+	    coap_session_get_state(l->session) == COAP_SESSION_STATE_ESTABLISHED)
+		return;
+	sim_audit_event(m->audit, sim_modem_now(m), "lwm2m_dtls_failed", ",\"ssid\":%u", l->srv[0].ssid);
+	l->session_dead = true;
+	reg_failed(m, l); /* +ULWM2MSTAT: 1,721,4 and a new try in RETRY_MS */
+}
+
+static void arm_handshake(struct sim_modem *m, struct lwm2m *l)
+{
+	double floor_ms = HANDSHAKE_WALL_MS * (m->clock->scale > 0 ? m->clock->scale : 1.0);
+	uint32_t ms = floor_ms > HANDSHAKE_MS ? (floor_ms > 0x3fffffff ? 0x3fffffffu : (uint32_t)floor_ms)
+					      : HANDSHAKE_MS;
+	if (l->hs_timer > 0)
+		sim_modem_cancel(m, l->hs_timer);
+	l->hs_timer = sim_modem_after(m, ms, handshake_fn, 0);
+}
 
 static void reg_timer_fn(void *ctx, int op)
 {
@@ -277,6 +324,14 @@ static void send_reg(struct sim_modem *m, enum reg_op op)
 	struct lw_value v;
 	uint8_t cf[4];
 	int nlinks = -1;
+	if (l->session_dead && l->ctx && m->net && m->net->lwm2m && m->net->lwm2m->server_uri) {
+		/* a new handshake (the last one failed) */
+		coap_session_release(l->session);
+		l->session = sim_lwm2m_open_session(m, l->ctx, m->net->lwm2m->server_uri);
+		if (l->session)
+			coap_session_set_app_data(l->session, m);
+		l->session_dead = false;
+	}
 	if (!l->session)
 		return;
 	coap_pdu_t *pdu = coap_pdu_init(COAP_MESSAGE_CON,
@@ -319,7 +374,13 @@ static void send_reg(struct sim_modem *m, enum reg_op op)
 	if (coap_send(l->session, pdu) == COAP_INVALID_MID) {
 		l->op = OP_NONE;
 		schedule(m, RETRY_MS, OP_REGISTER);
+		return;
 	}
+	if (op == OP_REGISTER)
+		set_reg_status(m, 2); /* registration pending */
+	if (coap_session_get_proto(l->session) == COAP_PROTO_DTLS &&
+	    coap_session_get_state(l->session) != COAP_SESSION_STATE_ESTABLISHED)
+		arm_handshake(m, l);
 }
 
 static bool our_token(const struct lwm2m *l, const coap_pdu_t *pdu)
@@ -428,9 +489,11 @@ static int on_event(coap_session_t *session, const coap_event_t event)
 	struct sim_modem *m = coap_session_get_app_data(session);
 	if (!m || session != state(m)->session)
 		return 0;
-	if ((event == COAP_EVENT_DTLS_ERROR || event == COAP_EVENT_DTLS_CLOSED) &&
-	    state(m)->op != OP_NONE)
-		reg_failed(m, state(m));
+	if (event == COAP_EVENT_DTLS_ERROR || event == COAP_EVENT_DTLS_CLOSED) {
+		state(m)->session_dead = true; /* released at the next try, not inside libcoap's call */
+		if (state(m)->op != OP_NONE)
+			reg_failed(m, state(m));
+	}
 	return 0;
 }
 
@@ -827,7 +890,7 @@ static void poll_fn(void *ctx, int arg)
 	struct lwm2m *l = state(m);
 	(void)arg;
 	l->poll_timer = 0;
-	if (!l->started && !l->disabled && sim_network_attached(m))
+	if (!l->started && !l->off && sim_network_attached(m))
 		start_client(m, l);
 	if (l->ctx)
 		coap_io_process(l->ctx, COAP_IO_NO_WAIT);
@@ -875,6 +938,18 @@ void sim_lwm2m_set_timer_disabled(struct sim_modem *m, bool off)
 	save(m);
 }
 
+void sim_lwm2m_set_disabled(struct sim_modem *m, bool off)
+{
+	struct lwm2m *l = state(m);
+	l->disabled = off; /* read at the next boot (poll_fn); this one runs on */
+	save(m);
+}
+
+bool sim_lwm2m_disabled(struct sim_modem *m)
+{
+	return state(m)->disabled;
+}
+
 bool sim_lwm2m_timer_disabled(struct sim_modem *m)
 {
 	return state(m)->timer_off;
@@ -890,6 +965,7 @@ static void boot_done(struct sim_modem *m, void *st)
 {
 	struct lwm2m *l = st;
 	load(m, l);
+	l->off = l->disabled;
 	l->poll_timer = sim_modem_after(m, 1, poll_fn, 0);
 }
 
