@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "escape.h"
 #include "pkg.h"
+#include "ufota_config.h"
 
 #define ERRLEN 512
 
@@ -665,6 +666,61 @@ static int apply(cli *c, int argc, char **argv)
 	return EXIT_OK;
 }
 
+/* sarafw pkg config --product P --from V1 --to V2 --package SHA256 -o OUT:
+ * the configuration file of note §2.6.2 (common/ufota_config.h), for a
+ * server other than sarafw-server (which makes its own). */
+static int config(cli *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ .name = "product", .has_arg = required_argument, .val = 'p' },
+		{ .name = "from", .has_arg = required_argument, .val = 'f' },
+		{ .name = "to", .has_arg = required_argument, .val = 't' },
+		{ .name = "package", .has_arg = required_argument, .val = 's' },
+		{ .name = "output", .has_arg = required_argument, .val = 'o' },
+		{ 0 },
+	};
+	const char *v[4] = { NULL }, *out = NULL;
+	char buf[UFOTA_CONFIG_SIZE];
+	ufota_config cf;
+	int opt, fd;
+	while ((opt = cli_getopt(c, argc, argv, opts)) != 0) {
+		const char *p = strchr("pfts", opt);
+		if (p)
+			v[p - "pfts"] = optarg;
+		else if (opt == 'o')
+			out = optarg;
+		else
+			return c->exit_code;
+	}
+	if (optind != argc || !out || !v[0] || !v[1] || !v[2] || !v[3]) {
+		fprintf(stderr, "sarafw: usage: sarafw pkg config --product P --from V1 --to V2 --package SHA256 -o OUT\n");
+		return EXIT_USAGE;
+	}
+	memset(&cf, 0, sizeof cf);
+	char *f[4] = { cf.product, cf.from, cf.to, cf.package };
+	for (int i = 0; i < 4; i++)
+		snprintf(f[i], sizeof cf.product, "%s", v[i]);
+	if (ufota_config_make(&cf, buf, sizeof buf) < 0) {
+		fprintf(stderr, "sarafw: a field is empty, longer than %d characters or not printable, or the package is not a SHA-256 in lower-case hex\n",
+			UFOTA_CONFIG_FIELD_MAX);
+		return EXIT_USAGE;
+	}
+	fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (fd < 0 || write(fd, buf, sizeof buf) != (ssize_t)sizeof buf) {
+		fprintf(stderr, "sarafw: cannot write %s: %s\n", out, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return EXIT_FAIL;
+	}
+	if (close(fd) != 0) {
+		fprintf(stderr, "sarafw: cannot write %s: %s\n", out, strerror(errno));
+		return EXIT_FAIL;
+	}
+	if (!c->json)
+		printf("%s: configuration file for %s, %s -> %s (note §2.6.2)\n", out, cf.product, cf.from, cf.to);
+	return EXIT_OK;
+}
+
 int cmd_pkg(cli *c, int argc, char **argv)
 {
 	static const struct {
@@ -674,10 +730,10 @@ int cmd_pkg(cli *c, int argc, char **argv)
 		{ .name = "keygen", .run = keygen },   { .name = "create", .run = create },
 		{ .name = "inspect", .run = inspect }, { .name = "verify", .run = verify },
 		{ .name = "apply", .run = apply },     { .name = "bundle", .run = bundle },
-		{ .name = "upload", .run = cli_pkg_upload },
+		{ .name = "upload", .run = cli_pkg_upload }, { .name = "config", .run = config },
 	};
 	if (argc < 2) {
-		fprintf(stderr, "sarafw: pkg needs a command: keygen, create, bundle, inspect, verify, apply or upload (see sarafw --help)\n");
+		fprintf(stderr, "sarafw: pkg needs a command: keygen, create, bundle, inspect, verify, apply, upload or config (see sarafw --help)\n");
 		return EXIT_USAGE;
 	}
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
@@ -689,6 +745,6 @@ int cmd_pkg(cli *c, int argc, char **argv)
 			optind = 0;
 			return subs[i].run(c, argc - 1, argv + 1);
 		}
-	fprintf(stderr, "sarafw: unknown pkg command '%s': keygen, create, bundle, inspect, verify, apply or upload\n", argv[1]);
+	fprintf(stderr, "sarafw: unknown pkg command '%s': keygen, create, bundle, inspect, verify, apply, upload or config\n", argv[1]);
 	return EXIT_USAGE;
 }

@@ -84,6 +84,8 @@ static void on_event(void *ctx, const sarafw_ufota *m, sarafw_ufota_event ev, co
 		w->last_decile = -1;
 		if (c->json) {
 			printf("{\"event\":\"state\",\"state\":\"%s\",\"percent\":%u", sarafw_ufota_state_name(st), pct);
+			if (st == SARAFW_UFOTA_IDLE && sarafw_ufota_configured(m))
+				printf(",\"configured\":true");
 			if (st == SARAFW_UFOTA_FAILED)
 				json_str("reason", sarafw_ufota_reason(m));
 			printf("}\n");
@@ -94,6 +96,8 @@ static void on_event(void *ctx, const sarafw_ufota *m, sarafw_ufota_event ev, co
 			       (c->dev.variant->limits->install_max_ms + 59999u) / 60000u);
 		} else if (st == SARAFW_UFOTA_FAILED) {
 			printf("ufota: failed: %s\n", sarafw_ufota_reason(m));
+		} else if (st == SARAFW_UFOTA_IDLE && sarafw_ufota_configured(m)) {
+			printf("ufota: the configuration file is applied and the module is back (note §2.6.2): the delta comes next\n");
 		} else if (st != SARAFW_UFOTA_DONE) {
 			printf("ufota: %s\n", sarafw_ufota_state_name(st));
 		}
@@ -197,7 +201,8 @@ static uint32_t wall_s(void *ctx)
 	return (uint32_t)time(NULL);
 }
 
-static int watch_cmd(cli *c, bool follow, bool failsafe, bool urcs, bool edrx_off, unsigned long timeout_s)
+static int watch_cmd(cli *c, bool follow, bool failsafe, bool urcs, bool edrx_off, const char *expect,
+		     unsigned long timeout_s)
 {
 	sarafw_persist rec;
 	const sarafw_variant *v = NULL;
@@ -210,6 +215,7 @@ static int watch_cmd(cli *c, bool follow, bool failsafe, bool urcs, bool edrx_of
 		.urcs = SARAFW_URC_UFOTASTAT | SARAFW_URC_ULWM2MSTAT,
 		.stop_at_end = !follow,
 		.edrx_off = edrx_off,
+		.expect_version = expect,
 		.clock_s = wall_s,
 		.decide = on_decide,
 		.event = on_event,
@@ -480,7 +486,7 @@ static int checkin_cmd(cli *c, unsigned server)
 
 int cmd_ufota(cli *c, int argc, char **argv)
 {
-	enum { OPT_FOLLOW = 256, OPT_TIMEOUT, OPT_SERVER, OPT_NO_FAILSAFE, OPT_NO_URCS, OPT_EDRX_OFF };
+	enum { OPT_FOLLOW = 256, OPT_TIMEOUT, OPT_SERVER, OPT_NO_FAILSAFE, OPT_NO_URCS, OPT_EDRX_OFF, OPT_EXPECT };
 	static const struct option opts[] = {
 		{ .name = "follow", .has_arg = no_argument, .val = OPT_FOLLOW },
 		{ .name = "timeout", .has_arg = required_argument, .val = OPT_TIMEOUT },
@@ -488,9 +494,11 @@ int cmd_ufota(cli *c, int argc, char **argv)
 		{ .name = "no-failsafe", .has_arg = no_argument, .val = OPT_NO_FAILSAFE },
 		{ .name = "no-urcs", .has_arg = no_argument, .val = OPT_NO_URCS },
 		{ .name = "edrx-off", .has_arg = no_argument, .val = OPT_EDRX_OFF },
+		{ .name = "expect-version", .has_arg = required_argument, .val = OPT_EXPECT },
 		{ 0 },
 	};
 	bool follow = false, failsafe = true, urcs = true, edrx_off = false;
+	const char *expect = NULL;
 	unsigned long timeout_s = 0, server = 0;
 	int opt, rc;
 	char *end;
@@ -507,6 +515,13 @@ int cmd_ufota(cli *c, int argc, char **argv)
 			break;
 		case OPT_EDRX_OFF:
 			edrx_off = true;
+			break;
+		case OPT_EXPECT:
+			if (!optarg[0] || strlen(optarg) >= SARAFW_UFOTA_VERSION_MAX) {
+				fprintf(stderr, "sarafw: --expect-version takes ATI9's version (\"L0.0.00.00.05.12,A.02.19\") or the modem version\n");
+				return EXIT_USAGE;
+			}
+			expect = optarg;
 			break;
 		case OPT_TIMEOUT:
 		case OPT_SERVER:
@@ -533,13 +548,14 @@ int cmd_ufota(cli *c, int argc, char **argv)
 	if (!sub || i == sizeof subs / sizeof subs[0] || optind + (arg ? 2 : 1) < argc ||
 	    (arg && strcmp(sub, "lifetime") != 0 && strcmp(sub, "urcs") != 0) ||
 	    (strcmp(sub, "urcs") == 0 && (!arg || (strcmp(arg, "on") != 0 && strcmp(arg, "off") != 0)))) {
-		fprintf(stderr, "sarafw: ufota status | watch [--follow] [--timeout S] [--no-failsafe] [--no-urcs] [--edrx-off] |\n"
+		fprintf(stderr, "sarafw: ufota status | watch [--follow] [--timeout S] [--no-failsafe] [--no-urcs] [--edrx-off]\n"
+				"             [--expect-version V] |\n"
 				"       checkin [--server ID] |\n"
 				"       lifetime [SECONDS|off] | cancel [--timeout S] | urcs on|off | deregister | vzw-apn\n");
 		return EXIT_USAGE;
 	}
 	if (strcmp(sub, "watch") == 0)
-		return watch_cmd(c, follow, failsafe, urcs, edrx_off, timeout_s);
+		return watch_cmd(c, follow, failsafe, urcs, edrx_off, expect, timeout_s);
 	if (cli_install_pending(c))
 		return EXIT_FAIL;
 	if ((rc = cli_connect(c, NULL, 0, NULL)))

@@ -56,7 +56,9 @@ static const struct {
 		  "             pkg inspect FILE: what a package or a bundle holds\n"
 		  "             pkg verify FILE --pub KEY.pub: check its signature\n"
 		  "             pkg apply FILE [--from OLD] -o NEW: make the firmware image\n"
-		  "             pkg upload FILE: store it on sarafw-server (prints its SHA-256)" },
+		  "             pkg upload FILE: store it on sarafw-server (prints its SHA-256)\n"
+		  "             pkg config --product P --from V1 --to V2 --package SHA256 -o OUT:\n"
+		  "               the configuration file the legacy versions take first (note §2.6.2)" },
 	{ .name = "campaign", .run = cmd_campaign,
 	  .help = "campaigns on sarafw-server (note §2.7), with --server URL --token-file F:\n"
 		  "             campaign list | show ID | report ID\n"

@@ -15,7 +15,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	route_msg m;
 	if (route_msg_parse(data, size, &m) < 0)
 		return 0;
-	CHECK(m.verb == 'W' || m.verb == 'X' || m.verb == 'O');
+	CHECK(m.verb == 'W' || m.verb == 'X' || m.verb == 'B' || m.verb == 'O');
 	CHECK(strlen(m.imei) == 15);
 	CHECK(strlen(m.uri) <= ROUTE_URI_MAX);
 	char buf[ROUTE_MSG_MAX + 1];

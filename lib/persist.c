@@ -28,7 +28,7 @@ static uint32_t get32(const uint8_t *p)
 int sarafw_persist_validate(const sarafw_persist *rec)
 {
 	if (!rec || (unsigned)rec->state > SARAFW_PERSIST_INSTALLING || rec->method > SARAFW_DL_FILE ||
-	    (rec->flags & ~SARAFW_PERSIST_F_RESUME) || (rec->total && rec->stored > rec->total))
+	    (rec->flags & ~(SARAFW_PERSIST_F_RESUME | SARAFW_PERSIST_F_CONFIG)) || (rec->total && rec->stored > rec->total))
 		return SARAFW_EPROTO;
 	return SARAFW_OK;
 }

@@ -411,9 +411,14 @@ static void save(sarafw_ufota *m, uint8_t state)
 	case SARAFW_UFOTA_REBOOTING:
 		return; /* the installer cleared it when the module answered */
 	default:
-		rec.method = SARAFW_DL_NONE;
+		/* idle after §2.6.2's configuration step: the flag and the
+		 * version stay for the delta's outcome */
+		if (!(m->flags & F_CONFIG) || state != SARAFW_UFOTA_IDLE)
+			rec.method = SARAFW_DL_NONE;
 		break;
 	}
+	if (m->flags & F_CONFIG)
+		rec.flags |= SARAFW_PERSIST_F_CONFIG;
 	(void)sarafw_dev_save_state(m->dev, &rec); /* no storage: this run still knows */
 }
 
@@ -493,7 +498,9 @@ static void installed(sarafw_ufota *m)
 {
 	int rc = sarafw_install_status(&m->in);
 	m->op = OP_IDLE;
-	if (rc == SARAFW_OK) {
+	if (rc == SARAFW_OK || rc == SARAFW_EVERSION) {
+		/* the legacy versions have no /5/0/3 to read (§2.5.1): ATI9 alone
+		 * tells a configuration step, a failed install and the update */
 		if (m->version[0] && ((m->old_version[0] && sarafw_str_eq(m->old_version, m->version)) ||
 				      (!m->old_version[0] && m->old_hash == sarafw_persist_hash(m->version)))) {
 			if (m->dev->variant->ufota_config_step && !(m->flags & F_CONFIG)) {
@@ -507,6 +514,10 @@ static void installed(sarafw_ufota *m)
 			return;
 		}
 		m->flags &= (uint8_t)~F_CONFIG;
+		if (rc == SARAFW_EVERSION) {
+			fail(m, SARAFW_UFOTA_WHY_VERSION, 0);
+			return;
+		}
 		set_state(m, SARAFW_UFOTA_DONE);
 		tell(m, SARAFW_UFOTA_EV_UPDATED, NULL); /* §2.6.6: tell the cloud */
 	} else if (rc == SARAFW_EFWINSTALL) {
@@ -545,12 +556,19 @@ static void downloading(sarafw_ufota *m, uint8_t percent)
 	}
 }
 
+/* The check loop's pace: quick while §2.6.2's configuration reboot may come. */
+static uint32_t poll_ms(const sarafw_ufota *m)
+{
+	return m->dev->variant->ufota_config_step && !(m->flags & F_CONFIG) ? SARAFW_UFOTA_CONFIG_POLL_MS
+									   : SARAFW_UFOTA_POLL_MS;
+}
+
 static void downloaded(sarafw_ufota *m)
 {
 	sockets(m); /* at the latest now (§2.6.3) */
 	m->todo &= (uint8_t)~(1u << C_CANCEL); /* §2.6.5: too late */
 	m->t_done = m->now;
-	m->t_poll = m->now + SARAFW_UFOTA_POLL_MS;
+	m->t_poll = m->now + poll_ms(m);
 	m->misses = 0;
 	set_state(m, SARAFW_UFOTA_DOWNLOADED);
 }
@@ -568,6 +586,8 @@ static void on_urc(sarafw_ufota *m, const sarafw_ufota_urc *u)
 			/* a reboot the check loop missed, and the next download:
 			 * §2.6.2's configuration step, or a new campaign */
 			SARAFW_NOTE(m->dev, "ufota: a new download after the last one: no install came between");
+			if (m->dev->variant->ufota_config_step && !(m->flags & F_CONFIG))
+				m->flags |= F_CONFIG; /* §2.6.2: that was the configuration file */
 			set_state(m, SARAFW_UFOTA_IDLE);
 		} else if (s == SARAFW_UFOTA_DOWNLOADING && m->percent) {
 			/* a new download: the last one ended unseen */
@@ -725,7 +745,7 @@ static void command_done(sarafw_ufota *m, int rc)
 			missed(m);
 		} else {
 			m->misses = 0; /* it answers: not reset yet */
-			m->t_poll = m->now + SARAFW_UFOTA_POLL_MS;
+			m->t_poll = m->now + poll_ms(m);
 		}
 		break;
 	default:
@@ -780,6 +800,7 @@ int sarafw_ufota_start(sarafw_ufota *m, sarafw_dev *dev, const sarafw_ufota_conf
 		.no_backup = cfg->no_backup,
 		.resume = true,    /* never AT+UFWINSTALL: the client installs (§2.6.4) */
 		.method = SARAFW_DL_LWM2M,
+		.expect = cfg->expect_version,
 		.progress = inst_progress,
 		.progress_ctx = m,
 	};
@@ -792,6 +813,8 @@ int sarafw_ufota_start(sarafw_ufota *m, sarafw_dev *dev, const sarafw_ufota_conf
 		}
 		if (rec.method == SARAFW_DL_LWM2M)
 			m->old_hash = rec.name_hash;
+		if (rec.flags & SARAFW_PERSIST_F_CONFIG)
+			m->flags |= F_CONFIG; /* §2.6.2: configured before the host's reboot */
 		if (sarafw_persist_installing(&rec)) {
 			/* whatever brought the package: wait, touch nothing */
 			install(m, elapsed, 0);
@@ -889,6 +912,8 @@ const char *sarafw_ufota_reason(const sarafw_ufota *m)
 		return TEXT("the module still runs the firmware it had");
 	case SARAFW_UFOTA_WHY_NOANSWER:
 		return TEXT("the module did not answer AT within the install time");
+	case SARAFW_UFOTA_WHY_VERSION:
+		return TEXT("the module runs another version than the expected one");
 	default:
 		return "";
 	}
@@ -902,6 +927,11 @@ const char *sarafw_ufota_version(const sarafw_ufota *m)
 const char *sarafw_ufota_old_version(const sarafw_ufota *m)
 {
 	return m->old_version;
+}
+
+bool sarafw_ufota_configured(const sarafw_ufota *m)
+{
+	return (m->flags & F_CONFIG) != 0;
 }
 
 unsigned sarafw_ufota_warnings(const sarafw_ufota *m)
@@ -1047,6 +1077,7 @@ int sarafw_ufota_status(const sarafw_ufota *m)
 	case SARAFW_UFOTA_WHY_INSTALL:
 		return SARAFW_EFWINSTALL;
 	case SARAFW_UFOTA_WHY_OLD:
+	case SARAFW_UFOTA_WHY_VERSION:
 		return SARAFW_EVERSION;
 	default:
 		return SARAFW_ENOMODULE;

@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "campaign.h"
+#include "ufota_config.h"
 
 /* a write refused (db_fence, versions): the step ends there, and the next
  * one starts from what is stored */
@@ -32,7 +33,8 @@ campaign_review campaign_cdev_review(const db_cdev *cd)
 
 static bool active(const char *s)
 {
-	return !strcmp(s, "downloading") || !strcmp(s, "updating");
+	return !strcmp(s, "downloading") || !strcmp(s, "updating") || !strcmp(s, "rebooting") ||
+	       !strcmp(s, "configuring");
 }
 
 bool campaign_in_window(const db_campaign *c, int64_t now)
@@ -502,6 +504,59 @@ static const char *result_text(int r)
 			return w_;                                                                 \
 	} while (0)
 
+/* note §2.6.2, the steps before the delta on a legacy version:
+ * rebooting (Execute /3/0/4 sent at deadline - action_timeout) ends when
+ * the device registers again; configuring (the configuration file
+ * written then) ends when it has applied it, rebooted by itself and
+ * registered again, Idle; then the delta, as on any version. */
+static int step_legacy(db *d, const campaign_io *io, const db_fence *f, const db_campaign *c, db_cdev *cd,
+		       const db_device *dev, bool reachable, int64_t now)
+{
+	bool rebooting = !strcmp(cd->state, "rebooting");
+	int64_t sent_at = cd->deadline - c->action_timeout;
+	char msg[160], uri[256];
+	bool again = dev && dev->registered && dev->registered_at >= sent_at;
+	if (dev && !rebooting && dev->fw_result >= 2 && dev->fw_result <= 9) {
+		cd->result = dev->fw_result;
+		snprintf(msg, sizeof msg, "configuration file refused: %d %s", dev->fw_result, result_text(dev->fw_result));
+		W(fail_attempt(d, f, c, cd, msg, now));
+		return 0;
+	}
+	if (again && now > dev->registered_at && rebooting) {
+		/* back after the reboot (a second later, so the next one is newer) */
+		if (io->config_uri(io->ctx, c, uri, sizeof uri) != 0) {
+			W(fail_attempt(d, f, c, cd, "the configuration file could not be made", now));
+			return 0;
+		}
+		cd->deadline = now + c->action_timeout;
+		cd->next_at = now + CAMPAIGN_RESEND_S;
+		W(set_state(d, f, cd, "configuring", "Write /5/0/1 sent: the configuration file (note §2.6.2)", now));
+		db_device_set_fw_result(d, dev->endpoint, -1);
+		return SEND(io->write_uri(io->ctx, cd->imei, uri));
+	}
+	if (again && !rebooting && dev->fw_state == 0 && !strcmp(dev->firmware_version, c->from_version)) {
+		/* configured and back: the delta */
+		cd->deadline = now + c->action_timeout;
+		cd->next_at = now + CAMPAIGN_RESEND_S;
+		W(set_state(d, f, cd, "downloading", "configured; Write /5/0/1 sent", now));
+		db_device_set_fw_result(d, dev->endpoint, -1);
+		io->package_uri(io->ctx, c->package, c->transport, uri, sizeof uri);
+		return SEND(io->write_uri(io->ctx, cd->imei, uri));
+	}
+	if (now >= cd->deadline) {
+		W(fail_attempt(d, f, c, cd, rebooting ? "timeout while rebooting (note §2.6.2)"
+						       : "timeout while configuring (note §2.6.2)", now));
+		return 0;
+	}
+	if (rebooting && reachable && !again && now >= cd->next_at) {
+		/* not back: the Execute may be lost */
+		cd->next_at = now + CAMPAIGN_RESEND_S;
+		W(save_cdev(d, f, cd));
+		return SEND(io->reboot(io->ctx, cd->imei));
+	}
+	return 0;
+}
+
 /* One device step; returns 1 when a request went out, 0, -1 (storage) or
  * REFUSED. */
 static int step_device(db *d, const campaign_io *io, const db_fence *f, const db_campaign *c, db_cdev *cd,
@@ -527,11 +582,19 @@ static int step_device(db *d, const campaign_io *io, const db_fence *f, const db
 		}
 		if (!may_start || now < cd->next_at)
 			return 0;
+		bool legacy = io->reboot && io->config_uri && ufota_legacy_version(dev.firmware_version);
+		if (legacy && now <= dev.registered_at)
+			return 0; /* a second later: the registration after the reboot is then the newer one */
 		cd->attempts++;
 		cd->deadline = now + c->action_timeout;
 		cd->next_at = now + CAMPAIGN_RESEND_S;
 		cd->result = -1;
 		cd->downloaded_at = cd->updating_at = 0;
+		if (legacy) {
+			/* note §2.6.2: the server reboots the module before the delta */
+			W(set_state(d, f, cd, "rebooting", "Execute /3/0/4 sent (note §2.6.2)", now));
+			return SEND(io->reboot(io->ctx, cd->imei));
+		}
 		W(set_state(d, f, cd, "downloading", "Write /5/0/1 sent", now)); /* stored before it is sent */
 		/* LwM2M 1.0 §E.6: a new download resets Update Result; what is
 		 * stored is from the last attempt until the device notifies */
@@ -547,6 +610,8 @@ static int step_device(db *d, const campaign_io *io, const db_fence *f, const db
 		}
 		return sent;
 	}
+	if (!strcmp(cd->state, "rebooting") || !strcmp(cd->state, "configuring"))
+		return step_legacy(d, io, f, c, cd, r == 0 ? &dev : NULL, reachable, now);
 	if (!strcmp(cd->state, "downloading")) {
 		if (r == 0 && !strcmp(dev.firmware_version, c->to_version)) {
 			/* Downloaded and Updating went by unseen (a restart): the

@@ -15,7 +15,12 @@
  * cancelling, cancelled, finished.
  * Device states: pending, waiting (for registration, the start version, the
  * window or a retry), downloading, updating, succeeded, failed, skipped
- * (not on the start version), cancelled, not_reached (the schedule ended). */
+ * (not on the start version), cancelled, not_reached (the schedule ended).
+ * A device on a legacy version (note §2.6.2, ufota_legacy_version()) goes
+ * rebooting (Execute /3/0/4, until it registers again) and configuring
+ * (the configuration file through /5/0/1, until it applied it, rebooted
+ * and registered again) before downloading; each step has the action
+ * timeout. */
 #ifndef SARAFW_SERVER_CAMPAIGN_H
 #define SARAFW_SERVER_CAMPAIGN_H
 
@@ -38,6 +43,12 @@ typedef struct campaign_io {
 	void *ctx;
 	int (*write_uri)(void *ctx, const char *imei, const char *uri);
 	int (*execute)(void *ctx, const char *imei);
+	/* Execute /3/0/4 (Device Reboot); and the URI of the campaign's
+	 * configuration file (ufota_config.h), made if needed: 0, or -1 when
+	 * it cannot be made. Both optional: without them a legacy device
+	 * gets the delta alone. */
+	int (*reboot)(void *ctx, const char *imei);
+	int (*config_uri)(void *ctx, const db_campaign *c, char *buf, size_t cap);
 	/* the package's URI for this transport */
 	void (*package_uri)(void *ctx, const char *sha256, const char *transport, char *buf, size_t cap);
 	/* Optional (several front-ends, cluster.h): 1 when this process may

@@ -163,8 +163,12 @@ static void undelivered(cluster *c, pending *p, const char *why, int64_t now)
 {
 	char msg[160];
 	snprintf(msg, sizeof msg, "%s not delivered: front-end %s %s; sent again",
-		 p->m.verb == 'W' ? "Write /5/0/1" : p->m.verb == 'X' ? "Execute /5/0/2" : "Observe", p->owner, why);
-	if (p->m.verb == 'W' || p->m.verb == 'X')
+		 p->m.verb == 'W'   ? "Write /5/0/1"
+		 : p->m.verb == 'X' ? "Execute /5/0/2"
+		 : p->m.verb == 'B' ? "Execute /3/0/4"
+				    : "Observe",
+		 p->owner, why);
+	if (p->m.verb == 'W' || p->m.verb == 'X' || p->m.verb == 'B')
 		campaign_undelivered(c->db, p->m.imei, msg, now);
 	c->undelivered++;
 	p->seq = 0;
@@ -227,6 +231,23 @@ static int io_execute(void *ctx, const char *imei)
 	return r > 0 ? 0 : -1;
 }
 
+static int io_reboot(void *ctx, const char *imei)
+{
+	cluster *c = ctx;
+	route_msg m = {.verb = 'B'};
+	snprintf(m.imei, sizeof m.imei, "%s", imei);
+	int r = route(c, &m);
+	if (r == 0)
+		return c->local.reboot ? c->local.reboot(c->local.ctx, imei) : -1;
+	return r > 0 ? 0 : -1;
+}
+
+static int io_config_uri(void *ctx, const db_campaign *camp, char *buf, size_t cap)
+{
+	cluster *c = ctx;
+	return c->local.config_uri ? c->local.config_uri(c->local.ctx, camp, buf, cap) : -1;
+}
+
 static void io_package_uri(void *ctx, const char *sha, const char *transport, char *buf, size_t cap)
 {
 	cluster *c = ctx;
@@ -259,6 +280,10 @@ cluster *cluster_start(db *d, const char *node, const char *nats_url, const camp
 	c->observe_ctx = observe_ctx;
 	c->io = (campaign_io){.ctx = c, .write_uri = io_write_uri, .execute = io_execute,
 			      .package_uri = io_package_uri, .claim = io_claim};
+	if (local->reboot && local->config_uri) {
+		c->io.reboot = io_reboot;
+		c->io.config_uri = io_config_uri;
+	}
 	pthread_mutex_init(&c->mu, NULL);
 	int64_t now = (int64_t)time(NULL);
 	if (db_node_heartbeat(d, c->node, now) < 0) {
@@ -373,6 +398,8 @@ void cluster_process(cluster *c, int64_t now)
 			ok = c->local.write_uri(c->local.ctx, m->imei, m->uri);
 		else if (m->verb == 'X')
 			ok = c->local.execute(c->local.ctx, m->imei);
+		else if (m->verb == 'B' && c->local.reboot)
+			ok = c->local.reboot(c->local.ctx, m->imei);
 		else if (m->verb == 'O' && c->observe)
 			ok = c->observe(c->observe_ctx, m->imei);
 		if (e.reply[0])

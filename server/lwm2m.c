@@ -1,6 +1,7 @@
 /* LwM2M 1.0 server side of sarafw-server (lwm2m.h), on libcoap3. */
 #include <coap3/coap.h>
 #include <fcntl.h>
+#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include "db_cluster.h"
 #include "linkformat.h"
 #include "lwm2m.h"
+#include "ufota_config.h"
 
 /* what a request we sent was for (byte 6 of its token) */
 enum {
@@ -22,6 +24,7 @@ enum {
 	K_READ_DEVICE,      /* Read /3/0 (TLV) */
 	K_WRITE_URI,        /* Write /5/0/1 */
 	K_EXECUTE,          /* Execute /5/0/2 */
+	K_REBOOT,           /* Execute /3/0/4 (note §2.6.2) */
 };
 
 /* a device with a live session in this process */
@@ -200,6 +203,49 @@ static int io_execute(void *ctx, const char *imei)
 	return d ? send_req(s, d, K_EXECUTE, COAP_REQUEST_CODE_POST, "5/0/2", false, -1, NULL) : -1;
 }
 
+static int io_reboot(void *ctx, const char *imei)
+{
+	lw_server *s = ctx;
+	lw_dev *d = find_imei(s, imei);
+	return d ? send_req(s, d, K_REBOOT, COAP_REQUEST_CODE_POST, "3/0/4", false, -1, NULL) : -1;
+}
+
+/* note §2.6.2: the campaign's configuration file, stored by its SHA-256
+ * like a package (written once: the same campaign makes the same bytes);
+ * the legacy versions download over HTTP only (§2.1) */
+static int io_config_uri(void *ctx, const db_campaign *c, char *buf, size_t cap)
+{
+	lw_server *s = ctx;
+	ufota_config cf;
+	char file[UFOTA_CONFIG_SIZE], sha[65], path[512], tmp[540];
+	unsigned char md[32];
+	unsigned mdlen = 0;
+	memset(&cf, 0, sizeof cf);
+	snprintf(cf.product, sizeof cf.product, "%s", c->product);
+	snprintf(cf.from, sizeof cf.from, "%s", c->from_version);
+	snprintf(cf.to, sizeof cf.to, "%s", c->to_version);
+	snprintf(cf.package, sizeof cf.package, "%s", c->package);
+	if (!s->cfg.store || ufota_config_make(&cf, file, sizeof file) < 0 ||
+	    !EVP_Digest(file, sizeof file, md, &mdlen, EVP_sha256(), NULL) || mdlen != 32)
+		return -1;
+	for (int i = 0; i < 32; i++)
+		snprintf(sha + 2 * i, 3, "%02x", md[i]);
+	snprintf(path, sizeof path, "%s/%s", s->cfg.store, sha);
+	if (access(path, R_OK) != 0) {
+		snprintf(tmp, sizeof tmp, "%s.tmp%d", path, (int)getpid());
+		int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		bool ok = fd >= 0 && write(fd, file, sizeof file) == (ssize_t)sizeof file && fsync(fd) == 0;
+		if (fd >= 0)
+			close(fd);
+		if (!ok || rename(tmp, path) != 0) {
+			unlink(tmp);
+			return -1;
+		}
+	}
+	snprintf(buf, cap, "%s/pkg/%s", s->http_base, sha);
+	return 0;
+}
+
 static void io_package_uri(void *ctx, const char *sha, const char *transport, char *buf, size_t cap)
 {
 	lw_server *s = ctx;
@@ -360,9 +406,11 @@ static coap_response_t on_response(coap_session_t *session, const coap_pdu_t *se
 		break;
 	case K_WRITE_URI:
 	case K_EXECUTE:
+	case K_REBOOT:
 		if (code != COAP_RESPONSE_CODE_CHANGED) {
 			char why[96];
-			snprintf(why, sizeof why, "%s refused: %d.%02d", kind == K_WRITE_URI ? "Write /5/0/1" : "Execute /5/0/2",
+			snprintf(why, sizeof why, "%s refused: %d.%02d",
+				 kind == K_WRITE_URI ? "Write /5/0/1" : kind == K_EXECUTE ? "Execute /5/0/2" : "Execute /3/0/4",
 				 code >> 5, code & 31);
 			campaign_action_failed(dbh, d->imei, why, now);
 			changed(s);
@@ -703,7 +751,8 @@ lw_server *lw_start(const lw_config *cfg, char *err, size_t errlen)
 	s->setup_q = calloc(s->cfg.max_devices, sizeof *s->setup_q);
 	if (!s->dev || !s->setup_q)
 		goto oom;
-	s->io = (campaign_io){.ctx = s, .write_uri = io_write_uri, .execute = io_execute, .package_uri = io_package_uri};
+	s->io = (campaign_io){.ctx = s, .write_uri = io_write_uri, .execute = io_execute, .package_uri = io_package_uri,
+			      .reboot = io_reboot, .config_uri = io_config_uri};
 	coap_startup();
 	coap_set_log_level(getenv("SARAFW_SERVER_COAP_DEBUG") ? LOG_DEBUG : LOG_EMERG);
 	s->ctx = coap_new_context(NULL);

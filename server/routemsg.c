@@ -31,6 +31,7 @@ int route_msg_parse(const uint8_t *p, size_t n, route_msg *out)
 		return -1;
 	switch (p[0]) {
 	case 'X':
+	case 'B':
 	case 'O':
 		if (n != 2 + 15)
 			return -1;
@@ -61,7 +62,7 @@ int route_msg_format(const route_msg *m, char *buf, size_t cap)
 		if (!uri_ok((const uint8_t *)m->uri, ul))
 			return -1;
 		n = snprintf(buf, cap, "W %s %s", m->imei, m->uri);
-	} else if (m->verb == 'X' || m->verb == 'O') {
+	} else if (m->verb == 'X' || m->verb == 'B' || m->verb == 'O') {
 		n = snprintf(buf, cap, "%c %s", m->verb, m->imei);
 	} else {
 		return -1;

@@ -4,6 +4,7 @@
  *
  *   "W <imei> <uri>"   Write /5/0/1 (an empty uri stops a download)
  *   "X <imei>"         Execute /5/0/2
+ *   "B <imei>"         Execute /3/0/4 (Device Reboot, note §2.6.2)
  *   "O <imei>"         Observe /5/0/3, /5/0/5 and /3/0/3 again
  *
  * The IMEI is 15 digits; the URI printable ASCII without spaces, at most
@@ -18,7 +19,7 @@
 #define ROUTE_MSG_MAX (2 + 15 + 1 + ROUTE_URI_MAX)
 
 typedef struct route_msg {
-	char verb; /* 'W', 'X', 'O' */
+	char verb; /* 'W', 'X', 'B', 'O' */
 	char imei[16];
 	char uri[ROUTE_URI_MAX + 1];
 } route_msg;

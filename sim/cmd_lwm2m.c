@@ -103,6 +103,12 @@ static int cmd_reg(struct sim_modem *m, const struct sim_at_req *req)
 	int slot, rc;
 	if (req->type == SIM_AT_TEST)
 		return SIM_OK;
+	if (req->type == SIM_AT_READ) {
+		/* docs/behaviour.md: the u-blox server's registration status,
+		 * the one view of it on the legacy versions (no URC there) */
+		sim_modem_info(m, "+ULWM2MREG: %u,%d", LW_SSID_UBLOX, sim_lwm2m_reg_status(m));
+		return SIM_OK;
+	}
 	if ((rc = ssid_arg(m, req, &slot)) != SIM_OK)
 		return rc;
 	sim_lwm2m_checkin(m, slot, CHECKIN_MS);
@@ -167,8 +173,8 @@ static int cmd_ufota(struct sim_modem *m, const struct sim_at_req *req)
 }
 
 /* note §2.3: AT+ULWM2M=0 cancels the download on the legacy versions;
- * elsewhere (and when idle) 0 enables the client, 1 disables it from the
- * next boot (AT-FACTS) */
+ * elsewhere (and when idle) 0 enables the client, 1 disables it, both
+ * from the next boot (AT-FACTS: "reboot needed") */
 static int cmd_ulwm2m(struct sim_modem *m, const struct sim_at_req *req)
 {
 	long op;
@@ -177,14 +183,16 @@ static int cmd_ulwm2m(struct sim_modem *m, const struct sim_at_req *req)
 		return SIM_OK;
 	}
 	if (req->type == SIM_AT_READ) {
-		sim_modem_info(m, "+ULWM2M: 0");
+		sim_modem_info(m, "+ULWM2M: %d", sim_lwm2m_disabled(m) ? 1 : 0);
 		return SIM_OK;
 	}
 	if (req->argc != 1 || sim_arg_num(req, 0, 0, 1, &op) != SIM_OK)
 		return SIM_CME_INCORRECT_PARAMS;
 	if (op == 0 && m->v->cancel == SIM_CANCEL_ULWM2M && sim_ufota_state(m) != FW_IDLE)
 		return sim_ufota_cancel(m); /* note §2.6.5: an error once downloaded */
-	return op == 0 ? SIM_OK : SIM_CME_NOT_SUPPORTED;
+	/* docs/behaviour.md: stored, the client follows it from the next boot */
+	sim_lwm2m_set_disabled(m, op == 1);
+	return SIM_OK;
 }
 
 #define FORMS_SET (SIM_FORM_SET | SIM_FORM_TEST)
@@ -196,7 +204,7 @@ static const struct sim_cmd cmds[] = {
 	 .fn = cmd_read},
 	{.name = "+ULWM2MWRITE", .forms = FORMS_SET, .cap = SIM_CAP_UFOTA, .modes = SIM_IN_AT,
 	 .fn = cmd_write},
-	{.name = "+ULWM2MREG", .forms = FORMS_SET, .cap = SIM_CAP_UFOTA, .modes = SIM_IN_AT,
+	{.name = "+ULWM2MREG", .forms = FORMS_SET | SIM_FORM_READ, .cap = SIM_CAP_UFOTA, .modes = SIM_IN_AT,
 	 .fn = cmd_reg},
 	{.name = "+ULWM2MDEREG", .forms = FORMS_SET | SIM_FORM_ACTION, .cap = SIM_CAP_UFOTA,
 	 .modes = SIM_IN_AT, .fn = cmd_dereg},

@@ -26,6 +26,12 @@
 #define POLL_EXTERNAL_WALL_MS 500u /* --fleet: the fleet polls the fd */
 #define START_MS 2000u   /* attach -> the client's first request */
 #define RETRY_MS 60000u  /* a failed registration is tried again */
+/* A DTLS handshake not finished by then has failed (a wrong PSK: the
+ * server drops what it cannot decrypt, RFC 6347 §4.1.2.7, and nothing
+ * ever comes back). Module time, but never under HANDSHAKE_WALL_MS of
+ * wall time: libcoap's own retransmissions run on the wall clock. */
+#define HANDSHAKE_MS 30000u
+#define HANDSHAKE_WALL_MS 5000u
 
 enum reg_op { OP_NONE, OP_REGISTER, OP_UPDATE, OP_DEREGISTER };
 
@@ -33,6 +39,8 @@ enum reg_op { OP_NONE, OP_REGISTER, OP_UPDATE, OP_DEREGISTER };
 struct lw_reg {
 	coap_session_t *session; /* NULL: the slot's server has no URI */
 	int timer;
+	int hs_timer;      /* the DTLS handshake's bound */
+	bool session_dead; /* DTLS failed: a new session for the next try */
 	enum reg_op op;
 	uint8_t token[8];
 	size_t token_len;
@@ -49,7 +57,9 @@ struct lwm2m {
 	bool host_dereg;   /* +ULWM2MDEREG until reboot or +ULWM2MREG */
 	bool timer_off;    /* +UFOTACONF=2,-1 */
 	bool registered_once; /* slot 0 */
-	bool disabled;     /* +ULWM2M=1 (AT-FACTS): no client */
+	bool disabled;     /* +ULWM2M=1 (AT-FACTS): no client from the next boot */
+	bool off;          /* ... and at this boot's start: no client now */
+	int reg_status;    /* +ULWM2MSTAT <status> of the u-blox server (AT-FACTS), for +ULWM2MREG? */
 	bool no_imei_said; /* "not registering: no IMEI" is in --log */
 	time_t next_checkin; /* slot 0; wall clock (CLOCK_REALTIME), scaled by --time-scale */
 };
@@ -96,6 +106,11 @@ bool sim_lwm2m_running(struct sim_modem *m)
 	return state(m)->started;
 }
 
+int sim_lwm2m_reg_status(struct sim_modem *m)
+{
+	return state(m)->reg_status;
+}
+
 /* note §2.5.1: Softbank (28) on 63B, §2.8.1: NTT DoCoMo (20), a week */
 int64_t sim_lwm2m_factory_lifetime(struct sim_modem *m)
 {
@@ -109,6 +124,8 @@ int64_t sim_lwm2m_factory_lifetime(struct sim_modem *m)
 
 static void urc_reg(struct sim_modem *m, uint16_t ssid, int status)
 {
+	if (ssid == state(m)->srv[0].ssid)
+		state(m)->reg_status = status;
 	/* the legacy +ULWM2MSTAT (note §2.6.1.2) reports the FOTA only */
 	if (!m->v->legacy_lwm2mstat && sim_urc_enabled(m, SIM_URC_ULWM2MSTAT))
 		sim_modem_urc(m, "+ULWM2MSTAT: 1,%u,%d", ssid, status);
@@ -198,6 +215,39 @@ static void load(struct sim_modem *m, struct lwm2m *l)
 /* ---- the registration interface ---- */
 
 static void send_reg(struct sim_modem *m, int slot, enum reg_op op);
+static void reg_failed(struct sim_modem *m, struct lwm2m *l, int slot);
+
+/* A status without a URC of its own (pending); +ULWM2MREG? shows it. */
+static void set_reg_status(struct sim_modem *m, int slot, int status)
+{
+	if (slot == 0)
+		state(m)->reg_status = status;
+}
+
+static void handshake_fn(void *ctx, int slot)
+{
+	struct sim_modem *m = ctx;
+	struct lwm2m *lw = state(m);
+	struct lw_reg *l = &lw->r[slot];
+	l->hs_timer = 0;
+	if (!l->session || l->op == OP_NONE ||
+	    coap_session_get_state(l->session) == COAP_SESSION_STATE_ESTABLISHED)
+		return;
+	sim_audit_event(m->audit, sim_modem_now(m), "lwm2m_dtls_failed", ",\"ssid\":%u", lw->srv[slot].ssid);
+	l->session_dead = true;
+	reg_failed(m, lw, slot); /* +ULWM2MSTAT: 1,<ssid>,4 and a new try in RETRY_MS */
+}
+
+static void arm_handshake(struct sim_modem *m, int slot)
+{
+	struct lw_reg *l = &state(m)->r[slot];
+	double floor_ms = HANDSHAKE_WALL_MS * scale(m);
+	uint32_t ms = floor_ms > HANDSHAKE_MS ? (floor_ms > 0x3fffffff ? 0x3fffffffu : (uint32_t)floor_ms)
+					      : HANDSHAKE_MS;
+	if (l->hs_timer > 0)
+		sim_modem_cancel(m, l->hs_timer);
+	l->hs_timer = sim_modem_after(m, ms, handshake_fn, slot);
+}
 
 /* timer arg: slot * 8 + op */
 static void reg_timer_fn(void *ctx, int arg)
@@ -299,6 +349,14 @@ static void send_reg(struct sim_modem *m, int slot, enum reg_op op)
 	struct lw_value v;
 	uint8_t cf[4];
 	int nlinks = -1;
+	if (l->session_dead && lw->ctx && server_uri(m, slot)) {
+		/* a new handshake (the last one failed) */
+		coap_session_release(l->session);
+		l->session = sim_lwm2m_open_session(m, lw->ctx, server_uri(m, slot));
+		if (l->session)
+			coap_session_set_app_data(l->session, m);
+		l->session_dead = false;
+	}
 	if (!l->session)
 		return;
 	/* note §2.1, §2.8: the data path to the server, or why there is none */
@@ -369,7 +427,13 @@ static void send_reg(struct sim_modem *m, int slot, enum reg_op op)
 	if (coap_send(l->session, pdu) == COAP_INVALID_MID) {
 		l->op = OP_NONE;
 		schedule(m, slot, RETRY_MS, OP_REGISTER);
+		return;
 	}
+	if (op == OP_REGISTER)
+		set_reg_status(m, slot, 2); /* registration pending */
+	if (coap_session_get_proto(l->session) == COAP_PROTO_DTLS &&
+	    coap_session_get_state(l->session) != COAP_SESSION_STATE_ESTABLISHED)
+		arm_handshake(m, slot);
 }
 
 static bool our_token(const struct lw_reg *l, const coap_pdu_t *pdu)
@@ -501,9 +565,11 @@ static int on_event(coap_session_t *session, const coap_event_t event)
 	int slot;
 	if (!m || (slot = slot_of(state(m), session, NULL)) < 0)
 		return 0;
-	if ((event == COAP_EVENT_DTLS_ERROR || event == COAP_EVENT_DTLS_CLOSED) &&
-	    state(m)->r[slot].op != OP_NONE)
-		reg_failed(m, state(m), slot);
+	if (event == COAP_EVENT_DTLS_ERROR || event == COAP_EVENT_DTLS_CLOSED) {
+		state(m)->r[slot].session_dead = true; /* released at the next try, not inside libcoap's call */
+		if (state(m)->r[slot].op != OP_NONE)
+			reg_failed(m, state(m), slot);
+	}
 	return 0;
 }
 
@@ -912,7 +978,7 @@ static void poll_fn(void *ctx, int arg)
 	struct lwm2m *l = state(m);
 	(void)arg;
 	l->poll_timer = 0;
-	if (!l->started && !l->disabled && sim_network_attached(m))
+	if (!l->started && !l->off && sim_network_attached(m))
 		start_client(m, l);
 	if (l->ctx)
 		coap_io_process(l->ctx, COAP_IO_NO_WAIT);
@@ -966,6 +1032,18 @@ void sim_lwm2m_set_timer_disabled(struct sim_modem *m, bool off)
 	save(m);
 }
 
+void sim_lwm2m_set_disabled(struct sim_modem *m, bool off)
+{
+	struct lwm2m *l = state(m);
+	l->disabled = off; /* read at the next boot (poll_fn); this one runs on */
+	save(m);
+}
+
+bool sim_lwm2m_disabled(struct sim_modem *m)
+{
+	return state(m)->disabled;
+}
+
 bool sim_lwm2m_timer_disabled(struct sim_modem *m)
 {
 	return state(m)->timer_off;
@@ -981,6 +1059,7 @@ static void boot_done(struct sim_modem *m, void *st)
 {
 	struct lwm2m *l = st;
 	load(m, l);
+	l->off = l->disabled;
 	l->poll_timer = sim_modem_after(m, 1, poll_fn, 0);
 }
 

@@ -152,6 +152,12 @@ int64_t sim_lwm2m_factory_lifetime(struct sim_modem *m);
 /* The lifetime timer: -1 disables it (+UFOTACONF=2,-1). */
 void sim_lwm2m_set_timer_disabled(struct sim_modem *m, bool off);
 bool sim_lwm2m_timer_disabled(struct sim_modem *m);
+/* The u-blox server's registration status (AT-FACTS +ULWM2MSTAT
+ * <status>: 0 deregistered, 2 pending, 3 success, 4 failed). */
+int sim_lwm2m_reg_status(struct sim_modem *m);
+/* AT+ULWM2M=1 / =0: the client off / on from the next boot (stored). */
+void sim_lwm2m_set_disabled(struct sim_modem *m, bool off);
+bool sim_lwm2m_disabled(struct sim_modem *m);
 
 /* A CoAP client session to uri (coap://, or coaps:// with the PSK of
  * --lwm2m-psk-id/--lwm2m-psk-key) in ctx; NULL when it cannot be made. */

@@ -330,6 +330,7 @@ int lw_obj_execute(struct sim_modem *m, uint16_t obj, uint16_t inst, uint16_t re
 		return LW_OK;
 	}
 	if (obj == 3 && res == 4) {
+		sim_ufota_server_reboot(m);
 		sim_modem_after(m, 500, reboot_fn, 0);
 		return LW_OK;
 	}

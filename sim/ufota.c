@@ -1,9 +1,11 @@
 /* The Firmware Update object /5/0 and the uFOTA process (ufota.h). */
 #include "ufota.h"
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "audit.h"
 #include "download.h"
@@ -15,12 +17,18 @@
 #include "network.h"
 #include "pdp.h"
 #include "sockets.h"
+#include "ufota_config.h"
 
 #define RECORD "ufota"
 #define EXEC_MS 1000u     /* Update executed -> the reset, after the 2.04 is out */
 #define RETRY_MS 30000u   /* a faded download goes on (note §2.2.2) */
 #define RETRIES 5
 #define FAILSAFE_S 180    /* note §2.6.4 */
+#define CONFIG_MS 1000u   /* configuration file applied -> the module's own reboot (note §2.6.2) */
+
+/* note §2.6.2 on the legacy versions: the server's reboot, then the
+ * configuration file, then the delta */
+enum { LEGACY_NONE = 0, LEGACY_REBOOTED = 1, LEGACY_CONFIGURED = 2 };
 
 /* +UFOTASTAT: 2,3,<details> (AT-FACTS) */
 enum { D_CANCEL = 100, D_MEMORY = 101, D_NETWORK = 102, D_UNKNOWN = 103, D_URL = 104 };
@@ -36,6 +44,10 @@ struct ufota {
 	int timer;
 	bool coap;         /* this download is CoAP block-wise */
 	time_t complete_at; /* wall clock of 2,2,100 (the 180 s failsafe) */
+	int legacy_step;   /* LEGACY_*: where §2.6.2's sequence is */
+	char config_to[UFOTA_CONFIG_FIELD_MAX + 1]; /* the version the applied configuration prepares */
+	bool checkin;      /* check in at the next client start (a server reboot, §2.6.2) */
+	bool checkin_boot; /* ... this boot's start was one */
 };
 
 extern const struct sim_feature sim_feature_ufota;
@@ -56,6 +68,9 @@ static void save(struct sim_modem *m, const struct ufota *u)
 	sim_kv_set(&kv, "uri", u->uri);
 	sim_kv_set_long(&kv, "total", (long)u->total);
 	sim_kv_set_long(&kv, "complete_at", (long)u->complete_at);
+	sim_kv_set_long(&kv, "legacy_step", u->legacy_step);
+	sim_kv_set(&kv, "config_to", u->config_to);
+	sim_kv_set_long(&kv, "checkin", u->checkin);
 	sim_kv_save(m->flash, RECORD, &kv);
 }
 
@@ -118,7 +133,30 @@ int sim_ufota_state(struct sim_modem *m)
 bool sim_ufota_report_pending(struct sim_modem *m)
 {
 	struct ufota *u = state(m);
-	return u->report || u->state == FW_DOWNLOADING || u->state == FW_DOWNLOADED;
+	return u->report || u->checkin_boot || u->state == FW_DOWNLOADING || u->state == FW_DOWNLOADED;
+}
+
+/* The running firmware is one of §2.6.2's versions (/3/0/3 as the server
+ * sees it: after an update to another version the step is gone). */
+static bool legacy(struct sim_modem *m)
+{
+	struct lw_value v;
+	return lw_obj_read(m, 3, 0, 3, &v) == LW_OK && ufota_legacy_version(v.s);
+}
+
+void sim_ufota_server_reboot(struct sim_modem *m)
+{
+	struct ufota *u = state(m);
+	/* LwM2M 1.0: a client registers when it starts; the server that asked
+	 * for the reboot waits for it (note §2.6.2: "will check in again") */
+	u->checkin = true;
+	if (legacy(m) && u->state == FW_IDLE) {
+		u->legacy_step = LEGACY_REBOOTED;
+		u->config_to[0] = '\0';
+	}
+	save(m, u);
+	sim_audit_event(m->audit, sim_modem_now(m), "server_reboot", ",\"legacy\":%s",
+			u->legacy_step == LEGACY_REBOOTED ? "true" : "false");
 }
 
 int sim_ufota_read(struct sim_modem *m, uint16_t res, struct lw_value *v)
@@ -207,6 +245,75 @@ static void progress(struct sim_modem *m, uint64_t stored, uint64_t total)
 	}
 }
 
+static void reboot_fn(void *ctx, int arg)
+{
+	(void)arg;
+	sim_modem_reboot(ctx);
+}
+
+/* The stored package, if it is a configuration file (at most its size). */
+static bool read_config(struct sim_modem *m, ufota_config *c)
+{
+	char path[512], buf[UFOTA_CONFIG_SIZE + 1];
+	ssize_t n = -1;
+	if (sim_fota_package_path(m->flash, path, sizeof path) != 0)
+		return false;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		n = read(fd, buf, sizeof buf);
+		close(fd);
+	}
+	return n > 0 && ufota_config_parse(buf, (size_t)n, c) == 0;
+}
+
+/* A legacy version refuses what §2.6.2's order does not allow: the
+ * package goes, Update Result 6 (docs/behaviour.md). */
+static void legacy_refuse(struct sim_modem *m, struct ufota *u, const char *why)
+{
+	sim_fota_remove(m->flash);
+	sim_audit_event(m->audit, sim_modem_now(m), "ufota_legacy_refused", ",\"why\":\"%s\"", why);
+	u->legacy_step = LEGACY_NONE;
+	u->retries = 0;
+	fail(m, u, 6, D_UNKNOWN);
+}
+
+/* note §2.6.2 on a legacy version, a download just completed: the
+ * configuration file is applied and the module reboots by itself; a
+ * delta goes on only after one. true when the download was handled here. */
+static bool legacy_downloaded(struct sim_modem *m, struct ufota *u)
+{
+	ufota_config c;
+	struct lw_value v;
+	if (!read_config(m, &c)) {
+		if (u->legacy_step != LEGACY_CONFIGURED) {
+			legacy_refuse(m, u, "a delta without the server's reboot and configuration file (note §2.6.2)");
+			return true;
+		}
+		u->legacy_step = LEGACY_NONE; /* consumed by this delta */
+		return false;
+	}
+	lw_obj_read(m, 3, 0, 3, &v);
+	if (u->legacy_step != LEGACY_REBOOTED) {
+		legacy_refuse(m, u, "a configuration file without the server's reboot first (note §2.6.2)");
+		return true;
+	}
+	if (strcmp(c.product, m->v->id.model) || strcmp(c.from, v.s)) {
+		legacy_refuse(m, u, "a configuration file for another product or firmware");
+		return true;
+	}
+	sim_fota_remove(m->flash);
+	u->retries = 0;
+	u->legacy_step = LEGACY_CONFIGURED;
+	snprintf(u->config_to, sizeof u->config_to, "%s", c.to);
+	u->checkin = true;
+	u->uri[0] = '\0';
+	urc_end(m, true, 100);
+	set_state(m, u, FW_IDLE, 0);
+	sim_audit_event(m->audit, sim_modem_now(m), "ufota_config_applied", ",\"to\":\"%s\"", c.to);
+	u->timer = sim_modem_after(m, CONFIG_MS, reboot_fn, 0);
+	return true;
+}
+
 /* The end of a download (HTTP from netdl.c, CoAP from lwm2m_coapdl.c). */
 static void finished(struct sim_modem *m, bool ok, int details, int result, bool transient)
 {
@@ -214,6 +321,8 @@ static void finished(struct sim_modem *m, bool ok, int details, int result, bool
 	if (u->state != FW_DOWNLOADING)
 		return;
 	if (ok) {
+		if (legacy(m) && legacy_downloaded(m, u))
+			return;
 		u->retries = 0;
 		u->complete_at = time(NULL);
 		/* note §2.6.3: "Ensure the host application closes all open
@@ -449,6 +558,11 @@ void sim_ufota_client_start(struct sim_modem *m)
 	/* note §2.6.1.1: "+UFOTASTAT: 3,1,0  LwM2M client start" */
 	if (urc_new(m))
 		sim_modem_urc(m, "+UFOTASTAT: 3,%d,%d", u->user_abort ? 100 : u->result, u->state);
+	if (u->checkin) { /* once: this start registers */
+		u->checkin = false;
+		u->checkin_boot = true;
+		save(m, u);
+	}
 	if (u->state == FW_DOWNLOADING) {
 		/* note §2.7.3, §8: a download resumed with eDRX still on */
 		if (sim_network_edrx(m))
@@ -472,6 +586,10 @@ static int power_on(struct sim_modem *m, void *st)
 		u->total = (uint64_t)sim_kv_get_long(&kv, "total", 0);
 		u->complete_at = (time_t)sim_kv_get_long(&kv, "complete_at", 0);
 		u->coap = strncmp(u->uri, "coap", 4) == 0;
+		u->legacy_step = (int)sim_kv_get_long(&kv, "legacy_step", LEGACY_NONE);
+		snprintf(u->config_to, sizeof u->config_to, "%s",
+			 sim_kv_get(&kv, "config_to") ? sim_kv_get(&kv, "config_to") : "");
+		u->checkin = sim_kv_get_long(&kv, "checkin", 0) != 0;
 		if (u->state < FW_IDLE || u->state > FW_UPDATING)
 			u->state = FW_IDLE;
 	}

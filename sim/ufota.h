@@ -30,6 +30,10 @@ void sim_ufota_client_start(struct sim_modem *m);
 /* AT+UFOTA=0 / AT+ULWM2M=0 (note §2.3, §2.6.5): SIM_OK while
  * downloading, else a +CME code. */
 int sim_ufota_cancel(struct sim_modem *m);
+/* Execute /3/0/4 (Device Reboot) from the server, just before the
+ * reboot: the client checks in at the next start, and on the versions
+ * of note §2.6.2 the configuration file may come next. */
+void sim_ufota_server_reboot(struct sim_modem *m);
 /* The state, for the client's choice to register at boot. */
 int sim_ufota_state(struct sim_modem *m);
 bool sim_ufota_report_pending(struct sim_modem *m);

@@ -53,6 +53,7 @@ extern "C" {
 
 /* flags */
 #define SARAFW_PERSIST_F_RESUME 0x01u /* the module can resume this download */
+#define SARAFW_PERSIST_F_CONFIG 0x02u /* uFOTA: note §2.6.2's configuration step is done, the delta is next */
 
 typedef enum sarafw_persist_state {
 	SARAFW_PERSIST_IDLE = 0,        /* nothing in progress */

@@ -100,6 +100,7 @@ typedef enum sarafw_ufota_why {
 	SARAFW_UFOTA_WHY_INSTALL,   /* code: a Table 5 code (+UFWINSTALL) */
 	SARAFW_UFOTA_WHY_OLD,       /* the module answers with the version it had */
 	SARAFW_UFOTA_WHY_NOANSWER,  /* it did not answer AT within the install time */
+	SARAFW_UFOTA_WHY_VERSION,   /* it runs a new version, not cfg->expect_version */
 } sarafw_ufota_why;
 
 /* What the application is asked (§2.7.3: it has the last word). */
@@ -136,6 +137,11 @@ typedef void (*sarafw_ufota_event_fn)(void *ctx, const struct sarafw_ufota *mon,
 #ifndef SARAFW_UFOTA_POLL_MS
 #define SARAFW_UFOTA_POLL_MS 10000u
 #endif
+/* The same on a version of §2.6.2 before its configuration step: that
+ * reboot (the module's own, a second after a ~4 kB download) is short. */
+#ifndef SARAFW_UFOTA_CONFIG_POLL_MS
+#define SARAFW_UFOTA_CONFIG_POLL_MS 1000u
+#endif
 /* One check: AT and its OK within this; two misses in a row mean the
  * module has reset to install. */
 #ifndef SARAFW_UFOTA_CHECK_MS
@@ -164,6 +170,10 @@ typedef struct sarafw_ufota_config {
 	/* §8, §2.7.3: AT+CEDRXS=0 when a download begins; switching eDRX on
 	 * again after the update is the application's (it knows its values) */
 	bool edrx_off;
+	/* Optional: the version the update must bring (ATI9's pair, or the
+	 * modem version alone, as sarafw_install_config.expect), or NULL: any
+	 * version other than the one before counts as done. */
+	const char *expect_version;
 	/* Optional: a clock in seconds that survives the host's reboot (an
 	 * RTC), for the record's "since"; NULL: the port's time, and a
 	 * restored failsafe window starts again from the restart (waiting
@@ -242,6 +252,9 @@ const char *sarafw_ufota_reason(const sarafw_ufota *mon);
 /* The version after the update ("" before), and before it ("" unknown). */
 const char *sarafw_ufota_version(const sarafw_ufota *mon);
 const char *sarafw_ufota_old_version(const sarafw_ufota *mon);
+/* Note §2.6.2's configuration step is done (the file applied, the
+ * module back on the same version): the delta comes next. */
+bool sarafw_ufota_configured(const sarafw_ufota *mon);
 /* The installer's warnings (SARAFW_INSTALL_W_*) of the last install. */
 unsigned sarafw_ufota_warnings(const sarafw_ufota *mon);
 
@@ -249,7 +262,8 @@ unsigned sarafw_ufota_warnings(const sarafw_ufota *mon);
  * cfg->stop_at_end, SARAFW_OK at DONE and at FAILED one of
  * SARAFW_ECANCEL (cancelled), SARAFW_EERROR (the download failed),
  * SARAFW_EFWINSTALL (the install failed: a Table 5 code or an update
- * result), SARAFW_EVERSION (the old firmware still runs),
+ * result), SARAFW_EVERSION (the old firmware still runs, or another
+ * version than cfg->expect_version),
  * SARAFW_ENOMODULE (no answer within the install time); SARAFW_EIO. */
 size_t sarafw_ufota_output(sarafw_ufota *mon, const uint8_t **out);
 void sarafw_ufota_sent(sarafw_ufota *mon, size_t n, uint32_t now);

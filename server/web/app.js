@@ -110,7 +110,7 @@ function groupsOf(devices) {
     x.n++;
     if (d.state === "succeeded") x.ok++;
     else if (d.state === "failed") x.bad++;
-    else if (d.state === "downloading" || d.state === "updating") x.run++;
+    else if (["downloading", "updating", "rebooting", "configuring"].includes(d.state)) x.run++;
     else if (d.state === "pending" || d.state === "waiting") x.wait++;
     else x.other++;
   }

@@ -207,8 +207,9 @@ class Lwm2m(unittest.TestCase):
         self.assertNotIn("+UFWINSTALL", sim.log_text().replace("# install", ""))
 
     def test_legacy_urcs_and_cancel(self):
-        # note §2.6.1.2 and §2.3: +ULWM2MSTAT: <status>,<pct>, cancel with +ULWM2M=0
-        sim = self.sim("SARA-R410M-02B-01", "--bandwidth", "200000")
+        # note §2.6.1.2 and §2.3: +ULWM2MSTAT: <status>,<pct>, cancel with +ULWM2M=0;
+        # 02B-02 (02B-00/01 first need §2.6.2's steps: test_server_legacy.py)
+        sim = self.sim("SARA-R410M-02B-02", "--bandwidth", "200000")
         port = self.boot(sim)
         self.srv.wait_event("register", 10)
         url = self.web.put("big.bin", os.urandom(600 * 1024))

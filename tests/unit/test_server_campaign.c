@@ -24,7 +24,7 @@
 #define T0 1700000000 /* 22:13 UTC */
 
 typedef struct fake {
-	int writes, executes;
+	int writes, executes, reboots, configs;
 	char last_imei[16], last_uri[128];
 	bool offline; /* no session: requests cannot go out */
 } fake;
@@ -47,6 +47,24 @@ static int f_exec(void *ctx, const char *imei)
 		return -1;
 	f->executes++;
 	snprintf(f->last_imei, sizeof f->last_imei, "%s", imei);
+	return 0;
+}
+
+static int f_reboot(void *ctx, const char *imei)
+{
+	fake *f = ctx;
+	if (f->offline)
+		return -1;
+	f->reboots++;
+	snprintf(f->last_imei, sizeof f->last_imei, "%s", imei);
+	return 0;
+}
+
+static int f_config(void *ctx, const db_campaign *c, char *buf, size_t cap)
+{
+	fake *f = ctx;
+	f->configs++;
+	snprintf(buf, cap, "http://pkg/config-for-%s", c->package);
 	return 0;
 }
 
@@ -262,6 +280,90 @@ static void timeout_and_backoff(void **state)
 	assert_string_equal(camp(e, id).state, "test_done");
 }
 
+/* note §2.6.2: a device on a legacy version (common/ufota_config.c) is
+ * rebooted, gets the configuration file once it is back, and the delta
+ * once it applied it and came back again; a device on another version of
+ * the same campaign goes straight to the delta */
+#define LEGACY "L0.0.00.00.05.06,A.02.01"
+
+static void legacy_from(db_campaign *c)
+{
+	strcpy(c->from_version, LEGACY);
+}
+
+static void legacy_steps(void **state)
+{
+	env *e = *state;
+	char why[128];
+	e->io.reboot = f_reboot;
+	e->io.config_uri = f_config;
+	device(e, 0, LEGACY, T0);
+	device(e, 1, LEGACY, T0);
+	int64_t id = create(e, 2, 2, 1, legacy_from);
+	campaign_approve(e->d, id, "a", T0, why, sizeof why);
+	tick(e, T0); /* the same second as the registration: not yet */
+	assert_int_equal(e->f.reboots, 0);
+	tick(e, T0 + 1);
+	assert_int_equal(e->f.reboots, 2);
+	assert_int_equal(e->f.writes, 0);
+	assert_string_equal(cdev(e, id, 0).state, "rebooting");
+	/* device 1 never comes back: the reboot again after 30 s, then the timeout */
+	tick(e, T0 + 31);
+	assert_int_equal(e->f.reboots, 4);
+	device(e, 0, LEGACY, T0 + 33); /* device 0 registers again */
+	tick(e, T0 + 33);
+	assert_int_equal(e->f.configs, 0); /* a second later */
+	tick(e, T0 + 34);
+	assert_int_equal(e->f.configs, 1);
+	assert_int_equal(e->f.writes, 1);
+	assert_string_equal(e->f.last_uri, "http://pkg/config-for-abc");
+	assert_string_equal(cdev(e, id, 0).state, "configuring");
+	dev_fw(e, 0, 1, 0); /* it downloads the file */
+	tick(e, T0 + 36);
+	assert_int_equal(e->f.writes, 1);
+	device(e, 0, LEGACY, T0 + 40); /* applied, rebooted, registered: /5/0/3 not read yet */
+	tick(e, T0 + 40);
+	assert_int_equal(e->f.writes, 1);
+	dev_fw(e, 0, 0, 0);
+	tick(e, T0 + 41);
+	assert_int_equal(e->f.writes, 2);
+	assert_string_equal(e->f.last_uri, "http://pkg/abc");
+	assert_string_equal(cdev(e, id, 0).state, "downloading");
+	tick(e, T0 + 101);
+	db_cdev cd = cdev(e, id, 1);
+	assert_string_equal(cd.state, "waiting");
+	assert_non_null(strstr(cd.detail, "timeout while rebooting"));
+	/* its retry: back, then the configuration file refused (/5/0/5 6) */
+	device(e, 1, LEGACY, T0 + 105);
+	tick(e, T0 + 111);
+	assert_string_equal(cdev(e, id, 1).state, "rebooting");
+	device(e, 1, LEGACY, T0 + 112);
+	tick(e, T0 + 113);
+	assert_string_equal(cdev(e, id, 1).state, "configuring");
+	dev_fw(e, 1, 0, 6);
+	tick(e, T0 + 114);
+	cd = cdev(e, id, 1);
+	assert_string_equal(cd.state, "waiting");
+	assert_int_equal(cd.result, 6);
+	assert_non_null(strstr(cd.detail, "configuration file refused: 6"));
+}
+
+/* the same io on a version §2.6.2 does not name: no reboot, no file */
+static void legacy_not_others(void **state)
+{
+	env *e = *state;
+	char why[128];
+	e->io.reboot = f_reboot;
+	e->io.config_uri = f_config;
+	device(e, 0, OLD, T0);
+	int64_t id = create(e, 1, 1, 1, NULL);
+	campaign_approve(e->d, id, "a", T0, why, sizeof why);
+	tick(e, T0);
+	assert_int_equal(e->f.writes, 1);
+	assert_int_equal(e->f.reboots + e->f.configs, 0);
+	assert_string_equal(cdev(e, id, 0).state, "downloading");
+}
+
 /* the happy path of one device and a failing Update Result */
 static void install_and_result(void **state)
 {
@@ -469,6 +571,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(nothing_before_approval, setup, teardown),
 		cmocka_unit_test_setup_teardown(timeout_and_backoff, setup, teardown),
 		cmocka_unit_test_setup_teardown(install_and_result, setup, teardown),
+		cmocka_unit_test_setup_teardown(legacy_steps, setup, teardown),
+		cmocka_unit_test_setup_teardown(legacy_not_others, setup, teardown),
 		cmocka_unit_test_setup_teardown(skipped_and_offline, setup, teardown),
 		cmocka_unit_test_setup_teardown(window_and_end, setup, teardown),
 		cmocka_unit_test_setup_teardown(thresholds_and_pause, setup, teardown),

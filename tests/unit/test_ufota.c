@@ -621,6 +621,94 @@ static void test_config_step(void **state)
 	assert_int_equal(run_until(&r, &mon, 2 * MIN), SARAFW_EVERSION);
 }
 
+/* §2.6.2 and §2.6.6 on a legacy version, which has no /5/0/3 to read:
+ * the outcome is ATI9 after the last reboot against the expected version.
+ * The configuration reboot (a second after its download, 5 s long) is
+ * seen by the quick check loop and is no end; the expected version makes
+ * the update done, another new one fails it, the old one fails it once
+ * the configuration step is behind (also across a host reboot). */
+static const beat legacy_flow[] = {
+	{ 5 * S, "+ULWM2MSTAT: 0,0" },       /* after the server's reboot: the configuration file */
+	{ 6 * S, "+ULWM2MSTAT: 2,100" },
+	{ 7 * S, GO_SILENT },                /* its own reboot */
+	{ 12 * S, COME_BACK },
+	{ 40 * S, "+ULWM2MSTAT: 0,0" },      /* the delta */
+	{ 60 * S, "+ULWM2MSTAT: 1,40" },
+	{ 80 * S, "+ULWM2MSTAT: 1,80" },
+	{ 100 * S, "+ULWM2MSTAT: 2,100" },
+	{ 110 * S, GO_SILENT },              /* Execute /5/0/2: the install */
+	{ 110 * S + 15 * MIN, COME_BACK },
+};
+
+static void test_legacy_expected_version(void **state)
+{
+	rig r;
+	sarafw_ufota mon;
+	sarafw_ufota_config cfg;
+	const size_t n = sizeof legacy_flow / sizeof legacy_flow[0];
+	(void)state;
+	/* the expected version comes */
+	rig_up(&r, "SARA-R410M-02B-01", legacy_flow, n, "L0.0.00.00.05.06,A.02.01", NULL);
+	cfg = config(&r);
+	cfg.expect_version = "L0.0.00.00.05.12,A.02.19";
+	assert_int_equal(sarafw_ufota_start(&mon, &r.dev, &cfg, r.f.clock), SARAFW_OK);
+	assert_int_equal(run_until(&r, &mon, 30 * S), SARAFW_RUNNING);
+	assert_int_equal(sarafw_ufota_get_state(&mon), SARAFW_UFOTA_IDLE);
+	assert_true(sarafw_ufota_configured(&mon));
+	assert_true(has_state(&r, SARAFW_UFOTA_INSTALLING)); /* the reboot was seen, not a download's end */
+	assert_false(has_state(&r, SARAFW_UFOTA_FAILED));
+	assert_false(has_state(&r, SARAFW_UFOTA_DONE));
+	assert_int_equal(r.updated, 0);
+	assert_int_equal(r.rec_states[r.n_rec_states - 1], SARAFW_PERSIST_IDLE);
+	r.new_version = "L0.0.00.00.05.12,A.02.19";
+	assert_int_equal(run_until(&r, &mon, 40 * MIN), SARAFW_OK);
+	assert_int_equal(sarafw_ufota_get_state(&mon), SARAFW_UFOTA_DONE);
+	assert_string_equal(sarafw_ufota_version(&mon), "L0.0.00.00.05.12,A.02.19");
+	assert_false(sarafw_ufota_configured(&mon));
+	assert_int_equal(r.updated, 1);
+	assert_int_equal(r.asked_download, 2);
+	assert_int_equal(r.resets, 0);
+	assert_int_equal(count_sent(&r, "AT+ULWM2MREAD=\"/5/0/3\""), 0); /* the legacy versions have none */
+
+	/* the module comes back on a new version, but not the expected one */
+	rig_up(&r, "SARA-R410M-02B-01", legacy_flow, n, "L0.0.00.00.05.06,A.02.01", NULL);
+	cfg = config(&r);
+	cfg.expect_version = "L0.0.00.00.05.12,A.02.19";
+	assert_int_equal(sarafw_ufota_start(&mon, &r.dev, &cfg, r.f.clock), SARAFW_OK);
+	assert_int_equal(run_until(&r, &mon, 30 * S), SARAFW_RUNNING);
+	r.new_version = "L0.0.00.00.05.11,A.02.18";
+	assert_int_equal(run_until(&r, &mon, 40 * MIN), SARAFW_EVERSION);
+	assert_int_equal(mon.why, SARAFW_UFOTA_WHY_VERSION);
+	assert_string_equal(sarafw_ufota_reason(&mon), "the module runs another version than the expected one");
+	assert_int_equal(r.updated, 0);
+	/* the modem version alone is enough to expect */
+	rig_up(&r, "SARA-R410M-02B-01", legacy_flow, n, "L0.0.00.00.05.06,A.02.01", NULL);
+	cfg = config(&r);
+	cfg.expect_version = "L0.0.00.00.05.12";
+	assert_int_equal(sarafw_ufota_start(&mon, &r.dev, &cfg, r.f.clock), SARAFW_OK);
+	assert_int_equal(run_until(&r, &mon, 30 * S), SARAFW_RUNNING);
+	r.new_version = "L0.0.00.00.05.12,A.02.19";
+	assert_int_equal(run_until(&r, &mon, 40 * MIN), SARAFW_OK);
+
+	/* the host reboots after the configuration step; the delta's install
+	 * then brings nothing: a failure, not a second configuration step */
+	rig_up(&r, "SARA-R410M-02B-01", legacy_flow, n, "L0.0.00.00.05.06,A.02.01", NULL);
+	cfg = config(&r);
+	cfg.expect_version = "L0.0.00.00.05.12,A.02.19";
+	assert_int_equal(sarafw_ufota_start(&mon, &r.dev, &cfg, r.f.clock), SARAFW_OK);
+	assert_int_equal(run_until(&r, &mon, 30 * S), SARAFW_RUNNING);
+	assert_true(sarafw_ufota_configured(&mon));
+	r.f.clock = 35 * S;
+	host_up(&r, "SARA-R410M-02B-01");
+	sarafw_ufota mon2;
+	assert_int_equal(sarafw_ufota_start(&mon2, &r.dev, &cfg, r.f.clock), SARAFW_OK);
+	assert_true(sarafw_ufota_configured(&mon2)); /* from the record */
+	assert_int_equal(run_until(&r, &mon2, 40 * MIN), SARAFW_EVERSION);
+	assert_int_equal(mon2.why, SARAFW_UFOTA_WHY_OLD);
+	assert_string_equal(sarafw_ufota_reason(&mon2), "the module still runs the firmware it had");
+	assert_int_equal(r.resets, 0);
+}
+
 /* note B.1.2 (Verizon, profile 205, SARA-R410M-02B-03): the bootstrap
  * URCs with their spaces, the check-in with 102, a small package without
  * progress (§2.6.1), two notifications and the client status. */
@@ -1291,6 +1379,7 @@ int main(void)
 		cmocka_unit_test(test_transcript_legacy),
 		cmocka_unit_test(test_transcript_b12),
 		cmocka_unit_test(test_config_step),
+		cmocka_unit_test(test_legacy_expected_version),
 		cmocka_unit_test(test_failures),
 		cmocka_unit_test(test_cancel_window),
 		cmocka_unit_test(test_failsafe),
