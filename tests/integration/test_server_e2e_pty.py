@@ -157,10 +157,18 @@ class EndToEnd(unittest.TestCase):
         self.assertEqual(states[-1], "done")
         decided = [e for e in w.got if e["event"] == "decide"]
         self.assertEqual(decided, [{"event": "decide", "download": "run", "by": "command"}])
-        # the server's view: the device and the campaign
-        p = self.as_("viewer", "devices", "--json")
-        dev = [d for d in json.loads(p.stdout) if d["imei"] == imei][0]
-        self.assertEqual(dev["firmware_version"], new, dev)
+        # the server's view (sarafw devices), once the module has registered
+        # again and been read: the host sees the new version first, and
+        # the module boots once more after AT+UBKUPDATA (note §6.3), each
+        # Register clearing the version until it is read again
+        deadline = time.monotonic() + 20
+        while True:
+            p = self.as_("viewer", "devices", "--json")
+            dev = [d for d in json.loads(p.stdout) if d["imei"] == imei][0]
+            if dev["firmware_version"] == new or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
+        self.assertEqual((dev["firmware_version"], dev["state"]), (new, "registered"), dev)
         c = self.srv.wait_campaign(cid, lambda c: c["state"] == "test_done", 20)
         self.assertEqual((c["devices"][0]["state"], c["devices"][0]["result"]), ("succeeded", 1), c)
         p = self.as_("viewer", "campaign", "report", str(cid))
