@@ -216,6 +216,9 @@ static void say_decision(watch *w, bool run, const char *by, int rc)
 			json_str("cancel", rc == SARAFW_EINSTALL ? "too late: downloaded" : "no download");
 		printf("}\n");
 		fflush(stdout);
+	} else if (run && by[0] == 'c') {
+		undraw(w);
+		fprintf(stderr, "ufota: --decide lets the download run\n");
 	} else if (!run) {
 		undraw(w);
 		fprintf(stderr, "ufota: --%s cancels the download: %s\n", by[0] == 'r' ? "refuse" : "decide",
