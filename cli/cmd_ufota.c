@@ -2,9 +2,11 @@
  * sarafw watches, decides and keeps its hands off (§2.6, §2.7.3), and
  * sets the life timer, checks in, cancels and switches the URCs. */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -16,9 +18,17 @@
 #include "sarafw/ufota.h"
 #include "signals.h"
 
+/* How long --decide's command may think before the download runs anyway
+ * (the module's own default when its host says nothing, note §2.7.3). */
+#define DECIDE_MAX_S 20
+
 typedef struct watch {
 	cli *c;
 	bool tty, drawn, failsafe;
+	bool refuse;          /* --refuse: cancel every download (§2.6.5) */
+	const char *decide;   /* --decide CMD: its exit status decides */
+	pid_t hook;           /* CMD running, 0 none */
+	struct timespec hook_t0;
 	int last_decile;
 	uint8_t last_state;
 } watch;
@@ -170,10 +180,102 @@ static void on_event(void *ctx, const sarafw_ufota *m, sarafw_ufota_event ev, co
 	fflush(stdout);
 }
 
+/* --decide CMD: /bin/sh -c CMD started when a download begins, stdin
+ * /dev/null, its output on stderr (stdout is sarafw's, JSON with --json),
+ * SARAFW_PORT and SARAFW_VARIANT set. The monitor's decide callback must
+ * not block, so the download runs while CMD thinks; the watch loop reaps
+ * it: exit 0 lets the download go on, any other status cancels it (if it
+ * is still downloading, note §2.6.5); a command still running after
+ * DECIDE_MAX_S is killed and the download goes on. */
+static void decide_start(watch *w)
+{
+	cli *c = w->c;
+	fflush(stdout);
+	fflush(stderr);
+	pid_t pid = fork();
+	if (pid < 0) {
+		fprintf(stderr, "sarafw: --decide: cannot start it (%s): the download runs\n", strerror(errno));
+		return;
+	}
+	if (pid == 0) {
+		int fd = open("/dev/null", O_RDONLY);
+		if (fd >= 0)
+			dup2(fd, STDIN_FILENO);
+		dup2(STDERR_FILENO, STDOUT_FILENO);
+		setenv("SARAFW_PORT", c->port_path ? c->port_path : "", 1);
+		setenv("SARAFW_VARIANT", c->dev.variant->name, 1);
+		execl("/bin/sh", "sh", "-c", w->decide, (char *)NULL);
+		_exit(127);
+	}
+	w->hook = pid;
+	clock_gettime(CLOCK_MONOTONIC, &w->hook_t0);
+}
+
+static void say_decision(watch *w, bool run, const char *by, int rc)
+{
+	cli *c = w->c;
+	if (c->json) {
+		printf("{\"event\":\"decide\",\"download\":\"%s\",\"by\":\"%s\"", run ? "run" : "cancel", by);
+		if (!run && rc != SARAFW_OK)
+			json_str("cancel", rc == SARAFW_EINSTALL ? "too late: downloaded" : "no download");
+		printf("}\n");
+		fflush(stdout);
+	} else if (run && by[0] == 'c') {
+		undraw(w);
+		fprintf(stderr, "ufota: --decide lets the download run\n");
+	} else if (!run) {
+		undraw(w);
+		fprintf(stderr, "ufota: --%s cancels the download: %s\n", by[0] == 'r' ? "refuse" : "decide",
+			rc == SARAFW_OK ? sarafw_variant_cancel_cmd(c->dev.variant)
+					: rc == SARAFW_EINSTALL ? "too late, it is downloaded (note §2.6.5)" : "no download");
+	}
+}
+
+/* Once per turn of the watch loop: --decide's command ended? */
+static void decide_poll(watch *w, sarafw_ufota *mon)
+{
+	if (w->hook <= 0)
+		return;
+	int status = 0;
+	pid_t r = waitpid(w->hook, &status, WNOHANG);
+	if (r == 0) {
+		struct timespec t;
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		if (t.tv_sec - w->hook_t0.tv_sec < DECIDE_MAX_S)
+			return;
+		kill(w->hook, SIGKILL);
+		while (waitpid(w->hook, &status, 0) < 0 && errno == EINTR)
+			;
+		w->hook = 0;
+		fprintf(stderr, "sarafw: --decide: no answer within %d s: killed; the download goes on\n", DECIDE_MAX_S);
+		say_decision(w, true, "command", SARAFW_OK);
+		return;
+	}
+	if (r < 0 && errno == EINTR)
+		return;
+	w->hook = 0;
+	bool run = r < 0 || (WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	say_decision(w, run, "command", run ? SARAFW_OK : sarafw_ufota_cancel(mon));
+}
+
 static bool on_decide(void *ctx, sarafw_ufota_question q)
 {
 	watch *w = ctx;
-	return q == SARAFW_UFOTA_ASK_FAILSAFE ? w->failsafe : true;
+	if (q == SARAFW_UFOTA_ASK_FAILSAFE)
+		return w->failsafe;
+	/* note §2.7.3: "The application shall have the ultimate decision" */
+	if (w->refuse) {
+		say_decision(w, false, "refuse", SARAFW_OK);
+		return false;
+	}
+	if (w->decide) {
+		if (w->hook <= 0)
+			decide_start(w);
+		return true;
+	}
+	if (w->c->json)
+		say_decision(w, true, "default", SARAFW_OK);
+	return true;
 }
 
 /* port->reset for the failsafe (§2.6.4) where sarafw has no RESET_N
@@ -202,12 +304,13 @@ static uint32_t wall_s(void *ctx)
 }
 
 static int watch_cmd(cli *c, bool follow, bool failsafe, bool urcs, bool edrx_off, const char *expect,
-		     unsigned long timeout_s)
+		     unsigned long timeout_s, bool refuse, const char *decide)
 {
 	sarafw_persist rec;
 	const sarafw_variant *v = NULL;
 	sarafw_ufota mon;
-	watch w = { .c = c, .tty = !c->json && isatty(STDERR_FILENO), .failsafe = failsafe, .last_decile = -1 };
+	watch w = { .c = c, .tty = !c->json && isatty(STDERR_FILENO), .failsafe = failsafe, .last_decile = -1,
+		    .refuse = refuse, .decide = decide };
 	sarafw_ufota_config cfg = {
 		.host_baud = (uint32_t)c->baud,
 		.start = (uint8_t)((urcs ? SARAFW_UFOTA_START_URCS | SARAFW_UFOTA_START_INSTALL : 0) |
@@ -271,8 +374,15 @@ static int watch_cmd(cli *c, bool follow, bool failsafe, bool urcs, bool edrx_of
 		fprintf(stderr, "%s: watching the uFOTA URCs (%s)%s\n", c->dev.variant->name,
 			sarafw_ufota_state_name(sarafw_ufota_get_state(&mon)), follow ? ", until Ctrl-C" : "");
 	fflush(stdout);
-	while (rc == SARAFW_RUNNING && !stop_signal() && (!timeout_s || p->now_ms(p->ctx) - start < (uint32_t)(timeout_s * 1000u)))
+	while (rc == SARAFW_RUNNING && !stop_signal() && (!timeout_s || p->now_ms(p->ctx) - start < (uint32_t)(timeout_s * 1000u))) {
 		rc = sarafw_dev_step(&c->dev, &sarafw_ufota_engine, &mon, SARAFW_POLL_MS);
+		decide_poll(&w, &mon);
+	}
+	if (w.hook > 0) { /* the watch ends: so does the question */
+		kill(w.hook, SIGKILL);
+		while (waitpid(w.hook, NULL, 0) < 0 && errno == EINTR)
+			;
+	}
 	sig = stop_catch_end(&sc);
 	undraw(&w);
 	cli_disconnect(c);
@@ -486,7 +596,8 @@ static int checkin_cmd(cli *c, unsigned server)
 
 int cmd_ufota(cli *c, int argc, char **argv)
 {
-	enum { OPT_FOLLOW = 256, OPT_TIMEOUT, OPT_SERVER, OPT_NO_FAILSAFE, OPT_NO_URCS, OPT_EDRX_OFF, OPT_EXPECT };
+	enum { OPT_FOLLOW = 256, OPT_TIMEOUT, OPT_SERVER, OPT_NO_FAILSAFE, OPT_NO_URCS, OPT_EDRX_OFF, OPT_EXPECT,
+	       OPT_REFUSE, OPT_DECIDE };
 	static const struct option opts[] = {
 		{ .name = "follow", .has_arg = no_argument, .val = OPT_FOLLOW },
 		{ .name = "timeout", .has_arg = required_argument, .val = OPT_TIMEOUT },
@@ -495,10 +606,12 @@ int cmd_ufota(cli *c, int argc, char **argv)
 		{ .name = "no-urcs", .has_arg = no_argument, .val = OPT_NO_URCS },
 		{ .name = "edrx-off", .has_arg = no_argument, .val = OPT_EDRX_OFF },
 		{ .name = "expect-version", .has_arg = required_argument, .val = OPT_EXPECT },
+		{ .name = "refuse", .has_arg = no_argument, .val = OPT_REFUSE },
+		{ .name = "decide", .has_arg = required_argument, .val = OPT_DECIDE },
 		{ 0 },
 	};
-	bool follow = false, failsafe = true, urcs = true, edrx_off = false;
-	const char *expect = NULL;
+	bool follow = false, failsafe = true, urcs = true, edrx_off = false, refuse = false;
+	const char *expect = NULL, *decide = NULL;
 	unsigned long timeout_s = 0, server = 0;
 	int opt, rc;
 	char *end;
@@ -522,6 +635,16 @@ int cmd_ufota(cli *c, int argc, char **argv)
 				return EXIT_USAGE;
 			}
 			expect = optarg;
+			break;
+		case OPT_REFUSE:
+			refuse = true;
+			break;
+		case OPT_DECIDE:
+			if (!optarg[0]) {
+				fprintf(stderr, "sarafw: --decide takes a shell command (exit 0: the download runs)\n");
+				return EXIT_USAGE;
+			}
+			decide = optarg;
 			break;
 		case OPT_TIMEOUT:
 		case OPT_SERVER:
@@ -550,12 +673,17 @@ int cmd_ufota(cli *c, int argc, char **argv)
 	    (strcmp(sub, "urcs") == 0 && (!arg || (strcmp(arg, "on") != 0 && strcmp(arg, "off") != 0)))) {
 		fprintf(stderr, "sarafw: ufota status | watch [--follow] [--timeout S] [--no-failsafe] [--no-urcs] [--edrx-off]\n"
 				"             [--expect-version V] |\n"
+				"             [--refuse | --decide CMD] |\n"
 				"       checkin [--server ID] |\n"
 				"       lifetime [SECONDS|off] | cancel [--timeout S] | urcs on|off | deregister | vzw-apn\n");
 		return EXIT_USAGE;
 	}
+	if ((refuse || decide) && (strcmp(sub, "watch") != 0 || (refuse && decide))) {
+		fprintf(stderr, "sarafw: --refuse and --decide are for watch, one of them\n");
+		return EXIT_USAGE;
+	}
 	if (strcmp(sub, "watch") == 0)
-		return watch_cmd(c, follow, failsafe, urcs, edrx_off, expect, timeout_s);
+		return watch_cmd(c, follow, failsafe, urcs, edrx_off, expect, timeout_s, refuse, decide);
 	if (cli_install_pending(c))
 		return EXIT_FAIL;
 	if ((rc = cli_connect(c, NULL, 0, NULL)))

@@ -29,10 +29,12 @@ static const struct {
 		  "             [--size BYTES|--package FILE]: the module downloads the package over\n"
 		  "             HTTP (AT+UHTTPC=0,100), then install" },
 	{ .name = "ufota", .run = cmd_ufota,
-	  .help = "status | watch [--follow] [--timeout S] [--no-failsafe] [--no-urcs] [--edrx-off] |\n"
-		  "             checkin [--server ID] | lifetime [SECONDS|off] | cancel [--timeout S] |\n"
-		  "             urcs on|off | deregister | vzw-apn: the module's LwM2M client updates\n"
-		  "             it (note §2); watch follows the download and install to the new version" },
+	  .help = "status | watch [--follow] [--timeout S] [--no-failsafe] [--no-urcs] [--edrx-off]\n"
+		  "             [--refuse | --decide CMD] | checkin [--server ID] | lifetime [SECONDS|off] |\n"
+		  "             cancel [--timeout S] | urcs on|off | deregister | vzw-apn: the module's LwM2M\n"
+		  "             client updates it (note §2); watch follows the download and install to the\n"
+		  "             new version; at a download's start --refuse cancels it, --decide runs CMD\n"
+		  "             (sh -c) and cancels it unless CMD exits 0 (note §2.7.3, §2.6.5)" },
 	{ .name = "flash", .run = cmd_flash,
 	  .help = "IMAGE [--pub KEY.pub] [--wait S] [--backup-dir DIR]: write an image bundle\n"
 		  "             over the module's flash mode (EasyFlash, note §9): power the module on\n"

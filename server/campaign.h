@@ -84,6 +84,12 @@ void campaign_action_failed(db *d, const char *imei, const char *detail, int64_t
  * CAMPAIGN_UNDELIVERED_S. */
 void campaign_undelivered(db *d, const char *imei, const char *detail, int64_t now);
 
+/* The device itself left Downloading for Idle with no failure result: its
+ * host's application cancelled the download (note §2.7.3 "The application
+ * shall have the ultimate decision", §2.6.5). The device's entry becomes
+ * cancelled, not retried: the Write would only be cancelled again. */
+void campaign_device_cancelled(db *d, const char *imei, int64_t now);
+
 /* Step every campaign that is running, paused or cancelling. Returns how
  * many requests went out, or -1 on a storage error. */
 int campaign_tick(db *d, const campaign_io *io, int64_t now);

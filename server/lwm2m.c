@@ -42,6 +42,11 @@ typedef struct lw_dev {
 	coap_mid_t reg_mid;
 	int64_t reg_at;
 	char reg_loc[DB_LOC_MAX + 1];
+	/* /5/0/3 as last notified since the observations were set up (-1:
+	 * not yet); left_download: the second it went from Downloading to
+	 * Idle, 0 none (a cancel, unless a failure result follows) */
+	int8_t fw_state;
+	int64_t left_download;
 } lw_dev;
 
 /* EXCHANGE_LIFETIME, RFC 7252 §4.8.2: how long a message id is remembered */
@@ -183,6 +188,8 @@ static int send_req(lw_server *s, lw_dev *d, int kind, coap_pdu_code_t code, con
  * not survive a re-registration */
 static void setup_device(lw_server *s, lw_dev *d)
 {
+	d->fw_state = -1;
+	d->left_download = 0;
 	send_req(s, d, K_OBS_FW_STATE, COAP_REQUEST_CODE_GET, "5/0/3", true, COAP_MEDIATYPE_TEXT_PLAIN, NULL);
 	send_req(s, d, K_OBS_FW_RESULT, COAP_REQUEST_CODE_GET, "5/0/5", true, COAP_MEDIATYPE_TEXT_PLAIN, NULL);
 	send_req(s, d, K_OBS_FW_VERSION, COAP_REQUEST_CODE_GET, "3/0/3", true, COAP_MEDIATYPE_TEXT_PLAIN, NULL);
@@ -380,10 +387,17 @@ static coap_response_t on_response(coap_session_t *session, const coap_pdu_t *se
 	case K_OBS_FW_STATE:
 	case K_OBS_FW_RESULT:
 		if (code == COAP_RESPONSE_CODE_CONTENT && text_int(data, len, &v)) {
-			if (kind == K_OBS_FW_STATE)
+			if (kind == K_OBS_FW_STATE) {
 				db_device_set_fw_state(dbh, d->ep, v);
-			else
+				/* Downloading -> Idle: a failure's Update Result
+				 * follows at once; none within a second: cancelled */
+				d->left_download = v == 0 && d->fw_state == 1 ? now : 0;
+				d->fw_state = (int8_t)(v >= -1 && v <= 9 ? v : -1);
+			} else {
 				db_device_set_fw_result(dbh, d->ep, v);
+				if (v >= 2)
+					d->left_download = 0;
+			}
 			db_device_seen(dbh, d->ep, now);
 			changed(s);
 		}
@@ -835,9 +849,17 @@ int lw_process(lw_server *s)
 		/* registrations whose lifetime ended give their slot back (a
 		 * device that went away, or a flood of short-lived endpoints) */
 		s->swept_at = t;
-		for (unsigned i = 0; i < s->cfg.max_devices; i++)
-			if (s->dev[i].used && s->dev[i].expires < t)
-				dev_drop(&s->dev[i]);
+		for (unsigned i = 0; i < s->cfg.max_devices; i++) {
+			lw_dev *d = &s->dev[i];
+			if (d->used && d->left_download && d->left_download + 1 < t) {
+				d->left_download = 0;
+				db_device dev;
+				if (d->fw_state == 0 && db_device_get(s->cfg.db, d->ep, &dev) == 0 && dev.fw_result <= 0)
+					campaign_device_cancelled(s->cfg.db, d->imei, t);
+			}
+			if (d->used && d->expires < t)
+				dev_drop(d);
+		}
 	}
 	while (s->setup_n) {
 		unsigned slot = s->setup_q[--s->setup_n];

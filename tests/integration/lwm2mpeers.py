@@ -605,7 +605,10 @@ class Lwm2mClient(_Peer):
     123). With psk_id and psk_key (hex) the DTLS build is used. Known
     fault of this example (node-red-contrib-lwm2m 2.12.3): it dies of
     SIGSEGV after answering a read of the whole /5/0; reads of single /5/0
-    resources are fine. stop() returns -11 if it died so."""
+    resources are fine. stop() returns -11 if it died so. The DTLS build
+    also dies of SIGSEGV at quit, after its De-register (connection_free()
+    frees the connections before dtls_free_context() sends close_notify
+    through them): stop() returns -11 then too."""
 
     quit_command = "quit"
 

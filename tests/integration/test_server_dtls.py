@@ -3,9 +3,8 @@ database (PUT /api/v1/devices/{endpoint}/psk). libcoap's coap-client
 registers with the identity that is its endpoint name; a client whose
 identity is another provisioned device cannot register as the first
 (4.03); an unknown identity or a wrong key gets no session at all; nothing
-about them is stored. (Wakaama's DTLS client, on tinydtls, does not finish
-a handshake with libcoap's OpenSSL DTLS, not even with coap-server: it is
-not used here.)"""
+about them is stored. Wakaama's DTLS client against the server:
+test_server_wakaama_dtls.py."""
 import os
 import subprocess
 import sys

@@ -406,6 +406,47 @@ static void install_and_result(void **state)
 	assert_non_null(strstr(cd.detail, "4.05"));
 }
 
+/* note §2.7.3: the device's application cancelled its download: the
+ * entry is cancelled, not retried; nothing else is touched */
+static void device_cancels(void **state)
+{
+	env *e = *state;
+	device(e, 0, OLD, T0);
+	device(e, 1, OLD, T0);
+	int64_t id = create(e, 2, 2, 1, NULL);
+	char why[128], imei[16];
+	campaign_approve(e->d, id, "a", T0, why, sizeof why);
+	tick(e, T0);
+	assert_int_equal(e->f.writes, 2);
+	dev_fw(e, 0, 1, 0);
+	dev_fw(e, 1, 2, 0);
+	tick(e, T0 + 1);
+	assert_string_equal(cdev(e, id, 1).state, "updating");
+	/* a cancel for a device that is updating: too late, ignored */
+	imei_of(1, imei);
+	campaign_device_cancelled(e->d, imei, T0 + 2);
+	assert_string_equal(cdev(e, id, 1).state, "updating");
+	/* device 0 goes back to Idle with no result: cancelled */
+	dev_fw(e, 0, 0, 0);
+	imei_of(0, imei);
+	campaign_device_cancelled(e->d, imei, T0 + 3);
+	db_cdev cd = cdev(e, id, 0);
+	assert_string_equal(cd.state, "cancelled");
+	assert_int_equal(cd.result, 0);
+	assert_int_equal(cd.attempts, 1);
+	assert_non_null(strstr(cd.detail, "note §2.7.3"));
+	/* never written again, even long after the resend time */
+	int writes = e->f.writes;
+	tick(e, T0 + 3 + CAMPAIGN_RESEND_S + 10);
+	assert_int_equal(e->f.writes, writes);
+	assert_string_equal(cdev(e, id, 0).state, "cancelled");
+	/* a second call changes nothing */
+	campaign_device_cancelled(e->d, imei, T0 + 50);
+	assert_int_equal(cdev(e, id, 0).updated, cd.updated);
+	/* an IMEI in no campaign */
+	campaign_device_cancelled(e->d, "359999999999999", T0 + 50);
+}
+
 static void skipped_and_offline(void **state)
 {
 	env *e = *state;
@@ -573,6 +614,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(install_and_result, setup, teardown),
 		cmocka_unit_test_setup_teardown(legacy_steps, setup, teardown),
 		cmocka_unit_test_setup_teardown(legacy_not_others, setup, teardown),
+		cmocka_unit_test_setup_teardown(device_cancels, setup, teardown),
 		cmocka_unit_test_setup_teardown(skipped_and_offline, setup, teardown),
 		cmocka_unit_test_setup_teardown(window_and_end, setup, teardown),
 		cmocka_unit_test_setup_teardown(thresholds_and_pause, setup, teardown),
