@@ -147,6 +147,16 @@ int sim_flash_open_memory(struct sim_flash *f, const char *name)
 	return f->mem ? 0 : -ENOMEM;
 }
 
+void sim_flash_close(struct sim_flash *f)
+{
+	if (!f->mem)
+		return;
+	while (f->mem->recs)
+		mem_remove(f, f->mem->recs->name);
+	free(f->mem);
+	f->mem = NULL;
+}
+
 /* ---- in a directory ---- */
 
 int sim_flash_open(struct sim_flash *f, const char *dir)

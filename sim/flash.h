@@ -42,6 +42,8 @@ int sim_flash_open(struct sim_flash *f, const char *dir);
  * fails, so what needs them fails as on a full flash. name: for messages.
  * 0, or -ENOMEM. */
 int sim_flash_open_memory(struct sim_flash *f, const char *name);
+/* Frees a flash in memory and its records (a directory stays as it is). */
+void sim_flash_close(struct sim_flash *f);
 
 /* Builds "<dir>/<name>" into out. 0, or -1 if it does not fit or the
  * flash is in memory. */
