@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/mman.h>
 #include <sys/random.h>
 #include <sys/stat.h>
@@ -61,11 +62,22 @@ struct lw_server {
 	char coap_base[128];
 	uint8_t psk_buf[64];
 	coap_bin_const_t psk;
+	unsigned burst;      /* datagrams per libcoap round (do_io) */
+	int64_t prepared_at; /* ms: libcoap last walked its sessions */
 };
+
+#define LW_PREPARE_MS 100
 
 static int64_t now_s(void)
 {
 	return (int64_t)time(NULL);
+}
+
+static int64_t mono_ms(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }
 
 static lw_server *server_of(coap_session_t *session)
@@ -683,12 +695,37 @@ static const coap_bin_const_t *psk_for(coap_bin_const_t *identity, coap_session_
 	return &s->psk;
 }
 
+/* A fleet registering at once sends thousands of datagrams, and every
+ * registration brings back the answers to four requests of ours: the
+ * default receive buffer (about 200 KB, some 160 small datagrams) overflows
+ * while a round is handled, and each datagram lost costs its device a CoAP
+ * retransmission (2 s or more). The endpoint's socket (libcoap 4.3 does not
+ * hand it out) is the UDP socket bound to addr; it gets LW_RCVBUF bytes, as
+ * far as net.core.rmem_max allows. */
+#define LW_RCVBUF (8 << 20)
+
+static void grow_rcvbuf(const struct sockaddr_storage *addr, socklen_t len)
+{
+	for (int fd = 0; fd < 1024; fd++) {
+		struct sockaddr_storage a;
+		socklen_t al = sizeof a;
+		int type = 0;
+		socklen_t tl = sizeof type;
+		if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &tl) < 0 || type != SOCK_DGRAM ||
+		    getsockname(fd, (struct sockaddr *)&a, &al) < 0 || al != len || memcmp(&a, addr, len))
+			continue;
+		int size = LW_RCVBUF;
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
+	}
+}
+
 lw_server *lw_start(const lw_config *cfg, char *err, size_t errlen)
 {
 	lw_server *s = calloc(1, sizeof *s);
 	if (!s)
 		goto oom;
 	s->cfg = *cfg;
+	s->burst = 1;
 	if (!s->cfg.max_devices)
 		s->cfg.max_devices = 10000;
 	if (!s->cfg.max_reg_per_s)
@@ -731,6 +768,7 @@ lw_server *lw_start(const lw_config *cfg, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot listen for CoAP there (address in use?)");
 		goto fail;
 	}
+	grow_rcvbuf(&cfg->addr, cfg->addrlen);
 	coap_resource_t *rd = coap_resource_init(coap_make_str_const("rd"), 0);
 	coap_register_request_handler(rd, COAP_REQUEST_POST, hnd_register);
 	coap_add_resource(s->ctx, rd);
@@ -772,9 +810,63 @@ int lw_fd(lw_server *s)
 	return coap_context_get_coap_fd(s->ctx);
 }
 
+/* libcoap 4.3's coap_io_do_epoll() (and coap_io_process(), which calls it)
+ * ends by preparing the next round: a walk over every session, one per
+ * device held. Its endpoint socket gives one datagram per ready event, so
+ * a round per datagram made that walk the server's main cost (at 5000
+ * devices about 100 Updates/s). Here one round takes up to s->burst
+ * datagrams: the endpoint's event is handed over burst times (a read that
+ * finds the socket empty costs one syscall and is ignored). burst doubles
+ * while the socket is still ready after a round (a queue) and halves when
+ * it is not, between 1 and LW_BURST_MAX. */
+#define LW_BURST_MAX 256
+#define LW_ROUNDS_MAX 8 /* rounds per lw_process(): the HTTP side gets its turn */
+
+static void do_io(lw_server *s)
+{
+	struct epoll_event ev[8], batch[LW_BURST_MAX + 8];
+	int fd = coap_context_get_coap_fd(s->ctx);
+	for (int round = 0; round < LW_ROUNDS_MAX; round++) {
+		int n = epoll_wait(fd, ev, 8, 0);
+		if (n <= 0)
+			break;
+		size_t m = 0;
+		bool endpoint = false;
+		for (int i = 0; i < n; i++) {
+			/* data.ptr: a socket of libcoap's (the endpoint's, for a
+			 * UDP or DTLS server); NULL: its timer */
+			unsigned copies = ev[i].data.ptr && (ev[i].events & EPOLLIN) ? s->burst : 1;
+			endpoint |= ev[i].data.ptr != NULL;
+			for (unsigned k = 0; k < copies; k++)
+				batch[m++] = ev[i];
+		}
+		coap_io_do_epoll(s->ctx, batch, m);
+		s->prepared_at = mono_ms();
+		if (!endpoint)
+			continue;
+		struct epoll_event again;
+		bool queued = epoll_wait(fd, &again, 1, 0) > 0 && again.data.ptr;
+		if (queued && s->burst < LW_BURST_MAX)
+			s->burst *= 2;
+		else if (!queued && s->burst > 1)
+			s->burst /= 2;
+		if (!queued)
+			break;
+	}
+	/* retransmissions and timeouts are found in that walk: at least every
+	 * LW_PREPARE_MS even with nothing received (libcoap's timer fd wakes
+	 * the loop for the ones it knows of) */
+	if (mono_ms() - s->prepared_at >= LW_PREPARE_MS) {
+		coap_tick_t now;
+		coap_ticks(&now);
+		coap_io_prepare_epoll(s->ctx, now);
+		s->prepared_at = mono_ms();
+	}
+}
+
 int lw_process(lw_server *s)
 {
-	coap_io_process(s->ctx, COAP_IO_NO_WAIT);
+	do_io(s);
 	int64_t t = now_s();
 	if (t != s->swept_at) {
 		/* registrations whose lifetime ended give their slot back (a
@@ -791,10 +883,7 @@ int lw_process(lw_server *s)
 		if (d->used)
 			setup_device(s, d);
 	}
-	coap_tick_t now;
-	coap_ticks(&now);
-	unsigned ms = coap_io_prepare_epoll(s->ctx, now);
-	return ms == 0 || ms > 1000 ? 1000 : (int)ms;
+	return s->setup_n ? 0 : LW_PREPARE_MS;
 }
 
 const campaign_io *lw_campaign_io(lw_server *s)
