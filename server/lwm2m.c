@@ -1,6 +1,7 @@
 /* LwM2M 1.0 server side of sarafw-server (lwm2m.h), on libcoap3. */
 #include <coap3/coap.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,7 +41,15 @@ typedef struct lw_dev {
 	coap_mid_t reg_mid;
 	int64_t reg_at;
 	char reg_loc[DB_LOC_MAX + 1];
+	/* the next slot in the same bucket of the endpoint and IMEI indexes */
+	uint32_t ep_next, imei_next;
 } lw_dev;
+
+/* Slots are found by endpoint and by IMEI through two chained hash
+ * indexes (bucket heads and the lw_dev's *_next hold slot + 1, 0 ends a
+ * chain), and free slots come from a stack: every request costs the same
+ * whether 10 or 100,000 devices are held. */
+#define LW_NONE 0
 
 /* EXCHANGE_LIFETIME, RFC 7252 §4.8.2: how long a message id is remembered */
 #define LW_EXCHANGE_LIFETIME 247
@@ -50,6 +59,10 @@ struct lw_server {
 	coap_context_t *ctx;
 	coap_endpoint_t *ep;
 	lw_dev *dev;
+	uint32_t *ep_head, *imei_head; /* nbuckets heads each */
+	uint32_t nbuckets;             /* a power of two */
+	unsigned *free_q;              /* free slots, free_n of them */
+	unsigned free_n;
 	unsigned *setup_q; /* slots waiting for their observations */
 	unsigned setup_n;
 	uint8_t seq;
@@ -85,11 +98,20 @@ static lw_server *server_of(coap_session_t *session)
 	return coap_get_app_data(coap_session_get_context(session));
 }
 
+/* FNV-1a */
+static uint32_t bucket(const lw_server *s, const char *key)
+{
+	uint32_t h = 2166136261u;
+	for (; *key; key++)
+		h = (h ^ (uint8_t)*key) * 16777619u;
+	return h & (s->nbuckets - 1);
+}
+
 static lw_dev *find_ep(lw_server *s, const char *ep)
 {
-	for (unsigned i = 0; i < s->cfg.max_devices; i++)
-		if (s->dev[i].used && !strcmp(s->dev[i].ep, ep))
-			return &s->dev[i];
+	for (uint32_t i = s->ep_head[bucket(s, ep)]; i != LW_NONE; i = s->dev[i - 1].ep_next)
+		if (!strcmp(s->dev[i - 1].ep, ep))
+			return &s->dev[i - 1];
 	return NULL;
 }
 
@@ -97,31 +119,66 @@ static lw_dev *find_imei(lw_server *s, const char *imei)
 {
 	if (!imei[0])
 		return NULL;
-	for (unsigned i = 0; i < s->cfg.max_devices; i++)
-		if (s->dev[i].used && !strcmp(s->dev[i].imei, imei))
-			return &s->dev[i];
+	for (uint32_t i = s->imei_head[bucket(s, imei)]; i != LW_NONE; i = s->dev[i - 1].imei_next)
+		if (!strcmp(s->dev[i - 1].imei, imei))
+			return &s->dev[i - 1];
 	return NULL;
 }
 
-static void dev_drop(lw_dev *d)
+/* take slot d out of the chain that starts at *head and links through the
+ * field at offset off (ep_next or imei_next) */
+static void unlink_slot(lw_server *s, uint32_t *head, size_t off, lw_dev *d)
+{
+	uint32_t me = (uint32_t)(d - s->dev) + 1;
+	for (uint32_t *p = head; *p != LW_NONE; p = (uint32_t *)((char *)&s->dev[*p - 1] + off))
+		if (*p == me) {
+			*p = *(uint32_t *)((char *)d + off);
+			return;
+		}
+}
+
+static void index_imei(lw_server *s, lw_dev *d)
+{
+	if (!d->imei[0])
+		return;
+	uint32_t *h = &s->imei_head[bucket(s, d->imei)];
+	d->imei_next = *h;
+	*h = (uint32_t)(d - s->dev) + 1;
+}
+
+static void dev_drop(lw_server *s, lw_dev *d)
 {
 	if (d->session)
 		coap_session_release(d->session);
 	d->session = NULL;
 	d->used = false;
 	d->gen++;
+	unlink_slot(s, &s->ep_head[bucket(s, d->ep)], offsetof(lw_dev, ep_next), d);
+	if (d->imei[0])
+		unlink_slot(s, &s->imei_head[bucket(s, d->imei)], offsetof(lw_dev, imei_next), d);
+	s->free_q[s->free_n++] = (unsigned)(d - s->dev);
 }
 
 /* hold a session for ep; NULL when the table is full */
 static lw_dev *dev_hold(lw_server *s, const char *ep, const char *imei, coap_session_t *session)
 {
 	lw_dev *d = find_ep(s, ep);
-	if (!d)
-		for (unsigned i = 0; i < s->cfg.max_devices && !d; i++)
-			if (!s->dev[i].used)
-				d = &s->dev[i];
-	if (!d)
-		return NULL;
+	if (!d) {
+		if (!s->free_n)
+			return NULL;
+		d = &s->dev[s->free_q[--s->free_n]];
+		snprintf(d->ep, sizeof d->ep, "%s", ep);
+		snprintf(d->imei, sizeof d->imei, "%s", imei);
+		uint32_t *h = &s->ep_head[bucket(s, d->ep)];
+		d->ep_next = *h;
+		*h = (uint32_t)(d - s->dev) + 1;
+		index_imei(s, d);
+	} else if (strcmp(d->imei, imei)) {
+		if (d->imei[0])
+			unlink_slot(s, &s->imei_head[bucket(s, d->imei)], offsetof(lw_dev, imei_next), d);
+		snprintf(d->imei, sizeof d->imei, "%s", imei);
+		index_imei(s, d);
+	}
 	if (d->session != session) {
 		if (d->session)
 			coap_session_release(d->session);
@@ -132,8 +189,6 @@ static lw_dev *dev_hold(lw_server *s, const char *ep, const char *imei, coap_ses
 		d->setup_queued = false;
 		d->reg_loc[0] = 0;
 	}
-	snprintf(d->ep, sizeof d->ep, "%s", ep);
-	snprintf(d->imei, sizeof d->imei, "%s", imei);
 	return d;
 }
 
@@ -536,7 +591,7 @@ static void hnd_register(coap_resource_t *r, coap_session_t *session, const coap
 	dev.lifetime = p.lt > 0 ? p.lt : LW_DEFAULT_LIFETIME;
 	dev.registered_at = dev.last_seen = now;
 	if (db_device_register(s->cfg.db, &dev) < 0) {
-		dev_drop(d);
+		dev_drop(s, d);
 		respond(resp, COAP_RESPONSE_CODE_INTERNAL_ERROR, "storage");
 		return;
 	}
@@ -642,7 +697,7 @@ static void hnd_deregister(lw_server *s, coap_session_t *session, const char *lo
 	}
 	lw_dev *d = find_ep(s, dev.endpoint);
 	if (d)
-		dev_drop(d);
+		dev_drop(s, d);
 	coap_pdu_set_code(resp, COAP_RESPONSE_CODE_DELETED);
 	changed(s);
 }
@@ -732,8 +787,16 @@ lw_server *lw_start(const lw_config *cfg, char *err, size_t errlen)
 		s->cfg.max_reg_per_s = 1000;
 	s->dev = calloc(s->cfg.max_devices, sizeof *s->dev);
 	s->setup_q = calloc(s->cfg.max_devices, sizeof *s->setup_q);
-	if (!s->dev || !s->setup_q)
+	s->free_q = calloc(s->cfg.max_devices, sizeof *s->free_q);
+	for (s->nbuckets = 64; s->nbuckets < s->cfg.max_devices && s->nbuckets < (1u << 24);)
+		s->nbuckets *= 2;
+	s->ep_head = calloc(s->nbuckets, sizeof *s->ep_head);
+	s->imei_head = calloc(s->nbuckets, sizeof *s->imei_head);
+	if (!s->dev || !s->setup_q || !s->free_q || !s->ep_head || !s->imei_head)
 		goto oom;
+	/* the lowest slots first, as before */
+	for (unsigned i = s->cfg.max_devices; i > 0; i--)
+		s->free_q[s->free_n++] = i - 1;
 	s->io = (campaign_io){.ctx = s, .write_uri = io_write_uri, .execute = io_execute, .package_uri = io_package_uri};
 	coap_startup();
 	coap_set_log_level(getenv("SARAFW_SERVER_COAP_DEBUG") ? LOG_DEBUG : LOG_EMERG);
@@ -797,11 +860,14 @@ void lw_stop(lw_server *s)
 		return;
 	for (unsigned i = 0; s->dev && i < s->cfg.max_devices; i++)
 		if (s->dev[i].used)
-			dev_drop(&s->dev[i]);
+			dev_drop(s, &s->dev[i]);
 	if (s->ctx)
 		coap_free_context(s->ctx);
 	free(s->dev);
 	free(s->setup_q);
+	free(s->free_q);
+	free(s->ep_head);
+	free(s->imei_head);
 	free(s);
 }
 
@@ -874,7 +940,7 @@ int lw_process(lw_server *s)
 		s->swept_at = t;
 		for (unsigned i = 0; i < s->cfg.max_devices; i++)
 			if (s->dev[i].used && s->dev[i].expires < t)
-				dev_drop(&s->dev[i]);
+				dev_drop(s, &s->dev[i]);
 	}
 	while (s->setup_n) {
 		unsigned slot = s->setup_q[--s->setup_n];
