@@ -518,7 +518,6 @@ int sim_fleet_run(const struct sim_fleet_config *c)
 	unsigned bad = 0, procs = 0, per = 0;
 	int rc = 1;
 	struct share *sh = NULL;
-	size_t sh_size = 0;
 
 	if (mkdir(c->dir, 0755) != 0 && errno != EEXIST) {
 		fprintf(stderr, "sarafw-sim: cannot make fleet dir %s: %s\n", c->dir, strerror(errno));
@@ -551,8 +550,7 @@ int sim_fleet_run(const struct sim_fleet_config *c)
 	devs = calloc(c->n, sizeof *devs);
 	snprintf(path, sizeof path, "%s/fleet.txt", c->dir);
 	list = fopen(path, "w");
-	sh_size = (size_t)procs * sizeof *sh;
-	sh = mmap(NULL, sh_size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	sh = mmap(NULL, (size_t)procs * sizeof *sh, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (!devs || !list || sh == MAP_FAILED) {
 		fprintf(stderr, "sarafw-sim: --fleet %u: %s\n", c->n, strerror(errno));
 		sh = NULL;
@@ -643,6 +641,5 @@ out:
 	if (list)
 		fclose(list);
 	/* the shared figures and the modules stay until the process ends */
-	(void)sh_size;
 	return rc;
 }
