@@ -27,7 +27,8 @@ echo
 # sarafw flash of a 20 MB bundle against the simulated USB link (BENCH_FLASH_SIZE)
 /usr/bin/python3 bench/bench_flash.py "$build" "${BENCH_FLASH_SIZE:-20000000}"
 echo
-# sarafw-server under sarafw-sim --fleet: registrations and updates per
-# second, p50/p99 and memory per device (BENCH_FLEET_SIZES, and
-# BENCH_FLEET_* in the script)
-/usr/bin/python3 bench/bench_fleet.py "$build" ${BENCH_FLEET_SIZES:-10000}
+# sarafw-server under sarafw-sim --fleet on SQLite and PostgreSQL:
+# registrations and updates per second, p50/p99 and memory per device at
+# 10,000 and 100,000 devices (BENCH_FLEET_SIZES, BENCH_FLEET_DBS, and
+# BENCH_FLEET_* in the script; 100,000 takes about 15 minutes a database)
+/usr/bin/python3 bench/bench_fleet.py "$build" ${BENCH_FLEET_SIZES:-10000 100000}

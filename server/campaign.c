@@ -477,12 +477,16 @@ void campaign_undelivered(db *d, const char *imei, const char *detail, int64_t n
 
 void campaign_device_cancelled(db *d, const char *imei, int64_t now)
 {
-	find_cdev f = {0};
-	if (db_cdev_for_imei(d, imei, first_active, &f) < 0 || !f.found || strcmp(f.cd.state, "downloading"))
-		return;
-	f.cd.result = 0;
-	set_state(d, &f.cd, "cancelled", "the device cancelled the download (its application's decision, note §2.7.3)",
-		  now);
+	for (int t = 0; t < TRIES; t++) {
+		find_cdev f = {0};
+		if (db_cdev_for_imei(d, imei, first_active, &f) < 0 || !f.found || strcmp(f.cd.state, "downloading"))
+			return;
+		f.cd.result = 0;
+		if (set_state(d, NULL, &f.cd, "cancelled",
+			      "the device cancelled the download (its application's decision, note §2.7.3)",
+			      now) != REFUSED)
+			return;
+	}
 }
 
 /* LwM2M 1.0 /5/0/5 Update Result: 1 success, 2..9 failures */

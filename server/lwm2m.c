@@ -2,9 +2,11 @@
 #include <coap3/coap.h>
 #include <fcntl.h>
 #include <openssl/evp.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/mman.h>
 #include <sys/random.h>
 #include <sys/stat.h>
@@ -47,7 +49,15 @@ typedef struct lw_dev {
 	 * Idle, 0 none (a cancel, unless a failure result follows) */
 	int8_t fw_state;
 	int64_t left_download;
+	/* the next slot in the same bucket of the endpoint and IMEI indexes */
+	uint32_t ep_next, imei_next;
 } lw_dev;
+
+/* Slots are found by endpoint and by IMEI through two chained hash
+ * indexes (bucket heads and the lw_dev's *_next hold slot + 1, 0 ends a
+ * chain), and free slots come from a stack: every request costs the same
+ * whether 10 or 100,000 devices are held. */
+#define LW_NONE 0
 
 /* EXCHANGE_LIFETIME, RFC 7252 §4.8.2: how long a message id is remembered */
 #define LW_EXCHANGE_LIFETIME 247
@@ -57,6 +67,10 @@ struct lw_server {
 	coap_context_t *ctx;
 	coap_endpoint_t *ep;
 	lw_dev *dev;
+	uint32_t *ep_head, *imei_head; /* nbuckets heads each */
+	uint32_t nbuckets;             /* a power of two */
+	unsigned *free_q;              /* free slots, free_n of them */
+	unsigned free_n;
 	unsigned *setup_q; /* slots waiting for their observations */
 	unsigned setup_n;
 	uint8_t seq;
@@ -69,11 +83,22 @@ struct lw_server {
 	char coap_base[128];
 	uint8_t psk_buf[64];
 	coap_bin_const_t psk;
+	unsigned burst;      /* datagrams per libcoap round (do_io) */
+	int64_t prepared_at; /* ms: libcoap last walked its sessions */
 };
+
+#define LW_PREPARE_MS 100
 
 static int64_t now_s(void)
 {
 	return (int64_t)time(NULL);
+}
+
+static int64_t mono_ms(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }
 
 static lw_server *server_of(coap_session_t *session)
@@ -81,11 +106,20 @@ static lw_server *server_of(coap_session_t *session)
 	return coap_get_app_data(coap_session_get_context(session));
 }
 
+/* FNV-1a */
+static uint32_t bucket(const lw_server *s, const char *key)
+{
+	uint32_t h = 2166136261u;
+	for (; *key; key++)
+		h = (h ^ (uint8_t)*key) * 16777619u;
+	return h & (s->nbuckets - 1);
+}
+
 static lw_dev *find_ep(lw_server *s, const char *ep)
 {
-	for (unsigned i = 0; i < s->cfg.max_devices; i++)
-		if (s->dev[i].used && !strcmp(s->dev[i].ep, ep))
-			return &s->dev[i];
+	for (uint32_t i = s->ep_head[bucket(s, ep)]; i != LW_NONE; i = s->dev[i - 1].ep_next)
+		if (!strcmp(s->dev[i - 1].ep, ep))
+			return &s->dev[i - 1];
 	return NULL;
 }
 
@@ -93,31 +127,66 @@ static lw_dev *find_imei(lw_server *s, const char *imei)
 {
 	if (!imei[0])
 		return NULL;
-	for (unsigned i = 0; i < s->cfg.max_devices; i++)
-		if (s->dev[i].used && !strcmp(s->dev[i].imei, imei))
-			return &s->dev[i];
+	for (uint32_t i = s->imei_head[bucket(s, imei)]; i != LW_NONE; i = s->dev[i - 1].imei_next)
+		if (!strcmp(s->dev[i - 1].imei, imei))
+			return &s->dev[i - 1];
 	return NULL;
 }
 
-static void dev_drop(lw_dev *d)
+/* take slot d out of the chain that starts at *head and links through the
+ * field at offset off (ep_next or imei_next) */
+static void unlink_slot(lw_server *s, uint32_t *head, size_t off, lw_dev *d)
+{
+	uint32_t me = (uint32_t)(d - s->dev) + 1;
+	for (uint32_t *p = head; *p != LW_NONE; p = (uint32_t *)((char *)&s->dev[*p - 1] + off))
+		if (*p == me) {
+			*p = *(uint32_t *)((char *)d + off);
+			return;
+		}
+}
+
+static void index_imei(lw_server *s, lw_dev *d)
+{
+	if (!d->imei[0])
+		return;
+	uint32_t *h = &s->imei_head[bucket(s, d->imei)];
+	d->imei_next = *h;
+	*h = (uint32_t)(d - s->dev) + 1;
+}
+
+static void dev_drop(lw_server *s, lw_dev *d)
 {
 	if (d->session)
 		coap_session_release(d->session);
 	d->session = NULL;
 	d->used = false;
 	d->gen++;
+	unlink_slot(s, &s->ep_head[bucket(s, d->ep)], offsetof(lw_dev, ep_next), d);
+	if (d->imei[0])
+		unlink_slot(s, &s->imei_head[bucket(s, d->imei)], offsetof(lw_dev, imei_next), d);
+	s->free_q[s->free_n++] = (unsigned)(d - s->dev);
 }
 
 /* hold a session for ep; NULL when the table is full */
 static lw_dev *dev_hold(lw_server *s, const char *ep, const char *imei, coap_session_t *session)
 {
 	lw_dev *d = find_ep(s, ep);
-	if (!d)
-		for (unsigned i = 0; i < s->cfg.max_devices && !d; i++)
-			if (!s->dev[i].used)
-				d = &s->dev[i];
-	if (!d)
-		return NULL;
+	if (!d) {
+		if (!s->free_n)
+			return NULL;
+		d = &s->dev[s->free_q[--s->free_n]];
+		snprintf(d->ep, sizeof d->ep, "%s", ep);
+		snprintf(d->imei, sizeof d->imei, "%s", imei);
+		uint32_t *h = &s->ep_head[bucket(s, d->ep)];
+		d->ep_next = *h;
+		*h = (uint32_t)(d - s->dev) + 1;
+		index_imei(s, d);
+	} else if (strcmp(d->imei, imei)) {
+		if (d->imei[0])
+			unlink_slot(s, &s->imei_head[bucket(s, d->imei)], offsetof(lw_dev, imei_next), d);
+		snprintf(d->imei, sizeof d->imei, "%s", imei);
+		index_imei(s, d);
+	}
 	if (d->session != session) {
 		if (d->session)
 			coap_session_release(d->session);
@@ -128,8 +197,6 @@ static lw_dev *dev_hold(lw_server *s, const char *ep, const char *imei, coap_ses
 		d->setup_queued = false;
 		d->reg_loc[0] = 0;
 	}
-	snprintf(d->ep, sizeof d->ep, "%s", ep);
-	snprintf(d->imei, sizeof d->imei, "%s", imei);
 	return d;
 }
 
@@ -592,7 +659,7 @@ static void hnd_register(coap_resource_t *r, coap_session_t *session, const coap
 	dev.lifetime = p.lt > 0 ? p.lt : LW_DEFAULT_LIFETIME;
 	dev.registered_at = dev.last_seen = now;
 	if (db_device_register(s->cfg.db, &dev) < 0) {
-		dev_drop(d);
+		dev_drop(s, d);
 		respond(resp, COAP_RESPONSE_CODE_INTERNAL_ERROR, "storage");
 		return;
 	}
@@ -698,7 +765,7 @@ static void hnd_deregister(lw_server *s, coap_session_t *session, const char *lo
 	}
 	lw_dev *d = find_ep(s, dev.endpoint);
 	if (d)
-		dev_drop(d);
+		dev_drop(s, d);
 	coap_pdu_set_code(resp, COAP_RESPONSE_CODE_DELETED);
 	changed(s);
 }
@@ -751,20 +818,53 @@ static const coap_bin_const_t *psk_for(coap_bin_const_t *identity, coap_session_
 	return &s->psk;
 }
 
+/* A fleet registering at once sends thousands of datagrams, and every
+ * registration brings back the answers to four requests of ours: the
+ * default receive buffer (about 200 KB, some 160 small datagrams) overflows
+ * while a round is handled, and each datagram lost costs its device a CoAP
+ * retransmission (2 s or more). The endpoint's socket (libcoap 4.3 does not
+ * hand it out) is the UDP socket bound to addr; it gets LW_RCVBUF bytes, as
+ * far as net.core.rmem_max allows. */
+#define LW_RCVBUF (8 << 20)
+
+static void grow_rcvbuf(const struct sockaddr_storage *addr, socklen_t len)
+{
+	for (int fd = 0; fd < 1024; fd++) {
+		struct sockaddr_storage a;
+		socklen_t al = sizeof a;
+		int type = 0;
+		socklen_t tl = sizeof type;
+		if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &tl) < 0 || type != SOCK_DGRAM ||
+		    getsockname(fd, (struct sockaddr *)&a, &al) < 0 || al != len || memcmp(&a, addr, len))
+			continue;
+		int size = LW_RCVBUF;
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
+	}
+}
+
 lw_server *lw_start(const lw_config *cfg, char *err, size_t errlen)
 {
 	lw_server *s = calloc(1, sizeof *s);
 	if (!s)
 		goto oom;
 	s->cfg = *cfg;
+	s->burst = 1;
 	if (!s->cfg.max_devices)
 		s->cfg.max_devices = 10000;
 	if (!s->cfg.max_reg_per_s)
 		s->cfg.max_reg_per_s = 1000;
 	s->dev = calloc(s->cfg.max_devices, sizeof *s->dev);
 	s->setup_q = calloc(s->cfg.max_devices, sizeof *s->setup_q);
-	if (!s->dev || !s->setup_q)
+	s->free_q = calloc(s->cfg.max_devices, sizeof *s->free_q);
+	for (s->nbuckets = 64; s->nbuckets < s->cfg.max_devices && s->nbuckets < (1u << 24);)
+		s->nbuckets *= 2;
+	s->ep_head = calloc(s->nbuckets, sizeof *s->ep_head);
+	s->imei_head = calloc(s->nbuckets, sizeof *s->imei_head);
+	if (!s->dev || !s->setup_q || !s->free_q || !s->ep_head || !s->imei_head)
 		goto oom;
+	/* the lowest slots first, as before */
+	for (unsigned i = s->cfg.max_devices; i > 0; i--)
+		s->free_q[s->free_n++] = i - 1;
 	s->io = (campaign_io){.ctx = s, .write_uri = io_write_uri, .execute = io_execute, .package_uri = io_package_uri,
 			      .reboot = io_reboot, .config_uri = io_config_uri};
 	coap_startup();
@@ -800,6 +900,7 @@ lw_server *lw_start(const lw_config *cfg, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot listen for CoAP there (address in use?)");
 		goto fail;
 	}
+	grow_rcvbuf(&cfg->addr, cfg->addrlen);
 	coap_resource_t *rd = coap_resource_init(coap_make_str_const("rd"), 0);
 	coap_register_request_handler(rd, COAP_REQUEST_POST, hnd_register);
 	coap_add_resource(s->ctx, rd);
@@ -828,11 +929,14 @@ void lw_stop(lw_server *s)
 		return;
 	for (unsigned i = 0; s->dev && i < s->cfg.max_devices; i++)
 		if (s->dev[i].used)
-			dev_drop(&s->dev[i]);
+			dev_drop(s, &s->dev[i]);
 	if (s->ctx)
 		coap_free_context(s->ctx);
 	free(s->dev);
 	free(s->setup_q);
+	free(s->free_q);
+	free(s->ep_head);
+	free(s->imei_head);
 	free(s);
 }
 
@@ -841,9 +945,63 @@ int lw_fd(lw_server *s)
 	return coap_context_get_coap_fd(s->ctx);
 }
 
+/* libcoap 4.3's coap_io_do_epoll() (and coap_io_process(), which calls it)
+ * ends by preparing the next round: a walk over every session, one per
+ * device held. Its endpoint socket gives one datagram per ready event, so
+ * a round per datagram made that walk the server's main cost (at 5000
+ * devices about 100 Updates/s). Here one round takes up to s->burst
+ * datagrams: the endpoint's event is handed over burst times (a read that
+ * finds the socket empty costs one syscall and is ignored). burst doubles
+ * while the socket is still ready after a round (a queue) and halves when
+ * it is not, between 1 and LW_BURST_MAX. */
+#define LW_BURST_MAX 256
+#define LW_ROUNDS_MAX 8 /* rounds per lw_process(): the HTTP side gets its turn */
+
+static void do_io(lw_server *s)
+{
+	struct epoll_event ev[8], batch[LW_BURST_MAX + 8];
+	int fd = coap_context_get_coap_fd(s->ctx);
+	for (int round = 0; round < LW_ROUNDS_MAX; round++) {
+		int n = epoll_wait(fd, ev, 8, 0);
+		if (n <= 0)
+			break;
+		size_t m = 0;
+		bool endpoint = false;
+		for (int i = 0; i < n; i++) {
+			/* data.ptr: a socket of libcoap's (the endpoint's, for a
+			 * UDP or DTLS server); NULL: its timer */
+			unsigned copies = ev[i].data.ptr && (ev[i].events & EPOLLIN) ? s->burst : 1;
+			endpoint |= ev[i].data.ptr != NULL;
+			for (unsigned k = 0; k < copies; k++)
+				batch[m++] = ev[i];
+		}
+		coap_io_do_epoll(s->ctx, batch, m);
+		s->prepared_at = mono_ms();
+		if (!endpoint)
+			continue;
+		struct epoll_event again;
+		bool queued = epoll_wait(fd, &again, 1, 0) > 0 && again.data.ptr;
+		if (queued && s->burst < LW_BURST_MAX)
+			s->burst *= 2;
+		else if (!queued && s->burst > 1)
+			s->burst /= 2;
+		if (!queued)
+			break;
+	}
+	/* retransmissions and timeouts are found in that walk: at least every
+	 * LW_PREPARE_MS even with nothing received (libcoap's timer fd wakes
+	 * the loop for the ones it knows of) */
+	if (mono_ms() - s->prepared_at >= LW_PREPARE_MS) {
+		coap_tick_t now;
+		coap_ticks(&now);
+		coap_io_prepare_epoll(s->ctx, now);
+		s->prepared_at = mono_ms();
+	}
+}
+
 int lw_process(lw_server *s)
 {
-	coap_io_process(s->ctx, COAP_IO_NO_WAIT);
+	do_io(s);
 	int64_t t = now_s();
 	if (t != s->swept_at) {
 		/* registrations whose lifetime ended give their slot back (a
@@ -858,7 +1016,7 @@ int lw_process(lw_server *s)
 					campaign_device_cancelled(s->cfg.db, d->imei, t);
 			}
 			if (d->used && d->expires < t)
-				dev_drop(d);
+				dev_drop(s, d);
 		}
 	}
 	while (s->setup_n) {
@@ -868,10 +1026,7 @@ int lw_process(lw_server *s)
 		if (d->used)
 			setup_device(s, d);
 	}
-	coap_tick_t now;
-	coap_ticks(&now);
-	unsigned ms = coap_io_prepare_epoll(s->ctx, now);
-	return ms == 0 || ms > 1000 ? 1000 : (int)ms;
+	return s->setup_n ? 0 : LW_PREPARE_MS;
 }
 
 const campaign_io *lw_campaign_io(lw_server *s)

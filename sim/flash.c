@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,10 +29,141 @@ static int mkdir_p(const char *path)
 	return 0;
 }
 
+/* ---- in memory: records share their bytes with equal ones ---- */
+
+struct blob {
+	struct blob *next; /* in its bucket */
+	uint64_t hash;
+	size_t len;
+	unsigned long refs;
+	unsigned char data[];
+};
+
+struct rec {
+	struct rec *next;
+	struct blob *blob;
+	char name[];
+};
+
+struct sim_flash_mem {
+	struct rec *recs;
+};
+
+#define BUCKETS 65536u
+static struct blob **buckets;
+
+static uint64_t fnv1a(const void *p, size_t n)
+{
+	const unsigned char *b = p;
+	uint64_t h = 0xcbf29ce484222325ull;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ b[i]) * 0x100000001b3ull;
+	return h;
+}
+
+static struct blob *blob_get(const void *data, size_t len)
+{
+	uint64_t h = fnv1a(data, len);
+	struct blob **head, *b;
+	if (!buckets && !(buckets = calloc(BUCKETS, sizeof *buckets)))
+		return NULL;
+	head = &buckets[h % BUCKETS];
+	for (b = *head; b; b = b->next)
+		if (b->hash == h && b->len == len && memcmp(b->data, data, len) == 0) {
+			b->refs++;
+			return b;
+		}
+	b = malloc(sizeof *b + len);
+	if (!b)
+		return NULL;
+	b->hash = h;
+	b->len = len;
+	b->refs = 1;
+	if (len)
+		memcpy(b->data, data, len);
+	b->next = *head;
+	*head = b;
+	return b;
+}
+
+static void blob_put(struct blob *b)
+{
+	if (--b->refs)
+		return;
+	for (struct blob **p = &buckets[b->hash % BUCKETS]; *p; p = &(*p)->next)
+		if (*p == b) {
+			*p = b->next;
+			break;
+		}
+	free(b);
+}
+
+static struct rec **rec_find(const struct sim_flash *f, const char *name)
+{
+	struct rec **r = &f->mem->recs;
+	while (*r && strcmp((*r)->name, name) != 0)
+		r = &(*r)->next;
+	return r;
+}
+
+static int mem_write(const struct sim_flash *f, const char *name, const void *data, size_t len)
+{
+	struct rec **r = rec_find(f, name);
+	struct blob *b = blob_get(data, len);
+	if (!b)
+		return -ENOMEM;
+	if (!*r) {
+		size_t n = strlen(name) + 1;
+		struct rec *nr = malloc(sizeof *nr + n);
+		if (!nr) {
+			blob_put(b);
+			return -ENOMEM;
+		}
+		memcpy(nr->name, name, n);
+		nr->next = NULL;
+		nr->blob = NULL;
+		*r = nr;
+	}
+	if ((*r)->blob)
+		blob_put((*r)->blob);
+	(*r)->blob = b;
+	return 0;
+}
+
+static void mem_remove(const struct sim_flash *f, const char *name)
+{
+	struct rec **r = rec_find(f, name), *gone = *r;
+	if (!gone)
+		return;
+	*r = gone->next;
+	blob_put(gone->blob);
+	free(gone);
+}
+
+int sim_flash_open_memory(struct sim_flash *f, const char *name)
+{
+	snprintf(f->dir, sizeof f->dir, "%s", name);
+	f->mem = calloc(1, sizeof *f->mem);
+	return f->mem ? 0 : -ENOMEM;
+}
+
+void sim_flash_close(struct sim_flash *f)
+{
+	if (!f->mem)
+		return;
+	while (f->mem->recs)
+		mem_remove(f, f->mem->recs->name);
+	free(f->mem);
+	f->mem = NULL;
+}
+
+/* ---- in a directory ---- */
+
 int sim_flash_open(struct sim_flash *f, const char *dir)
 {
 	char files[600];
 	int rc;
+	f->mem = NULL;
 	if (strlen(dir) >= sizeof f->dir)
 		return -ENAMETOOLONG;
 	snprintf(f->dir, sizeof f->dir, "%s", dir);
@@ -44,6 +176,8 @@ int sim_flash_open(struct sim_flash *f, const char *dir)
 
 int sim_flash_path(const struct sim_flash *f, const char *name, char *out, size_t cap)
 {
+	if (f->mem)
+		return -1;
 	int n = snprintf(out, cap, "%s/%s", f->dir, name);
 	return n < 0 || (size_t)n >= cap ? -1 : 0;
 }
@@ -51,6 +185,8 @@ int sim_flash_path(const struct sim_flash *f, const char *name, char *out, size_
 bool sim_flash_exists(const struct sim_flash *f, const char *name)
 {
 	char path[600];
+	if (f->mem)
+		return *rec_find(f, name) != NULL;
 	return sim_flash_path(f, name, path, sizeof path) == 0 && access(path, F_OK) == 0;
 }
 
@@ -74,6 +210,8 @@ int sim_flash_write(const struct sim_flash *f, const char *name, const void *dat
 	char path[600], tmp[620];
 	const char *p = data;
 	int fd, dfd, err = 0;
+	if (f->mem)
+		return mem_write(f, name, data, len);
 	if (sim_flash_path(f, name, path, sizeof path))
 		return -ENAMETOOLONG;
 	snprintf(tmp, sizeof tmp, "%s.tmp", path);
@@ -103,6 +241,10 @@ int sim_flash_remove(const struct sim_flash *f, const char *name)
 {
 	char path[600], *slash;
 	int fd, err = 0;
+	if (f->mem) {
+		mem_remove(f, name);
+		return 0;
+	}
 	if (sim_flash_path(f, name, path, sizeof path))
 		return -ENAMETOOLONG;
 	if (unlink(path) < 0 && errno != ENOENT)
@@ -119,6 +261,8 @@ int sim_flash_remove(const struct sim_flash *f, const char *name)
 
 void sim_flash_sync_dir(const struct sim_flash *f)
 {
+	if (f->mem)
+		return;
 	int fd = open(f->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd >= 0) {
 		fsync(fd);
@@ -131,6 +275,14 @@ long sim_flash_read(const struct sim_flash *f, const char *name, void *buf, size
 	char path[600];
 	size_t got = 0;
 	int fd;
+	if (f->mem) {
+		const struct rec *r = *rec_find(f, name);
+		if (!r)
+			return -ENOENT;
+		got = r->blob->len < cap ? r->blob->len : cap;
+		memcpy(buf, r->blob->data, got);
+		return (long)got;
+	}
 	if (sim_flash_path(f, name, path, sizeof path))
 		return -ENAMETOOLONG;
 	fd = open(path, O_RDONLY | O_CLOEXEC);

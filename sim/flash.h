@@ -18,8 +18,10 @@
 #define SIM_KV_KEY 32
 #define SIM_KV_VAL 160
 
+struct sim_flash_mem;
 struct sim_flash {
-	char dir[512];
+	char dir[512]; /* in memory: a name for messages only, nothing made */
+	struct sim_flash_mem *mem; /* NULL: the directory */
 };
 
 /* One record in memory. */
@@ -32,7 +34,19 @@ struct sim_kv {
 /* Creates dir (and dir/files) if missing. 0, or -errno. */
 int sim_flash_open(struct sim_flash *f, const char *dir);
 
-/* Builds "<dir>/<name>" into out. 0, or -1 if it does not fit. */
+/* A flash whose records live in this process's memory (sarafw-sim
+ * --fleet-flash memory): no file is made or opened. Records of equal
+ * bytes are stored once for every such flash (a fleet's modules share
+ * their factory image). Areas kept as files (sim_flash_path: user files,
+ * a downloaded package, an install's image) do not exist: sim_flash_path
+ * fails, so what needs them fails as on a full flash. name: for messages.
+ * 0, or -ENOMEM. */
+int sim_flash_open_memory(struct sim_flash *f, const char *name);
+/* Frees a flash in memory and its records (a directory stays as it is). */
+void sim_flash_close(struct sim_flash *f);
+
+/* Builds "<dir>/<name>" into out. 0, or -1 if it does not fit or the
+ * flash is in memory. */
 int sim_flash_path(const struct sim_flash *f, const char *name, char *out, size_t cap);
 
 bool sim_flash_exists(const struct sim_flash *f, const char *name);

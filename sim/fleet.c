@@ -3,12 +3,18 @@
 
 #include <errno.h>
 #include <math.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/epoll.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "clock.h"
@@ -18,14 +24,13 @@
 #include "ufota.h"
 
 #define HOUR_MS 3600000.0
-#define DEV_FDS 4 /* per client: epoll, timerfd, socket, and a spare */
 
 struct dev {
 	struct sim_modem *m;
 	struct sim_flash flash;
 	struct sim_net_config net;
 	struct sim_lwm2m_config lw;
-	char bind[16];
+	char bind[16]; /* 127.x.y.z */
 	char psk_id[32]; /* urn:imei:<IMEI> */
 	uint64_t rng;
 	bool misbehaving, reset_done, on, faded, lifetime_set;
@@ -38,7 +43,6 @@ struct dev {
 };
 
 static struct dev *fleet_devs;
-static struct sim_lwm2m_stats fleet_stats;
 static struct dev **fleet_heap;
 
 /* ---- the fault spec ---- */
@@ -252,9 +256,8 @@ static unsigned pct(const uint32_t *h, uint64_t n, double p)
 	return SIM_LW_HIST - 1;
 }
 
-static void print_stats(const struct sim_clock *clock)
+static void print_stats(const struct sim_clock *clock, const struct sim_lwm2m_stats *s)
 {
-	const struct sim_lwm2m_stats *s = &fleet_stats;
 	printf("stats t=%.3f reg=%llu upd=%llu fail=%llu reg_p50=%u reg_p99=%u upd_p50=%u upd_p99=%u\n",
 	       (double)sim_clock_wall_ns(clock) / 1e9, (unsigned long long)s->reg,
 	       (unsigned long long)s->upd, (unsigned long long)s->fail, pct(s->reg_ms, s->reg, 0.5),
@@ -276,113 +279,81 @@ static long rss_kb(void)
 	return kb;
 }
 
-/* each module holds DEV_FDS descriptors and opens its flash records while
- * it runs: a fleet short of them would lose records (a module whose
- * identity cannot be read registers as "urn:imei:", and every such module
- * takes the others' registration), so it is refused instead. 0 or the
- * limit obtained when it is too low. */
-static rlim_t raise_fd_limit(unsigned n)
+/* What a worker shares with the fleet's first process (MAP_SHARED). */
+struct share {
+	struct sim_lwm2m_stats stats;
+	volatile sig_atomic_t ready;
+	long rss_kb, grown_kb; /* at ready: the worker's RSS, and what its modules added */
+	unsigned on, resets, cuts, fades;
+};
+
+/* Open files per module: the client's libcoap context holds its epoll,
+ * its timerfd and its socket; a flash on disk opens its records while
+ * the module runs (a record's file and its directory at once). */
+static unsigned dev_fds(const struct sim_fleet_config *c)
 {
-	struct rlimit r;
-	rlim_t want = (rlim_t)n * DEV_FDS + 1024;
-	if (getrlimit(RLIMIT_NOFILE, &r) != 0)
-		return 0;
-	if (r.rlim_cur >= want)
-		return 0;
-	r.rlim_cur = want;
-	if (r.rlim_max < want)
-		r.rlim_max = want; /* root may raise it */
-	if (setrlimit(RLIMIT_NOFILE, &r) != 0 && getrlimit(RLIMIT_NOFILE, &r) == 0) {
-		r.rlim_cur = r.rlim_max;
-		setrlimit(RLIMIT_NOFILE, &r);
-	}
-	if (getrlimit(RLIMIT_NOFILE, &r) != 0)
-		return 0;
-	return r.rlim_cur >= want ? 0 : r.rlim_cur;
+	return c->flash_memory ? 3 : 4;
 }
 
-int sim_fleet_run(const struct sim_fleet_config *c)
+#define FD_RESERVE 1024 /* stdio, downloads, libcoap's own */
+
+/* The open-file limit, raised towards want (to the hard limit). */
+static rlim_t fd_limit(rlim_t want)
+{
+	struct rlimit r;
+	if (getrlimit(RLIMIT_NOFILE, &r) != 0)
+		return 0;
+	if (r.rlim_cur < want) {
+		struct rlimit up = {.rlim_cur = want, .rlim_max = r.rlim_max < want ? want : r.rlim_max};
+		if (setrlimit(RLIMIT_NOFILE, &up) != 0) { /* root may raise the hard limit */
+			up.rlim_cur = r.rlim_max < want ? r.rlim_max : want;
+			up.rlim_max = r.rlim_max;
+			setrlimit(RLIMIT_NOFILE, &up);
+		}
+		getrlimit(RLIMIT_NOFILE, &r);
+	}
+	return r.rlim_cur;
+}
+
+/* One process's modules [lo, hi): their flash, their power-on, then the
+ * loop until *stop. alone: the only process (prints ready and stats). */
+static int serve(const struct sim_fleet_config *c, struct dev *devs, unsigned lo, unsigned hi,
+		 struct share *sh, bool alone)
 {
 	struct sim_clock clock;
 	struct heap h = {0};
-	struct dev *devs;
 	char path[4096];
-	FILE *list;
-	unsigned bad = 0, resets = 0, cuts = 0, fades = 0;
 	int ep, rc = 1;
 	long rss0 = rss_kb();
 
-	if (mkdir(c->dir, 0755) != 0 && errno != EEXIST) {
-		fprintf(stderr, "sarafw-sim: cannot make fleet dir %s: %s\n", c->dir, strerror(errno));
-		return 1;
-	}
-	rlim_t have = raise_fd_limit(c->n);
-	if (have) {
-		fprintf(stderr, "sarafw-sim: --fleet %u needs %u open files, the limit is %lu (ulimit -n)\n", c->n,
-			c->n * DEV_FDS + 1024, (unsigned long)have);
-		return 1;
-	}
 	sim_clock_init(&clock, c->scale);
-	devs = calloc(c->n, sizeof *devs);
-	h.a = calloc(c->n, sizeof *h.a);
+	h.a = calloc(hi - lo, sizeof *h.a);
 	ep = epoll_create1(EPOLL_CLOEXEC);
-	snprintf(path, sizeof path, "%s/fleet.txt", c->dir);
-	list = fopen(path, "w");
-	if (!devs || !h.a || ep < 0 || !list) {
+	if (!h.a || ep < 0) {
 		fprintf(stderr, "sarafw-sim: --fleet %u: %s\n", c->n, strerror(errno));
 		goto out;
 	}
-	/* misbehaving hosts: round(share * N) of them, seeded */
-	{
-		unsigned want = (unsigned)lround(c->faults.misbehave * c->n);
-		uint64_t s = (uint64_t)c->seed * 0x100000001b3ull + 17;
-		while (bad < want) {
-			struct dev *d = &devs[next_rand(&s) % c->n];
-			if (!d->misbehaving) {
-				d->misbehaving = true;
-				bad++;
-			}
-		}
-	}
-	for (unsigned i = 0; i < c->n; i++) {
+	for (unsigned i = lo; i < hi; i++) {
 		struct dev *d = &devs[i];
-		char err[300], imei[16];
+		char err[300];
 		uint32_t seed = c->seed * 1000003u + i;
 		int r;
 		snprintf(path, sizeof path, "%s/m%06u", c->dir, i);
-		if (mkdir(path, 0755) != 0 && errno != EEXIST) {
+		if (c->flash_memory) {
+			r = sim_flash_open_memory(&d->flash, path);
+		} else if (mkdir(path, 0755) != 0 && errno != EEXIST) {
 			fprintf(stderr, "sarafw-sim: cannot make %s: %s\n", path, strerror(errno));
 			goto out;
+		} else {
+			r = sim_flash_open(&d->flash, path);
 		}
-		r = sim_flash_open(&d->flash, path);
 		if (r == 0)
 			r = sim_factory_prepare_with(&d->flash, c->variant, &seed, c->prov, err, sizeof err);
 		if (r) {
 			fprintf(stderr, "sarafw-sim: module %u in %s: %s\n", i, path, r > 0 ? err : strerror(-r));
 			goto out;
 		}
-		d->net = *c->net;
-		d->lw = *c->lwm2m;
-		d->lw.external_poll = true;
-		d->lw.stats = c->stats_s > 0 ? &fleet_stats : NULL;
-		/* 127.0.0.1 .. : 20000 clients per loopback address */
-		snprintf(d->bind, sizeof d->bind, "127.0.%u.%u", (i / 20000) / 250, 1 + (i / 20000) % 250);
-		d->lw.bind_host = d->bind;
-		d->net.lwm2m = &d->lw;
-		d->rng = (uint64_t)c->seed << 32 ^ i;
-		d->fd = -1;
-		d->start_at = i >= c->n - (c->faults.late < c->n ? c->faults.late : c->n)
-				      ? (uint64_t)(c->faults.late_s * 1000.0)
-				      : 0;
-		d->cut_at = next_event(&d->rng, d->start_at, c->faults.powercut);
-		d->fade_at = next_event(&d->rng, d->start_at, c->faults.fade);
-		d->unfade_at = UINT64_MAX;
-		sim_factory_imei(seed, imei);
-		snprintf(d->psk_id, sizeof d->psk_id, "urn:imei:%s", imei);
-		if (d->lw.psk_id)
-			d->lw.psk_id = d->psk_id; /* the server wants identity == endpoint */
-		fprintf(list, "%u %s %s %.3f\n", i, imei, d->misbehaving ? "misbehaving" : "good",
-			(double)d->start_at / 1000.0);
+		d->lw.stats = c->stats_s > 0 ? &sh->stats : NULL;
 		if (d->start_at == 0 && power_on(c, &clock, d) != 0) {
 			fprintf(stderr, "sarafw-sim: module %u: cannot power on\n", i);
 			goto out;
@@ -392,24 +363,23 @@ int sim_fleet_run(const struct sim_fleet_config *c)
 		d->key = UINT64_MAX;
 		rekey(&h, d);
 	}
-	fclose(list);
-	list = NULL;
-	{
-		long rss = rss_kb();
-		unsigned on = 0;
-		for (unsigned i = 0; i < c->n; i++)
-			on += devs[i].on;
-		printf("ready fleet %u\nmemory rss_kb=%ld per_module_b=%ld\n", c->n, rss,
-		       on ? (rss - rss0) * 1024 / (long)on : 0);
+	for (unsigned i = lo; i < hi; i++)
+		sh->on += devs[i].on;
+	sh->rss_kb = rss_kb();
+	sh->grown_kb = sh->rss_kb - rss0;
+	sh->ready = 1;
+	if (alone) {
+		printf("ready fleet %u\nmemory rss_kb=%ld per_module_b=%ld\n", c->n, sh->rss_kb,
+		       sh->on ? sh->grown_kb * 1024 / (long)sh->on : 0);
 		fflush(stdout);
 	}
-	uint64_t stats_ns = c->stats_s > 0 ? (uint64_t)(c->stats_s * 1e9) : 0;
+	uint64_t stats_ns = alone && c->stats_s > 0 ? (uint64_t)(c->stats_s * 1e9) : 0;
 	uint64_t stats_at = sim_clock_wall_ns(&clock) + stats_ns;
 	while (!*c->stop) {
 		struct epoll_event evs[256];
 		uint64_t now = sim_clock_now(&clock);
 		if (stats_ns && sim_clock_wall_ns(&clock) >= stats_at) {
-			print_stats(&clock);
+			print_stats(&clock, &sh->stats);
 			stats_at += stats_ns;
 		}
 		/* at most a batch of timers before the sockets get their turn */
@@ -421,12 +391,12 @@ int sim_fleet_run(const struct sim_fleet_config *c)
 					goto out;
 				}
 			} else if (d->cut_at <= now) {
-				cuts++;
+				sh->cuts++;
 				sim_modem_reboot(d->m); /* a power cut: what was not on flash is gone */
 				d->cut_at = next_event(&d->rng, now, c->faults.powercut);
 			} else if (!d->faded && d->fade_at <= now) {
 				/* a signal fade: the radio loses the network for a while */
-				fades++;
+				sh->fades++;
 				d->faded = true;
 				sim_modem_set_cfun(d->m, 4);
 				d->unfade_at = now + (uint64_t)(c->faults.fade_s * 1000.0);
@@ -437,7 +407,7 @@ int sim_fleet_run(const struct sim_fleet_config *c)
 			} else {
 				sim_modem_tick(d->m);
 			}
-			host(c, d, &resets);
+			host(c, d, &sh->resets);
 			watch_fd(ep, d);
 			rekey(&h, d);
 			now = sim_clock_now(&clock);
@@ -459,22 +429,217 @@ int sim_fleet_run(const struct sim_fleet_config *c)
 		for (int i = 0; i < n; i++) {
 			struct dev *d = evs[i].data.ptr;
 			sim_lwm2m_io(d->m);
-			host(c, d, &resets);
+			host(c, d, &sh->resets);
 			watch_fd(ep, d);
 			rekey(&h, d);
 		}
 	}
-	fprintf(stderr, "sarafw-sim: fleet of %u: %u host resets, %u power cuts, %u fades\n", c->n, resets,
-		cuts, fades);
 	rc = 0;
 out:
-	if (list)
-		fclose(list);
 	if (ep >= 0)
 		close(ep);
 	/* the modules stay as they are until the process ends (their flash
 	 * holds what a module keeps): kept reachable, not torn down one by one */
-	fleet_devs = devs;
 	fleet_heap = h.a;
+	return rc;
+}
+
+/* The first process of a fleet spread over workers: merges their figures
+ * and prints them, stops them all when it is stopped or one of them ends. */
+static int supervise(const struct sim_fleet_config *c, struct share *sh, const pid_t *pids, unsigned procs)
+{
+	struct sim_clock clock;
+	static struct sim_lwm2m_stats all;
+	bool ready = false;
+	unsigned live = procs;
+	int rc = 0;
+	sim_clock_init(&clock, c->scale);
+	uint64_t stats_ns = c->stats_s > 0 ? (uint64_t)(c->stats_s * 1e9) : 0;
+	uint64_t stats_at = 0;
+	while (!*c->stop && live == procs) {
+		uint64_t w = sim_clock_wall_ns(&clock);
+		uint64_t wait_ns = 100000000u;
+		if (ready && stats_ns && stats_at > w && stats_at - w < wait_ns)
+			wait_ns = stats_at - w;
+		struct timespec ts = {.tv_sec = 0, .tv_nsec = (long)(ready && stats_ns && stats_at <= w ? 0 : wait_ns)};
+		ppoll(NULL, 0, &ts, c->awake);
+		int st;
+		pid_t p;
+		while ((p = waitpid(-1, &st, WNOHANG)) > 0) {
+			live--;
+			fprintf(stderr, "sarafw-sim: a fleet worker (pid %ld) ended (%s %d): the fleet stops\n",
+				(long)p, WIFEXITED(st) ? "status" : "signal", WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st));
+			rc = 1;
+		}
+		if (!ready) {
+			unsigned k = 0, on = 0;
+			long rss = 0, grown = 0;
+			while (k < procs && sh[k].ready) {
+				on += sh[k].on;
+				rss += sh[k].rss_kb;
+				grown += sh[k].grown_kb;
+				k++;
+			}
+			if (k < procs)
+				continue;
+			ready = true;
+			printf("ready fleet %u\nmemory rss_kb=%ld per_module_b=%ld\n", c->n, rss,
+			       on ? grown * 1024 / (long)on : 0);
+			fflush(stdout);
+			stats_at = sim_clock_wall_ns(&clock) + stats_ns;
+		}
+		if (stats_ns && sim_clock_wall_ns(&clock) >= stats_at) {
+			memset(&all, 0, sizeof all);
+			for (unsigned k = 0; k < procs; k++) {
+				all.reg += sh[k].stats.reg;
+				all.upd += sh[k].stats.upd;
+				all.fail += sh[k].stats.fail;
+				for (unsigned b = 0; b < SIM_LW_HIST; b++) {
+					all.reg_ms[b] += sh[k].stats.reg_ms[b];
+					all.upd_ms[b] += sh[k].stats.upd_ms[b];
+				}
+			}
+			print_stats(&clock, &all);
+			stats_at += stats_ns;
+		}
+	}
+	for (unsigned k = 0; k < procs; k++)
+		kill(pids[k], SIGTERM);
+	while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
+		;
+	return rc;
+}
+
+int sim_fleet_run(const struct sim_fleet_config *c)
+{
+	struct dev *devs;
+	char path[4096];
+	FILE *list;
+	unsigned bad = 0, procs = 0, per = 0;
+	int rc = 1;
+	struct share *sh = NULL;
+
+	if (mkdir(c->dir, 0755) != 0 && errno != EEXIST) {
+		fprintf(stderr, "sarafw-sim: cannot make fleet dir %s: %s\n", c->dir, strerror(errno));
+		return 1;
+	}
+	/* each module holds dev_fds() open files: a fleet short of them would
+	 * lose records (a module whose identity cannot be read registers as
+	 * "urn:imei:", and every such module takes the others' registration),
+	 * so the fleet spreads over worker processes (each has the limit), or
+	 * is refused */
+	{
+		unsigned per_dev = dev_fds(c);
+		rlim_t want = (rlim_t)c->n * per_dev + FD_RESERVE;
+		rlim_t have = fd_limit(want);
+		rlim_t cap = have > FD_RESERVE ? (have - FD_RESERVE) / per_dev : 0;
+		if (cap)
+			procs = c->procs ? c->procs : (unsigned)((c->n + cap - 1) / cap);
+		if (procs > c->n)
+			procs = c->n;
+		if (procs)
+			per = (c->n + procs - 1) / procs;
+		if (!cap || procs > SIM_FLEET_PROCS_MAX || per > cap) {
+			fprintf(stderr,
+				"sarafw-sim: --fleet %u needs %lu open files, the limit is %lu (ulimit -n): "
+				"a process holds at most %lu modules, at most %d processes\n",
+				c->n, (unsigned long)want, (unsigned long)have, (unsigned long)cap, SIM_FLEET_PROCS_MAX);
+			return 1;
+		}
+	}
+	devs = calloc(c->n, sizeof *devs);
+	snprintf(path, sizeof path, "%s/fleet.txt", c->dir);
+	list = fopen(path, "w");
+	sh = mmap(NULL, (size_t)procs * sizeof *sh, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (!devs || !list || sh == MAP_FAILED) {
+		fprintf(stderr, "sarafw-sim: --fleet %u: %s\n", c->n, strerror(errno));
+		sh = NULL;
+		goto out;
+	}
+	/* misbehaving hosts: round(share * N) of them, seeded */
+	{
+		unsigned want = (unsigned)lround(c->faults.misbehave * c->n);
+		uint64_t s = (uint64_t)c->seed * 0x100000001b3ull + 17;
+		while (bad < want) {
+			struct dev *d = &devs[next_rand(&s) % c->n];
+			if (!d->misbehaving) {
+				d->misbehaving = true;
+				bad++;
+			}
+		}
+	}
+	for (unsigned i = 0; i < c->n; i++) {
+		struct dev *d = &devs[i];
+		char imei[16];
+		d->net = *c->net;
+		d->lw = *c->lwm2m;
+		d->lw.external_poll = true;
+		/* each module on its own loopback address (all of 127.0.0.0/8 is
+		 * lo's), as modules on a network: 127.1.0.1, 127.1.0.2, ... */
+		uint32_t a = 0x7f010000u + i + 1;
+		snprintf(d->bind, sizeof d->bind, "127.%u.%u.%u", a >> 16 & 255, a >> 8 & 255, a & 255);
+		d->lw.bind_host = d->bind;
+		d->net.lwm2m = &d->lw;
+		d->rng = (uint64_t)c->seed << 32 ^ i;
+		d->fd = -1;
+		d->start_at = i >= c->n - (c->faults.late < c->n ? c->faults.late : c->n)
+				      ? (uint64_t)(c->faults.late_s * 1000.0)
+				      : 0;
+		d->cut_at = next_event(&d->rng, d->start_at, c->faults.powercut);
+		d->fade_at = next_event(&d->rng, d->start_at, c->faults.fade);
+		d->unfade_at = UINT64_MAX;
+		sim_factory_imei(c->seed * 1000003u + i, imei);
+		snprintf(d->psk_id, sizeof d->psk_id, "urn:imei:%s", imei);
+		if (d->lw.psk_id)
+			d->lw.psk_id = d->psk_id; /* the server wants identity == endpoint */
+		fprintf(list, "%u %s %s %.3f\n", i, imei, d->misbehaving ? "misbehaving" : "good",
+			(double)d->start_at / 1000.0);
+	}
+	if (fclose(list) != 0) {
+		list = NULL;
+		fprintf(stderr, "sarafw-sim: %s: %s\n", path, strerror(errno));
+		goto out;
+	}
+	list = NULL;
+	fleet_devs = devs;
+	if (procs == 1) {
+		rc = serve(c, devs, 0, c->n, &sh[0], true);
+	} else {
+		pid_t pids[SIM_FLEET_PROCS_MAX];
+		pid_t first = getpid();
+		fflush(NULL);
+		for (unsigned k = 0; k < procs; k++) {
+			unsigned lo = k * per, hi = lo + per < c->n ? lo + per : c->n;
+			pids[k] = fork();
+			if (pids[k] == 0) {
+				/* a worker ends with the fleet's first process, even a killed one */
+				prctl(PR_SET_PDEATHSIG, SIGTERM);
+				if (getppid() != first)
+					_exit(1);
+				_exit(lo < hi ? serve(c, devs, lo, hi, &sh[k], false) : 0);
+			}
+			if (pids[k] < 0) {
+				fprintf(stderr, "sarafw-sim: fork: %s\n", strerror(errno));
+				procs = k;
+				break;
+			}
+		}
+		rc = procs ? supervise(c, sh, pids, procs) : 1;
+	}
+	{
+		unsigned resets = 0, cuts = 0, fades = 0;
+		for (unsigned k = 0; k < procs; k++) {
+			resets += sh[k].resets;
+			cuts += sh[k].cuts;
+			fades += sh[k].fades;
+		}
+		if (rc == 0)
+			fprintf(stderr, "sarafw-sim: fleet of %u: %u host resets, %u power cuts, %u fades\n", c->n,
+				resets, cuts, fades);
+	}
+out:
+	if (list)
+		fclose(list);
+	/* the shared figures and the modules stay until the process ends */
 	return rc;
 }

@@ -4,10 +4,22 @@
  *
  * Each module is a whole struct sim_modem (the same features, the same
  * LwM2M client, one libcoap context each) with its own flash under the
- * fleet dir (DIR/m<index>), its own IMEI (from --seed and its index) and
- * its own radio (--rat, --bandwidth). One loop serves them all: one
- * epoll over every client context's fd, and one min-heap of the modules'
- * next timers.
+ * fleet dir (DIR/m<index>) or, with --fleet-flash memory, in memory (no
+ * file per module; what a campaign downloads and installs needs the
+ * flash on disk), its own IMEI (from --seed and its index), its own
+ * loopback address (module i sends from 127.1.0.1 + i) and its own radio
+ * (--rat, --bandwidth). One loop serves them all: one epoll over every
+ * client context's fd, and one min-heap of the modules' next timers.
+ *
+ * Open files: a module's libcoap context holds three (its epoll, its
+ * timerfd, its socket) and a flash on disk opens one more while it
+ * writes; with 1024 more for the process, the open-file limit (ulimit -n)
+ * caps the modules of one process. A larger fleet (or --fleet-procs K)
+ * runs in worker processes of equal shares of the modules, each with its
+ * own limit; the first process merges their figures and stops them all.
+ * A fleet that would need more than SIM_FLEET_PROCS_MAX workers, or a
+ * worker over its limit, is refused: short of files, a module could not
+ * read its identity and would register as "urn:imei:".
  *
  * Hosts: a well-behaved host keeps the module powered and lets the server
  * run the update (and with --fleet-lifetime S sets the u-blox server's
@@ -31,6 +43,7 @@
 #include "variants.h"
 
 #define SIM_FLEET_MAX 200000
+#define SIM_FLEET_PROCS_MAX 64
 
 /* --fleet-faults misbehave=F,powercut=R,fade=R,fade-s=S,late=K@S */
 struct sim_fleet_faults {
@@ -56,12 +69,15 @@ struct sim_fleet_config {
 	const struct sim_lwm2m_config *lwm2m;
 	struct sim_fleet_faults faults;
 	long lifetime; /* --fleet-lifetime: each host sets /1/1/1 (+ULWM2MWRITE) once the client runs; 0: factory */
+	bool flash_memory; /* --fleet-flash memory: records in memory, no file (flash.h) */
+	unsigned procs; /* --fleet-procs: worker processes; 0: as few as the open-file limit allows */
 	double stats_s; /* --fleet-stats: a "stats ..." line this often (wall s); 0: none */
 	volatile sig_atomic_t *stop;
 	const sigset_t *awake; /* signal mask while waiting */
 };
 
-/* Runs until *stop. With stats_s, prints every stats_s wall seconds
+/* Runs until *stop (or, spread over workers, until one of them ends: 1).
+ * With stats_s, prints every stats_s wall seconds
  * "stats t=S reg=N upd=N fail=N reg_p50=MS reg_p99=MS upd_p50=MS upd_p99=MS"
  * (counts since the start; round trips of answered Registers and Updates).
  *  Prints "ready fleet N" once every module that starts

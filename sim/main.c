@@ -103,6 +103,11 @@ static void usage(FILE *f)
 		"                    power on S module seconds late); e.g. misbehave=0.3,late=1@20\n"
 		"  --fleet-lifetime S each module's host sets the LwM2M lifetime to S seconds\n"
 		"                    (as +ULWM2MWRITE on /1/1/1) once the client runs\n"
+		"  --fleet-flash disk|memory  each module's flash in DIR/m<index> (default) or\n"
+		"                    in memory: no file per module, but nothing to download\n"
+		"                    or install a package into (registration load only)\n"
+		"  --fleet-procs K   spread the fleet over K worker processes (default: as few\n"
+		"                    as the open-file limit allows, 3 or 4 files per module)\n"
 		"  --fleet-stats S   every S wall seconds a line: Registers and Updates answered,\n"
 		"                    their p50 and p99 round trips in ms\n"
 		"  --help, --version\n\n"
@@ -256,6 +261,8 @@ int main(int argc, char **argv)
 		{.name = "fleet-faults", .has_arg = required_argument, .val = 'Q'},
 		{.name = "fleet-stats", .has_arg = required_argument, .val = 'G'},
 		{.name = "fleet-lifetime", .has_arg = required_argument, .val = 'T'},
+		{.name = "fleet-flash", .has_arg = required_argument, .val = 'H'},
+		{.name = "fleet-procs", .has_arg = required_argument, .val = 'O'},
 		{.name = NULL},
 	};
 	const char *variant = NULL, *state = NULL, *link = NULL, *audit_path = NULL,
@@ -268,6 +275,8 @@ int main(int argc, char **argv)
 	struct sim_fleet_faults fleet_faults = {.fade_s = 30};
 	double fleet_stats = 0;
 	long fleet_lifetime = 0;
+	bool fleet_memory = false;
+	unsigned long fleet_procs = 0;
 	static struct sim_line line, aux;
 	static struct sim_modem modem;
 	struct sim_flash flash;
@@ -322,6 +331,23 @@ int main(int argc, char **argv)
 			fleet_stats = strtod(optarg, &end);
 			if (errno || *end || !(fleet_stats >= 0.01 && fleet_stats <= 3600)) {
 				fprintf(stderr, "sarafw-sim: --fleet-stats wants seconds from 0.01 to 3600, got '%s'\n", optarg);
+				return 2;
+			}
+			break;
+		case 'H':
+			if (strcmp(optarg, "disk") != 0 && strcmp(optarg, "memory") != 0) {
+				fprintf(stderr, "sarafw-sim: --fleet-flash wants disk or memory, got '%s'\n", optarg);
+				return 2;
+			}
+			fleet_memory = strcmp(optarg, "memory") == 0;
+			break;
+		case 'O':
+			errno = 0;
+			fleet_procs = strtoul(optarg, &end, 10);
+			if (errno || *end || !*optarg || *optarg == '-' || fleet_procs < 1 ||
+			    fleet_procs > SIM_FLEET_PROCS_MAX) {
+				fprintf(stderr, "sarafw-sim: --fleet-procs wants 1 to %d, got '%s'\n", SIM_FLEET_PROCS_MAX,
+					optarg);
 				return 2;
 			}
 			break;
@@ -469,7 +495,8 @@ int main(int argc, char **argv)
 		struct sim_fleet_config fc = {
 			.n = (unsigned)fleet, .dir = state, .variant = v, .prov = &prov,
 			.seed = (uint32_t)seed, .scale = scale, .net = &net, .lwm2m = &lwm2m,
-			.faults = fleet_faults, .stats_s = fleet_stats, .lifetime = fleet_lifetime, .stop = &stop, .awake = &awake};
+			.faults = fleet_faults, .stats_s = fleet_stats, .lifetime = fleet_lifetime,
+			.flash_memory = fleet_memory, .procs = (unsigned)fleet_procs, .stop = &stop, .awake = &awake};
 		return sim_fleet_run(&fc);
 	}
 	if (!variant || !state || !link) {

@@ -14,7 +14,7 @@ trusts local connections (user "sarafw", a superuser of this cluster
 only). PostgreSQL refuses to run as root: when the tests run as root, the
 cluster runs as the "postgres" system user that Debian's postgresql-15
 package creates (runuser -u postgres); its directory is handed to that
-user. Otherwise it runs as the current user. fsync is off: the tests kill
+user. Otherwise it runs as the current user. fsync is off (PgCluster(fsync=True) for benchmarks): the tests kill
 sarafw-server, never PostgreSQL, and a cluster that syncs every commit
 makes them slow on a shared machine.
 
@@ -41,7 +41,8 @@ def _free_tcp_port():
 
 
 class PgCluster:
-    def __init__(self):
+    def __init__(self, fsync=False):
+        self.fsync = fsync  # on for benchmarks: commits reach the disk as in production
         for prog in ("initdb", "pg_ctl", "psql"):
             if not os.access(os.path.join(PG_BIN, prog), os.X_OK):
                 raise RuntimeError("%s/%s is missing: install postgresql-15 (debian-packages.txt)"
@@ -67,8 +68,7 @@ class PgCluster:
     def start(self):
         self._run([os.path.join(PG_BIN, "initdb"), "-D", self.data, "-U", "sarafw", "-A", "trust",
                    "-E", "UTF8", "--locale=C", "--no-sync"])
-        opts = "-c listen_addresses=127.0.0.1 -p %d -k %s -c fsync=off -c max_connections=200" % (
-            self.port, self.dir)
+        opts = self._opts()
         for attempt in range(3):
             try:
                 self._run([os.path.join(PG_BIN, "pg_ctl"), "-D", self.data, "-l",
@@ -79,10 +79,13 @@ class PgCluster:
                     raise RuntimeError("pg_ctl start failed: %s" % self.log_text())
                 # the port was taken meanwhile: another one
                 self.port = _free_tcp_port()
-                opts = "-c listen_addresses=127.0.0.1 -p %d -k %s -c fsync=off -c max_connections=200" % (
-                    self.port, self.dir)
+                opts = self._opts()
         self.started = True
         return self
+
+    def _opts(self):
+        return "-c listen_addresses=127.0.0.1 -p %d -k %s -c fsync=%s -c max_connections=200" % (
+            self.port, self.dir, "on" if self.fsync else "off")
 
     def log_text(self):
         try:

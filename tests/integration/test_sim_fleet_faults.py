@@ -1,6 +1,7 @@
 """sarafw-sim --fleet with seeded power cuts and signal fades: every module
 still registers with sarafw-server, the same --seed gives the same fleet
-(IMEIs, hosts), the fleet stops cleanly on SIGTERM and counts its faults;
+(IMEIs, hosts, also over worker processes), the fleet stops cleanly on
+SIGTERM and counts its faults;
 bad --fleet options are refused."""
 import os
 import re
@@ -25,7 +26,10 @@ def main():
     sim = os.path.join(BIN, "sarafw-sim")
     for bad in (["--fleet", "0"], ["--fleet", "x"], ["--fleet", "300000"],
                 ["--fleet", "2", "--fleet-faults", "misbehave=2"], ["--fleet", "2", "--fleet-stats", "0"],
-                ["--fleet", "2", "--fleet-lifetime", "0"]):
+                ["--fleet", "2", "--fleet-lifetime", "0"], ["--fleet", "2", "--fleet-flash", "tmpfs"],
+                ["--fleet", "2", "--fleet-flash", ""], ["--fleet", "2", "--fleet-procs", "0"],
+                ["--fleet", "2", "--fleet-procs", "65"], ["--fleet", "2", "--fleet-procs", "-1"],
+                ["--fleet", "2", "--fleet-procs", "2x"]):
         r = subprocess.run([sim, "--variant", "SARA-R422S", "--state", "/nonexistent",
                             "--lwm2m-server", "coap://127.0.0.1:1"] + bad, capture_output=True, text=True)
         assert r.returncode == 2 and "sarafw-sim: --fleet" in r.stderr, (bad, r.stderr)
@@ -50,8 +54,9 @@ def main():
         err = p.stderr.read()
         m = re.search(r"fleet of 8: (\d+) host resets, (\d+) power cuts, (\d+) fades", err)
         assert m and int(m.group(2)) > 0 and int(m.group(3)) > 0, err
-        # the same seed: the same IMEIs and hosts, from a fresh dir
-        q = fleet(srv, os.path.join(work, "b"), "--fleet-faults", "misbehave=0.5")
+        # the same seed: the same IMEIs and hosts, from a fresh dir, also
+        # spread over two worker processes
+        q = fleet(srv, os.path.join(work, "b"), "--fleet-faults", "misbehave=0.5", "--fleet-procs", "2")
         assert q.stdout.readline() == "ready fleet 8\n"
         with open(os.path.join(work, "b", "fleet.txt")) as f:
             rows_b = [l.split() for l in f]

@@ -1,5 +1,6 @@
 /* sarafw-sim's flash records: the key=value text a person can read and
  * edit, parsed from bad and odd input, and written and read back. */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -132,6 +133,61 @@ static void test_save_load_round_trip(void **state)
 	rmdir(dir);
 }
 
+/* --fleet-flash memory: records in memory, nothing on disk; two modules'
+ * equal records share their bytes, and one module's change or removal
+ * leaves the other's as it was. */
+static void test_memory_flash(void **state)
+{
+	(void)state;
+	const char *name = "/tmp/sarafw-flash-memory-never-made";
+	struct sim_flash a, b;
+	struct sim_kv kv;
+	char buf[64], path[600];
+	assert_int_equal(sim_flash_open_memory(&a, name), 0);
+	assert_int_equal(sim_flash_open_memory(&b, name), 0);
+	assert_int_equal(access(name, F_OK), -1);
+	assert_int_equal(sim_flash_path(&a, "firmware.bin", path, sizeof path), -1);
+
+	assert_false(sim_flash_exists(&a, "identity"));
+	assert_int_equal(sim_flash_read(&a, "identity", buf, sizeof buf), -ENOENT);
+	assert_int_equal(sim_flash_write(&a, "identity", "imei=1\n", 7), 0);
+	assert_int_equal(sim_flash_write(&b, "identity", "imei=1\n", 7), 0);
+	assert_true(sim_flash_exists(&a, "identity"));
+	assert_false(sim_flash_exists(&a, "identit"));
+	/* a's change leaves b's (the same bytes, stored once) as they were */
+	assert_int_equal(sim_flash_write(&a, "identity", "imei=22\n", 8), 0);
+	assert_int_equal(sim_flash_read(&b, "identity", buf, sizeof buf), 7);
+	assert_memory_equal(buf, "imei=1\n", 7);
+	assert_int_equal(sim_flash_read(&a, "identity", buf, sizeof buf), 8);
+	assert_memory_equal(buf, "imei=22\n", 8);
+	assert_int_equal(sim_flash_read(&a, "identity", buf, 3), 3); /* up to cap */
+	assert_memory_equal(buf, "ime", 3);
+
+	/* records as key=value, and an empty record */
+	sim_kv_clear(&kv);
+	sim_kv_set_long(&kv, "next_checkin", 1234);
+	assert_int_equal(sim_kv_save(&a, "lwm2m", &kv), 0);
+	assert_int_equal(sim_kv_load(&a, "lwm2m", &kv), 0);
+	assert_int_equal(sim_kv_get_long(&kv, "next_checkin", 0), 1234);
+	assert_true(sim_kv_load(&b, "lwm2m", &kv) < 0);
+	assert_int_equal(sim_flash_write(&a, "empty", "", 0), 0);
+	assert_int_equal(sim_flash_read(&a, "empty", buf, sizeof buf), 0);
+
+	/* removing one module's record keeps the other's */
+	assert_int_equal(sim_flash_write(&a, "identity", "imei=1\n", 7), 0);
+	assert_int_equal(sim_flash_remove(&a, "identity"), 0);
+	assert_false(sim_flash_exists(&a, "identity"));
+	assert_int_equal(sim_flash_remove(&a, "identity"), 0);
+	assert_int_equal(sim_flash_read(&b, "identity", buf, sizeof buf), 7);
+	assert_memory_equal(buf, "imei=1\n", 7);
+	assert_int_equal(sim_flash_remove(&b, "identity"), 0);
+	assert_false(sim_flash_exists(&b, "identity"));
+	sim_flash_sync_dir(&a); /* nothing to sync, no directory */
+	assert_int_equal(access(name, F_OK), -1);
+	sim_flash_close(&a);
+	sim_flash_close(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -139,6 +195,7 @@ int main(void)
 		cmocka_unit_test(test_long_value_is_cut),
 		cmocka_unit_test(test_full_record_counts_the_rest),
 		cmocka_unit_test(test_save_load_round_trip),
+		cmocka_unit_test(test_memory_flash),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

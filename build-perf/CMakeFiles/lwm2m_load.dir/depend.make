@@ -1,0 +1,2 @@
+# Empty dependencies file for lwm2m_load.
+# This may be replaced when dependencies are built.

@@ -1,0 +1,3 @@
+file(REMOVE_RECURSE
+  "libsarafw_servercore.a"
+)

@@ -1,0 +1,2 @@
+# Empty dependencies file for sarafw_simcore.
+# This may be replaced when dependencies are built.

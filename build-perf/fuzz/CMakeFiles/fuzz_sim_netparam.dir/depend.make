@@ -1,0 +1,2 @@
+# Empty dependencies file for fuzz_sim_netparam.
+# This may be replaced when dependencies are built.

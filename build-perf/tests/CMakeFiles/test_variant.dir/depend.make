@@ -1,0 +1,2 @@
+# Empty dependencies file for test_variant.
+# This may be replaced when dependencies are built.

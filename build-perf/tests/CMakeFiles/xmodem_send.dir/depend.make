@@ -1,0 +1,2 @@
+# Empty dependencies file for xmodem_send.
+# This may be replaced when dependencies are built.
