@@ -1,85 +1,96 @@
 """sarafw-server: LwM2M Register and Update throughput and latency over
-plain CoAP on loopback, from raw datagrams with W requests in flight
-(the clients never answer the server's Observe and Read), and the server's
-memory afterwards. A first figure for the issue's benchmark; the client
-here is Python, so at high rates it measures itself as much as the server.
+plain CoAP on loopback, on SQLite and on PostgreSQL, and the server's
+memory per device. The load comes from bench/lwm2m_load.c (C, built with
+the server; about 35,000 requests/s against a trivial responder here, so
+it is not what limits these figures): N devices register, each from its
+own socket, answering the server's Observe and Read as a module would;
+after 2 s (their observations settle) Updates go to the devices in turn.
 
-    /usr/bin/python3 bench/bench_server.py BUILD [N] [W]
+Two loads per backend:
+  closed: W requests in flight, as fast as the server answers (throughput);
+  open:   new requests started at R per second (up to 256 in flight), the
+          latency a fleet sending R Updates per second would see.
+
+    /usr/bin/python3 bench/bench_server.py BUILD [N] [W] [R] [BACKENDS]
+
+N devices (default 5000), W in flight (32), R per second (5000),
+BACKENDS "sqlite,pg" (default both; pg starts a private PostgreSQL 15
+cluster, tests/integration/pgcluster.py, with fsync on). Updates per run:
+BENCH_SERVER_UPDATES (default 10 x N).
 """
+import json
 import os
-import select
+import subprocess
 import sys
 import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 build = sys.argv[1] if len(sys.argv) > 1 else "build"
-N = int(sys.argv[2]) if len(sys.argv) > 2 else 2000
-W = int(sys.argv[3]) if len(sys.argv) > 3 else 16
-os.environ["SARAFW_BIN"] = os.path.abspath(os.path.join(build, "bin"))
+N = int(sys.argv[2]) if len(sys.argv) > 2 else 5000
+W = int(sys.argv[3]) if len(sys.argv) > 3 else 32
+R = float(sys.argv[4]) if len(sys.argv) > 4 else 5000
+BACKENDS = (sys.argv[5] if len(sys.argv) > 5 else "sqlite,pg").split(",")
+U = int(os.environ.get("BENCH_SERVER_UPDATES", 10 * N))
+BIN = os.path.abspath(os.path.join(build, "bin"))
+os.environ["SARAFW_BIN"] = BIN
 sys.path.insert(0, os.path.join(HERE, "..", "tests", "integration"))
-from serverharness import (ACK, CON, LOCATION_PATH, POST, Exchange, Server, decode,  # noqa: E402
-                           encode, opt_all)
+from pgcluster import PgCluster  # noqa: E402
+from serverharness import Server  # noqa: E402
 
 
-def run(socks, make):
-    """N requests, W in flight: (per second, p50 ms, p99 ms, answers)."""
-    lat, sent, answers = [], {}, {}
-    index = {s.sock: i for i, s in enumerate(socks)}
-    nxt = done = 0
-    t0 = time.monotonic()
+def rss_kb(pid):
+    with open("/proc/%d/status" % pid) as f:
+        return int([l for l in f if l.startswith("VmRSS")][0].split()[1])
 
-    def send(i):
-        nonlocal nxt
-        s = socks[i]
-        mid = s.next_mid()
-        s.send(make(nxt, mid))
-        sent[(i, mid)] = (time.monotonic(), nxt)
-        nxt += 1
 
-    for i in range(min(W, N)):
-        send(i)
-    while done < N:
-        r, _, _ = select.select(list(index), [], [], 10)
-        if not r:
-            raise SystemExit("stalled after %d answers" % done)
-        for sk in r:
-            i = index[sk]
-            m = decode(sk.recv(65536))
-            if not m or m[0] != ACK or (i, m[2]) not in sent:
-                continue  # the server's own requests: not answered here
-            t, k = sent.pop((i, m[2]))
-            lat.append(time.monotonic() - t)
-            answers[k] = m
-            done += 1
-            if nxt < N:
-                send(i)
-    el = time.monotonic() - t0
-    lat.sort()
-    return N / el, lat[len(lat) // 2] * 1000, lat[int(len(lat) * 0.99)] * 1000, answers
+def load(port, extra):
+    r = subprocess.run([os.path.join(BIN, "lwm2m_load"), "--server", "127.0.0.1:%d" % port,
+                        "--devices", str(N), "--updates", str(U)] + extra,
+                       check=True, stdout=subprocess.PIPE, timeout=600)
+    return json.loads(r.stdout)
+
+
+def one(backend, mode, db_url):
+    extra = ["--inflight", str(W)] if mode == "closed" else ["--inflight", "256", "--rate", "%g" % R]
+    with tempfile.TemporaryDirectory() as work, \
+            Server(work, db_url=db_url, store=os.path.join(work, "packages") if db_url else None,
+                   args=["--max-reg-rate", "10000000", "--max-devices", str(max(N, 1))]) as srv:
+        base = rss_kb(srv.proc.pid)
+        j = load(srv.coap_port, extra)
+        time.sleep(0.5)
+        rss = rss_kb(srv.proc.pid)
+        cpu = [int(x) for x in open("/proc/%d/stat" % srv.proc.pid).read().rsplit(")", 1)[1].split()[11:13]]
+    return j, base, rss, sum(cpu) / os.sysconf("SC_CLK_TCK")
+
+
+def row(backend, mode, j, base, rss, cpu):
+    r, u = j["register"], j["update"]
+    load1 = open("/proc/loadavg").read().split()[0]
+    lost = r["not_answered"] + u["not_answered"] + r["errors"] + u["errors"]
+    return ("%-6s %-6s %6d %8.0f %7.1f %7.1f %8.0f %7.1f %7.1f %6d %5d %8.0f %8.0f %5.1f %6s %s"
+            % (backend, mode if mode == "closed" else "%g/s" % R, N, r["per_s"], r["p50_ms"], r["p99_ms"],
+               u["per_s"], u["p50_ms"], u["p99_ms"], j["retransmits"], lost, (rss - base) * 1024 / N,
+               rss * 1024 / N, cpu, load1, time.strftime("%H:%M", time.gmtime())))
 
 
 def main():
-    with tempfile.TemporaryDirectory() as work, \
-            Server(work, args=["--max-reg-rate", "10000000", "--max-devices", str(max(N, 1))]) as srv:
-        socks = [Exchange(srv.coap_port) for _ in range(W)]
-        reg = lambda k, mid: encode(CON, POST, mid, b"r%d" % k, [
-            (11, "rd"), (15, "ep=bench%07d" % k), (15, "lt=86400"), (15, "lwm2m=1.0"), (12, 40)],
-            b"</1/0>,</3/0>,</5/0>")
-        rate, p50, p99, ans = run(socks, reg)
-        print("register %6d devices, %2d in flight: %6.0f/s  p50 %6.1f ms  p99 %6.1f ms"
-              % (N, W, rate, p50, p99))
-        locs = {k: [v.decode() for v in opt_all(m[4], LOCATION_PATH)] for k, m in ans.items()}
-        upd = lambda k, mid: encode(CON, POST, mid, b"u%d" % k, [(11, p) for p in locs[k % N]])
-        rate, p50, p99, _ = run(socks, upd)
-        print("update   %6d updates, %2d in flight: %6.0f/s  p50 %6.1f ms  p99 %6.1f ms"
-              % (N, W, rate, p50, p99))
-        with open("/proc/%d/status" % srv.proc.pid) as f:
-            rss = int([l for l in f if l.startswith("VmRSS")][0].split()[1])
-        print("server RSS %d kB (%.1f kB per device); load average %s"
-              % (rss, rss / N, open("/proc/loadavg").read().split()[0]))
-        for s in socks:
-            s.close()
+    print("sarafw-server, plain CoAP on loopback, %d devices, %d Updates per run (bench/lwm2m_load.c)" % (N, U))
+    print("closed: %d requests in flight; %g/s: started at that rate, up to 256 in flight." % (W, R))
+    print("B/dev: server RSS growth over the run, and whole RSS, per device. cpu: server CPU s.")
+    print("%-6s %-6s %6s %8s %7s %7s %8s %7s %7s %6s %5s %8s %8s %5s %6s %s"
+          % ("db", "load", "devs", "reg/s", "reg p50", "reg p99", "upd/s", "upd p50", "upd p99", "retx",
+             "fail", "B/dev+", "B/dev", "cpu", "load1", "UTC"))
+    for backend in BACKENDS:
+        if backend == "sqlite":
+            for mode in ("closed", "open"):
+                print(row(backend, mode, *one(backend, mode, None)), flush=True)
+        elif backend == "pg":
+            with PgCluster(fsync=True) as pg:
+                for mode in ("closed", "open"):
+                    print(row(backend, mode, *one(backend, mode, pg.new_database())), flush=True)
+        else:
+            raise SystemExit("unknown backend %s (sqlite, pg)" % backend)
 
 
 if __name__ == "__main__":

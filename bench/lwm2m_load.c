@@ -2,10 +2,11 @@
  * (RFC 7252) on UDP, for bench/bench_server.py.
  *
  *   lwm2m_load --server HOST:PORT [--devices N] [--inflight W] [--sockets S]
- *              [--updates U] [--rate R] [--timeout-ms T]
+ *              [--updates U] [--rate R] [--timeout-ms T] [--settle-ms M]
  *   lwm2m_load --echo HOST:PORT
  *
- * N devices register once each (CON POST /rd?ep=...), then U Updates (CON
+ * N devices register once each (CON POST /rd?ep=...), then, after M ms
+ * (--settle-ms, 2000) answering the server's requests, U Updates (CON
  * POST /rd/<location>) go to the devices in turn. At most W requests are
  * in flight (closed loop); with --rate R new requests also start no
  * faster than R per second (open loop up to W). Device k always sends from
@@ -107,7 +108,7 @@ static void pdu_opt_str(pdu *p, unsigned num, const char *s)
 
 static void pdu_opt_uint(pdu *p, unsigned num, unsigned v)
 {
-	uint8_t b[4];
+	uint8_t b[4] = {0};
 	size_t n = 0;
 	for (int sh = 24; sh >= 0; sh -= 8)
 		if (n || (v >> sh) & 0xff)
@@ -225,7 +226,8 @@ static struct {
 	req *r;
 	uint32_t seq;
 	unsigned retransmits, answered_server;
-} G = {.devices = 1000, .inflight = 32, .rate = 0, .timeout_us = 2000000};
+	int settle_ms;
+} G = {.devices = 1000, .inflight = 32, .rate = 0, .timeout_us = 2000000, .settle_ms = 2000};
 
 static int parse_addr(const char *s, struct sockaddr_in *a)
 {
@@ -433,6 +435,26 @@ static void run(phase *ph, bool reg)
 	qsort(ph->lat_us, ph->done, sizeof *ph->lat_us, cmp_u);
 }
 
+/* between the phases: answer the server's requests (the observations
+ * every registration brings) for ms, as a fleet that registered earlier */
+static void settle(phase *ph, int ms)
+{
+	struct epoll_event ev[256];
+	uint8_t buf[2048];
+	int64_t end = now_us() + (int64_t)ms * 1000;
+	for (int64_t t; (t = now_us()) < end;) {
+		int nev = epoll_wait(G.ep, ev, 256, (int)((end - t) / 1000) + 1);
+		for (int e = 0; e < nev; e++) {
+			struct sockaddr_in from;
+			socklen_t fl = sizeof from;
+			ssize_t n;
+			while ((n = recvfrom(G.fd[ev[e].data.u32], buf, sizeof buf, MSG_DONTWAIT, (struct sockaddr *)&from,
+					     &fl)) > 0)
+				on_datagram(ph, (int)ev[e].data.u32, buf, (size_t)n, &from, false);
+		}
+	}
+}
+
 static void print_phase(const phase *ph, bool last)
 {
 	double s = (double)(ph->t1 - ph->t0) / 1e6;
@@ -484,6 +506,7 @@ int main(int argc, char **argv)
 		{"inflight", required_argument, NULL, 'w'}, {"sockets", required_argument, NULL, 'k'},
 		{"updates", required_argument, NULL, 'u'}, {"rate", required_argument, NULL, 'r'},
 		{"timeout-ms", required_argument, NULL, 't'}, {"echo", required_argument, NULL, 'e'},
+		{"settle-ms", required_argument, NULL, 'S'},
 		{0},
 	};
 	G.sockets = 0;
@@ -500,6 +523,7 @@ int main(int argc, char **argv)
 		case 'r': G.rate = strtod(optarg, NULL); break;
 		case 't': G.timeout_us = (int64_t)strtoul(optarg, NULL, 10) * 1000; break;
 		case 'e': return echo(optarg);
+		case 'S': G.settle_ms = atoi(optarg); break;
 		default: return 2;
 		}
 	}
@@ -535,6 +559,7 @@ int main(int argc, char **argv)
 	phase reg = {.name = "register", .total = G.devices};
 	phase upd = {.name = "update", .total = G.updates};
 	run(&reg, true);
+	settle(&reg, G.settle_ms);
 	run(&upd, false);
 	printf("{\n  \"devices\": %u, \"inflight\": %u, \"sockets\": %u, \"rate\": %.0f,"
 	       " \"retransmits\": %u, \"server_requests_answered\": %u,\n",

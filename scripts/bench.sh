@@ -21,8 +21,10 @@ echo
 # saves (BENCH_DL_SIZES, BENCH_DL_RATS, BENCH_DL_SCALE, BENCH_DL_RESUME)
 /usr/bin/python3 bench/bench_download.py "$build"
 echo
-# sarafw-server: Register and Update rates and latency (plain CoAP, loopback)
-/usr/bin/python3 bench/bench_server.py "$build" "${BENCH_SERVER_N:-2000}" 16
+# sarafw-server: Register and Update rates and latency on SQLite and
+# PostgreSQL (plain CoAP, loopback, bench/lwm2m_load.c; BENCH_SERVER_N
+# devices, BENCH_SERVER_RATE Updates/s for the open-loop rows)
+/usr/bin/python3 bench/bench_server.py "$build" "${BENCH_SERVER_N:-5000}" 32 "${BENCH_SERVER_RATE:-5000}"
 echo
 # sarafw flash of a 20 MB bundle against the simulated USB link (BENCH_FLASH_SIZE)
 /usr/bin/python3 bench/bench_flash.py "$build" "${BENCH_FLASH_SIZE:-20000000}"

@@ -311,17 +311,28 @@ int db_device_register(db *d, const db_device *v)
 int db_device_update(db *d, const char *location, int64_t lifetime, const char *binding, const char *objects,
 		     int64_t now)
 {
+	return db_device_update_as(d, location, NULL, lifetime, binding, objects, now, NULL);
+}
+
+/* One statement does the lookup and the write (RETURNING: SQLite 3.35 and
+ * PostgreSQL both have it): an Update costs one round trip to storage. */
+int db_device_update_as(db *d, const char *location, const char *endpoint, int64_t lifetime, const char *binding,
+			const char *objects, int64_t now, db_device *out)
+{
 	db_val p[] = {
 		DB_INT(lifetime), DB_INT(lifetime), DB_TEXT(binding), DB_TEXT(objects), DB_INT(now),
-		DB_TEXT(location),
+		DB_TEXT(location), DB_TEXT(endpoint),
 	};
+	db_device tmp;
+	dev_one o = {.out = out ? out : &tmp};
 	if (db_exec(d,
 		    "UPDATE devices SET lifetime = CASE WHEN ? > 0 THEN ? ELSE lifetime END,"
 		    " binding = COALESCE(?, binding), objects = COALESCE(?, objects),"
-		    " last_seen = ? WHERE location = ? AND registered = 1",
-		    p, 6, NULL, NULL) < 0)
+		    " last_seen = ? WHERE location = ? AND registered = 1 AND endpoint = COALESCE(?, endpoint)"
+		    " RETURNING " DEV_COLS,
+		    p, 7, row_dev_one, &o) < 0)
 		return -1;
-	return d->ops->changes(d) > 0 ? 0 : 1;
+	return o.found ? 0 : 1;
 }
 
 typedef struct ep_out {

@@ -120,6 +120,10 @@ int db_device_register(db *d, const db_device *dev);
  * Returns 0, 1 when no registration has that location, -1 on error. */
 int db_device_update(db *d, const char *location, int64_t lifetime, const char *binding,
 		     const char *objects, int64_t now);
+/* The same, only when the registration is endpoint's (NULL: anyone's), in
+ * one statement; out (may be NULL) gets the row as written. */
+int db_device_update_as(db *d, const char *location, const char *endpoint, int64_t lifetime, const char *binding,
+			const char *objects, int64_t now, db_device *out);
 /* De-register: 0, 1 when unknown, -1. endpoint (may be NULL) gets whose it was. */
 int db_device_deregister(db *d, const char *location, char *endpoint, size_t eplen);
 /* 0 found, 1 not found, -1 error. */

@@ -731,12 +731,32 @@ static void hnd_update(lw_server *s, coap_session_t *session, const coap_pdu_t *
 		}
 		has_objects = true;
 	}
+	/* one statement finds and refreshes the registration; with DTLS only
+	 * when it is the session identity's own (identity_ok) */
 	db_device dev;
-	if (!registration_at(s, session, loc, &dev, resp))
+	char idbuf[REG_EP_MAX + 1];
+	const char *who = NULL; /* NULL: anyone's (plain CoAP) */
+	bool ok = true;
+	if (!s->cfg.nosec) {
+		const coap_bin_const_t *id = coap_session_get_psk_identity(session);
+		ok = id && id->length < sizeof idbuf;
+		if (ok) {
+			memcpy(idbuf, id->s, id->length);
+			idbuf[id->length] = 0;
+			who = idbuf;
+		}
+	}
+	int r = ok ? db_device_update_as(s->cfg.db, loc, who, p.lt, p.b[0] ? p.b : NULL, has_objects ? objects : NULL,
+					 now, &dev)
+		   : 1;
+	if (r < 0) {
+		respond(resp, COAP_RESPONSE_CODE_INTERNAL_ERROR, "storage");
 		return;
-	int r = db_device_update(s->cfg.db, loc, p.lt, p.b[0] ? p.b : NULL, has_objects ? objects : NULL, now);
+	}
 	if (r) {
-		respond(resp, r < 0 ? COAP_RESPONSE_CODE_INTERNAL_ERROR : COAP_RESPONSE_CODE_NOT_FOUND, NULL);
+		/* not written: say why (4.04, or 4.03 for another's) */
+		if (registration_at(s, session, loc, &dev, resp))
+			respond(resp, COAP_RESPONSE_CODE_FORBIDDEN, "not this device's registration");
 		return;
 	}
 	/* a session this process does not know (a restart, a new address):
@@ -751,7 +771,11 @@ static void hnd_update(lw_server *s, coap_session_t *session, const coap_pdu_t *
 	if (d && fresh && s->cfg.node_id)
 		db_device_set_owner(s->cfg.db, dev.endpoint, s->cfg.node_id); /* cluster.h: moved here */
 	coap_pdu_set_code(resp, COAP_RESPONSE_CODE_CHANGED);
-	changed(s);
+	/* the campaign engine steps now only for a device it may have been
+	 * waiting for (a new session); a refreshed last_seen is seen at its
+	 * next second's step, as before */
+	if (fresh)
+		changed(s);
 }
 
 static void hnd_deregister(lw_server *s, coap_session_t *session, const char *loc, coap_pdu_t *resp)

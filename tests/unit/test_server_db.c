@@ -160,6 +160,19 @@ static void devices(void **state)
 	assert_string_equal(o.binding, "UQ");
 	assert_string_equal(o.objects, "/3/0");
 	assert_int_equal(db_device_update(d, "zzzz", 600, NULL, NULL, 160), 1);
+	/* only the registration's own endpoint may refresh it (DTLS identity) */
+	db_device u;
+	assert_int_equal(db_device_update_as(d, "aaaa", "someone-else", 0, NULL, NULL, 170, &u), 1);
+	assert_int_equal(db_device_get(d, v.endpoint, &o), 0);
+	assert_int_equal(o.last_seen, 160);
+	assert_int_equal(db_device_update_as(d, "aaaa", v.endpoint, 0, NULL, NULL, 170, &u), 0);
+	assert_string_equal(u.endpoint, v.endpoint);
+	assert_string_equal(u.imei, "351234567890123");
+	assert_int_equal(u.lifetime, 600);
+	assert_int_equal(u.last_seen, 170);
+	assert_int_equal(db_device_update_as(d, "aaaa", NULL, 0, NULL, NULL, 171, NULL), 0);
+	assert_int_equal(db_device_get(d, v.endpoint, &o), 0);
+	assert_int_equal(o.last_seen, 171);
 	assert_int_equal(db_device_set_firmware(d, v.endpoint, "02.00,A01.00"), 0);
 	assert_int_equal(db_device_set_fw_state(d, v.endpoint, 2), 0);
 	assert_int_equal(db_device_set_fw_result(d, v.endpoint, 0), 0);
