@@ -479,7 +479,9 @@ void campaign_device_cancelled(db *d, const char *imei, int64_t now)
 {
 	for (int t = 0; t < TRIES; t++) {
 		find_cdev f = {0};
-		if (db_cdev_for_imei(d, imei, first_active, &f) < 0 || !f.found || strcmp(f.cd.state, "downloading"))
+		/* the configuration file of note §2.6.2 is a download too */
+		if (db_cdev_for_imei(d, imei, first_active, &f) < 0 || !f.found ||
+		    (strcmp(f.cd.state, "downloading") && strcmp(f.cd.state, "configuring")))
 			return;
 		f.cd.result = 0;
 		if (set_state(d, NULL, &f.cd, "cancelled",

@@ -84,7 +84,8 @@ void campaign_action_failed(db *d, const char *imei, const char *detail, int64_t
  * CAMPAIGN_UNDELIVERED_S. */
 void campaign_undelivered(db *d, const char *imei, const char *detail, int64_t now);
 
-/* The device itself left Downloading for Idle with no failure result: its
+/* The device itself left Downloading for Idle with no failure result (the
+ * delta's download, or the configuration file's, note §2.6.2): its
  * host's application cancelled the download (note §2.7.3 "The application
  * shall have the ultimate decision", §2.6.5). The device's entry becomes
  * cancelled, not retried: the Write would only be cancelled again. */

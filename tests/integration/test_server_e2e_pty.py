@@ -188,8 +188,10 @@ class EndToEnd(unittest.TestCase):
         seen = os.path.join(self.work, "decide.txt")
         w = Watch(sim, env, "--decide", 'echo "$SARAFW_PORT $SARAFW_VARIANT" > %s; exit 1' % seen)
         self.addCleanup(w.close)
-        # --refuse on a legacy version (AT+ULWM2M=0, note §2.3)
-        sim2, imei2, model2, old2, env2 = self.module("SARA-R410M-52B", 3, "--bandwidth", "20000")
+        # --refuse on a version with the legacy URCs (AT+ULWM2M=0, note §2.3);
+        # 02B-02, not 52B-00: that one takes note §2.6.2's reboot and
+        # configuration file first (test_server_legacy)
+        sim2, imei2, model2, old2, env2 = self.module("SARA-R410M-02B-02", 3, "--bandwidth", "20000")
         w2 = Watch(sim2, env2, "--refuse")
         self.addCleanup(w2.close)
         w.until(lambda e: e["event"] == "watch", 20)
