@@ -1,3 +1,0 @@
-file(REMOVE_RECURSE
-  "libsarafw_posix.a"
-)

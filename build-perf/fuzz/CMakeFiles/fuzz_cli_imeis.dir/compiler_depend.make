@@ -1,2 +1,0 @@
-# Empty compiler generated dependencies file for fuzz_cli_imeis.
-# This may be replaced when dependencies are built.

@@ -1,2 +1,0 @@
-# Empty compiler generated dependencies file for fuzz_xmodem_send.
-# This may be replaced when dependencies are built.

@@ -1,2 +1,0 @@
-# Empty dependencies file for test_cli_imei_list.
-# This may be replaced when dependencies are built.

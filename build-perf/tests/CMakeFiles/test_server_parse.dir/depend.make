@@ -1,2 +1,0 @@
-# Empty dependencies file for test_server_parse.
-# This may be replaced when dependencies are built.

@@ -1,2 +1,0 @@
-# Empty dependencies file for udwnfile_send.
-# This may be replaced when dependencies are built.

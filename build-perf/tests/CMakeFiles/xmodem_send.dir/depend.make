@@ -1,2 +1,0 @@
-# Empty dependencies file for xmodem_send.
-# This may be replaced when dependencies are built.
