@@ -20,6 +20,7 @@ import unittest
 import lwm2mpeer
 import simpkg
 from simharness import BIN, Sim
+from ufotawatch import Watch
 
 SCALE = 50
 
@@ -97,38 +98,12 @@ class Ufota(unittest.TestCase):
         return self.web.put(name, pkg), ati9, new
 
     def watch(self, sim, *extra):
-        p = subprocess.Popen([os.path.join(BIN, "sarafw"), "--port", sim.link, "--json", "ufota", "watch",
-                              "--timeout", "7200"] + list(extra),
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=self.env())
-        def stop():
-            if p.poll() is None:
-                p.kill()
-            p.wait(10)
-            p.stdout.close()
-            p.stderr.close()
-        self.addCleanup(stop)
-        return p
+        w = Watch(sim, self.env(), *extra)
+        self.addCleanup(w.close)
+        return w
 
-    def events(self, p, until, timeout):
-        """JSON events from sarafw until one matches until(event)."""
-        got = []
-        # a sarafw that prints nothing more is killed at the deadline, which
-        # ends the blocking readline() with EOF
-        watchdog = threading.Timer(timeout, p.kill)
-        watchdog.start()
-        try:
-            while True:
-                line = p.stdout.readline()
-                if not line:
-                    break
-                ev = json.loads(line)
-                got.append(ev)
-                if until(ev):
-                    return got
-        finally:
-            watchdog.cancel()
-        p.kill()
-        self.fail("no such event; got %r; stderr %s" % (got, p.stderr.read()))
+    def events(self, w, until, timeout):
+        return w.events(until, timeout)
 
     def no_host_mistakes(self, sim):
         bad = [e for e in sim.audit_events() if e.get("event") in

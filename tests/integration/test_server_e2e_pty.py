@@ -18,12 +18,12 @@ import os
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import unittest
 
 from serverharness import BIN, Server
 from simharness import Sim
+from ufotawatch import Watch
 import simpkg
 
 SCALE = 50
@@ -34,42 +34,6 @@ def sarafw(env, *args, check=0, timeout=30):
                        timeout=timeout)
     assert check is None or p.returncode == check, (args, p.returncode, p.stdout, p.stderr)
     return p
-
-
-class Watch:
-    """`sarafw --port PTY --json ufota watch` and its JSON events."""
-
-    def __init__(self, sim, env, *extra):
-        self.p = subprocess.Popen([os.path.join(BIN, "sarafw"), "--port", sim.link, "--json", "ufota", "watch",
-                                   "--timeout", "3600"] + list(extra),
-                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-        self.got = []
-
-    def until(self, pred, timeout):
-        # a sarafw that prints nothing more is killed at the deadline, which
-        # ends the blocking readline() with EOF
-        watchdog = threading.Timer(timeout, self.p.kill)
-        watchdog.start()
-        try:
-            while True:
-                line = self.p.stdout.readline()
-                if not line:
-                    break
-                ev = json.loads(line)
-                self.got.append(ev)
-                if pred(ev):
-                    return ev
-        finally:
-            watchdog.cancel()
-        self.p.kill()
-        raise AssertionError("no such event; got %r; stderr %s" % (self.got, self.p.stderr.read()))
-
-    def close(self):
-        if self.p.poll() is None:
-            self.p.kill()
-        self.p.wait(10)
-        self.p.stdout.close()
-        self.p.stderr.close()
 
 
 class EndToEnd(unittest.TestCase):

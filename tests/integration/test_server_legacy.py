@@ -16,12 +16,9 @@ the uFOTA server to proceed with the download of a configuration file
 - A wrong DTLS PSK: the module reports the failed registration
   (+ULWM2MSTAT: 1,721,4 where the variant has that form, +ULWM2MREG?
   on a legacy version) and tries again."""
-import json
 import os
-import re
 import subprocess
 import tempfile
-import threading
 import time
 import unittest
 
@@ -30,6 +27,7 @@ import simpkg
 from lwm2mpeer import code_str
 from serverharness import Server
 from simharness import BIN, Sim
+from ufotawatch import Watch
 
 SCALE = 50
 NEW = "L0.0.00.00.05.12,A.02.19"
@@ -74,35 +72,12 @@ class Legacy(unittest.TestCase):
         return pkg, ati9, model
 
     def watch(self, sim, *extra):
-        p = subprocess.Popen([os.path.join(BIN, "sarafw"), "--port", sim.link, "--json", "ufota", "watch",
-                              "--timeout", "7200"] + list(extra),
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=self.env())
+        w = Watch(sim, self.env(), *extra)
+        self.addCleanup(w.close)
+        return w
 
-        def stop():
-            if p.poll() is None:
-                p.kill()
-            p.wait(10)
-            p.stdout.close()
-            p.stderr.close()
-        self.addCleanup(stop)
-        return p
-
-    def events(self, p, until, timeout):
-        got = []
-        watchdog = threading.Timer(timeout, p.kill)
-        watchdog.start()
-        try:
-            while True:
-                line = p.stdout.readline()
-                if not line:
-                    break
-                got.append(json.loads(line))
-                if until(got[-1]):
-                    return got
-        finally:
-            watchdog.cancel()
-        p.kill()
-        self.fail("no such event; got %r; stderr %s" % (got, p.stderr.read()))
+    def events(self, w, until, timeout):
+        return w.events(until, timeout)
 
     def test_campaign_legacy_flow(self):
         with Server(self.tmp.name) as srv:
