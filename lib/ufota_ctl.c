@@ -297,6 +297,16 @@ int sarafw_ufota_checkin_2g(sarafw_dev *dev, unsigned server, int gsm, uint32_t 
 				if (down)
 					*down |= 1u << cid;
 			}
+			if (active && down) {
+				/* a context the client holds itself (for a download it
+				 * keeps) stays up through the host's CGACT=0: only what
+				 * really went down is the application's to bring up */
+				uint32_t still = 0;
+				rc = sarafw_cmd(dev, "AT+CGACT?", "+CGACT:", SARAFW_ANSWER_MS, cgact_line, &still);
+				if (rc)
+					return rc;
+				*down &= ~still;
+			}
 		}
 	}
 	return sarafw_ufota_checkin(dev, server);

@@ -306,7 +306,8 @@ int sarafw_ufota_deregister(sarafw_dev *dev);
 /* §2.8.4, SARA-R412M on 2G: the host's active contexts (AT+CGACT?) are
  * brought down (AT+CGACT=0,<cid>) so the LwM2M client can check in; the
  * bit (1 << cid) of each is set in *down for the application to bring
- * up again once the client is done (§2.8.4: after it released its own).
+ * up again once the client is done (§2.8.4: after it released its own);
+ * a context still active after that (the client's own) is not set.
  * Then the check-in. On another variant or RAT: the check-in alone.
  * gsm: the module is on 2G (AT+COPS? AcT 0 or 3), as the caller knows;
  * SARAFW_UFOTA_RAT_ASK reads it. */

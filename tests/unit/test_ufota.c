@@ -1246,6 +1246,7 @@ static void test_r412m_2g(void **state)
 		{ "AT+CGACT?", "\r\n+CGACT: 1,1\r\n+CGACT: 2,0\r\n+CGACT: 4,1\r\n\r\nOK\r\n" },
 		{ "AT+CGACT=0,1", "\r\nOK\r\n" },
 		{ "AT+CGACT=0,4", "\r\nOK\r\n" },
+		{ "AT+CGACT?", "\r\n+CGACT: 1,0\r\n+CGACT: 2,0\r\n+CGACT: 4,0\r\n\r\nOK\r\n" },
 		{ "AT+ULWM2MREG=721", "\r\nOK\r\n" },
 	};
 	SCRIPT(&c, gsm, "SARA-R412M-02B-03");
@@ -1263,12 +1264,26 @@ static void test_r412m_2g(void **state)
 	static const step conf[] = {
 		{ "AT+CGACT?", "\r\n+CGACT: 1,1\r\n\r\nOK\r\n" },
 		{ "AT+CGACT=0,1", "\r\nOK\r\n" },
+		{ "AT+CGACT?", "\r\n+CGACT: 1,0\r\n\r\nOK\r\n" },
 		{ "AT+UFOTACONF=2", "\r\n+UFOTACONF: 2,86400\r\n\r\nOK\r\n" },
 		{ "AT+UFOTACONF=2,86400", "\r\nOK\r\n" },
 	};
 	SCRIPT(&c, conf, "SARA-R412M-02B-01");
 	assert_int_equal(sarafw_ufota_checkin_2g(&c.dev, 0, 1, &down), SARAFW_OK);
 	assert_int_equal(down, 1u << 1);
+	DONE(&c);
+	/* the client holds cid 1 for its download (§2.8.4): it stays up, and
+	 * only the host's cid 2 is reported down */
+	static const step held[] = {
+		{ "AT+CGACT?", "\r\n+CGACT: 1,1\r\n+CGACT: 2,1\r\n\r\nOK\r\n" },
+		{ "AT+CGACT=0,1", "\r\nOK\r\n" },
+		{ "AT+CGACT=0,2", "\r\nOK\r\n" },
+		{ "AT+CGACT?", "\r\n+CGACT: 1,1\r\n+CGACT: 2,0\r\n\r\nOK\r\n" },
+		{ "AT+ULWM2MREG=721", "\r\nOK\r\n" },
+	};
+	SCRIPT(&c, held, "SARA-R412M-02B-03");
+	assert_int_equal(sarafw_ufota_checkin_2g(&c.dev, 0, 1, &down), SARAFW_OK);
+	assert_int_equal(down, 1u << 2);
 	DONE(&c);
 	/* not an R412M: no context touched */
 	static const step r410[] = { { "AT+ULWM2MREG=721", "\r\nOK\r\n" } };
