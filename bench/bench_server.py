@@ -16,7 +16,9 @@ Two loads per backend:
 N devices (default 5000), W in flight (32), R per second (5000),
 BACKENDS "sqlite,pg" (default both; pg starts a private PostgreSQL 15
 cluster, tests/integration/pgcluster.py, with fsync on). Updates per run:
-BENCH_SERVER_UPDATES (default 10 x N).
+BENCH_SERVER_UPDATES (default 10 x N); the loads run: BENCH_SERVER_MODES
+(default "closed,open"). SARAFW_LOOP_TRACE=MS is passed to the server (its
+slow loop parts go to its log, kept in BENCH_SERVER_LOG if set).
 """
 import json
 import os
@@ -31,6 +33,7 @@ N = int(sys.argv[2]) if len(sys.argv) > 2 else 5000
 W = int(sys.argv[3]) if len(sys.argv) > 3 else 32
 R = float(sys.argv[4]) if len(sys.argv) > 4 else 5000
 BACKENDS = (sys.argv[5] if len(sys.argv) > 5 else "sqlite,pg").split(",")
+MODES = os.environ.get("BENCH_SERVER_MODES", "closed,open").split(",")
 U = int(os.environ.get("BENCH_SERVER_UPDATES", 10 * N))
 BIN = os.path.abspath(os.path.join(build, "bin"))
 os.environ["SARAFW_BIN"] = BIN
@@ -61,6 +64,9 @@ def one(backend, mode, db_url):
         time.sleep(0.5)
         rss = rss_kb(srv.proc.pid)
         cpu = [int(x) for x in open("/proc/%d/stat" % srv.proc.pid).read().rsplit(")", 1)[1].split()[11:13]]
+        if os.environ.get("BENCH_SERVER_LOG"):
+            with open(os.environ["BENCH_SERVER_LOG"], "a") as f:
+                f.write(open(os.path.join(work, "server.log"), errors="replace").read())
     return j, base, rss, sum(cpu) / os.sysconf("SC_CLK_TCK")
 
 
@@ -83,11 +89,11 @@ def main():
              "fail", "B/dev+", "B/dev", "cpu", "load1", "UTC"))
     for backend in BACKENDS:
         if backend == "sqlite":
-            for mode in ("closed", "open"):
+            for mode in MODES:
                 print(row(backend, mode, *one(backend, mode, None)), flush=True)
         elif backend == "pg":
             with PgCluster(fsync=True) as pg:
-                for mode in ("closed", "open"):
+                for mode in MODES:
                     print(row(backend, mode, *one(backend, mode, pg.new_database())), flush=True)
         else:
             raise SystemExit("unknown backend %s (sqlite, pg)" % backend)

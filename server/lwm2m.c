@@ -1018,8 +1018,11 @@ static void do_io(lw_server *s)
 	if (mono_ms() - s->prepared_at >= LW_PREPARE_MS) {
 		coap_tick_t now;
 		coap_ticks(&now);
+		int64_t t0 = mono_ms();
 		coap_io_prepare_epoll(s->ctx, now);
 		s->prepared_at = mono_ms();
+		if (getenv("SARAFW_LOOP_TRACE") && s->prepared_at - t0 >= atoi(getenv("SARAFW_LOOP_TRACE")))
+			fprintf(stderr, "walk %lld ms\n", (long long)(s->prepared_at - t0));
 	}
 }
 

@@ -82,6 +82,13 @@ static void changed(void *ctx)
 	changed_flag = 1;
 }
 
+static double wall_ms(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_REALTIME, &t);
+	return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
+}
+
 int main(int argc, char **argv)
 {
 	const char *coap = NULL, *http = NULL, *dburl = NULL, *token_file = NULL, *pkg_key = NULL;
@@ -257,6 +264,21 @@ int main(int argc, char **argv)
 
 	int lw_ms = 0, rest_ms = 0;
 	time_t next_tick = 0;
+	/* SARAFW_LOOP_TRACE=MS: each part of the loop that takes MS or more is
+	 * written to stderr with its time (finding what a slow request waited
+	 * behind) */
+	const char *trace_env = getenv("SARAFW_LOOP_TRACE");
+	double trace_ms = trace_env ? atof(trace_env) : 0;
+	double t0 = 0;
+#define TRACE(what)                                                                                        \
+	do {                                                                                               \
+		if (trace_ms > 0) {                                                                        \
+			double t1 = wall_ms();                                                             \
+			if (t1 - t0 >= trace_ms)                                                           \
+				fprintf(stderr, "loop %.3f %s %.1f ms\n", t1 / 1000, what, t1 - t0);      \
+			t0 = t1;                                                                           \
+		}                                                                                          \
+	} while (0)
 	while (!stop) {
 		struct pollfd p[3] = {{.fd = lw_fd(lw), .events = POLLIN}, {.fd = rest_fd(rs), .events = POLLIN},
 				      {.fd = cluster_fd(cl), .events = POLLIN}};
@@ -265,9 +287,13 @@ int main(int argc, char **argv)
 			t = 0;
 		if (poll(p, cluster_fd(cl) >= 0 ? 3 : 2, t) < 0 && errno != EINTR)
 			break;
+		t0 = trace_ms > 0 ? wall_ms() : 0;
 		cluster_process(cl, (int64_t)time(NULL)); /* routed commands go out in lw_process */
+		TRACE("cluster");
 		lw_ms = lw_process(lw);
+		TRACE("lwm2m");
 		rest_ms = rest_process(rs);
+		TRACE("rest");
 		time_t now = time(NULL);
 		if (changed_flag || now >= next_tick) {
 			changed_flag = 0;
@@ -275,6 +301,7 @@ int main(int argc, char **argv)
 			if (campaign_tick(d, io, (int64_t)now) < 0)
 				fprintf(stderr, "sarafw-server: campaign step: %s\n", db_error(d));
 			lw_ms = 0; /* requests may be waiting to go out */
+			TRACE("campaign");
 		}
 	}
 	rest_stop(rs);
