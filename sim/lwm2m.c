@@ -330,8 +330,6 @@ static void count(struct sim_modem *m, const struct lw_reg *l, enum reg_op op, b
 	h[ms < SIM_LW_HIST - 1 ? ms : SIM_LW_HIST - 1]++;
 }
 
-static void reg_failed(struct sim_modem *m, struct lwm2m *l, int slot);
-
 /* The URI of the slot's server (--lwm2m-server, --lwm2m-verizon-server). */
 static const char *server_uri(const struct sim_modem *m, int slot)
 {
