@@ -37,6 +37,7 @@ typedef struct lw_dev {
 	char imei[16];
 	coap_session_t *session; /* referenced while held */
 	bool setup_queued;
+	uint8_t waiting; /* 1 << kind: requests sent and not yet answered */
 	int64_t expires; /* the registration's lifetime ends: the slot is freed */
 	/* the last Register answered 2.01: a retransmission of it (same
 	 * message id, same address) gets the same location (RFC 7252 §4.5) */
@@ -71,8 +72,9 @@ struct lw_server {
 	uint32_t nbuckets;             /* a power of two */
 	unsigned *free_q;              /* free slots, free_n of them */
 	unsigned free_n;
-	unsigned *setup_q; /* slots waiting for their observations */
-	unsigned setup_n;
+	unsigned *setup_q; /* slots waiting for their observations: a ring */
+	unsigned setup_head, setup_n;
+	unsigned inflight; /* requests to devices not yet answered (waiting bits) */
 	uint8_t seq;
 	/* registration rate: a token bucket refilled every second */
 	int64_t bucket_at;
@@ -88,6 +90,15 @@ struct lw_server {
 };
 
 #define LW_PREPARE_MS 100
+
+/* Requests to devices in flight at most before a registration's setup
+ * waits its turn: every unanswered confirmable request sits in libcoap
+ * 4.3's send queue, a list kept sorted by retransmission time (an insert
+ * walks it), so thousands of them (a fleet registering at once, answering
+ * late) made each send cost O(queue) and the server stopped answering
+ * Updates in time. Bounded, a registration flood costs the same per
+ * request and the devices' Updates keep their latency. */
+#define LW_INFLIGHT_MAX 256
 
 static int64_t now_s(void)
 {
@@ -154,8 +165,17 @@ static void index_imei(lw_server *s, lw_dev *d)
 	*h = (uint32_t)(d - s->dev) + 1;
 }
 
+/* the device's requests in flight no longer count (their answers are
+ * stale: another session or generation) */
+static void forget_waiting(lw_server *s, lw_dev *d)
+{
+	s->inflight -= (unsigned)__builtin_popcount(d->waiting);
+	d->waiting = 0;
+}
+
 static void dev_drop(lw_server *s, lw_dev *d)
 {
+	forget_waiting(s, d);
 	if (d->session)
 		coap_session_release(d->session);
 	d->session = NULL;
@@ -188,6 +208,7 @@ static lw_dev *dev_hold(lw_server *s, const char *ep, const char *imei, coap_ses
 		index_imei(s, d);
 	}
 	if (d->session != session) {
+		forget_waiting(s, d);
 		if (d->session)
 			coap_session_release(d->session);
 		d->session = coap_session_reference(session);
@@ -205,7 +226,7 @@ static void queue_setup(lw_server *s, lw_dev *d)
 	if (d->setup_queued)
 		return;
 	d->setup_queued = true;
-	s->setup_q[s->setup_n++] = (unsigned)(d - s->dev);
+	s->setup_q[(s->setup_head + s->setup_n++) % s->cfg.max_devices] = (unsigned)(d - s->dev);
 }
 
 static void changed(lw_server *s)
@@ -246,7 +267,13 @@ static int send_req(lw_server *s, lw_dev *d, int kind, coap_pdu_code_t code, con
 		coap_add_option(pdu, COAP_OPTION_ACCEPT, coap_encode_var_safe(b, sizeof b, (unsigned)accept), b);
 	if (payload)
 		coap_add_data(pdu, strlen(payload), (const uint8_t *)payload);
-	return coap_send(d->session, pdu) == COAP_INVALID_MID ? -1 : 0;
+	if (coap_send(d->session, pdu) == COAP_INVALID_MID)
+		return -1;
+	if (!(d->waiting & 1u << kind)) {
+		d->waiting |= (uint8_t)(1u << kind);
+		s->inflight++;
+	}
+	return 0;
 }
 
 #define LWM2M_TLV 11542
@@ -427,21 +454,54 @@ static bool text_version(const uint8_t *p, size_t n, char *out, size_t cap)
 	return true;
 }
 
+/* the first answer to a request of this kind (a notification that
+ * follows an Observe's answer finds the bit clear) */
+static void answered(lw_server *s, lw_dev *d, int kind)
+{
+	if (kind >= K_OBS_FW_STATE && kind <= K_REBOOT && d->waiting & 1u << kind) {
+		d->waiting &= (uint8_t)~(1u << kind);
+		s->inflight--;
+	}
+}
+
+/* the device that a request to it (token: slot, generation, kind) went
+ * to, if the request is not stale */
+static lw_dev *dev_of_token(lw_server *s, coap_session_t *session, coap_bin_const_t tok, int *kind)
+{
+	if (tok.length != 8)
+		return NULL;
+	unsigned slot = (unsigned)tok.s[0] << 24 | (unsigned)tok.s[1] << 16 | (unsigned)tok.s[2] << 8 | tok.s[3];
+	uint16_t gen = (uint16_t)(tok.s[4] << 8 | tok.s[5]);
+	*kind = tok.s[6];
+	if (slot >= s->cfg.max_devices || !s->dev[slot].used || s->dev[slot].gen != gen ||
+	    s->dev[slot].session != session)
+		return NULL;
+	return &s->dev[slot];
+}
+
+/* a request that libcoap gave up on (no answer after its retransmissions,
+ * an RST, the session gone): it is no longer in flight */
+static void on_nack(coap_session_t *session, const coap_pdu_t *sent, const coap_nack_reason_t reason,
+		    const coap_mid_t mid)
+{
+	(void)reason, (void)mid;
+	lw_server *s = server_of(session);
+	int kind;
+	lw_dev *d = s && sent ? dev_of_token(s, session, coap_pdu_get_token(sent), &kind) : NULL;
+	if (d)
+		answered(s, d, kind);
+}
+
 static coap_response_t on_response(coap_session_t *session, const coap_pdu_t *sent, const coap_pdu_t *rcvd,
 				   const coap_mid_t mid)
 {
 	(void)sent, (void)mid;
 	lw_server *s = server_of(session);
-	coap_bin_const_t tok = coap_pdu_get_token(rcvd);
-	if (tok.length != 8)
-		return COAP_RESPONSE_FAIL;
-	unsigned slot = (unsigned)tok.s[0] << 24 | (unsigned)tok.s[1] << 16 | (unsigned)tok.s[2] << 8 | tok.s[3];
-	uint16_t gen = (uint16_t)(tok.s[4] << 8 | tok.s[5]);
-	int kind = tok.s[6];
-	if (slot >= s->cfg.max_devices || !s->dev[slot].used || s->dev[slot].gen != gen ||
-	    s->dev[slot].session != session)
+	int kind;
+	lw_dev *d = dev_of_token(s, session, coap_pdu_get_token(rcvd), &kind);
+	if (!d)
 		return COAP_RESPONSE_FAIL; /* stale: an RST ends an old observation */
-	lw_dev *d = &s->dev[slot];
+	answered(s, d, kind);
 	coap_pdu_code_t code = coap_pdu_get_code(rcvd);
 	size_t len = 0;
 	const uint8_t *data = NULL;
@@ -934,6 +994,7 @@ lw_server *lw_start(const lw_config *cfg, char *err, size_t errlen)
 	coap_register_request_handler(unk, COAP_REQUEST_GET, hnd_unknown);
 	coap_add_resource(s->ctx, unk);
 	coap_register_response_handler(s->ctx, on_response);
+	coap_register_nack_handler(s->ctx, on_nack);
 	coap_register_event_handler(s->ctx, on_event);
 	if (coap_context_get_coap_fd(s->ctx) < 0) {
 		snprintf(err, errlen, "libcoap built without epoll: no fd to poll");
@@ -1046,14 +1107,18 @@ int lw_process(lw_server *s)
 				dev_drop(s, d);
 		}
 	}
-	while (s->setup_n) {
-		unsigned slot = s->setup_q[--s->setup_n];
+	/* first come, first set up, while fewer than LW_INFLIGHT_MAX requests
+	 * wait for their answers; the rest wait for answers (or nacks) */
+	while (s->setup_n && s->inflight < LW_INFLIGHT_MAX) {
+		unsigned slot = s->setup_q[s->setup_head];
+		s->setup_head = (s->setup_head + 1) % s->cfg.max_devices;
+		s->setup_n--;
 		lw_dev *d = &s->dev[slot];
 		d->setup_queued = false;
 		if (d->used)
 			setup_device(s, d);
 	}
-	return s->setup_n ? 0 : LW_PREPARE_MS;
+	return s->setup_n && s->inflight < LW_INFLIGHT_MAX ? 0 : LW_PREPARE_MS;
 }
 
 const campaign_io *lw_campaign_io(lw_server *s)
