@@ -55,6 +55,13 @@ void sim_factory_imei(uint32_t seed, char out[16])
 	imei_from_serial(x, out);
 }
 
+void sim_factory_imei_nth(uint32_t seed, uint32_t i, char out[16])
+{
+	uint32_t base = seed * 2654435761u + 0x9E3779B9u;
+	base ^= base >> 15;
+	imei_from_serial((uint32_t)(((uint64_t)base % 1000000u + i) % 1000000u), out);
+}
+
 int sim_factory_random_imei(char out[16])
 {
 	uint32_t x;
@@ -207,6 +214,8 @@ int sim_factory_prepare_with(const struct sim_flash *f, const struct sim_variant
 			had = sim_kv_get(&kv, "imei");
 		if (had && sim_factory_imei_ok(had)) {
 			snprintf(imei, sizeof imei, "%s", had);
+		} else if (p && p->imei && sim_factory_imei_ok(p->imei)) {
+			snprintf(imei, sizeof imei, "%s", p->imei);
 		} else if (seed) {
 			sim_factory_imei(*seed, imei);
 		} else if (sim_factory_random_imei(imei) < 0) {

@@ -17,6 +17,13 @@ int sim_factory_mno_profile(const struct sim_variant *v);
 /* A valid 15-digit IMEI (Luhn check digit) derived from seed. */
 void sim_factory_imei(uint32_t seed, char out[16]);
 
+/* The IMEI of a fleet's module i (sarafw-sim --fleet): valid, and
+ * distinct for every i below 1,000,000 (the 6-digit serial numbers of one
+ * TAC) whatever the seed; sim_factory_imei's hashed serials collide within
+ * a few thousand modules, and two modules with one IMEI take each other's
+ * registration. */
+void sim_factory_imei_nth(uint32_t seed, uint32_t i, char out[16]);
+
 /* A valid IMEI with a random serial number (getrandom(2)); 0, or -1 if
  * the system has no randomness to give. */
 int sim_factory_random_imei(char out[16]);
@@ -41,6 +48,7 @@ struct sim_provision {
 	const char *image;   /* file with the running firmware image */
 	const char *version; /* "MODEM,APP" as ATI9 prints it */
 	const char *key;     /* the module's FOTA public key file */
+	const char *imei;    /* the IMEI to program instead of one from seed */
 };
 #define SIM_FACTORY_IMAGE_SIZE (128u * 1024u)
 #define SIM_FACTORY_KEY_MAX 4096u

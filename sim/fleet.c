@@ -337,6 +337,10 @@ static int serve(const struct sim_fleet_config *c, struct dev *devs, unsigned lo
 		struct dev *d = &devs[i];
 		char err[300];
 		uint32_t seed = c->seed * 1000003u + i;
+		char imei[16];
+		struct sim_provision pv = c->prov ? *c->prov : (struct sim_provision){0};
+		sim_factory_imei_nth(c->seed, i, imei); /* no two modules share one */
+		pv.imei = imei;
 		int r;
 		snprintf(path, sizeof path, "%s/m%06u", c->dir, i);
 		if (c->flash_memory) {
@@ -348,7 +352,7 @@ static int serve(const struct sim_fleet_config *c, struct dev *devs, unsigned lo
 			r = sim_flash_open(&d->flash, path);
 		}
 		if (r == 0)
-			r = sim_factory_prepare_with(&d->flash, c->variant, &seed, c->prov, err, sizeof err);
+			r = sim_factory_prepare_with(&d->flash, c->variant, &seed, &pv, err, sizeof err);
 		if (r) {
 			fprintf(stderr, "sarafw-sim: module %u in %s: %s\n", i, path, r > 0 ? err : strerror(-r));
 			goto out;
@@ -382,8 +386,10 @@ static int serve(const struct sim_fleet_config *c, struct dev *devs, unsigned lo
 			print_stats(&clock, &sh->stats);
 			stats_at += stats_ns;
 		}
-		/* at most a batch of timers before the sockets get their turn */
-		for (unsigned batch = 0; h.n && h.a[0]->key <= now && batch < 4096; batch++) {
+		/* at most a short batch of timers before the sockets get their
+		 * turn: a long one (thousands of modules due at once) held the
+		 * answers already received, and the modules measured the wait */
+		for (unsigned batch = 0; h.n && h.a[0]->key <= now && batch < 64; batch++) {
 			struct dev *d = h.a[0];
 			if (!d->on) {
 				if (power_on(c, &clock, d) != 0) {
@@ -588,7 +594,7 @@ int sim_fleet_run(const struct sim_fleet_config *c)
 		d->cut_at = next_event(&d->rng, d->start_at, c->faults.powercut);
 		d->fade_at = next_event(&d->rng, d->start_at, c->faults.fade);
 		d->unfade_at = UINT64_MAX;
-		sim_factory_imei(c->seed * 1000003u + i, imei);
+		sim_factory_imei_nth(c->seed, i, imei); /* no two modules share one */
 		snprintf(d->psk_id, sizeof d->psk_id, "urn:imei:%s", imei);
 		if (d->lw.psk_id)
 			d->lw.psk_id = d->psk_id; /* the server wants identity == endpoint */

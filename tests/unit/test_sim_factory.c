@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -33,6 +34,30 @@ static void test_seeded_is_reproducible(void **state)
 	assert_memory_equal(a, "35759108", 8);
 }
 
+/* a fleet's modules never share an IMEI (they would take each other's
+ * registration): SIM_FLEET_MAX of them, whatever the seed */
+static void test_fleet_imeis_are_distinct(void **state)
+{
+	static uint8_t seen[1000000 / 8];
+	(void)state;
+	for (uint32_t seed = 0; seed < 3; seed++) {
+		memset(seen, 0, sizeof seen);
+		for (uint32_t i = 0; i < 200000; i++) {
+			char imei[16];
+			sim_factory_imei_nth(seed * 77u, i, imei);
+			assert_true(sim_factory_imei_ok(imei));
+			assert_memory_equal(imei, "35759108", 8);
+			unsigned serial = (unsigned)atoi(imei + 8) / 10;
+			assert_false(seen[serial / 8] & 1u << serial % 8);
+			seen[serial / 8] |= (uint8_t)(1u << serial % 8);
+		}
+	}
+	char a[16], b[16];
+	sim_factory_imei_nth(5, 9, a);
+	sim_factory_imei_nth(5, 9, b);
+	assert_string_equal(a, b); /* reproducible */
+}
+
 static void test_random_is_valid_and_spread(void **state)
 {
 	char seen[8][16];
@@ -56,6 +81,7 @@ int main(void)
 		cmocka_unit_test(test_note_example_is_valid),
 		cmocka_unit_test(test_seeded_is_reproducible),
 		cmocka_unit_test(test_random_is_valid_and_spread),
+		cmocka_unit_test(test_fleet_imeis_are_distinct),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
