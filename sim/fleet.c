@@ -258,10 +258,22 @@ static unsigned pct(const uint32_t *h, uint64_t n, double p)
 
 static void print_stats(const struct sim_clock *clock, const struct sim_lwm2m_stats *s)
 {
-	printf("stats t=%.3f reg=%llu upd=%llu fail=%llu reg_p50=%u reg_p99=%u upd_p50=%u upd_p99=%u\n",
+	printf("stats t=%.3f reg=%llu upd=%llu fail=%llu reg_p50=%u reg_p99=%u upd_p50=%u upd_p99=%u",
 	       (double)sim_clock_wall_ns(clock) / 1e9, (unsigned long long)s->reg,
 	       (unsigned long long)s->upd, (unsigned long long)s->fail, pct(s->reg_ms, s->reg, 0.5),
 	       pct(s->reg_ms, s->reg, 0.99), pct(s->upd_ms, s->upd, 0.5), pct(s->upd_ms, s->upd, 0.99));
+	/* the Updates answered since the last line, as "ms:count" pairs: a
+	 * reader adds the lines of its window up and takes that window's
+	 * percentiles (the ones above are since the start) */
+	static uint32_t last[SIM_LW_HIST];
+	const char *sep = "";
+	printf(" upd_hist=");
+	for (unsigned i = 0; i < SIM_LW_HIST; i++) {
+		if (s->upd_ms[i] != last[i])
+			printf("%s%u:%u", sep, i, s->upd_ms[i] - last[i]), sep = ",";
+		last[i] = s->upd_ms[i];
+	}
+	printf("%s\n", *sep ? "" : "-");
 	fflush(stdout);
 }
 
