@@ -74,7 +74,7 @@ struct lw_server {
 	unsigned free_n;
 	unsigned *setup_q; /* slots waiting for their observations: a ring */
 	unsigned setup_head, setup_n;
-	unsigned inflight; /* requests to devices not yet answered (waiting bits) */
+	unsigned inflight; /* devices with requests not yet answered (waiting != 0) */
 	uint8_t seq;
 	/* registration rate: a token bucket refilled every second */
 	int64_t bucket_at;
@@ -91,13 +91,14 @@ struct lw_server {
 
 #define LW_PREPARE_MS 100
 
-/* Requests to devices in flight at most before a registration's setup
- * waits its turn: every unanswered confirmable request sits in libcoap
- * 4.3's send queue, a list kept sorted by retransmission time (an insert
- * walks it), so thousands of them (a fleet registering at once, answering
- * late) made each send cost O(queue) and the server stopped answering
- * Updates in time. Bounded, a registration flood costs the same per
- * request and the devices' Updates keep their latency. */
+/* Devices with requests in flight at most before a registration's setup
+ * waits its turn: a device's unanswered confirmable request (libcoap
+ * keeps one per device in flight, NSTART = 1, the rest behind it) sits in
+ * libcoap 4.3's send queue, a list kept sorted by retransmission time (an
+ * insert walks it), so thousands of them (a fleet registering at once,
+ * answering late) made each send cost O(queue) and the server stopped
+ * answering Updates in time. Bounded, a registration flood costs the same
+ * per request and the devices' Updates keep their latency. */
 #define LW_INFLIGHT_MAX 256
 
 static int64_t now_s(void)
@@ -169,7 +170,8 @@ static void index_imei(lw_server *s, lw_dev *d)
  * stale: another session or generation) */
 static void forget_waiting(lw_server *s, lw_dev *d)
 {
-	s->inflight -= (unsigned)__builtin_popcount(d->waiting);
+	if (d->waiting)
+		s->inflight--;
 	d->waiting = 0;
 }
 
@@ -269,10 +271,9 @@ static int send_req(lw_server *s, lw_dev *d, int kind, coap_pdu_code_t code, con
 		coap_add_data(pdu, strlen(payload), (const uint8_t *)payload);
 	if (coap_send(d->session, pdu) == COAP_INVALID_MID)
 		return -1;
-	if (!(d->waiting & 1u << kind)) {
-		d->waiting |= (uint8_t)(1u << kind);
+	if (!d->waiting)
 		s->inflight++;
-	}
+	d->waiting |= (uint8_t)(1u << kind);
 	return 0;
 }
 
@@ -460,7 +461,8 @@ static void answered(lw_server *s, lw_dev *d, int kind)
 {
 	if (kind >= K_OBS_FW_STATE && kind <= K_REBOOT && d->waiting & 1u << kind) {
 		d->waiting &= (uint8_t)~(1u << kind);
-		s->inflight--;
+		if (!d->waiting)
+			s->inflight--;
 	}
 }
 
@@ -1107,8 +1109,8 @@ int lw_process(lw_server *s)
 				dev_drop(s, d);
 		}
 	}
-	/* first come, first set up, while fewer than LW_INFLIGHT_MAX requests
-	 * wait for their answers; the rest wait for answers (or nacks) */
+	/* first come, first set up, while fewer than LW_INFLIGHT_MAX devices
+	 * wait for answers; the rest wait for answers (or nacks) */
 	while (s->setup_n && s->inflight < LW_INFLIGHT_MAX) {
 		unsigned slot = s->setup_q[s->setup_head];
 		s->setup_head = (s->setup_head + 1) % s->cfg.max_devices;

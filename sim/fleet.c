@@ -43,6 +43,7 @@ struct dev {
 };
 
 static struct dev *fleet_devs;
+static uint16_t fleet_port; /* each process's modules' one local port */
 static struct dev **fleet_heap;
 
 /* ---- the fault spec ---- */
@@ -597,6 +598,7 @@ int sim_fleet_run(const struct sim_fleet_config *c)
 		uint32_t a = 0x7f010000u + i + 1;
 		snprintf(d->bind, sizeof d->bind, "127.%u.%u.%u", a >> 16 & 255, a >> 8 & 255, a & 255);
 		d->lw.bind_host = d->bind;
+		d->lw.bind_port = &fleet_port;
 		d->net.lwm2m = &d->lw;
 		d->rng = (uint64_t)c->seed << 32 ^ i;
 		d->fd = -1;

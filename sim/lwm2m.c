@@ -899,7 +899,17 @@ coap_session_t *sim_lwm2m_open_session(struct sim_modem *m, coap_context_t *ctx,
 		local.addr.sin.sin_family = AF_INET;
 		if (inet_pton(AF_INET, c->bind_host, &local.addr.sin.sin_addr) != 1)
 			return NULL;
-		return coap_new_client_session(ctx, &local, &dst, COAP_PROTO_UDP);
+		/* a fleet's modules share one port number, each on its own
+		 * address: the first one's, which the system chose */
+		local.addr.sin.sin_port = c->bind_port ? htons(*c->bind_port) : 0;
+		coap_session_t *s = coap_new_client_session(ctx, &local, &dst, COAP_PROTO_UDP);
+		if (!s && local.addr.sin.sin_port) { /* taken there: any port */
+			local.addr.sin.sin_port = 0;
+			s = coap_new_client_session(ctx, &local, &dst, COAP_PROTO_UDP);
+		}
+		if (s && c->bind_port && !*c->bind_port)
+			*c->bind_port = coap_address_get_port(coap_session_get_addr_local(s));
+		return s;
 	}
 	return coap_new_client_session(ctx, NULL, &dst, COAP_PROTO_UDP);
 }

@@ -57,6 +57,11 @@ struct sim_lwm2m_config {
 	/* local IPv4 address of the client's socket (NULL: any): a fleet
 	 * spreads over 127.0.0.x, one loopback address has ~28000 ports */
 	const char *bind_host;
+	/* with bind_host: the local port, shared by a fleet's modules (0: not
+	 * chosen yet; the first session's port is stored here), so a fleet
+	 * of 100,000 takes one port number of the system's, not 100,000;
+	 * NULL: any port */
+	uint16_t *bind_port;
 	struct sim_lwm2m_stats *stats; /* NULL: not counted */
 };
 /* "00ff..." into c->psk; 0 or -1. */
