@@ -169,7 +169,7 @@ static int kept_changing(int64_t id, char *why, size_t whylen)
 	return -1;
 }
 
-/* every device of a campaign, in memory for one step */
+/* devices of a campaign, in memory for one step */
 typedef struct cdevs {
 	db_cdev *v;
 	size_t n, cap;
@@ -192,10 +192,11 @@ static int collect(void *ctx, const db_cdev *cd)
 	return 0;
 }
 
-static int load_cdevs(db *d, int64_t id, cdevs *a)
+/* the devices of a campaign not yet ended */
+static int load_open(db *d, int64_t id, cdevs *a)
 {
 	*a = (cdevs){0};
-	if (db_cdev_list(d, id, collect, a) < 0 || a->oom) {
+	if (db_cdev_list_open(d, id, collect, a) < 0 || a->oom) {
 		free(a->v);
 		return -1;
 	}
@@ -247,23 +248,12 @@ static int resume_once(db *d, int64_t id, int64_t now, char *why, size_t whylen)
 	if (!strcmp(c.phase, "final")) {
 		/* paused by a threshold: resuming accepts this group's result and
 		 * goes on with the next one (else it would pause again at once) */
-		cdevs a;
-		if (load_cdevs(d, id, &a) < 0)
+		db_cdev_counts g;
+		if (db_cdev_count(d, id, c.current_group, now, &g) < 0)
 			return -2;
-		size_t n = 0, failed = 0, succeeded = 0, skipped = 0, busy = 0;
-		for (size_t i = 0; i < a.n; i++) {
-			if (a.v[i].group_no != c.current_group)
-				continue;
-			n++;
-			failed += !strcmp(a.v[i].state, "failed");
-			succeeded += !strcmp(a.v[i].state, "succeeded");
-			skipped += !strcmp(a.v[i].state, "skipped");
-			busy += active(a.v[i].state);
-		}
-		free(a.v);
-		size_t counted = n - skipped, tried = succeeded + failed;
-		if ((counted && failed * 100 >= (size_t)c.error_threshold * counted) ||
-		    (!busy && tried && succeeded * 100 < (size_t)c.success_threshold * tried))
+		int64_t counted = g.n - g.skipped, tried = g.succeeded + g.failed;
+		if ((counted && g.failed * 100 >= c.error_threshold * counted) ||
+		    (!g.active && tried && g.succeeded * 100 < c.success_threshold * tried))
 			c.current_group++;
 	}
 	strcpy(c.state, "running");
@@ -345,7 +335,7 @@ static int cancel_devices(db *d, const db_fence *f, const campaign_io *io, int64
 			  bool *left)
 {
 	cdevs a;
-	if (load_cdevs(d, id, &a) < 0)
+	if (load_open(d, id, &a) < 0)
 		return -2;
 	*left = false;
 	int r = 0;
@@ -732,10 +722,6 @@ static int step_device(db *d, const campaign_io *io, const db_fence *f, const db
 	return 0;
 }
 
-typedef struct group_count {
-	size_t n, succeeded, failed, skipped, busy;
-} group_count;
-
 /* a campaign write of the step: 0, -1 storage, REFUSED */
 static int save_step(db *d, db_fence *f, db_campaign *c, int64_t now)
 {
@@ -746,64 +732,50 @@ static int save_step(db *d, db_fence *f, db_campaign *c, int64_t now)
 	return r < 0 ? -1 : r ? REFUSED : 0;
 }
 
-/* Returns how many requests went out, -1 (storage) or REFUSED. */
+/* Returns how many requests went out, -1 (storage) or REFUSED.
+ *
+ * A step reads what may change, not every device of the campaign: the
+ * pending devices of the groups in play become waiting in one statement;
+ * then it steps every device in an action and each waiting device of the
+ * groups in play that would act now (db_cdev_step_list: reachable, and
+ * not on the start version or free to start); the thresholds and the end
+ * of a group come from one count of the current group. All of it is read
+ * from storage at each step, as after a restart. */
 static int step_campaign(db *d, const campaign_io *io, db_fence *f, db_campaign *c, int64_t now)
 {
-	cdevs a;
-	if (load_cdevs(d, c->id, &a) < 0)
-		return -1;
-	int sent = 0;
 	bool running = !strcmp(c->state, "running");
 	bool may_start = running && campaign_in_window(c, now);
 	bool final = !strcmp(c->phase, "final");
-	int64_t last_group = 0;
-	for (size_t i = 0; i < a.n; i++)
-		if (a.v[i].group_no > last_group)
-			last_group = a.v[i].group_no;
-	group_count g = {0};
-	bool any_open = false;
+	/* the groups in play: the test group, or final groups up to the current one */
+	db_cdev_step q = {.campaign = c->id, .lo = final ? 1 : 0, .hi = final ? c->current_group : 0, .now = now,
+			  .from_version = c->from_version, .start = may_start};
+	if (running && db_cdev_wake(d, c->id, q.lo, q.hi, now, f) < 0)
+		return -1;
+	cdevs a = {0};
+	if (db_cdev_step_list(d, &q, collect, &a) < 0 || a.oom) {
+		free(a.v);
+		return -1;
+	}
+	int sent = 0;
 	for (size_t i = 0; i < a.n; i++) {
 		db_cdev *cd = &a.v[i];
-		/* the groups in play: the test group, or final groups up to the current one */
-		bool in_play = final ? cd->group_no >= 1 && cd->group_no <= c->current_group : cd->group_no == 0;
-		int s = 0;
-		if (running && in_play && !strcmp(cd->state, "pending"))
-			s = set_state(d, f, cd, "waiting", NULL, now);
-		if (s == 0 && (in_play || active(cd->state)))
-			s = step_device(d, io, f, c, cd, now, may_start && in_play);
+		bool in_play = cd->group_no >= q.lo && cd->group_no <= q.hi;
+		int s = step_device(d, io, f, c, cd, now, may_start && in_play);
 		if (s < 0) {
 			free(a.v);
 			return s == REFUSED ? sent : -1;
 		}
 		sent += s;
-		if (!campaign_cdev_terminal(cd->state))
-			any_open = true;
-		if (cd->group_no == (final ? c->current_group : 0)) {
-			g.n++;
-			if (!strcmp(cd->state, "succeeded"))
-				g.succeeded++;
-			else if (!strcmp(cd->state, "failed"))
-				g.failed++;
-			else if (!strcmp(cd->state, "skipped"))
-				g.skipped++;
-			else if (active(cd->state) || (!strcmp(cd->state, "waiting") && cd->attempts > 0))
-				g.busy++;
-			else if (!strcmp(cd->state, "waiting")) {
-				/* waiting for the start: busy only while reachable (a device
-				 * that is not registered joins whenever it registers) */
-				db_device dev;
-				if (db_device_by_imei(d, cd->imei, &dev) == 0 && dev.registered &&
-				    dev.last_seen + dev.lifetime >= now)
-					g.busy++;
-			}
-		}
 	}
 	free(a.v);
+	db_cdev_counts g;
+	if (db_cdev_count(d, c->id, final ? c->current_group : 0, now, &g) < 0)
+		return -1;
 
 	if (!strcmp(c->state, "cancelling")) {
 		find_cdev fa = {0};
 		cdevs b;
-		if (load_cdevs(d, c->id, &b) < 0)
+		if (load_open(d, c->id, &b) < 0)
 			return -1;
 		for (size_t i = 0; i < b.n; i++) {
 			first_active(&fa, &b.v[i]);
@@ -829,7 +801,7 @@ static int step_campaign(db *d, const campaign_io *io, db_fence *f, db_campaign 
 	if (c->end_at && now >= c->end_at) {
 		/* the schedule ended: nothing new starts; what runs may end */
 		cdevs b;
-		if (load_cdevs(d, c->id, &b) < 0)
+		if (load_open(d, c->id, &b) < 0)
 			return -1;
 		bool busy = false;
 		for (size_t i = 0; i < b.n; i++) {
@@ -850,12 +822,13 @@ static int step_campaign(db *d, const campaign_io *io, db_fence *f, db_campaign 
 		return sent;
 	}
 
-	size_t tried = g.succeeded + g.failed;
-	size_t counted = g.n - g.skipped;
-	if (final && counted && g.failed * 100 >= (size_t)c->error_threshold * counted) {
+	int64_t tried = g.succeeded + g.failed;
+	int64_t counted = g.n - g.skipped;
+	if (final && counted && g.failed * 100 >= c->error_threshold * counted) {
 		strcpy(c->state, "paused");
-		snprintf(c->detail, sizeof c->detail, "group %lld: %zu of %zu failed, error threshold %lld%%",
-			 (long long)c->current_group, g.failed, counted, (long long)c->error_threshold);
+		snprintf(c->detail, sizeof c->detail, "group %lld: %lld of %lld failed, error threshold %lld%%",
+			 (long long)c->current_group, (long long)g.failed, (long long)counted,
+			 (long long)c->error_threshold);
 		save_step(d, f, c, now);
 		return sent;
 	}
@@ -866,21 +839,22 @@ static int step_campaign(db *d, const campaign_io *io, db_fence *f, db_campaign 
 		if (tried == 0 && g.skipped < g.n)
 			return sent; /* nobody took part yet */
 		strcpy(c->state, "test_done");
-		snprintf(c->detail, sizeof c->detail, "test campaign: %zu succeeded, %zu failed, %zu skipped; accept the report to go on (note §2.7.5)",
-			 g.succeeded, g.failed, g.skipped);
+		snprintf(c->detail, sizeof c->detail, "test campaign: %lld succeeded, %lld failed, %lld skipped; accept the report to go on (note §2.7.5)",
+			 (long long)g.succeeded, (long long)g.failed, (long long)g.skipped);
 		save_step(d, f, c, now);
 		return sent;
 	}
-	if (c->current_group <= last_group) {
-		if (tried && g.succeeded * 100 < (size_t)c->success_threshold * tried) {
+	if (c->current_group <= g.last_group) {
+		if (tried && g.succeeded * 100 < c->success_threshold * tried) {
 			strcpy(c->state, "paused");
-			snprintf(c->detail, sizeof c->detail, "group %lld: %zu of %zu succeeded, below %lld%%",
-				 (long long)c->current_group, g.succeeded, tried, (long long)c->success_threshold);
+			snprintf(c->detail, sizeof c->detail, "group %lld: %lld of %lld succeeded, below %lld%%",
+				 (long long)c->current_group, (long long)g.succeeded, (long long)tried,
+				 (long long)c->success_threshold);
 			save_step(d, f, c, now);
 			return sent;
 		}
 		c->current_group++;
-		if (c->pause_after_group && c->current_group <= last_group) {
+		if (c->pause_after_group && c->current_group <= g.last_group) {
 			strcpy(c->state, "paused");
 			snprintf(c->detail, sizeof c->detail, "group %lld done; resume for group %lld",
 				 (long long)c->current_group - 1, (long long)c->current_group);
@@ -891,7 +865,7 @@ static int step_campaign(db *d, const campaign_io *io, db_fence *f, db_campaign 
 		return sent;
 	}
 	/* every group went: finished once nothing is open */
-	if (!any_open) {
+	if (!g.open) {
 		strcpy(c->state, "finished");
 		snprintf(c->detail, sizeof c->detail, "finished");
 		save_step(d, f, c, now);

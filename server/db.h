@@ -79,7 +79,7 @@ db *db_open(const char *url, char *err, size_t errlen);
 void db_close(db *d);
 const char *db_error(db *d);
 /* The schema version this build writes, and the one stored. */
-#define DB_SCHEMA_VERSION 3
+#define DB_SCHEMA_VERSION 4
 int db_schema_version(db *d);
 
 /* Raw statements, for the few callers that need more than the functions
@@ -236,6 +236,34 @@ int db_campaign_list(db *d, int (*fn)(void *ctx, const db_campaign *c), void *ct
 int db_campaign_save(db *d, db_campaign *c);
 int db_campaign_save_fenced(db *d, db_campaign *c, const db_fence *f);
 int db_cdev_list(db *d, int64_t campaign, int (*fn)(void *ctx, const db_cdev *cd), void *ctx);
+/* The devices of a campaign not yet ended (pending, waiting, or in an
+ * action), in group and IMEI order. */
+int db_cdev_list_open(db *d, int64_t campaign, int (*fn)(void *ctx, const db_cdev *cd), void *ctx);
+/* What one step of the campaign engine must look at, in group and IMEI
+ * order: every device in an action (downloading, updating, rebooting,
+ * configuring), and the waiting ones of groups lo..hi whose device is
+ * registered within its lifetime at now, with its version read, and that
+ * either runs another version than from_version or, when start, may start
+ * (next_at <= now). Any other waiting device would stay as it is. */
+typedef struct db_cdev_step {
+	int64_t campaign, lo, hi, now;
+	const char *from_version;
+	bool start;
+} db_cdev_step;
+int db_cdev_step_list(db *d, const db_cdev_step *q, int (*fn)(void *ctx, const db_cdev *cd), void *ctx);
+/* One group of a campaign counted in one query: its devices by state;
+ * active: in an action; busy: in an action, or waiting after an attempt
+ * or while its device is registered within its lifetime at now. Beside
+ * it, the campaign's last group, and open: 1 when any of its devices has
+ * not yet ended. */
+typedef struct db_cdev_counts {
+	int64_t n, succeeded, failed, skipped, active, busy;
+	int64_t last_group, open;
+} db_cdev_counts;
+int db_cdev_count(db *d, int64_t campaign, int64_t group, int64_t now, db_cdev_counts *out);
+/* The pending devices of groups lo..hi become waiting, in one statement
+ * (with a fence, only while it holds). 0 or -1. */
+int db_cdev_wake(db *d, int64_t campaign, int64_t lo, int64_t hi, int64_t now, const db_fence *f);
 /* The devices of running campaigns for an IMEI. */
 int db_cdev_for_imei(db *d, const char *imei, int (*fn)(void *ctx, const db_cdev *cd), void *ctx);
 /* As db_campaign_save, for one device of a campaign (its own version;
