@@ -91,15 +91,18 @@ const char *db_error(db *d)
 	return d->ops->error(d);
 }
 
-/* commits flushed to stable storage while a durable function runs */
+/* commits flushed to stable storage while a durable function runs (in
+ * db_begin_durable's transaction, they already are: SQLite cannot change
+ * it inside a transaction) */
 static int durable_on(db *d)
 {
-	return d->ops->durability(d, true);
+	return d->durable_tx ? 0 : d->ops->durability(d, true);
 }
 
 static void durable_off(db *d)
 {
-	d->ops->durability(d, false);
+	if (!d->durable_tx)
+		d->ops->durability(d, false);
 }
 
 int db_begin(db *d)
@@ -112,9 +115,39 @@ int db_commit(db *d)
 	return db_exec(d, "COMMIT", NULL, 0, NULL, NULL);
 }
 
+int db_begin_durable(db *d)
+{
+	if (durable_on(d) < 0)
+		return -1;
+	if (db_begin(d) < 0) {
+		durable_off(d);
+		return -1;
+	}
+	d->durable_tx = true;
+	return 0;
+}
+
+/* the end of db_begin_durable's transaction */
+static void durable_end(db *d)
+{
+	if (d->durable_tx) {
+		d->durable_tx = false;
+		durable_off(d);
+	}
+}
+
+int db_commit_durable(db *d)
+{
+	int r = db_commit(d);
+	if (r == 0)
+		durable_end(d);
+	return r;
+}
+
 void db_rollback(db *d)
 {
 	db_exec(d, "ROLLBACK", NULL, 0, NULL, NULL);
+	durable_end(d);
 }
 
 static int row_int(void *ctx, int ncol, const db_val *col)
@@ -764,22 +797,59 @@ int db_cdev_list_open(db *d, int64_t campaign, int (*fn)(void *ctx, const db_cde
 		       &p, 1, row_cdev, &e);
 }
 
-int db_cdev_step_list(db *d, const db_cdev_step *q, int (*fn)(void *ctx, const db_cdev *cd), void *ctx)
+typedef struct cdev_dev_each {
+	int (*fn)(void *ctx, const db_cdev *cd, const db_cdev_device *dev);
+	void *ctx;
+} cdev_dev_each;
+
+static int row_cdev_dev(void *ctx, int ncol, const db_val *c)
 {
-	cdev_each e = {.fn = fn, .ctx = ctx};
+	cdev_dev_each *e = ctx;
+	if (ncol < CDEV_NCOLS + 3 + 8)
+		return 1;
+	db_cdev cd;
+	cdev_from_row(&cd, c);
+	const db_val *v = c + CDEV_NCOLS + 3;
+	db_cdev_device dev = {.found = v[0].t != DBV_NULL};
+	TXT(dev.endpoint, &v[0]);
+	TXT(dev.firmware_version, &v[1]);
+	dev.lifetime = col_int(&v[2]);
+	dev.registered_at = col_int(&v[3]);
+	dev.last_seen = col_int(&v[4]);
+	dev.registered = col_int(&v[5]) != 0;
+	dev.fw_state = dev.found ? (int)col_int(&v[6]) : -1;
+	dev.fw_result = dev.found ? (int)col_int(&v[7]) : -1;
+	return e->fn(e->ctx, &cd, &dev);
+}
+
+int db_cdev_step_list(db *d, const db_cdev_step *q,
+		      int (*fn)(void *ctx, const db_cdev *cd, const db_cdev_device *dev), void *ctx)
+{
+	cdev_dev_each e = {.fn = fn, .ctx = ctx};
 	db_val p[] = {
 		DB_INT(q->campaign), DB_INT(q->campaign), DB_INT(q->lo), DB_INT(q->hi),
 		DB_INT(q->now), DB_TEXT(q->from_version), DB_INT(q->start), DB_INT(q->now),
 	};
-	/* each part reads its own range of campaign_devices_state */
-	return db_exec(d,
-		       "SELECT " CDEV_SEL " FROM campaign_devices WHERE campaign = ? AND state IN " CDEV_ACTIVE
-		       " UNION ALL SELECT " CDEV_SEL " FROM campaign_devices WHERE campaign = ?"
-		       " AND state = 'waiting' AND group_no BETWEEN ? AND ? AND " CDEV_REACHABLE
-		       " AND devices.firmware_version <> ''"
-		       " AND (devices.firmware_version <> ? OR (? <> 0 AND campaign_devices.next_at <= ?)))"
-		       " ORDER BY 3, 2",
-		       p, 8, row_cdev, &e);
+#define CD "campaign_devices."
+#define STEP_SEL                                                                                   \
+	"SELECT " CD "campaign, " CD "imei, " CD "group_no, " CD "state, " CD "attempts, " CD "next_at, " \
+	CD "deadline, " CD "result, " CD "detail, " CD "updated, " CD "reset_during_update, "        \
+	CD "downloaded_at, " CD "updating_at, " CD "version, devices.endpoint, devices.firmware_version," \
+	" devices.lifetime, devices.registered_at, devices.last_seen, devices.registered, devices.fw_state," \
+	" devices.fw_result FROM campaign_devices LEFT JOIN devices ON devices.imei = " CD "imei"
+	/* each part reads its own range of campaign_devices_state; no ORDER
+	 * BY, which SQLite would rather serve by reading every device of the
+	 * campaign in group order */
+	int r = db_exec(d,
+			STEP_SEL " WHERE " CD "campaign = ? AND " CD "state IN " CDEV_ACTIVE
+			" UNION ALL " STEP_SEL " WHERE " CD "campaign = ? AND " CD "state = 'waiting'"
+			" AND " CD "group_no BETWEEN ? AND ? AND devices.registered <> 0"
+			" AND devices.last_seen + devices.lifetime >= ? AND devices.firmware_version <> ''"
+			" AND (devices.firmware_version <> ? OR (? <> 0 AND " CD "next_at <= ?))",
+			p, 8, row_cdev_dev, &e);
+#undef STEP_SEL
+#undef CD
+	return r;
 }
 
 static int row_counts(void *ctx, int ncol, const db_val *c)

@@ -62,9 +62,10 @@ typedef struct db_backend {
 	int (*migrate_lock)(db *d, bool take);
 } db_backend;
 
-/* Every backend embeds this first. */
+/* Every backend embeds this first (zeroed). */
 struct db {
 	const db_backend *ops;
+	bool durable_tx; /* in db_begin_durable's transaction */
 };
 
 extern const db_backend db_sqlite_backend;
@@ -87,6 +88,10 @@ int db_schema_version(db *d);
 int db_exec(db *d, const char *sql, const db_val *params, int n, db_row_fn row, void *ctx);
 int db_begin(db *d);
 int db_commit(db *d);
+/* A transaction of several durable writes (the functions below): its
+ * commit is on stable storage when db_commit_durable returns. */
+int db_begin_durable(db *d);
+int db_commit_durable(db *d);
 void db_rollback(db *d);
 
 /* ---- devices ---- */
@@ -239,8 +244,7 @@ int db_cdev_list(db *d, int64_t campaign, int (*fn)(void *ctx, const db_cdev *cd
 /* The devices of a campaign not yet ended (pending, waiting, or in an
  * action), in group and IMEI order. */
 int db_cdev_list_open(db *d, int64_t campaign, int (*fn)(void *ctx, const db_cdev *cd), void *ctx);
-/* What one step of the campaign engine must look at, in group and IMEI
- * order: every device in an action (downloading, updating, rebooting,
+/* What one step of the campaign engine must look at, in no order: every device in an action (downloading, updating, rebooting,
  * configuring), and the waiting ones of groups lo..hi whose device is
  * registered within its lifetime at now, with its version read, and that
  * either runs another version than from_version or, when start, may start
@@ -250,7 +254,19 @@ typedef struct db_cdev_step {
 	const char *from_version;
 	bool start;
 } db_cdev_step;
-int db_cdev_step_list(db *d, const db_cdev_step *q, int (*fn)(void *ctx, const db_cdev *cd), void *ctx);
+/* What the engine reads of the device of an entry, in the same query
+ * (db_device's fields it uses); found false when no device has its IMEI.
+ * A device whose IMEI two endpoints say comes once per endpoint. */
+typedef struct db_cdev_device {
+	bool found;
+	char endpoint[DB_EP_MAX + 1];
+	char firmware_version[DB_VER_MAX + 1];
+	int64_t lifetime, registered_at, last_seen;
+	bool registered;
+	int fw_state, fw_result;
+} db_cdev_device;
+int db_cdev_step_list(db *d, const db_cdev_step *q,
+		      int (*fn)(void *ctx, const db_cdev *cd, const db_cdev_device *dev), void *ctx);
 /* One group of a campaign counted in one query: its devices by state;
  * active: in an action; busy: in an action, or waiting after an attempt
  * or while its device is registered within its lifetime at now. Beside
