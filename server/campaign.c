@@ -500,8 +500,8 @@ static const char *result_text(int r)
 	return r >= 0 && r <= 9 ? update_results[r] : "unknown result";
 }
 
-/* A request of a step, sent once the step's writes are committed (they
- * are one transaction, stored before anything is sent). undelivered: the
+/* A request of a step, sent once the step's writes are committed (stored
+ * before anything is sent; see step_campaign). undelivered: the
  * detail its entry gets, in state, when it could not be handed on (it
  * goes again after CAMPAIGN_UNDELIVERED_S); NULL: it goes again at its
  * resend time, as a request lost on the way. */
