@@ -169,7 +169,7 @@ static int kept_changing(int64_t id, char *why, size_t whylen)
 	return -1;
 }
 
-/* every device of a campaign, in memory for one step */
+/* devices of a campaign, in memory for one step */
 typedef struct cdevs {
 	db_cdev *v;
 	size_t n, cap;
@@ -192,10 +192,11 @@ static int collect(void *ctx, const db_cdev *cd)
 	return 0;
 }
 
-static int load_cdevs(db *d, int64_t id, cdevs *a)
+/* the devices of a campaign not yet ended */
+static int load_open(db *d, int64_t id, cdevs *a)
 {
 	*a = (cdevs){0};
-	if (db_cdev_list(d, id, collect, a) < 0 || a->oom) {
+	if (db_cdev_list_open(d, id, collect, a) < 0 || a->oom) {
 		free(a->v);
 		return -1;
 	}
@@ -247,23 +248,12 @@ static int resume_once(db *d, int64_t id, int64_t now, char *why, size_t whylen)
 	if (!strcmp(c.phase, "final")) {
 		/* paused by a threshold: resuming accepts this group's result and
 		 * goes on with the next one (else it would pause again at once) */
-		cdevs a;
-		if (load_cdevs(d, id, &a) < 0)
+		db_cdev_counts g;
+		if (db_cdev_count(d, id, c.current_group, now, &g) < 0)
 			return -2;
-		size_t n = 0, failed = 0, succeeded = 0, skipped = 0, busy = 0;
-		for (size_t i = 0; i < a.n; i++) {
-			if (a.v[i].group_no != c.current_group)
-				continue;
-			n++;
-			failed += !strcmp(a.v[i].state, "failed");
-			succeeded += !strcmp(a.v[i].state, "succeeded");
-			skipped += !strcmp(a.v[i].state, "skipped");
-			busy += active(a.v[i].state);
-		}
-		free(a.v);
-		size_t counted = n - skipped, tried = succeeded + failed;
-		if ((counted && failed * 100 >= (size_t)c.error_threshold * counted) ||
-		    (!busy && tried && succeeded * 100 < (size_t)c.success_threshold * tried))
+		int64_t counted = g.n - g.skipped, tried = g.succeeded + g.failed;
+		if ((counted && g.failed * 100 >= c.error_threshold * counted) ||
+		    (!g.active && tried && g.succeeded * 100 < c.success_threshold * tried))
 			c.current_group++;
 	}
 	strcpy(c.state, "running");
@@ -345,7 +335,7 @@ static int cancel_devices(db *d, const db_fence *f, const campaign_io *io, int64
 			  bool *left)
 {
 	cdevs a;
-	if (load_cdevs(d, id, &a) < 0)
+	if (load_open(d, id, &a) < 0)
 		return -2;
 	*left = false;
 	int r = 0;
@@ -510,8 +500,42 @@ static const char *result_text(int r)
 	return r >= 0 && r <= 9 ? update_results[r] : "unknown result";
 }
 
-/* a request to a device, if the step may still act (may_act); 1 sent */
-#define SEND(call) (may_act(f) ? (call) == 0 : REFUSED)
+/* A request of a step, sent once the step's writes are committed (stored
+ * before anything is sent; see step_campaign). undelivered: the
+ * detail its entry gets, in state, when it could not be handed on (it
+ * goes again after CAMPAIGN_UNDELIVERED_S); NULL: it goes again at its
+ * resend time, as a request lost on the way. */
+typedef struct step_req {
+	db_cdev *cd;
+	enum { REQ_WRITE, REQ_EXECUTE, REQ_REBOOT } kind;
+	char uri[256];
+	char state[16];
+	const char *undelivered;
+	bool failed;
+} step_req;
+
+typedef struct step_reqs {
+	step_req *v;
+	size_t n, cap;
+} step_reqs;
+
+/* 1 queued, -1 out of memory */
+static int queue(step_reqs *rq, db_cdev *cd, int kind, const char *uri, const char *undelivered)
+{
+	if (rq->n == rq->cap) {
+		size_t cap = rq->cap ? 2 * rq->cap : 16;
+		step_req *v = realloc(rq->v, cap * sizeof *v);
+		if (!v)
+			return -1;
+		rq->v = v, rq->cap = cap;
+	}
+	step_req *q = &rq->v[rq->n++];
+	*q = (step_req){.cd = cd, .kind = kind, .undelivered = undelivered};
+	snprintf(q->uri, sizeof q->uri, "%s", uri ? uri : "");
+	snprintf(q->state, sizeof q->state, "%s", cd->state);
+	return 1;
+}
+
 /* a write of the step: on a refusal or an error the step ends */
 #define W(call)                                                                                    \
 	do {                                                                                       \
@@ -525,8 +549,8 @@ static const char *result_text(int r)
  * the device registers again; configuring (the configuration file
  * written then) ends when it has applied it, rebooted by itself and
  * registered again, Idle; then the delta, as on any version. */
-static int step_legacy(db *d, const campaign_io *io, const db_fence *f, const db_campaign *c, db_cdev *cd,
-		       const db_device *dev, bool reachable, int64_t now)
+static int step_legacy(db *d, const campaign_io *io, const db_fence *f, step_reqs *rq, const db_campaign *c,
+		       db_cdev *cd, const db_cdev_device *dev, bool reachable, int64_t now)
 {
 	bool rebooting = !strcmp(cd->state, "rebooting");
 	int64_t sent_at = cd->deadline - c->action_timeout;
@@ -548,7 +572,7 @@ static int step_legacy(db *d, const campaign_io *io, const db_fence *f, const db
 		cd->next_at = now + CAMPAIGN_RESEND_S;
 		W(set_state(d, f, cd, "configuring", "Write /5/0/1 sent: the configuration file (note §2.6.2)", now));
 		db_device_set_fw_result(d, dev->endpoint, -1);
-		return SEND(io->write_uri(io->ctx, cd->imei, uri));
+		return queue(rq, cd, REQ_WRITE, uri, NULL);
 	}
 	if (again && !rebooting && dev->fw_state == 0 && !strcmp(dev->firmware_version, c->from_version)) {
 		/* configured and back: the delta */
@@ -557,7 +581,7 @@ static int step_legacy(db *d, const campaign_io *io, const db_fence *f, const db
 		W(set_state(d, f, cd, "downloading", "configured; Write /5/0/1 sent", now));
 		db_device_set_fw_result(d, dev->endpoint, -1);
 		io->package_uri(io->ctx, c->package, c->transport, uri, sizeof uri);
-		return SEND(io->write_uri(io->ctx, cd->imei, uri));
+		return queue(rq, cd, REQ_WRITE, uri, NULL);
 	}
 	if (now >= cd->deadline) {
 		W(fail_attempt(d, f, c, cd, rebooting ? "timeout while rebooting (note §2.6.2)"
@@ -568,38 +592,35 @@ static int step_legacy(db *d, const campaign_io *io, const db_fence *f, const db
 		/* not back: the Execute may be lost */
 		cd->next_at = now + CAMPAIGN_RESEND_S;
 		W(save_cdev(d, f, cd));
-		return SEND(io->reboot(io->ctx, cd->imei));
+		return queue(rq, cd, REQ_REBOOT, NULL, NULL);
 	}
 	return 0;
 }
 
-/* One device step; returns 1 when a request went out, 0, -1 (storage) or
- * REFUSED. */
-static int step_device(db *d, const campaign_io *io, const db_fence *f, const db_campaign *c, db_cdev *cd,
-		       int64_t now, bool may_start)
+/* One device step; returns 1 when a request was queued, 0, -1 (storage)
+ * or REFUSED. */
+static int step_device(db *d, const campaign_io *io, const db_fence *f, step_reqs *rq, const db_campaign *c,
+		       db_cdev *cd, const db_cdev_device *dev, int64_t now, bool may_start)
 {
-	db_device dev;
-	int r = db_device_by_imei(d, cd->imei, &dev);
-	if (r < 0)
-		return -1;
-	bool reachable = r == 0 && dev.registered && dev.last_seen + dev.lifetime >= now;
+	int r = dev->found ? 0 : 1;
+	bool reachable = r == 0 && dev->registered && dev->last_seen + dev->lifetime >= now;
 	char msg[160];
 	if (!strcmp(cd->state, "waiting")) {
-		if (!reachable || !dev.firmware_version[0])
+		if (!reachable || !dev->firmware_version[0])
 			return 0;
-		if (!strcmp(dev.firmware_version, c->to_version) && cd->attempts > 0) {
+		if (!strcmp(dev->firmware_version, c->to_version) && cd->attempts > 0) {
 			W(set_state(d, f, cd, "succeeded", "on the destination version", now));
 			return 0;
 		}
-		if (strcmp(dev.firmware_version, c->from_version)) {
-			snprintf(msg, sizeof msg, "runs \"%s\", not the start version", dev.firmware_version);
+		if (strcmp(dev->firmware_version, c->from_version)) {
+			snprintf(msg, sizeof msg, "runs \"%s\", not the start version", dev->firmware_version);
 			W(set_state(d, f, cd, "skipped", msg, now));
 			return 0;
 		}
 		if (!may_start || now < cd->next_at)
 			return 0;
-		bool legacy = io->reboot && io->config_uri && ufota_legacy_version(dev.firmware_version);
-		if (legacy && now <= dev.registered_at)
+		bool legacy = io->reboot && io->config_uri && ufota_legacy_version(dev->firmware_version);
+		if (legacy && now <= dev->registered_at)
 			return 0; /* a second later: the registration after the reboot is then the newer one */
 		cd->attempts++;
 		cd->deadline = now + c->action_timeout;
@@ -609,49 +630,37 @@ static int step_device(db *d, const campaign_io *io, const db_fence *f, const db
 		if (legacy) {
 			/* note §2.6.2: the server reboots the module before the delta */
 			W(set_state(d, f, cd, "rebooting", "Execute /3/0/4 sent (note §2.6.2)", now));
-			return SEND(io->reboot(io->ctx, cd->imei));
+			return queue(rq, cd, REQ_REBOOT, NULL, NULL);
 		}
 		W(set_state(d, f, cd, "downloading", "Write /5/0/1 sent", now)); /* stored before it is sent */
 		/* LwM2M 1.0 §E.6: a new download resets Update Result; what is
 		 * stored is from the last attempt until the device notifies */
-		db_device_set_fw_result(d, dev.endpoint, -1);
+		db_device_set_fw_result(d, dev->endpoint, -1);
 		char uri[256];
 		io->package_uri(io->ctx, c->package, c->transport, uri, sizeof uri);
-		int sent = SEND(io->write_uri(io->ctx, cd->imei, uri));
-		if (sent == 0) {
-			/* not delivered (no session here, or its front-end did not
-			 * answer, cluster.h): said, and sent again soon */
-			cd->next_at = now + CAMPAIGN_UNDELIVERED_S;
-			W(set_state(d, f, cd, "downloading", "Write /5/0/1 not delivered: no live session of the device; sent again", now));
-		}
-		return sent;
+		return queue(rq, cd, REQ_WRITE, uri, "Write /5/0/1 not delivered: no live session of the device; sent again");
 	}
 	if (!strcmp(cd->state, "rebooting") || !strcmp(cd->state, "configuring"))
-		return step_legacy(d, io, f, c, cd, r == 0 ? &dev : NULL, reachable, now);
+		return step_legacy(d, io, f, rq, c, cd, r == 0 ? dev : NULL, reachable, now);
 	if (!strcmp(cd->state, "downloading")) {
-		if (r == 0 && !strcmp(dev.firmware_version, c->to_version)) {
+		if (r == 0 && !strcmp(dev->firmware_version, c->to_version)) {
 			/* Downloaded and Updating went by unseen (a restart): the
 			 * version it came back with says enough */
-			cd->result = dev.fw_result;
+			cd->result = dev->fw_result;
 			W(set_state(d, f, cd, "succeeded", "runs the destination version", now));
 			return 0;
 		}
-		if (r == 0 && dev.fw_state == 2) {
+		if (r == 0 && dev->fw_state == 2) {
 			cd->deadline = now + c->action_timeout;
 			cd->next_at = now + CAMPAIGN_RESEND_S;
 			if (!cd->downloaded_at)
 				cd->downloaded_at = now;
 			W(set_state(d, f, cd, "updating", "downloaded; Execute /5/0/2 sent", now));
-			int sent = SEND(io->execute(io->ctx, cd->imei));
-			if (sent == 0) {
-				cd->next_at = now + CAMPAIGN_UNDELIVERED_S;
-				W(set_state(d, f, cd, "updating", "Execute /5/0/2 not delivered: no live session of the device; sent again", now));
-			}
-			return sent;
+			return queue(rq, cd, REQ_EXECUTE, NULL, "Execute /5/0/2 not delivered: no live session of the device; sent again");
 		}
-		if (r == 0 && dev.fw_result >= 2 && dev.fw_result <= 9) {
-			cd->result = dev.fw_result;
-			snprintf(msg, sizeof msg, "download failed: %d %s", dev.fw_result, result_text(dev.fw_result));
+		if (r == 0 && dev->fw_result >= 2 && dev->fw_result <= 9) {
+			cd->result = dev->fw_result;
+			snprintf(msg, sizeof msg, "download failed: %d %s", dev->fw_result, result_text(dev->fw_result));
 			W(fail_attempt(d, f, c, cd, msg, now));
 			return 0;
 		}
@@ -659,38 +668,33 @@ static int step_device(db *d, const campaign_io *io, const db_fence *f, const db
 			W(fail_attempt(d, f, c, cd, "timeout while downloading", now));
 			return 0;
 		}
-		if (reachable && dev.fw_state <= 0 && now >= cd->next_at) {
+		if (reachable && dev->fw_state <= 0 && now >= cd->next_at) {
 			/* no sign of a download yet: the Write may be lost */
 			cd->next_at = now + CAMPAIGN_RESEND_S;
 			W(save_cdev(d, f, cd));
 			char uri[256];
 			io->package_uri(io->ctx, c->package, c->transport, uri, sizeof uri);
-			int sent = SEND(io->write_uri(io->ctx, cd->imei, uri));
-			if (sent == 0) {
-				cd->next_at = now + CAMPAIGN_UNDELIVERED_S;
-				W(set_state(d, f, cd, "downloading", "Write /5/0/1 not delivered: no live session of the device; sent again", now));
-			}
-			return sent;
+			return queue(rq, cd, REQ_WRITE, uri, "Write /5/0/1 not delivered: no live session of the device; sent again");
 		}
 		return 0;
 	}
 	if (!strcmp(cd->state, "updating")) {
-		if (r == 0 && dev.fw_state == 3 && !cd->updating_at) {
+		if (r == 0 && dev->fw_state == 3 && !cd->updating_at) {
 			/* note §2.7.3: the host answered the update (Updating) */
 			cd->updating_at = now;
 			W(save_cdev(d, f, cd));
 		}
-		if (r == 0 && !strcmp(dev.firmware_version, c->to_version) && dev.fw_result != 8) {
-			cd->result = dev.fw_result;
+		if (r == 0 && !strcmp(dev->firmware_version, c->to_version) && dev->fw_result != 8) {
+			cd->result = dev->fw_result;
 			W(set_state(d, f, cd, "succeeded", "runs the destination version", now));
 			return 0;
 		}
-		bool failed = r == 0 && dev.fw_result >= 2 && dev.fw_result <= 9;
+		bool failed = r == 0 && dev->fw_result >= 2 && dev->fw_result <= 9;
 		if (r == 0 && !cd->reset_during_update &&
-		    ((failed && strcmp(dev.firmware_version, c->to_version)) ||
-		     (dev.fw_state <= 0 && !strcmp(dev.firmware_version, c->from_version) &&
-		      dev.registered_at >= cd->deadline - c->action_timeout &&
-		      now - dev.registered_at >= CAMPAIGN_SETTLE_S))) {
+		    ((failed && strcmp(dev->firmware_version, c->to_version)) ||
+		     (dev->fw_state <= 0 && !strcmp(dev->firmware_version, c->from_version) &&
+		      dev->registered_at >= cd->deadline - c->action_timeout &&
+		      now - dev->registered_at >= CAMPAIGN_SETTLE_S))) {
 			/* note §2.7.3 made measurable: after the Execute the module
 			 * is back, not on the destination version, with a failure
 			 * (it came back from a reset, by Update or by Register; its
@@ -706,8 +710,8 @@ static int step_device(db *d, const campaign_io *io, const db_fence *f, const db
 				    now));
 		}
 		if (failed) {
-			cd->result = dev.fw_result;
-			snprintf(msg, sizeof msg, "update failed: %d %s%s", dev.fw_result, result_text(dev.fw_result),
+			cd->result = dev->fw_result;
+			snprintf(msg, sizeof msg, "update failed: %d %s%s", dev->fw_result, result_text(dev->fw_result),
 				 cd->reset_during_update ? "; reset during the install (note §2.7.3)" : "");
 			W(fail_attempt(d, f, c, cd, msg, now));
 			return 0;
@@ -716,25 +720,16 @@ static int step_device(db *d, const campaign_io *io, const db_fence *f, const db
 			W(fail_attempt(d, f, c, cd, "timeout while installing", now));
 			return 0;
 		}
-		if (reachable && dev.fw_state == 2 && now >= cd->next_at) {
+		if (reachable && dev->fw_state == 2 && now >= cd->next_at) {
 			/* still Downloaded: the Execute may be lost */
 			cd->next_at = now + CAMPAIGN_RESEND_S;
 			W(save_cdev(d, f, cd));
-			int sent = SEND(io->execute(io->ctx, cd->imei));
-			if (sent == 0) {
-				cd->next_at = now + CAMPAIGN_UNDELIVERED_S;
-				W(set_state(d, f, cd, "updating", "Execute /5/0/2 not delivered: no live session of the device; sent again", now));
-			}
-			return sent;
+			return queue(rq, cd, REQ_EXECUTE, NULL, "Execute /5/0/2 not delivered: no live session of the device; sent again");
 		}
 		return 0;
 	}
 	return 0;
 }
-
-typedef struct group_count {
-	size_t n, succeeded, failed, skipped, busy;
-} group_count;
 
 /* a campaign write of the step: 0, -1 storage, REFUSED */
 static int save_step(db *d, db_fence *f, db_campaign *c, int64_t now)
@@ -746,116 +741,193 @@ static int save_step(db *d, db_fence *f, db_campaign *c, int64_t now)
 	return r < 0 ? -1 : r ? REFUSED : 0;
 }
 
-/* Returns how many requests went out, -1 (storage) or REFUSED. */
-static int step_campaign(db *d, const campaign_io *io, db_fence *f, db_campaign *c, int64_t now)
+/* the devices of a step, with what their devices stored */
+typedef struct step_dev {
+	db_cdev cd;
+	db_cdev_device dev;
+} step_dev;
+
+typedef struct step_devs {
+	step_dev *v;
+	size_t n, cap;
+	bool oom;
+} step_devs;
+
+static int collect_step(void *ctx, const db_cdev *cd, const db_cdev_device *dev)
 {
-	cdevs a;
-	if (load_cdevs(d, c->id, &a) < 0)
-		return -1;
-	int sent = 0;
+	step_devs *a = ctx;
+	if (a->n == a->cap) {
+		size_t cap = a->cap ? 2 * a->cap : 16;
+		step_dev *v = realloc(a->v, cap * sizeof *v);
+		if (!v) {
+			a->oom = true;
+			return 1;
+		}
+		a->v = v, a->cap = cap;
+	}
+	a->v[a->n++] = (step_dev){.cd = *cd, .dev = *dev};
+	return 0;
+}
+
+/* group, then IMEI order (as the devices are listed) */
+static int cmp_step(const void *pa, const void *pb)
+{
+	const db_cdev *a = &((const step_dev *)pa)->cd, *b = &((const step_dev *)pb)->cd;
+	if (a->group_no != b->group_no)
+		return a->group_no < b->group_no ? -1 : 1;
+	return strcmp(a->imei, b->imei);
+}
+
+/* The devices a step looks at, stepped in one transaction: 0, -1
+ * (storage) or REFUSED. A = the devices, rq = the requests to send once
+ * it is committed. */
+static int step_devices(db *d, const campaign_io *io, const db_fence *f, const db_campaign *c, int64_t now,
+			step_devs *a, step_reqs *rq)
+{
 	bool running = !strcmp(c->state, "running");
 	bool may_start = running && campaign_in_window(c, now);
 	bool final = !strcmp(c->phase, "final");
-	int64_t last_group = 0;
-	for (size_t i = 0; i < a.n; i++)
-		if (a.v[i].group_no > last_group)
-			last_group = a.v[i].group_no;
-	group_count g = {0};
-	bool any_open = false;
-	for (size_t i = 0; i < a.n; i++) {
-		db_cdev *cd = &a.v[i];
-		/* the groups in play: the test group, or final groups up to the current one */
-		bool in_play = final ? cd->group_no >= 1 && cd->group_no <= c->current_group : cd->group_no == 0;
-		int s = 0;
-		if (running && in_play && !strcmp(cd->state, "pending"))
-			s = set_state(d, f, cd, "waiting", NULL, now);
-		if (s == 0 && (in_play || active(cd->state)))
-			s = step_device(d, io, f, c, cd, now, may_start && in_play);
-		if (s < 0) {
-			free(a.v);
-			return s == REFUSED ? sent : -1;
-		}
-		sent += s;
-		if (!campaign_cdev_terminal(cd->state))
-			any_open = true;
-		if (cd->group_no == (final ? c->current_group : 0)) {
-			g.n++;
-			if (!strcmp(cd->state, "succeeded"))
-				g.succeeded++;
-			else if (!strcmp(cd->state, "failed"))
-				g.failed++;
-			else if (!strcmp(cd->state, "skipped"))
-				g.skipped++;
-			else if (active(cd->state) || (!strcmp(cd->state, "waiting") && cd->attempts > 0))
-				g.busy++;
-			else if (!strcmp(cd->state, "waiting")) {
-				/* waiting for the start: busy only while reachable (a device
-				 * that is not registered joins whenever it registers) */
-				db_device dev;
-				if (db_device_by_imei(d, cd->imei, &dev) == 0 && dev.registered &&
-				    dev.last_seen + dev.lifetime >= now)
-					g.busy++;
-			}
-		}
+	/* the groups in play: the test group, or final groups up to the current one */
+	db_cdev_step q = {.campaign = c->id, .lo = final ? 1 : 0, .hi = final ? c->current_group : 0, .now = now,
+			  .from_version = c->from_version, .start = may_start};
+	if (running && db_cdev_wake(d, c->id, q.lo, q.hi, now, f) < 0)
+		return -1;
+	if (db_cdev_step_list(d, &q, collect_step, a) < 0 || a->oom)
+		return -1;
+	if (a->n > 1)
+		qsort(a->v, a->n, sizeof *a->v, cmp_step);
+	for (size_t i = 0; i < a->n; i++) {
+		if (i && !strcmp(a->v[i].cd.imei, a->v[i - 1].cd.imei))
+			continue; /* two endpoints say this IMEI: one is enough */
+		db_cdev *cd = &a->v[i].cd;
+		bool in_play = cd->group_no >= q.lo && cd->group_no <= q.hi;
+		if (!may_act(f))
+			return REFUSED;
+		int s = step_device(d, io, f, rq, c, cd, &a->v[i].dev, now, may_start && in_play);
+		if (s < 0)
+			return s;
 	}
-	free(a.v);
+	return 0;
+}
 
-	if (!strcmp(c->state, "cancelling")) {
-		find_cdev fa = {0};
-		cdevs b;
-		if (load_cdevs(d, c->id, &b) < 0)
-			return -1;
-		for (size_t i = 0; i < b.n; i++) {
-			first_active(&fa, &b.v[i]);
-			/* cancelling: whatever does not install is cancelled (the
-			 * operator's cancel may have been cut short) */
-			if (!active(b.v[i].state) && !campaign_cdev_terminal(b.v[i].state) &&
-			    set_state(d, f, &b.v[i], "cancelled", "cancelled", now) < 0) {
-				free(b.v);
-				return sent;
-			}
-		}
-		free(b.v);
-		if (!fa.found) {
-			strcpy(c->state, "cancelled");
-			snprintf(c->detail, sizeof c->detail, "cancelled");
+/* cancelling (whatever does not install is cancelled: the operator's
+ * cancel may have been cut short) or the schedule ended (nothing new
+ * starts): every device not ended and not in an action ends so. *busy:
+ * some are in an action. 0, -1 or REFUSED. */
+static int end_devices(db *d, const db_fence *f, const db_campaign *c, bool cancelling, int64_t now, bool *busy)
+{
+	cdevs b;
+	if (load_open(d, c->id, &b) < 0)
+		return -1;
+	int r = 0;
+	for (size_t i = 0; i < b.n && !r; i++) {
+		if (active(b.v[i].state))
+			*busy = true;
+		else
+			r = set_state(d, f, &b.v[i], cancelling ? "cancelled" : "not_reached",
+				      cancelling ? "cancelled" : "the schedule ended", now);
+	}
+	free(b.v);
+	return r;
+}
+
+/* The step's requests, once its writes are committed: how many went out.
+ * One that could not be handed on (no session here, or its front-end did
+ * not answer, cluster.h) is said in its device's entry, and sent again
+ * soon. */
+static int send_requests(db *d, const campaign_io *io, const db_fence *f, step_reqs *rq, int64_t now)
+{
+	int sent = 0;
+	size_t failed = 0;
+	for (size_t i = 0; i < rq->n && may_act(f); i++) {
+		step_req *q = &rq->v[i];
+		int r = q->kind == REQ_WRITE	 ? io->write_uri(io->ctx, q->cd->imei, q->uri)
+			: q->kind == REQ_EXECUTE ? io->execute(io->ctx, q->cd->imei)
+						 : io->reboot(io->ctx, q->cd->imei);
+		if (r == 0)
+			sent++;
+		else if (q->undelivered)
+			q->failed = true, failed++;
+	}
+	if (!failed || (!f && db_begin_durable(d) < 0))
+		return sent;
+	int r = 0;
+	for (size_t i = 0; i < rq->n && !r; i++) {
+		step_req *q = &rq->v[i];
+		if (!q->failed)
+			continue;
+		q->cd->next_at = now + CAMPAIGN_UNDELIVERED_S;
+		r = set_state(d, f, q->cd, q->state, q->undelivered, now);
+	}
+	if (!f && (r == -1 || db_commit_durable(d) < 0))
+		db_rollback(d);
+	return sent;
+}
+
+/* Returns how many requests went out, -1 (storage) or REFUSED.
+ *
+ * A step reads what may change, not every device of the campaign: the
+ * pending devices of the groups in play become waiting in one statement;
+ * then it steps every device in an action and each waiting device of the
+ * groups in play that would act now (db_cdev_step_list: reachable, and
+ * not on the start version or free to start); the thresholds and the end
+ * of a group come from one count of the current group. All of it is read
+ * from storage at each step, as after a restart. The step's requests go
+ * out once its device writes are committed; without a claim (one
+ * front-end) they are one transaction: a group of thousands starts with
+ * one commit, not thousands. */
+static int step_campaign(db *d, const campaign_io *io, db_fence *f, db_campaign *c, int64_t now)
+{
+	bool running = !strcmp(c->state, "running");
+	bool final = !strcmp(c->phase, "final");
+	bool cancelling = !strcmp(c->state, "cancelling");
+	bool ended = running && c->end_at && now >= c->end_at;
+	bool busy = false;
+	step_devs a = {0};
+	step_reqs rq = {0};
+	/* one transaction, but not under a claim (several front-ends): one
+	 * stopped inside a step (SIGSTOP, a stall) would hold its rows' locks,
+	 * and the front-end that takes the campaign over would wait on them */
+	bool tx = !f;
+	if (tx && db_begin_durable(d) < 0)
+		return -1;
+	int r = step_devices(d, io, f, c, now, &a, &rq);
+	if (r == 0 && (cancelling || ended))
+		r = end_devices(d, f, c, cancelling, now, &busy);
+	if (r == -1 || (tx && db_commit_durable(d) < 0)) {
+		if (tx)
+			db_rollback(d);
+		free(a.v);
+		free(rq.v);
+		return -1;
+	}
+	int sent = send_requests(d, io, f, &rq, now);
+	free(a.v);
+	free(rq.v);
+	if (r == REFUSED)
+		return sent;
+
+	if (cancelling || ended) {
+		if (!busy) {
+			strcpy(c->state, cancelling ? "cancelled" : "finished");
+			snprintf(c->detail, sizeof c->detail, cancelling ? "cancelled" : "finished: the schedule ended");
 			save_step(d, f, c, now);
 		}
 		return sent;
 	}
 	if (!running)
 		return sent;
+	db_cdev_counts g;
+	if (db_cdev_count(d, c->id, final ? c->current_group : 0, now, &g) < 0)
+		return -1;
 
-	if (c->end_at && now >= c->end_at) {
-		/* the schedule ended: nothing new starts; what runs may end */
-		cdevs b;
-		if (load_cdevs(d, c->id, &b) < 0)
-			return -1;
-		bool busy = false;
-		for (size_t i = 0; i < b.n; i++) {
-			if (active(b.v[i].state))
-				busy = true;
-			else if (!campaign_cdev_terminal(b.v[i].state) &&
-				 set_state(d, f, &b.v[i], "not_reached", "the schedule ended", now) < 0) {
-				free(b.v);
-				return sent;
-			}
-		}
-		free(b.v);
-		if (!busy) {
-			strcpy(c->state, "finished");
-			snprintf(c->detail, sizeof c->detail, "finished: the schedule ended");
-			save_step(d, f, c, now);
-		}
-		return sent;
-	}
-
-	size_t tried = g.succeeded + g.failed;
-	size_t counted = g.n - g.skipped;
-	if (final && counted && g.failed * 100 >= (size_t)c->error_threshold * counted) {
+	int64_t tried = g.succeeded + g.failed;
+	int64_t counted = g.n - g.skipped;
+	if (final && counted && g.failed * 100 >= c->error_threshold * counted) {
 		strcpy(c->state, "paused");
-		snprintf(c->detail, sizeof c->detail, "group %lld: %zu of %zu failed, error threshold %lld%%",
-			 (long long)c->current_group, g.failed, counted, (long long)c->error_threshold);
+		snprintf(c->detail, sizeof c->detail, "group %lld: %lld of %lld failed, error threshold %lld%%",
+			 (long long)c->current_group, (long long)g.failed, (long long)counted,
+			 (long long)c->error_threshold);
 		save_step(d, f, c, now);
 		return sent;
 	}
@@ -866,21 +938,22 @@ static int step_campaign(db *d, const campaign_io *io, db_fence *f, db_campaign 
 		if (tried == 0 && g.skipped < g.n)
 			return sent; /* nobody took part yet */
 		strcpy(c->state, "test_done");
-		snprintf(c->detail, sizeof c->detail, "test campaign: %zu succeeded, %zu failed, %zu skipped; accept the report to go on (note §2.7.5)",
-			 g.succeeded, g.failed, g.skipped);
+		snprintf(c->detail, sizeof c->detail, "test campaign: %lld succeeded, %lld failed, %lld skipped; accept the report to go on (note §2.7.5)",
+			 (long long)g.succeeded, (long long)g.failed, (long long)g.skipped);
 		save_step(d, f, c, now);
 		return sent;
 	}
-	if (c->current_group <= last_group) {
-		if (tried && g.succeeded * 100 < (size_t)c->success_threshold * tried) {
+	if (c->current_group <= g.last_group) {
+		if (tried && g.succeeded * 100 < c->success_threshold * tried) {
 			strcpy(c->state, "paused");
-			snprintf(c->detail, sizeof c->detail, "group %lld: %zu of %zu succeeded, below %lld%%",
-				 (long long)c->current_group, g.succeeded, tried, (long long)c->success_threshold);
+			snprintf(c->detail, sizeof c->detail, "group %lld: %lld of %lld succeeded, below %lld%%",
+				 (long long)c->current_group, (long long)g.succeeded, (long long)tried,
+				 (long long)c->success_threshold);
 			save_step(d, f, c, now);
 			return sent;
 		}
 		c->current_group++;
-		if (c->pause_after_group && c->current_group <= last_group) {
+		if (c->pause_after_group && c->current_group <= g.last_group) {
 			strcpy(c->state, "paused");
 			snprintf(c->detail, sizeof c->detail, "group %lld done; resume for group %lld",
 				 (long long)c->current_group - 1, (long long)c->current_group);
@@ -891,7 +964,7 @@ static int step_campaign(db *d, const campaign_io *io, db_fence *f, db_campaign 
 		return sent;
 	}
 	/* every group went: finished once nothing is open */
-	if (!any_open) {
+	if (!g.open) {
 		strcpy(c->state, "finished");
 		snprintf(c->detail, sizeof c->detail, "finished");
 		save_step(d, f, c, now);

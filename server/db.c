@@ -66,10 +66,19 @@ static const char *const migration_3[] = {
 	NULL,
 };
 
+/* the campaign engine's step reads the devices in play by state and
+ * group, not every device of the campaign (db_cdev_step_list) */
+static const char *const migration_4[] = {
+	"CREATE INDEX campaign_devices_state ON campaign_devices(campaign, state, group_no)",
+	"CREATE INDEX campaign_devices_group ON campaign_devices(campaign, group_no)",
+	NULL,
+};
+
 static const char *const *const migrations[DB_SCHEMA_VERSION] = {
 	migration_1,
 	migration_2,
 	migration_3,
+	migration_4,
 };
 
 int db_exec(db *d, const char *sql, const db_val *params, int n, db_row_fn row, void *ctx)
@@ -82,15 +91,18 @@ const char *db_error(db *d)
 	return d->ops->error(d);
 }
 
-/* commits flushed to stable storage while a durable function runs */
+/* commits flushed to stable storage while a durable function runs (in
+ * db_begin_durable's transaction, they already are: SQLite cannot change
+ * it inside a transaction) */
 static int durable_on(db *d)
 {
-	return d->ops->durability(d, true);
+	return d->durable_tx ? 0 : d->ops->durability(d, true);
 }
 
 static void durable_off(db *d)
 {
-	d->ops->durability(d, false);
+	if (!d->durable_tx)
+		d->ops->durability(d, false);
 }
 
 int db_begin(db *d)
@@ -103,9 +115,39 @@ int db_commit(db *d)
 	return db_exec(d, "COMMIT", NULL, 0, NULL, NULL);
 }
 
+int db_begin_durable(db *d)
+{
+	if (durable_on(d) < 0)
+		return -1;
+	if (db_begin(d) < 0) {
+		durable_off(d);
+		return -1;
+	}
+	d->durable_tx = true;
+	return 0;
+}
+
+/* the end of db_begin_durable's transaction */
+static void durable_end(db *d)
+{
+	if (d->durable_tx) {
+		d->durable_tx = false;
+		durable_off(d);
+	}
+}
+
+int db_commit_durable(db *d)
+{
+	int r = db_commit(d);
+	if (r == 0)
+		durable_end(d);
+	return r;
+}
+
 void db_rollback(db *d)
 {
 	db_exec(d, "ROLLBACK", NULL, 0, NULL, NULL);
+	durable_end(d);
 }
 
 static int row_int(void *ctx, int ncol, const db_val *col)
@@ -737,6 +779,123 @@ int db_cdev_list(db *d, int64_t campaign, int (*fn)(void *ctx, const db_cdev *cd
 		       &p, 1, row_cdev, &e);
 }
 
+/* the states of a device's entry that are not ended (campaign.h) */
+#define CDEV_OPEN "('pending', 'waiting', 'downloading', 'updating', 'rebooting', 'configuring')"
+#define CDEV_ACTIVE "('downloading', 'updating', 'rebooting', 'configuring')"
+/* its device is registered and within its lifetime at ? (the step's now) */
+#define CDEV_REACHABLE                                                                             \
+	"EXISTS (SELECT 1 FROM devices WHERE devices.imei = campaign_devices.imei"                  \
+	" AND devices.registered <> 0 AND devices.last_seen + devices.lifetime >= ?"
+
+int db_cdev_list_open(db *d, int64_t campaign, int (*fn)(void *ctx, const db_cdev *cd), void *ctx)
+{
+	cdev_each e = {.fn = fn, .ctx = ctx};
+	db_val p = DB_INT(campaign);
+	return db_exec(d,
+		       "SELECT " CDEV_SEL " FROM campaign_devices WHERE campaign = ? AND state IN " CDEV_OPEN
+		       " ORDER BY group_no, imei",
+		       &p, 1, row_cdev, &e);
+}
+
+typedef struct cdev_dev_each {
+	int (*fn)(void *ctx, const db_cdev *cd, const db_cdev_device *dev);
+	void *ctx;
+} cdev_dev_each;
+
+static int row_cdev_dev(void *ctx, int ncol, const db_val *c)
+{
+	cdev_dev_each *e = ctx;
+	if (ncol < CDEV_NCOLS + 3 + 8)
+		return 1;
+	db_cdev cd;
+	cdev_from_row(&cd, c);
+	const db_val *v = c + CDEV_NCOLS + 3;
+	db_cdev_device dev = {.found = v[0].t != DBV_NULL};
+	TXT(dev.endpoint, &v[0]);
+	TXT(dev.firmware_version, &v[1]);
+	dev.lifetime = col_int(&v[2]);
+	dev.registered_at = col_int(&v[3]);
+	dev.last_seen = col_int(&v[4]);
+	dev.registered = col_int(&v[5]) != 0;
+	dev.fw_state = dev.found ? (int)col_int(&v[6]) : -1;
+	dev.fw_result = dev.found ? (int)col_int(&v[7]) : -1;
+	return e->fn(e->ctx, &cd, &dev);
+}
+
+int db_cdev_step_list(db *d, const db_cdev_step *q,
+		      int (*fn)(void *ctx, const db_cdev *cd, const db_cdev_device *dev), void *ctx)
+{
+	cdev_dev_each e = {.fn = fn, .ctx = ctx};
+	db_val p[] = {
+		DB_INT(q->campaign), DB_INT(q->campaign), DB_INT(q->lo), DB_INT(q->hi),
+		DB_INT(q->now), DB_TEXT(q->from_version), DB_INT(q->start), DB_INT(q->now),
+	};
+#define CD "campaign_devices."
+#define STEP_SEL                                                                                   \
+	"SELECT " CD "campaign, " CD "imei, " CD "group_no, " CD "state, " CD "attempts, " CD "next_at, " \
+	CD "deadline, " CD "result, " CD "detail, " CD "updated, " CD "reset_during_update, "        \
+	CD "downloaded_at, " CD "updating_at, " CD "version, devices.endpoint, devices.firmware_version," \
+	" devices.lifetime, devices.registered_at, devices.last_seen, devices.registered, devices.fw_state," \
+	" devices.fw_result FROM campaign_devices LEFT JOIN devices ON devices.imei = " CD "imei"
+	/* each part reads its own range of campaign_devices_state; no ORDER
+	 * BY, which SQLite would rather serve by reading every device of the
+	 * campaign in group order */
+	int r = db_exec(d,
+			STEP_SEL " WHERE " CD "campaign = ? AND " CD "state IN " CDEV_ACTIVE
+			" UNION ALL " STEP_SEL " WHERE " CD "campaign = ? AND " CD "state = 'waiting'"
+			" AND " CD "group_no BETWEEN ? AND ? AND devices.registered <> 0"
+			" AND devices.last_seen + devices.lifetime >= ? AND devices.firmware_version <> ''"
+			" AND (devices.firmware_version <> ? OR (? <> 0 AND " CD "next_at <= ?))",
+			p, 8, row_cdev_dev, &e);
+#undef STEP_SEL
+#undef CD
+	return r;
+}
+
+static int row_counts(void *ctx, int ncol, const db_val *c)
+{
+	db_cdev_counts *o = ctx;
+	int64_t *f[] = {&o->last_group, &o->open, &o->n, &o->succeeded, &o->failed, &o->skipped, &o->active, &o->busy};
+	for (int i = 0; i < 8 && i < ncol; i++)
+		*f[i] = col_int(&c[i]);
+	return 1;
+}
+
+int db_cdev_count(db *d, int64_t campaign, int64_t group, int64_t now, db_cdev_counts *out)
+{
+	*out = (db_cdev_counts){0};
+	db_val p[] = {DB_INT(campaign), DB_INT(campaign), DB_INT(now), DB_INT(campaign), DB_INT(group)};
+	return db_exec(d,
+		       "SELECT (SELECT COALESCE(MAX(group_no), 0) FROM campaign_devices WHERE campaign = ?),"
+		       " CASE WHEN EXISTS (SELECT 1 FROM campaign_devices WHERE campaign = ? AND state IN " CDEV_OPEN
+		       ") THEN 1 ELSE 0 END,"
+		       " COUNT(*), COUNT(CASE WHEN state = 'succeeded' THEN 1 END),"
+		       " COUNT(CASE WHEN state = 'failed' THEN 1 END), COUNT(CASE WHEN state = 'skipped' THEN 1 END),"
+		       " COUNT(CASE WHEN state IN " CDEV_ACTIVE " THEN 1 END),"
+		       " COUNT(CASE WHEN state IN " CDEV_ACTIVE
+		       " OR (state = 'waiting' AND (attempts > 0 OR " CDEV_REACHABLE "))) THEN 1 END)"
+		       " FROM campaign_devices WHERE campaign = ? AND group_no = ?",
+		       p, 5, row_counts, out);
+}
+
+static int cdev_wake(db *d, int64_t campaign, int64_t lo, int64_t hi, int64_t now, const db_fence *f)
+{
+	db_val p[] = {
+		DB_INT(now), DB_INT(campaign), DB_INT(lo), DB_INT(hi),
+		DB_INT(campaign), DB_TEXT(f ? f->node : ""), DB_INT(f ? f->epoch : 0), DB_INT(f ? f->version : 0),
+	};
+#define CDEV_WAKE                                                                                  \
+	"UPDATE campaign_devices SET state = 'waiting', updated = ?, version = version + 1"          \
+	" WHERE campaign = ? AND state = 'pending' AND group_no BETWEEN ? AND ?"
+	int r = db_exec(d,
+			f ? CDEV_WAKE " AND EXISTS (SELECT 1 FROM campaigns WHERE id = ? AND runner = ?"
+				      " AND runner_epoch = ? AND version = ?)"
+			  : CDEV_WAKE,
+			p, f ? 8 : 4, NULL, NULL);
+#undef CDEV_WAKE
+	return r < 0 ? -1 : 0;
+}
+
 int db_cdev_for_imei(db *d, const char *imei, int (*fn)(void *ctx, const db_cdev *cd), void *ctx)
 {
 	cdev_each e = {.fn = fn, .ctx = ctx};
@@ -837,4 +996,13 @@ int db_cdev_save_fenced(db *d, db_cdev *v, const db_fence *f)
 int db_cdev_save(db *d, db_cdev *v)
 {
 	return db_cdev_save_fenced(d, v, NULL);
+}
+
+int db_cdev_wake(db *d, int64_t campaign, int64_t lo, int64_t hi, int64_t now, const db_fence *f)
+{
+	if (durable_on(d) < 0)
+		return -1;
+	int r = cdev_wake(d, campaign, lo, hi, now, f);
+	durable_off(d);
+	return r;
 }

@@ -62,9 +62,10 @@ typedef struct db_backend {
 	int (*migrate_lock)(db *d, bool take);
 } db_backend;
 
-/* Every backend embeds this first. */
+/* Every backend embeds this first (zeroed). */
 struct db {
 	const db_backend *ops;
+	bool durable_tx; /* in db_begin_durable's transaction */
 };
 
 extern const db_backend db_sqlite_backend;
@@ -79,7 +80,7 @@ db *db_open(const char *url, char *err, size_t errlen);
 void db_close(db *d);
 const char *db_error(db *d);
 /* The schema version this build writes, and the one stored. */
-#define DB_SCHEMA_VERSION 3
+#define DB_SCHEMA_VERSION 4
 int db_schema_version(db *d);
 
 /* Raw statements, for the few callers that need more than the functions
@@ -87,6 +88,10 @@ int db_schema_version(db *d);
 int db_exec(db *d, const char *sql, const db_val *params, int n, db_row_fn row, void *ctx);
 int db_begin(db *d);
 int db_commit(db *d);
+/* A transaction of several durable writes (the functions below): its
+ * commit is on stable storage when db_commit_durable returns. */
+int db_begin_durable(db *d);
+int db_commit_durable(db *d);
 void db_rollback(db *d);
 
 /* ---- devices ---- */
@@ -236,6 +241,45 @@ int db_campaign_list(db *d, int (*fn)(void *ctx, const db_campaign *c), void *ct
 int db_campaign_save(db *d, db_campaign *c);
 int db_campaign_save_fenced(db *d, db_campaign *c, const db_fence *f);
 int db_cdev_list(db *d, int64_t campaign, int (*fn)(void *ctx, const db_cdev *cd), void *ctx);
+/* The devices of a campaign not yet ended (pending, waiting, or in an
+ * action), in group and IMEI order. */
+int db_cdev_list_open(db *d, int64_t campaign, int (*fn)(void *ctx, const db_cdev *cd), void *ctx);
+/* What one step of the campaign engine must look at, in no order: every device in an action (downloading, updating, rebooting,
+ * configuring), and the waiting ones of groups lo..hi whose device is
+ * registered within its lifetime at now, with its version read, and that
+ * either runs another version than from_version or, when start, may start
+ * (next_at <= now). Any other waiting device would stay as it is. */
+typedef struct db_cdev_step {
+	int64_t campaign, lo, hi, now;
+	const char *from_version;
+	bool start;
+} db_cdev_step;
+/* What the engine reads of the device of an entry, in the same query
+ * (db_device's fields it uses); found false when no device has its IMEI.
+ * A device whose IMEI two endpoints say comes once per endpoint. */
+typedef struct db_cdev_device {
+	bool found;
+	char endpoint[DB_EP_MAX + 1];
+	char firmware_version[DB_VER_MAX + 1];
+	int64_t lifetime, registered_at, last_seen;
+	bool registered;
+	int fw_state, fw_result;
+} db_cdev_device;
+int db_cdev_step_list(db *d, const db_cdev_step *q,
+		      int (*fn)(void *ctx, const db_cdev *cd, const db_cdev_device *dev), void *ctx);
+/* One group of a campaign counted in one query: its devices by state;
+ * active: in an action; busy: in an action, or waiting after an attempt
+ * or while its device is registered within its lifetime at now. Beside
+ * it, the campaign's last group, and open: 1 when any of its devices has
+ * not yet ended. */
+typedef struct db_cdev_counts {
+	int64_t n, succeeded, failed, skipped, active, busy;
+	int64_t last_group, open;
+} db_cdev_counts;
+int db_cdev_count(db *d, int64_t campaign, int64_t group, int64_t now, db_cdev_counts *out);
+/* The pending devices of groups lo..hi become waiting, in one statement
+ * (with a fence, only while it holds). 0 or -1. */
+int db_cdev_wake(db *d, int64_t campaign, int64_t lo, int64_t hi, int64_t now, const db_fence *f);
 /* The devices of running campaigns for an IMEI. */
 int db_cdev_for_imei(db *d, const char *imei, int (*fn)(void *ctx, const db_cdev *cd), void *ctx);
 /* As db_campaign_save, for one device of a campaign (its own version;

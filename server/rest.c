@@ -3,6 +3,8 @@
 #include <fcntl.h>
 #include <microhttpd.h>
 #include <openssl/evp.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +22,23 @@
 struct rest_server {
 	rest_config cfg;
 	struct MHD_Daemon *d;
+	atomic_int verifying; /* package checks running on threads of their own */
 };
+
+/* A package upload's checks (`sarafw pkg verify`'s, its SHA-256 and the
+ * fsync of its bytes), made on a thread of their own while its
+ * connection is suspended: seconds for a large package, during which the
+ * loop goes on answering LwM2M. The storage is written on the loop once
+ * they are done. */
+typedef struct pkg_verify {
+	rest_server *s;
+	struct MHD_Connection *c;
+	int fd;
+	pkg_info info;
+	int code;    /* pkg_check's */
+	bool io_err; /* reading or fsync failed */
+	uint8_t md[32];
+} pkg_verify;
 
 /* per request: the body as it arrives */
 typedef struct req {
@@ -32,6 +50,7 @@ typedef struct req {
 	uint64_t size;
 	char tmp[512];
 	char role[16];
+	pkg_verify *verify; /* its checks, once started */
 } req;
 
 static int64_t now_s(void)
@@ -518,6 +537,46 @@ static int fsync_dir(const char *dir)
 	return r;
 }
 
+static void *verify_main(void *arg)
+{
+	pkg_verify *v = arg;
+	rest_server *s = v->s;
+	blob bl;
+	if (blob_from_fd(&bl, &v->fd) < 0) {
+		v->io_err = true;
+	} else {
+		/* the checks of `sarafw pkg verify` */
+		v->code = pkg_check(&bl, s->cfg.pkg_pub, &v->info);
+		if (v->code == PKG_OK && (pkg_sha256(&bl, v->md) < 0 || fsync(v->fd) < 0))
+			v->io_err = true;
+	}
+	/* the loop calls the handler again (MHD's lock orders v's writes
+	 * before its reads); v is not touched after this */
+	MHD_resume_connection(v->c);
+	atomic_fetch_sub(&s->verifying, 1);
+	return NULL;
+}
+
+/* 0 started (the connection suspended until it ends), -1 not */
+static int verify_start(rest_server *s, struct MHD_Connection *c, req *q)
+{
+	pkg_verify *v = calloc(1, sizeof *v);
+	if (!v)
+		return -1;
+	*v = (pkg_verify){.s = s, .c = c, .fd = q->fd};
+	pthread_attr_t a;
+	pthread_t t;
+	pthread_attr_init(&a);
+	pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
+	atomic_fetch_add(&s->verifying, 1);
+	MHD_suspend_connection(c); /* before the thread may resume it */
+	q->verify = v;
+	if (pthread_create(&t, &a, verify_main, v) != 0)
+		verify_main(v); /* here, then: done before the loop goes on */
+	pthread_attr_destroy(&a);
+	return 0;
+}
+
 static enum MHD_Result post_package(rest_server *s, struct MHD_Connection *c, req *q)
 {
 	if (!s->cfg.pkg_pub)
@@ -526,33 +585,27 @@ static enum MHD_Result post_package(rest_server *s, struct MHD_Connection *c, re
 		return send_error(c, MHD_HTTP_CONTENT_TOO_LARGE, "a package is at most 256 MiB");
 	if (q->fd < 0 || q->size == 0)
 		return send_error(c, MHD_HTTP_BAD_REQUEST, "no body: send the package's bytes");
-	blob bl;
-	pkg_info *info = calloc(1, sizeof *info);
-	if (!info || blob_from_fd(&bl, &q->fd) < 0) {
-		free(info);
+	if (!q->verify)
+		return verify_start(s, c, q) == 0 ? MHD_YES
+						  : send_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory");
+	/* resumed: the checks are done */
+	pkg_verify *v = q->verify;
+	pkg_info *info = &v->info;
+	if (v->io_err)
 		return send_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "reading the upload");
-	}
-	/* the checks of `sarafw pkg verify` */
-	int code = pkg_check(&bl, s->cfg.pkg_pub, info);
-	if (code != PKG_OK) {
+	if (v->code != PKG_OK) {
 		bytes b = {0};
 		bool f = true;
 		jw_raw(&b, "{");
-		jw_kv_str(&b, &f, "error", pkg_strerror(code));
-		jw_kv_int(&b, &f, "code", code);
+		jw_kv_str(&b, &f, "error", pkg_strerror(v->code));
+		jw_kv_int(&b, &f, "code", v->code);
 		jw_kv_str(&b, &f, "why", info->why);
 		jw_raw(&b, "}\n");
-		free(info);
 		return send_json(c, MHD_HTTP_UNPROCESSABLE_CONTENT, &b);
 	}
-	uint8_t md[32];
 	db_package p = {0};
-	if (pkg_sha256(&bl, md) < 0 || fsync(q->fd) < 0) {
-		free(info);
-		return send_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "reading the upload");
-	}
 	for (int i = 0; i < 32; i++)
-		snprintf(p.sha256 + 2 * i, 3, "%02x", md[i]);
+		snprintf(p.sha256 + 2 * i, 3, "%02x", v->md[i]);
 	p.size = (int64_t)q->size;
 	snprintf(p.product, sizeof p.product, "%s", info->product);
 	snprintf(p.from_version, sizeof p.from_version, "%s", info->from_version);
@@ -560,7 +613,6 @@ static enum MHD_Result post_package(rest_server *s, struct MHD_Connection *c, re
 	p.kind = info->kind;
 	p.flags = info->flags;
 	p.created = now_s();
-	free(info);
 	/* stored by hash, never changed: the file first, then the row */
 	char path[512];
 	snprintf(path, sizeof path, "%s/%s", s->cfg.store, p.sha256);
@@ -1110,6 +1162,7 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls, enum 
 		close(q->fd);
 	if (q->tmp[0])
 		unlink(q->tmp);
+	free(q->verify);
 	free(q->body.p);
 	free(q);
 	*con_cls = NULL;
@@ -1123,7 +1176,7 @@ rest_server *rest_start(const rest_config *cfg, char *err, size_t errlen)
 		return NULL;
 	}
 	s->cfg = *cfg;
-	s->d = MHD_start_daemon(MHD_USE_EPOLL, 0, NULL, NULL, handler, s, MHD_OPTION_SOCK_ADDR,
+	s->d = MHD_start_daemon(MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME, 0, NULL, NULL, handler, s, MHD_OPTION_SOCK_ADDR,
 				(const struct sockaddr *)&cfg->addr, MHD_OPTION_NOTIFY_COMPLETED, completed, s,
 				MHD_OPTION_CONNECTION_LIMIT, (unsigned)256, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
 				(unsigned)64, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
@@ -1140,6 +1193,12 @@ void rest_stop(rest_server *s)
 {
 	if (!s)
 		return;
+	/* a suspended connection is resumed before the daemon stops */
+	while (atomic_load(&s->verifying) > 0) {
+		MHD_run(s->d);
+		usleep(1000);
+	}
+	MHD_run(s->d);
 	MHD_stop_daemon(s->d);
 	free(s);
 }

@@ -76,9 +76,12 @@ static void f_uri(void *ctx, const char *sha, const char *transport, char *buf, 
 
 typedef struct env {
 	char dir[64];
+	char url[256];
 	db *d;
 	fake f;
 	campaign_io io;
+	int64_t id;   /* stored_before_sent's campaign */
+	int committed; /* its Writes that found their entry committed */
 } env;
 
 static int setup(void **state)
@@ -102,6 +105,7 @@ static int setup(void **state)
 		assert_non_null(slash);
 		snprintf(url, sizeof url, "%.*s/camp%d_%d", (int)(slash - pg), pg, (int)getpid(), n);
 	}
+	snprintf(e->url, sizeof e->url, "%s", url);
 	e->d = db_open(url, err, sizeof err);
 	if (!e->d)
 		fail_msg("%s: %s", url, err);
@@ -365,6 +369,52 @@ static void legacy_not_others(void **state)
 }
 
 /* the happy path of one device and a failing Update Result */
+/* a Write that looks, on a connection of its own, for its device's entry
+ * committed as downloading */
+static int f_write_committed(void *ctx, const char *imei, const char *uri)
+{
+	env *e = ctx;
+	char err[256];
+	db *other = db_open(e->url, err, sizeof err);
+	if (!other)
+		fail_msg("%s", err);
+	db_cdev out = {0};
+	struct {
+		const char *imei;
+		db_cdev *out;
+	} fctx = {imei, &out};
+	int find(void *p, const db_cdev *cd);
+	assert_int_equal(db_cdev_list(other, e->id, find, &fctx), 0);
+	db_close(other);
+	e->committed += !strcmp(out.state, "downloading");
+	return f_write(&e->f, imei, uri);
+}
+
+/* a step's writes are committed before its requests go out, also when a
+ * group starts several devices in one step */
+static void stored_before_sent(void **state)
+{
+	env *e = *state;
+	for (int i = 0; i < 4; i++)
+		device(e, i, OLD, T0);
+	e->id = create(e, 4, 1, 3, NULL);
+	e->io.ctx = e;
+	e->io.write_uri = f_write_committed;
+	char why[128];
+	assert_int_equal(campaign_approve(e->d, e->id, "a", T0, why, sizeof why), 0);
+	tick(e, T0 + 1);
+	assert_int_equal(e->f.writes, 1);
+	dev_version(e, 0, NEW);
+	tick(e, T0 + 2);
+	assert_string_equal(camp(e, e->id).state, "test_done");
+	assert_int_equal(campaign_accept_test(e->d, e->id, "a", T0 + 2, why, sizeof why), 0);
+	tick(e, T0 + 3);
+	assert_int_equal(e->f.writes, 4);
+	assert_int_equal(e->committed, 4);
+	for (int i = 1; i < 4; i++)
+		assert_string_equal(cdev(e, e->id, i).state, "downloading");
+}
+
 static void install_and_result(void **state)
 {
 	env *e = *state;
@@ -612,6 +662,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(nothing_before_approval, setup, teardown),
 		cmocka_unit_test_setup_teardown(timeout_and_backoff, setup, teardown),
 		cmocka_unit_test_setup_teardown(install_and_result, setup, teardown),
+		cmocka_unit_test_setup_teardown(stored_before_sent, setup, teardown),
 		cmocka_unit_test_setup_teardown(legacy_steps, setup, teardown),
 		cmocka_unit_test_setup_teardown(legacy_not_others, setup, teardown),
 		cmocka_unit_test_setup_teardown(device_cancels, setup, teardown),
