@@ -16,6 +16,8 @@ BENCH_FLEET_OFFER (default 5000): Updates per second offered: each module's
 host sets a lifetime so that N modules send that many (the target's rate).
 BENCH_FLEET_WINDOW (default 15): seconds of Updates measured.
 BENCH_FLEET_REG_S (default 900): the registration phase's limit (wall s).
+BENCH_FLEET_RAMP (default 0): the modules power on evenly over this many
+wall seconds (sarafw-sim --fleet-ramp) instead of all at once.
 """
 import math
 import os
@@ -33,6 +35,7 @@ SCALE = float(os.environ.get("BENCH_FLEET_SCALE", "10"))
 OFFER = float(os.environ.get("BENCH_FLEET_OFFER", "5000"))
 WINDOW = float(os.environ.get("BENCH_FLEET_WINDOW", "15"))
 REG_S = float(os.environ.get("BENCH_FLEET_REG_S", "900"))
+RAMP = float(os.environ.get("BENCH_FLEET_RAMP", "0"))
 os.environ["SARAFW_BIN"] = os.path.abspath(os.path.join(build, "bin"))
 sys.path.insert(0, os.path.join(HERE, "..", "tests", "integration"))
 from serverharness import BIN, Server  # noqa: E402
@@ -100,7 +103,8 @@ def run(n, db_url, work):
         argv = [os.path.join(BIN, "sarafw-sim"), "--fleet", str(n), "--variant", "SARA-R410M-02B-03",
                 "--state", os.path.join(work, "fleet"), "--fleet-flash", "memory",
                 "--fleet-lifetime", str(lt), "--time-scale", str(SCALE),
-                "--lwm2m-server", "coap://127.0.0.1:%d" % srv.coap_port, "--fleet-stats", "0.5"]
+                "--lwm2m-server", "coap://127.0.0.1:%d" % srv.coap_port, "--fleet-stats", "0.5",
+                "--fleet-ramp", str(RAMP * SCALE)]
         t0 = time.monotonic()
         sim = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         try:

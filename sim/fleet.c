@@ -604,7 +604,7 @@ int sim_fleet_run(const struct sim_fleet_config *c)
 		d->fd = -1;
 		d->start_at = i >= c->n - (c->faults.late < c->n ? c->faults.late : c->n)
 				      ? (uint64_t)(c->faults.late_s * 1000.0)
-				      : 0;
+				      : (uint64_t)(c->ramp_s * 1000.0 * i / c->n);
 		d->cut_at = next_event(&d->rng, d->start_at, c->faults.powercut);
 		d->fade_at = next_event(&d->rng, d->start_at, c->faults.fade);
 		d->unfade_at = UINT64_MAX;

@@ -71,6 +71,7 @@ struct sim_fleet_config {
 	long lifetime; /* --fleet-lifetime: each host sets /1/1/1 (+ULWM2MWRITE) once the client runs; 0: factory */
 	bool flash_memory; /* --fleet-flash memory: records in memory, no file (flash.h) */
 	unsigned procs; /* --fleet-procs: worker processes; 0: as few as the open-file limit allows */
+	double ramp_s;  /* --fleet-ramp: the modules power on evenly over this many module s; 0: at once */
 	double stats_s; /* --fleet-stats: a "stats ..." line this often (wall s); 0: none */
 	volatile sig_atomic_t *stop;
 	const sigset_t *awake; /* signal mask while waiting */

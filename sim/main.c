@@ -101,6 +101,8 @@ static void usage(FILE *f)
 		"                    starts), powercut=R, fade=R (per module per module hour),\n"
 		"                    fade-s=S (a fade's length), late=K@S (the last K modules\n"
 		"                    power on S module seconds late); e.g. misbehave=0.3,late=1@20\n"
+		"  --fleet-ramp S     the modules power on evenly over S seconds (module time),\n"
+		"                    as a fleet that does not all start in one second; 0: at once\n"
 		"  --fleet-lifetime S each module's host sets the LwM2M lifetime to S seconds\n"
 		"                    (as +ULWM2MWRITE on /1/1/1) once the client runs\n"
 		"  --fleet-flash disk|memory  each module's flash in DIR/m<index> (default) or\n"
@@ -264,6 +266,7 @@ int main(int argc, char **argv)
 		{.name = "fleet-lifetime", .has_arg = required_argument, .val = 'T'},
 		{.name = "fleet-flash", .has_arg = required_argument, .val = 'H'},
 		{.name = "fleet-procs", .has_arg = required_argument, .val = 'O'},
+		{.name = "fleet-ramp", .has_arg = required_argument, .val = 'U'},
 		{.name = NULL},
 	};
 	const char *variant = NULL, *state = NULL, *link = NULL, *audit_path = NULL,
@@ -276,6 +279,7 @@ int main(int argc, char **argv)
 	struct sim_fleet_faults fleet_faults = {.fade_s = 30};
 	double fleet_stats = 0;
 	long fleet_lifetime = 0;
+	double fleet_ramp = 0;
 	bool fleet_memory = false;
 	unsigned long fleet_procs = 0;
 	static struct sim_line line, aux;
@@ -324,6 +328,14 @@ int main(int argc, char **argv)
 			fleet_lifetime = strtol(optarg, &end, 10);
 			if (errno || *end || fleet_lifetime < 1 || fleet_lifetime > 0x7fffffffL) {
 				fprintf(stderr, "sarafw-sim: --fleet-lifetime wants seconds >= 1, got '%s'\n", optarg);
+				return 2;
+			}
+			break;
+		case 'U':
+			errno = 0;
+			fleet_ramp = strtod(optarg, &end);
+			if (errno || *end || !(fleet_ramp >= 0 && fleet_ramp <= 86400)) {
+				fprintf(stderr, "sarafw-sim: --fleet-ramp wants seconds from 0 to 86400, got '%s'\n", optarg);
 				return 2;
 			}
 			break;
@@ -497,6 +509,7 @@ int main(int argc, char **argv)
 			.n = (unsigned)fleet, .dir = state, .variant = v, .prov = &prov,
 			.seed = (uint32_t)seed, .scale = scale, .net = &net, .lwm2m = &lwm2m,
 			.faults = fleet_faults, .stats_s = fleet_stats, .lifetime = fleet_lifetime,
+			.ramp_s = fleet_ramp,
 			.flash_memory = fleet_memory, .procs = (unsigned)fleet_procs, .stop = &stop, .awake = &awake};
 		return sim_fleet_run(&fc);
 	}

@@ -29,7 +29,8 @@ def main():
                 ["--fleet", "2", "--fleet-lifetime", "0"], ["--fleet", "2", "--fleet-flash", "tmpfs"],
                 ["--fleet", "2", "--fleet-flash", ""], ["--fleet", "2", "--fleet-procs", "0"],
                 ["--fleet", "2", "--fleet-procs", "65"], ["--fleet", "2", "--fleet-procs", "-1"],
-                ["--fleet", "2", "--fleet-procs", "2x"]):
+                ["--fleet", "2", "--fleet-procs", "2x"], ["--fleet", "2", "--fleet-ramp", "-1"],
+                ["--fleet", "2", "--fleet-ramp", "x"], ["--fleet", "2", "--fleet-ramp", "90000"]):
         r = subprocess.run([sim, "--variant", "SARA-R422S", "--state", "/nonexistent",
                             "--lwm2m-server", "coap://127.0.0.1:1"] + bad, capture_output=True, text=True)
         assert r.returncode == 2 and "sarafw-sim: --fleet" in r.stderr, (bad, r.stderr)
@@ -64,6 +65,22 @@ def main():
         assert sum(r[2] == "misbehaving" for r in rows_b) == 4, rows_b
         q.terminate()
         assert q.wait(10) == 0
+    # --fleet-ramp: the modules power on evenly over the ramp (module s),
+    # so the last one registers well after the first
+    with tempfile.TemporaryDirectory() as work, Server(work) as srv:
+        ramp = 8 * SCALE  # 8 wall seconds for 8 modules
+        r = fleet(srv, os.path.join(work, "c"), "--fleet-ramp", str(ramp))
+        assert r.stdout.readline() == "ready fleet 8\n"
+        with open(os.path.join(work, "c", "fleet.txt")) as f:
+            rows = [l.split() for l in f]
+        starts = [float(row[3]) for row in rows]
+        assert all(abs(t - ramp * i / 8) < 0.002 for i, t in enumerate(starts)), starts
+        srv.wait_device("urn:imei:" + rows[0][1], pred=lambda d: d["state"] == "registered", timeout=30)
+        last = srv.device("urn:imei:" + rows[7][1])
+        assert last is None, ("the last module registered with the first", last)
+        srv.wait_device("urn:imei:" + rows[7][1], pred=lambda d: d["state"] == "registered", timeout=40)
+        r.terminate()
+        assert r.wait(10) == 0
     print("ok")
 
 
