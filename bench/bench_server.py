@@ -15,10 +15,14 @@ Two loads per backend:
 
 N devices (default 5000), W in flight (32), R per second (5000),
 BACKENDS "sqlite,pg" (default both; pg starts a private PostgreSQL 15
-cluster, tests/integration/pgcluster.py, with fsync on). Updates per run:
+cluster, tests/integration/pgcluster.py, with fsync on; the server connects
+over TCP to 127.0.0.1, or over the cluster's Unix socket with
+BENCH_SERVER_PG_SOCKET=1; BENCH_SERVER_PG_OPTS, e.g. "-c
+wal_writer_flush_after=0", adds settings to the cluster). Updates per run:
 BENCH_SERVER_UPDATES (default 10 x N); the loads run: BENCH_SERVER_MODES
 (default "closed,open"). SARAFW_LOOP_TRACE=MS is passed to the server (its
-slow loop parts go to its log, kept in BENCH_SERVER_LOG if set).
+slow loop parts go to its log, kept in BENCH_SERVER_LOG if set), and so is
+SARAFW_PG_PREPARE (docs/server-api.md).
 """
 import json
 import os
@@ -35,6 +39,8 @@ R = float(sys.argv[4]) if len(sys.argv) > 4 else 5000
 BACKENDS = (sys.argv[5] if len(sys.argv) > 5 else "sqlite,pg").split(",")
 MODES = os.environ.get("BENCH_SERVER_MODES", "closed,open").split(",")
 U = int(os.environ.get("BENCH_SERVER_UPDATES", 10 * N))
+PG_SOCKET = os.environ.get("BENCH_SERVER_PG_SOCKET", "0") != "0"
+PG_OPTS = os.environ.get("BENCH_SERVER_PG_OPTS", "")
 BIN = os.path.abspath(os.path.join(build, "bin"))
 os.environ["SARAFW_BIN"] = BIN
 sys.path.insert(0, os.path.join(HERE, "..", "tests", "integration"))
@@ -92,9 +98,9 @@ def main():
             for mode in MODES:
                 print(row(backend, mode, *one(backend, mode, None)), flush=True)
         elif backend == "pg":
-            with PgCluster(fsync=True) as pg:
+            with PgCluster(fsync=True, options=PG_OPTS) as pg:
                 for mode in MODES:
-                    print(row(backend, mode, *one(backend, mode, pg.new_database())), flush=True)
+                    print(row(backend, mode, *one(backend, mode, pg.new_database(socket=PG_SOCKET))), flush=True)
         else:
             raise SystemExit("unknown backend %s (sqlite, pg)" % backend)
 

@@ -1,6 +1,8 @@
 /* The server's storage, backend-neutral (db.h). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "db.h"
 
@@ -81,9 +83,31 @@ static const char *const *const migrations[DB_SCHEMA_VERSION] = {
 	migration_4,
 };
 
+/* SARAFW_LOOP_TRACE=MS (main.c): statements taking MS or more go to
+ * stderr, whichever the backend */
+static double trace_ms = -1;
+
+static double wall_ms(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_REALTIME, &t);
+	return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
+}
+
 int db_exec(db *d, const char *sql, const db_val *params, int n, db_row_fn row, void *ctx)
 {
-	return d->ops->exec(d, sql, params, n, row, ctx);
+	if (trace_ms < 0) {
+		const char *e = getenv("SARAFW_LOOP_TRACE");
+		trace_ms = e ? atof(e) : 0;
+	}
+	if (!trace_ms)
+		return d->ops->exec(d, sql, params, n, row, ctx);
+	double t0 = wall_ms();
+	int rc = d->ops->exec(d, sql, params, n, row, ctx);
+	double t1 = wall_ms();
+	if (t1 - t0 >= trace_ms)
+		fprintf(stderr, "sql %.3f %.1f ms %.60s\n", t1 / 1000, t1 - t0, sql);
+	return rc;
 }
 
 const char *db_error(db *d)

@@ -89,35 +89,7 @@ static const char *sq_error(db *d)
 	return sqlite3_errmsg(((sq_db *)d)->h);
 }
 
-/* SARAFW_LOOP_TRACE=MS (main.c): statements taking MS or more go to stderr */
-static double trace_ms = -1;
-
-static double wall_ms(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_REALTIME, &t);
-	return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
-}
-
-static int sq_exec_(db *d, const char *sql, const db_val *params, int n, db_row_fn row, void *ctx);
-
 static int sq_exec(db *d, const char *sql, const db_val *params, int n, db_row_fn row, void *ctx)
-{
-	if (trace_ms < 0) {
-		const char *e = getenv("SARAFW_LOOP_TRACE");
-		trace_ms = e ? atof(e) : 0;
-	}
-	if (!trace_ms)
-		return sq_exec_(d, sql, params, n, row, ctx);
-	double t0 = wall_ms();
-	int rc = sq_exec_(d, sql, params, n, row, ctx);
-	double t1 = wall_ms();
-	if (t1 - t0 >= trace_ms)
-		fprintf(stderr, "sql %.3f %.1f ms %.60s\n", t1 / 1000, t1 - t0, sql);
-	return rc;
-}
-
-static int sq_exec_(db *d, const char *sql, const db_val *params, int n, db_row_fn row, void *ctx)
 {
 	sq_db *s = (sq_db *)d;
 	bool owned;

@@ -2,6 +2,7 @@
 
     with PgCluster() as pg:                  # initdb + pg_ctl start
         url = pg.new_database()              # postgresql://sarafw@127.0.0.1:PORT/dbN
+    url = pg.new_database(socket=True)   # the same over its Unix socket
     # stopped (pg_ctl stop -m immediate) and its directory removed
 
     python3 pgcluster.py -- COMMAND ARGS...  # runs COMMAND with SARAFW_PG (the
@@ -41,8 +42,9 @@ def _free_tcp_port():
 
 
 class PgCluster:
-    def __init__(self, fsync=False):
+    def __init__(self, fsync=False, options=""):
         self.fsync = fsync  # on for benchmarks: commits reach the disk as in production
+        self.options = options  # more server settings ("-c NAME=VALUE ..."), for benchmarks
         for prog in ("initdb", "pg_ctl", "psql"):
             if not os.access(os.path.join(PG_BIN, prog), os.X_OK):
                 raise RuntimeError("%s/%s is missing: install postgresql-15 (debian-packages.txt)"
@@ -84,8 +86,8 @@ class PgCluster:
         return self
 
     def _opts(self):
-        return "-c listen_addresses=127.0.0.1 -p %d -k %s -c fsync=%s -c max_connections=200" % (
-            self.port, self.dir, "on" if self.fsync else "off")
+        return "-c listen_addresses=127.0.0.1 -p %d -k %s -c fsync=%s -c max_connections=200 %s" % (
+            self.port, self.dir, "on" if self.fsync else "off", self.options)
 
     def log_text(self):
         try:
@@ -104,12 +106,14 @@ class PgCluster:
                            check=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         return r.stdout.decode()
 
-    def new_database(self):
-        """A new empty database; its URL."""
+    def new_database(self, socket=False):
+        """A new empty database; its URL (over TCP, or with socket over the
+        cluster's Unix socket: its directory as the host, %-encoded)."""
         self.ndb += 1
         name = "db%d" % self.ndb
         self.psql("CREATE DATABASE %s" % name)
-        return "postgresql://sarafw@127.0.0.1:%d/%s" % (self.port, name)
+        host = self.dir.replace("/", "%2F") if socket else "127.0.0.1"
+        return "postgresql://sarafw@%s:%d/%s" % (host, self.port, name)
 
     def stop(self):
         if self.started:

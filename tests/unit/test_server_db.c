@@ -2,8 +2,9 @@
  * SARAFW_TEST_DB names a database: ctest runs it both ways, the second
  * under tests/integration/pgcluster.py): schema versions and
  * migrations, devices through Register/Update/De-register, PSKs, tokens,
- * immutable packages, campaigns and their devices, and that what was
- * committed is there after closing and opening again. */
+ * immutable packages, campaigns and their devices, that what was
+ * committed is there after closing and opening again, and statements run
+ * again with other parameter types and across a lost session. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -371,6 +372,59 @@ static void pg_placeholders(void **state)
 	}
 }
 
+static int row_i64(void *ctx, int ncol, const db_val *c)
+{
+	if (ncol > 0 && c[0].t == DBV_INT)
+		*(int64_t *)ctx = c[0].i;
+	return 1;
+}
+
+/* One statement text run with other parameter types each time (PostgreSQL
+ * prepares it once per types), a statement that fails to prepare, and (on
+ * PostgreSQL) a session cut under the server: the next statement opens a
+ * new one and prepares again what the old one had. */
+static void statements_again(void **state)
+{
+	(void)state;
+	db *d = open_ok();
+	static const char *const q = "SELECT CAST(? AS TEXT)";
+	for (int round = 0; round < 2; round++) {
+		char out[64] = "none";
+		db_val p = DB_INT(5000000000);
+		assert_int_equal(db_exec(d, q, &p, 1, row_text, out), 0);
+		assert_string_equal(out, "5000000000");
+		p = DB_TEXT("abc");
+		assert_int_equal(db_exec(d, q, &p, 1, row_text, out), 0);
+		assert_string_equal(out, "abc");
+		strcpy(out, "none");
+		p = DB_NULL;
+		assert_int_equal(db_exec(d, q, &p, 1, row_text, out), 0);
+		assert_string_equal(out, "none"); /* NULL: no text */
+		p = DB_INT(1);
+		assert_int_equal(db_exec(d, "SELECT FROM WHERE ?", &p, 1, NULL, NULL), -1);
+	}
+	if (pg) {
+		int64_t pid = 0, again = 0;
+		assert_int_equal(db_exec(d, "SELECT pg_backend_pid()", NULL, 0, row_i64, &pid), 0);
+		db *killer = open_ok();
+		db_val kp[] = {DB_INT(pid), DB_INT(5000)};
+		int64_t done = 0;
+		assert_int_equal(db_exec(killer, "SELECT CAST(pg_terminate_backend(CAST(? AS INTEGER), ?) AS INTEGER)",
+					 kp, 2, row_i64, &done),
+				 0);
+		assert_int_equal(done, 1);
+		db_close(killer);
+		char out[64] = "none";
+		db_val p = DB_TEXT("after");
+		assert_int_equal(db_exec(d, q, &p, 1, row_text, out), -1); /* the session went */
+		assert_int_equal(db_exec(d, q, &p, 1, row_text, out), 0);  /* a new one */
+		assert_string_equal(out, "after");
+		assert_int_equal(db_exec(d, "SELECT pg_backend_pid()", NULL, 0, row_i64, &again), 0);
+		assert_true(again != pid);
+	}
+	db_close(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -380,6 +434,7 @@ int main(void)
 		cmocka_unit_test(devices),
 		cmocka_unit_test(tokens_packages),
 		cmocka_unit_test(campaigns),
+		cmocka_unit_test(statements_again),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
