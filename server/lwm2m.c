@@ -87,6 +87,10 @@ struct lw_server {
 	coap_bin_const_t psk;
 	unsigned burst;      /* datagrams per libcoap round (do_io) */
 	int64_t prepared_at; /* ms: libcoap last walked its sessions */
+	/* pacing (do_io): how long libcoap's walk over the sessions took
+	 * (measured alone once a second), and when its last round ended
+	 * (monotonic us) */
+	int64_t walk_us, done_us;
 };
 
 #define LW_PREPARE_MS 100
@@ -1027,9 +1031,35 @@ void lw_stop(lw_server *s)
 	free(s);
 }
 
+static int64_t mono_us(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000000 + t.tv_nsec / 1000;
+}
+
+/* A walk of LW_PACE_US or more (tens of thousands of devices held) is
+ * paced: the next round waits until twice the walk's time has passed
+ * since the last one ended, taking up to LW_BATCH_MAX datagrams at once,
+ * so the walks take at most a third of the server's time however the
+ * datagrams arrive. A datagram waits for at most about three walks
+ * (under 20 ms with 100,000 devices here); below LW_PACE_US nothing
+ * waits. */
+#define LW_PACE_US 1000
+#define LW_BATCH_MAX 1024
+
+static int64_t pace_left_us(const lw_server *s)
+{
+	if (s->walk_us < LW_PACE_US)
+		return 0;
+	int64_t left = s->done_us + 2 * s->walk_us - mono_us();
+	return left > 0 ? left : 0;
+}
+
+/* while paced, the loop does not poll the CoAP socket (poll() skips -1) */
 int lw_fd(lw_server *s)
 {
-	return coap_context_get_coap_fd(s->ctx);
+	return pace_left_us(s) ? -1 : coap_context_get_coap_fd(s->ctx);
 }
 
 /* libcoap 4.3's coap_io_do_epoll() (and coap_io_process(), which calls it)
@@ -1046,15 +1076,18 @@ int lw_fd(lw_server *s)
 
 static void do_io(lw_server *s)
 {
-	struct epoll_event ev[8], batch[LW_BURST_MAX + 8];
+	struct epoll_event ev[8], batch[LW_BATCH_MAX + 8];
 	int fd = coap_context_get_coap_fd(s->ctx);
+	if (pace_left_us(s))
+		return;
+	bool paced = s->walk_us >= LW_PACE_US;
 	/* every coap_io_do_epoll() ends in a walk over every session held,
 	 * costly with 100,000 of them (milliseconds): the endpoint's event is
 	 * handed over at least once per 64 devices held, a read that finds
 	 * the socket empty (about a microsecond) being far cheaper than a
 	 * walk per datagram when the datagrams come one at a time */
 	unsigned held = s->cfg.max_devices - s->free_n;
-	unsigned least = held / 64 < 1 ? 1 : held / 64 > LW_BURST_MAX ? LW_BURST_MAX : held / 64;
+	unsigned least = paced ? LW_BATCH_MAX : held / 64 < 1 ? 1 : held / 64 > LW_BURST_MAX ? LW_BURST_MAX : held / 64;
 	for (int round = 0; round < LW_ROUNDS_MAX; round++) {
 		int n = epoll_wait(fd, ev, 8, 0);
 		if (n <= 0)
@@ -1070,7 +1103,10 @@ static void do_io(lw_server *s)
 				batch[m++] = ev[i];
 		}
 		coap_io_do_epoll(s->ctx, batch, m);
+		s->done_us = mono_us();
 		s->prepared_at = mono_ms();
+		if (paced)
+			break; /* the next round after the pause */
 		if (!endpoint)
 			continue;
 		struct epoll_event again;
@@ -1090,6 +1126,7 @@ static void do_io(lw_server *s)
 		coap_ticks(&now);
 		int64_t t0 = mono_ms();
 		coap_io_prepare_epoll(s->ctx, now);
+		s->done_us = mono_us();
 		s->prepared_at = mono_ms();
 		if (getenv("SARAFW_LOOP_TRACE") && s->prepared_at - t0 >= atoi(getenv("SARAFW_LOOP_TRACE")))
 			fprintf(stderr, "walk %lld ms\n", (long long)(s->prepared_at - t0));
@@ -1104,6 +1141,13 @@ int lw_process(lw_server *s)
 		/* registrations whose lifetime ended give their slot back (a
 		 * device that went away, or a flood of short-lived endpoints) */
 		s->swept_at = t;
+		/* the walk alone, timed: what pacing weighs (do_io) */
+		coap_tick_t ticks;
+		coap_ticks(&ticks);
+		int64_t u0 = mono_us();
+		coap_io_prepare_epoll(s->ctx, ticks);
+		s->done_us = mono_us();
+		s->walk_us = s->done_us - u0;
 		for (unsigned i = 0; i < s->cfg.max_devices; i++) {
 			lw_dev *d = &s->dev[i];
 			if (d->used && d->left_download && d->left_download + 1 < t) {
@@ -1127,6 +1171,9 @@ int lw_process(lw_server *s)
 		if (d->used)
 			setup_device(s, d);
 	}
+	int64_t left = pace_left_us(s);
+	if (left) /* the socket's next round (setups go out then too) */
+		return (int)((left + 999) / 1000);
 	return s->setup_n && s->inflight < LW_INFLIGHT_MAX ? 0 : LW_PREPARE_MS;
 }
 
