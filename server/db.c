@@ -401,6 +401,55 @@ int db_device_update_as(db *d, const char *location, const char *endpoint, int64
 	return o.found ? 0 : 1;
 }
 
+/* Plain Updates' refreshes, many in one statement per DB_TOUCH_CHUNK:
+ * "location IN (...)" has a fixed number of places (one prepared
+ * statement), a short chunk repeats its first location. */
+#define DB_TOUCH_CHUNK 64
+#define Q8 "?,?,?,?,?,?,?,?,"
+static const char touch_sql[] = "UPDATE devices SET last_seen = ? WHERE registered = 1 AND location IN (" Q8 Q8 Q8 Q8
+				Q8 Q8 Q8 "?,?,?,?,?,?,?,?) RETURNING location";
+#undef Q8
+
+typedef struct touch_out {
+	const char (*loc)[DB_LOC_MAX + 1];
+	size_t n;
+	bool *found;
+} touch_out;
+
+static int row_touched(void *ctx, int ncol, const db_val *c)
+{
+	touch_out *o = ctx;
+	if (ncol < 1 || c[0].t != DBV_TEXT)
+		return 0;
+	for (size_t i = 0; i < o->n; i++)
+		if (!o->found[i] && !strcmp(o->loc[i], c[0].s))
+			o->found[i] = true;
+	return 0;
+}
+
+int db_device_touch(db *d, const char (*locations)[DB_LOC_MAX + 1], size_t n, int64_t now, bool *found)
+{
+	for (size_t i = 0; i < n; i++)
+		found[i] = false;
+	bool tx = n > DB_TOUCH_CHUNK;
+	if (tx && db_begin(d) < 0)
+		return -1;
+	for (size_t at = 0; at < n; at += DB_TOUCH_CHUNK) {
+		size_t m = n - at < DB_TOUCH_CHUNK ? n - at : DB_TOUCH_CHUNK;
+		db_val p[1 + DB_TOUCH_CHUNK];
+		p[0] = DB_INT(now);
+		for (size_t i = 0; i < DB_TOUCH_CHUNK; i++)
+			p[1 + i] = DB_TEXT(locations[at + (i < m ? i : 0)]);
+		touch_out o = {.loc = locations + at, .n = m, .found = found + at};
+		if (db_exec(d, touch_sql, p, 1 + DB_TOUCH_CHUNK, row_touched, &o) < 0) {
+			if (tx)
+				db_rollback(d);
+			return -1;
+		}
+	}
+	return tx ? db_commit(d) : 0;
+}
+
 typedef struct ep_out {
 	char *ep;
 	size_t len;

@@ -129,6 +129,10 @@ int db_device_update(db *d, const char *location, int64_t lifetime, const char *
  * one statement; out (may be NULL) gets the row as written. */
 int db_device_update_as(db *d, const char *location, const char *endpoint, int64_t lifetime, const char *binding,
 			const char *objects, int64_t now, db_device *out);
+/* Plain Updates (nothing but the time changes): last_seen = now for the
+ * registrations at these locations, in as few statements as it takes.
+ * found[i] tells whether locations[i] is still a registration. */
+int db_device_touch(db *d, const char (*locations)[DB_LOC_MAX + 1], size_t n, int64_t now, bool *found);
 /* De-register: 0, 1 when unknown, -1. endpoint (may be NULL) gets whose it was. */
 int db_device_deregister(db *d, const char *location, char *endpoint, size_t eplen);
 /* 0 found, 1 not found, -1 error. */

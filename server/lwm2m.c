@@ -39,6 +39,11 @@ typedef struct lw_dev {
 	bool setup_queued;
 	uint8_t waiting; /* 1 << kind: requests sent and not yet answered */
 	int64_t expires; /* the registration's lifetime ends: the slot is freed */
+	/* the registration as stored, once this process wrote it (Register,
+	 * or an Update on a new session): a plain Update on the same session
+	 * is answered from these (hnd_update) */
+	char loc[DB_LOC_MAX + 1];
+	int64_t lifetime;
 	/* the last Register answered 2.01: a retransmission of it (same
 	 * message id, same address) gets the same location (RFC 7252 §4.5) */
 	coap_address_t reg_addr;
@@ -62,6 +67,10 @@ typedef struct lw_dev {
 
 /* EXCHANGE_LIFETIME, RFC 7252 §4.8.2: how long a message id is remembered */
 #define LW_EXCHANGE_LIFETIME 247
+
+/* Plain Updates answered before their refresh is written: at most this
+ * many, and never past the libcoap round that answered them (do_io). */
+#define LW_TOUCH_MAX 1024
 
 struct lw_server {
 	lw_config cfg;
@@ -91,6 +100,14 @@ struct lw_server {
 	 * (measured alone once a second), and when its last round ended
 	 * (monotonic us) */
 	int64_t walk_us, done_us;
+	/* plain Updates answered and not yet written (touch_flush) */
+	struct lw_touch {
+		unsigned slot;
+		uint16_t gen;
+	} touch[LW_TOUCH_MAX];
+	unsigned touch_n;
+	char touch_loc[LW_TOUCH_MAX][DB_LOC_MAX + 1]; /* touch_flush's */
+	bool touch_found[LW_TOUCH_MAX];
 };
 
 #define LW_PREPARE_MS 100
@@ -179,12 +196,22 @@ static void forget_waiting(lw_server *s, lw_dev *d)
 	d->waiting = 0;
 }
 
+/* a session's app data names the device holding it (held_at) */
+static void let_go(lw_dev *d)
+{
+	if (!d->session)
+		return;
+	if (coap_session_get_app_data(d->session) == d)
+		coap_session_set_app_data(d->session, NULL);
+	coap_session_release(d->session);
+	d->session = NULL;
+	d->loc[0] = 0;
+}
+
 static void dev_drop(lw_server *s, lw_dev *d)
 {
 	forget_waiting(s, d);
-	if (d->session)
-		coap_session_release(d->session);
-	d->session = NULL;
+	let_go(d);
 	d->used = false;
 	d->gen++;
 	unlink_slot(s, &s->ep_head[bucket(s, d->ep)], offsetof(lw_dev, ep_next), d);
@@ -215,14 +242,15 @@ static lw_dev *dev_hold(lw_server *s, const char *ep, const char *imei, coap_ses
 	}
 	if (d->session != session) {
 		forget_waiting(s, d);
-		if (d->session)
-			coap_session_release(d->session);
+		let_go(d);
 		d->session = coap_session_reference(session);
+		coap_session_set_app_data(session, d);
 	}
 	if (!d->used) {
 		d->used = true;
 		d->setup_queued = false;
 		d->reg_loc[0] = 0;
+		d->loc[0] = 0;
 	}
 	return d;
 }
@@ -738,8 +766,58 @@ static void hnd_register(coap_resource_t *r, coap_session_t *session, const coap
 	d->reg_mid = coap_pdu_get_mid(req);
 	d->reg_at = now;
 	snprintf(d->reg_loc, sizeof d->reg_loc, "%s", dev.location);
+	snprintf(d->loc, sizeof d->loc, "%s", dev.location);
+	d->lifetime = dev.lifetime;
 	queue_setup(s, d); /* after the answer has gone */
 	changed(s);
+}
+
+/* The device holding session whose registration is at loc, or NULL.
+ * The session is the one the registration was written on: with DTLS
+ * its PSK identity is that device's endpoint (hnd_register checked it). */
+static lw_dev *held_at(coap_session_t *session, const char *loc)
+{
+	lw_dev *d = coap_session_get_app_data(session);
+	return d && d->used && d->session == session && d->loc[0] && !strcmp(d->loc, loc) ? d : NULL;
+}
+
+/* Write the refreshes of the plain Updates answered since the last call,
+ * in one statement per DB_TOUCH_CHUNK (db_device_touch). A registration
+ * no longer stored there (another front-end's Register, in a cluster)
+ * stops being answered from memory: that device's next Update reads the
+ * storage, gets 4.04 and registers again. On a storage error the slots
+ * are let go the same way. */
+static void touch_flush(lw_server *s)
+{
+	if (!s->touch_n)
+		return;
+	char(*locs)[DB_LOC_MAX + 1] = s->touch_loc;
+	bool *found = s->touch_found;
+	unsigned n = 0;
+	for (unsigned i = 0; i < s->touch_n; i++) {
+		lw_dev *d = &s->dev[s->touch[i].slot];
+		if (d->used && d->gen == s->touch[i].gen && d->loc[0]) {
+			s->touch[n] = s->touch[i];
+			memcpy(locs[n++], d->loc, sizeof d->loc);
+		}
+	}
+	s->touch_n = 0;
+	bool ok = db_device_touch(s->cfg.db, (const char(*)[DB_LOC_MAX + 1])locs, n, now_s(), found) == 0;
+	if (!ok)
+		fprintf(stderr, "sarafw-server: storage: %s\n", db_error(s->cfg.db));
+	for (unsigned i = 0; i < n; i++) {
+		lw_dev *d = &s->dev[s->touch[i].slot];
+		if ((!ok || !found[i]) && !strcmp(d->loc, locs[i]))
+			d->loc[0] = 0; /* the next Update reads the storage */
+	}
+}
+
+/* queue d's refresh (a full queue is written first) */
+static void touch(lw_server *s, lw_dev *d)
+{
+	if (s->touch_n == LW_TOUCH_MAX)
+		touch_flush(s);
+	s->touch[s->touch_n++] = (struct lw_touch){.slot = (unsigned)(d - s->dev), .gen = d->gen};
 }
 
 /* The registration at loc, for an Update or a De-register from session:
@@ -779,6 +857,16 @@ static void hnd_update(lw_server *s, coap_session_t *session, const coap_pdu_t *
 	size_t len;
 	if (!get_payload(req, &data, &len)) {
 		respond(resp, COAP_RESPONSE_CODE_REQUEST_TOO_LARGE, "payload too large");
+		return;
+	}
+	/* a plain Update (only the time changes) of the registration this
+	 * process holds on this very session: answered now, written with
+	 * the round's others (touch_flush) */
+	lw_dev *h = held_at(session, loc);
+	if (h && !len && !p.b[0] && (p.lt < 0 || p.lt == h->lifetime)) {
+		touch(s, h);
+		h->expires = now + h->lifetime;
+		coap_pdu_set_code(resp, COAP_RESPONSE_CODE_CHANGED);
 		return;
 	}
 	char objects[DB_OBJ_MAX + 1];
@@ -830,8 +918,11 @@ static void hnd_update(lw_server *s, coap_session_t *session, const coap_pdu_t *
 	lw_dev *d = find_ep(s, dev.endpoint);
 	bool fresh = !d || d->session != session;
 	d = dev_hold(s, dev.endpoint, dev.imei, session);
-	if (d)
-		d->expires = now + (p.lt > 0 ? p.lt : dev.lifetime);
+	if (d) {
+		d->expires = now + dev.lifetime;
+		snprintf(d->loc, sizeof d->loc, "%s", dev.location);
+		d->lifetime = dev.lifetime;
+	}
 	if (d && fresh)
 		queue_setup(s, d);
 	if (d && fresh && s->cfg.node_id)
@@ -1018,6 +1109,7 @@ void lw_stop(lw_server *s)
 {
 	if (!s)
 		return;
+	touch_flush(s);
 	for (unsigned i = 0; s->dev && i < s->cfg.max_devices; i++)
 		if (s->dev[i].used)
 			dev_drop(s, &s->dev[i]);
@@ -1103,6 +1195,7 @@ static void do_io(lw_server *s)
 				batch[m++] = ev[i];
 		}
 		coap_io_do_epoll(s->ctx, batch, m);
+		touch_flush(s); /* before anything else reads the storage */
 		s->done_us = mono_us();
 		s->prepared_at = mono_ms();
 		if (paced)

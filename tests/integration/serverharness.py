@@ -296,6 +296,22 @@ class Server:
         assert st == 201, (st, r)
         return r["token"]
 
+    def sql(self, statement):
+        """Run one statement on the server's database beside it (another
+        front-end's write, say), on SQLite or PostgreSQL."""
+        if self.db_url.startswith("sqlite:"):
+            import sqlite3
+            con = sqlite3.connect(self.db_url[len("sqlite:"):], timeout=10)
+            try:
+                con.execute(statement)
+                con.commit()
+            finally:
+                con.close()
+            return
+        psql = os.path.join(os.environ.get("SARAFW_PG_BIN", "/usr/lib/postgresql/15/bin"), "psql")
+        subprocess.run([psql, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", self.db_url, "-c", statement],
+                       check=True, stdout=subprocess.DEVNULL)
+
     def device(self, endpoint, token="admin"):
         st, devs = self.api("GET", "/api/v1/devices", token=token)
         assert st == 200, (st, devs)

@@ -221,6 +221,51 @@ static void devices(void **state)
 	db_close(d);
 }
 
+/* plain Updates' refreshes in batches (server/lwm2m.c touch_flush): more
+ * than one statement's worth, repeats, and locations that are no
+ * registration (de-registered, never stored) */
+static void device_touch(void **state)
+{
+	(void)state;
+	db *d = open_ok();
+	enum { N = 150 };
+	static char locs[N + 3][DB_LOC_MAX + 1];
+	for (int i = 0; i < N; i++) {
+		db_device v = {.lifetime = 300, .registered_at = 100, .last_seen = 100};
+		snprintf(v.endpoint, sizeof v.endpoint, "touch-%d", i);
+		snprintf(v.location, sizeof v.location, "t%04d", i);
+		strcpy(v.lwm2m, "1.0");
+		strcpy(v.binding, "U");
+		assert_int_equal(db_device_register(d, &v), 0);
+		strcpy(locs[i], v.location);
+	}
+	assert_int_equal(db_device_deregister(d, "t0007", NULL, 0), 0);
+	strcpy(locs[N], "nowhere");
+	strcpy(locs[N + 1], "t0001"); /* twice in one batch */
+	strcpy(locs[N + 2], "t0149");
+	bool found[N + 3];
+	assert_int_equal(db_device_touch(d, (const char(*)[DB_LOC_MAX + 1])locs, N + 3, 200, found), 0);
+	for (int i = 0; i < N + 3; i++)
+		assert_int_equal(found[i], i != 7 && i != N);
+	db_device o;
+	for (int i = 0; i < N; i++) {
+		char ep[32];
+		snprintf(ep, sizeof ep, "touch-%d", i);
+		assert_int_equal(db_device_get(d, ep, &o), 0);
+		assert_int_equal(o.last_seen, i == 7 ? 100 : 200);
+	}
+	/* a short batch: one statement, its unused places repeat the first */
+	assert_int_equal(db_device_touch(d, (const char(*)[DB_LOC_MAX + 1])locs + 3, 2, 300, found), 0);
+	assert_true(found[0] && found[1]);
+	assert_int_equal(db_device_get(d, "touch-3", &o), 0);
+	assert_int_equal(o.last_seen, 300);
+	assert_int_equal(db_device_get(d, "touch-5", &o), 0);
+	assert_int_equal(o.last_seen, 200);
+	assert_int_equal(db_device_touch(d, NULL, 0, 400, found), 0);
+	db_close(d);
+	wipe();
+}
+
 static void tokens_packages(void **state)
 {
 	(void)state;
@@ -432,6 +477,7 @@ int main(void)
 		cmocka_unit_test(urls),
 		cmocka_unit_test(schema),
 		cmocka_unit_test(devices),
+		cmocka_unit_test(device_touch),
 		cmocka_unit_test(tokens_packages),
 		cmocka_unit_test(campaigns),
 		cmocka_unit_test(statements_again),
