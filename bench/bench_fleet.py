@@ -83,14 +83,13 @@ def hist_pct(h, p):
 
 
 def lifetime_for(n):
-    """The lifetime (module s) at which n modules offer OFFER Updates/s: a
-    module updates a tenth of the lifetime (at most 60 s) before its end
-    (sim/lwm2m.c)."""
-    period = n / OFFER * SCALE  # module seconds between a module's Updates
-    lt = math.ceil(period / 0.9)
-    if lt / 10 > 60:
-        lt = math.ceil(period + 60)
-    return max(lt, 2)
+    """The longest lifetime (module s) at which n modules offer at least
+    OFFER Updates/s: a module updates a tenth of the lifetime (at most 60
+    s) before its end (sim/lwm2m.c, update_period)."""
+    lt = 2
+    while update_period(lt + 1) <= n / OFFER:
+        lt += 1
+    return lt
 
 
 def update_period(lt):
