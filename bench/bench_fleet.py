@@ -19,7 +19,6 @@ BENCH_FLEET_REG_S (default 900): the registration phase's limit (wall s).
 BENCH_FLEET_RAMP (default 0): the modules power on evenly over this many
 wall seconds (sarafw-sim --fleet-ramp) instead of all at once.
 """
-import math
 import os
 import select
 import subprocess
