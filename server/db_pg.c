@@ -33,7 +33,7 @@
 #define OID_INT4 23
 #define OID_TEXT 25
 
-#define PG_PARAMS_MAX 128 /* db_device_touch binds 65 */
+#define PG_PARAMS_MAX 257 /* db_device_touch binds 257 */
 #define PG_COLS_MAX 32
 #define PG_STMTS_MAX 64 /* more distinct statements than that run unnamed */
 
