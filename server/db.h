@@ -80,7 +80,7 @@ db *db_open(const char *url, char *err, size_t errlen);
 void db_close(db *d);
 const char *db_error(db *d);
 /* The schema version this build writes, and the one stored. */
-#define DB_SCHEMA_VERSION 4
+#define DB_SCHEMA_VERSION 5
 int db_schema_version(db *d);
 
 /* Raw statements, for the few callers that need more than the functions

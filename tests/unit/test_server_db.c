@@ -112,6 +112,11 @@ static void schema(void **state)
 		assert_int_equal(db_token_add(d, "ab", "viewer", "t", 1), 0);
 		assert_int_equal(db_exec(d, "SHOW synchronous_commit", NULL, 0, row_text, mode), 0);
 		assert_string_equal(mode, "off");
+		/* schema 5: the device rows leave room for HOT updates */
+		assert_int_equal(db_exec(d, "SELECT array_to_string(reloptions, ',') FROM pg_class WHERE relname = 'devices'",
+					 NULL, 0, row_text, mode),
+				 0);
+		assert_string_equal(mode, "fillfactor=50");
 	} else {
 		assert_int_equal(db_exec(d, "PRAGMA journal_mode", NULL, 0, row_text, mode), 0);
 		assert_string_equal(mode, "wal");
