@@ -782,7 +782,7 @@ static lw_dev *held_at(coap_session_t *session, const char *loc)
 }
 
 /* Write the refreshes of the plain Updates answered since the last call,
- * in one statement per DB_TOUCH_CHUNK (db_device_touch). A registration
+ * in as few statements as db_device_touch takes (one for up to 256). A registration
  * no longer stored there (another front-end's Register, in a cluster)
  * stops being answered from memory: that device's next Update reads the
  * storage, gets 4.04 and registers again. On a storage error the slots

@@ -184,12 +184,17 @@ class Exchange:
 
 # ---- the server ----
 
+def psql(url, statement):
+    """Run one statement with PostgreSQL's psql on the database at url."""
+    exe = os.path.join(os.environ.get("SARAFW_PG_BIN", "/usr/lib/postgresql/15/bin"), "psql")
+    subprocess.run([exe, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", url, "-c", statement],
+                   check=True, stdout=subprocess.DEVNULL)
+
+
 def new_pg_database(cluster_url):
     """A new database in the cluster at cluster_url; its URL."""
     name = "t" + os.urandom(6).hex()
-    psql = os.path.join(os.environ.get("SARAFW_PG_BIN", "/usr/lib/postgresql/15/bin"), "psql")
-    subprocess.run([psql, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", cluster_url, "-c",
-                    "CREATE DATABASE " + name], check=True, stdout=subprocess.DEVNULL)
+    psql(cluster_url, "CREATE DATABASE " + name)
     return cluster_url.rsplit("/", 1)[0] + "/" + name
 
 
@@ -308,9 +313,7 @@ class Server:
             finally:
                 con.close()
             return
-        psql = os.path.join(os.environ.get("SARAFW_PG_BIN", "/usr/lib/postgresql/15/bin"), "psql")
-        subprocess.run([psql, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", self.db_url, "-c", statement],
-                       check=True, stdout=subprocess.DEVNULL)
+        psql(self.db_url, statement)
 
     def device(self, endpoint, token="admin"):
         st, devs = self.api("GET", "/api/v1/devices", token=token)
