@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "coapsock.h"
 #include "db_cluster.h"
 #include "linkformat.h"
 #include "lwm2m.h"
@@ -55,11 +56,13 @@ typedef struct lw_dev {
 	 * Idle, 0 none (a cancel, unless a failure result follows) */
 	int8_t fw_state;
 	int64_t left_download;
-	/* the next slot in the same bucket of the endpoint and IMEI indexes */
-	uint32_t ep_next, imei_next;
+	bool touched; /* a refresh not yet written (touch_flush) */
+	/* the next slot in the same bucket of the endpoint, IMEI and
+	 * location indexes */
+	uint32_t ep_next, imei_next, loc_next;
 } lw_dev;
 
-/* Slots are found by endpoint and by IMEI through two chained hash
+/* Slots are found by endpoint, IMEI and location through chained hash
  * indexes (bucket heads and the lw_dev's *_next hold slot + 1, 0 ends a
  * chain), and free slots come from a stack: every request costs the same
  * whether 10 or 100,000 devices are held. */
@@ -69,15 +72,18 @@ typedef struct lw_dev {
 #define LW_EXCHANGE_LIFETIME 247
 
 /* Plain Updates answered before their refresh is written: at most this
- * many, and never past the libcoap round that answered them (do_io). */
+ * many, for at most LW_TOUCH_US, and never past anything else that reads
+ * the storage (lw_flush). A statement per datagram (they come one at a
+ * time, ahead of libcoap) would cost more than the Updates themselves. */
 #define LW_TOUCH_MAX 1024
+#define LW_TOUCH_US 10000
 
 struct lw_server {
 	lw_config cfg;
 	coap_context_t *ctx;
 	coap_endpoint_t *ep;
 	lw_dev *dev;
-	uint32_t *ep_head, *imei_head; /* nbuckets heads each */
+	uint32_t *ep_head, *imei_head, *loc_head; /* nbuckets heads each */
 	uint32_t nbuckets;             /* a power of two */
 	unsigned *free_q;              /* free slots, free_n of them */
 	unsigned free_n;
@@ -106,8 +112,15 @@ struct lw_server {
 		uint16_t gen;
 	} touch[LW_TOUCH_MAX];
 	unsigned touch_n;
+	int64_t touch_since; /* monotonic us: the oldest of them was answered */
 	char touch_loc[LW_TOUCH_MAX][DB_LOC_MAX + 1]; /* touch_flush's */
 	bool touch_found[LW_TOUCH_MAX];
+	/* plain CoAP: the endpoint's socket, read ahead of libcoap
+	 * (fast_updates), -1 with DTLS; blocked: its head datagram is
+	 * libcoap's to read */
+	int udp_fd;
+	bool udp_blocked;
+	lw_stats stats; /* counters (lw_get_stats fills in the rest) */
 };
 
 #define LW_PREPARE_MS 100
@@ -134,6 +147,13 @@ static int64_t mono_ms(void)
 	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }
 
+static int64_t mono_us(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000000 + t.tv_nsec / 1000;
+}
+
 static lw_server *server_of(coap_session_t *session)
 {
 	return coap_get_app_data(coap_session_get_context(session));
@@ -152,6 +172,14 @@ static lw_dev *find_ep(lw_server *s, const char *ep)
 {
 	for (uint32_t i = s->ep_head[bucket(s, ep)]; i != LW_NONE; i = s->dev[i - 1].ep_next)
 		if (!strcmp(s->dev[i - 1].ep, ep))
+			return &s->dev[i - 1];
+	return NULL;
+}
+
+static lw_dev *find_loc(lw_server *s, const char *loc)
+{
+	for (uint32_t i = s->loc_head[bucket(s, loc)]; i != LW_NONE; i = s->dev[i - 1].loc_next)
+		if (!strcmp(s->dev[i - 1].loc, loc))
 			return &s->dev[i - 1];
 	return NULL;
 }
@@ -187,6 +215,20 @@ static void index_imei(lw_server *s, lw_dev *d)
 	*h = (uint32_t)(d - s->dev) + 1;
 }
 
+/* d's registration as this process wrote it is at loc ("": none known,
+ * its next Update reads the storage) */
+static void set_loc(lw_server *s, lw_dev *d, const char *loc)
+{
+	if (d->loc[0])
+		unlink_slot(s, &s->loc_head[bucket(s, d->loc)], offsetof(lw_dev, loc_next), d);
+	snprintf(d->loc, sizeof d->loc, "%s", loc);
+	if (!d->loc[0])
+		return;
+	uint32_t *h = &s->loc_head[bucket(s, d->loc)];
+	d->loc_next = *h;
+	*h = (uint32_t)(d - s->dev) + 1;
+}
+
 /* the device's requests in flight no longer count (their answers are
  * stale: another session or generation) */
 static void forget_waiting(lw_server *s, lw_dev *d)
@@ -197,21 +239,21 @@ static void forget_waiting(lw_server *s, lw_dev *d)
 }
 
 /* a session's app data names the device holding it (held_at) */
-static void let_go(lw_dev *d)
+static void let_go(lw_server *s, lw_dev *d)
 {
+	set_loc(s, d, "");
 	if (!d->session)
 		return;
 	if (coap_session_get_app_data(d->session) == d)
 		coap_session_set_app_data(d->session, NULL);
 	coap_session_release(d->session);
 	d->session = NULL;
-	d->loc[0] = 0;
 }
 
 static void dev_drop(lw_server *s, lw_dev *d)
 {
 	forget_waiting(s, d);
-	let_go(d);
+	let_go(s, d);
 	d->used = false;
 	d->gen++;
 	unlink_slot(s, &s->ep_head[bucket(s, d->ep)], offsetof(lw_dev, ep_next), d);
@@ -242,7 +284,7 @@ static lw_dev *dev_hold(lw_server *s, const char *ep, const char *imei, coap_ses
 	}
 	if (d->session != session) {
 		forget_waiting(s, d);
-		let_go(d);
+		let_go(s, d);
 		d->session = coap_session_reference(session);
 		coap_session_set_app_data(session, d);
 	}
@@ -250,7 +292,7 @@ static lw_dev *dev_hold(lw_server *s, const char *ep, const char *imei, coap_ses
 		d->used = true;
 		d->setup_queued = false;
 		d->reg_loc[0] = 0;
-		d->loc[0] = 0;
+		set_loc(s, d, "");
 	}
 	return d;
 }
@@ -766,7 +808,7 @@ static void hnd_register(coap_resource_t *r, coap_session_t *session, const coap
 	d->reg_mid = coap_pdu_get_mid(req);
 	d->reg_at = now;
 	snprintf(d->reg_loc, sizeof d->reg_loc, "%s", dev.location);
-	snprintf(d->loc, sizeof d->loc, "%s", dev.location);
+	set_loc(s, d, dev.location);
 	d->lifetime = dev.lifetime;
 	queue_setup(s, d); /* after the answer has gone */
 	changed(s);
@@ -796,6 +838,7 @@ static void touch_flush(lw_server *s)
 	unsigned n = 0;
 	for (unsigned i = 0; i < s->touch_n; i++) {
 		lw_dev *d = &s->dev[s->touch[i].slot];
+		d->touched = false;
 		if (d->used && d->gen == s->touch[i].gen && d->loc[0]) {
 			s->touch[n] = s->touch[i];
 			memcpy(locs[n++], d->loc, sizeof d->loc);
@@ -808,7 +851,7 @@ static void touch_flush(lw_server *s)
 	for (unsigned i = 0; i < n; i++) {
 		lw_dev *d = &s->dev[s->touch[i].slot];
 		if ((!ok || !found[i]) && !strcmp(d->loc, locs[i]))
-			d->loc[0] = 0; /* the next Update reads the storage */
+			set_loc(s, d, ""); /* the next Update reads the storage */
 	}
 }
 
@@ -817,7 +860,41 @@ static void touch(lw_server *s, lw_dev *d)
 {
 	if (s->touch_n == LW_TOUCH_MAX)
 		touch_flush(s);
+	if (!s->touch_n)
+		s->touch_since = mono_us();
+	d->touched = true;
 	s->touch[s->touch_n++] = (struct lw_touch){.slot = (unsigned)(d - s->dev), .gen = d->gen};
+}
+
+/* d, or NULL when d's last refresh, not yet written, finds its
+ * registration gone: a device's second plain Update is answered from
+ * memory only once the first one's write found the registration still
+ * there (a registration another front-end took gets one 2.04 at most). */
+static lw_dev *settled(lw_server *s, lw_dev *d)
+{
+	if (d && d->touched) {
+		char loc[DB_LOC_MAX + 1];
+		memcpy(loc, d->loc, sizeof loc);
+		touch_flush(s);
+		if (!d->loc[0] || strcmp(d->loc, loc))
+			return NULL;
+	}
+	return d;
+}
+
+/* A plain Update (only the time changes: no payload, no b, no lt or the
+ * lifetime it has) of the registration h holds, h being held_at the
+ * Update's session (or its address, fast_updates): answered from memory
+ * (refresh), written with others within LW_TOUCH_US (touch_flush). */
+static bool plain_update(const lw_dev *h, const reg_params *p, size_t len)
+{
+	return h && !len && !p->b[0] && (p->lt < 0 || p->lt == h->lifetime);
+}
+
+static void refresh(lw_server *s, lw_dev *h, int64_t now)
+{
+	touch(s, h);
+	h->expires = now + h->lifetime;
 }
 
 /* The registration at loc, for an Update or a De-register from session:
@@ -859,13 +936,11 @@ static void hnd_update(lw_server *s, coap_session_t *session, const coap_pdu_t *
 		respond(resp, COAP_RESPONSE_CODE_REQUEST_TOO_LARGE, "payload too large");
 		return;
 	}
-	/* a plain Update (only the time changes) of the registration this
-	 * process holds on this very session: answered now, written with
-	 * the round's others (touch_flush) */
-	lw_dev *h = held_at(session, loc);
-	if (h && !len && !p.b[0] && (p.lt < 0 || p.lt == h->lifetime)) {
-		touch(s, h);
-		h->expires = now + h->lifetime;
+	lw_dev *h = settled(s, held_at(session, loc));
+	if (plain_update(h, &p, len)) {
+		refresh(s, h, now);
+		s->stats.updates++;
+		s->stats.from_memory++;
 		coap_pdu_set_code(resp, COAP_RESPONSE_CODE_CHANGED);
 		return;
 	}
@@ -920,13 +995,14 @@ static void hnd_update(lw_server *s, coap_session_t *session, const coap_pdu_t *
 	d = dev_hold(s, dev.endpoint, dev.imei, session);
 	if (d) {
 		d->expires = now + dev.lifetime;
-		snprintf(d->loc, sizeof d->loc, "%s", dev.location);
+		set_loc(s, d, dev.location);
 		d->lifetime = dev.lifetime;
 	}
 	if (d && fresh)
 		queue_setup(s, d);
 	if (d && fresh && s->cfg.node_id)
 		db_device_set_owner(s->cfg.db, dev.endpoint, s->cfg.node_id); /* cluster.h: moved here */
+	s->stats.updates++;
 	coap_pdu_set_code(resp, COAP_RESPONSE_CODE_CHANGED);
 	/* the campaign engine steps now only for a device it may have been
 	 * waiting for (a new session); a refreshed last_seen is seen at its
@@ -1003,24 +1079,15 @@ static const coap_bin_const_t *psk_for(coap_bin_const_t *identity, coap_session_
  * registration brings back the answers to four requests of ours: the
  * default receive buffer (about 200 KB, some 160 small datagrams) overflows
  * while a round is handled, and each datagram lost costs its device a CoAP
- * retransmission (2 s or more). The endpoint's socket (libcoap 4.3 does not
- * hand it out) is the UDP socket bound to addr; it gets LW_RCVBUF bytes, as
- * far as net.core.rmem_max allows. */
+ * retransmission (2 s or more). The endpoint's socket (coapsock_find)
+ * gets LW_RCVBUF bytes, as far as net.core.rmem_max allows. */
 #define LW_RCVBUF (8 << 20)
 
-static void grow_rcvbuf(const struct sockaddr_storage *addr, socklen_t len)
+static void grow_rcvbuf(int fd)
 {
-	for (int fd = 0; fd < 1024; fd++) {
-		struct sockaddr_storage a;
-		socklen_t al = sizeof a;
-		int type = 0;
-		socklen_t tl = sizeof type;
-		if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &tl) < 0 || type != SOCK_DGRAM ||
-		    getsockname(fd, (struct sockaddr *)&a, &al) < 0 || al != len || memcmp(&a, addr, len))
-			continue;
-		int size = LW_RCVBUF;
+	int size = LW_RCVBUF;
+	if (fd >= 0)
 		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
-	}
 }
 
 lw_server *lw_start(const lw_config *cfg, char *err, size_t errlen)
@@ -1030,6 +1097,7 @@ lw_server *lw_start(const lw_config *cfg, char *err, size_t errlen)
 		goto oom;
 	s->cfg = *cfg;
 	s->burst = 1;
+	s->udp_fd = -1;
 	if (!s->cfg.max_devices)
 		s->cfg.max_devices = 10000;
 	if (!s->cfg.max_reg_per_s)
@@ -1041,7 +1109,8 @@ lw_server *lw_start(const lw_config *cfg, char *err, size_t errlen)
 		s->nbuckets *= 2;
 	s->ep_head = calloc(s->nbuckets, sizeof *s->ep_head);
 	s->imei_head = calloc(s->nbuckets, sizeof *s->imei_head);
-	if (!s->dev || !s->setup_q || !s->free_q || !s->ep_head || !s->imei_head)
+	s->loc_head = calloc(s->nbuckets, sizeof *s->loc_head);
+	if (!s->dev || !s->setup_q || !s->free_q || !s->ep_head || !s->imei_head || !s->loc_head)
 		goto oom;
 	/* the lowest slots first, as before */
 	for (unsigned i = s->cfg.max_devices; i > 0; i--)
@@ -1081,7 +1150,11 @@ lw_server *lw_start(const lw_config *cfg, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot listen for CoAP there (address in use?)");
 		goto fail;
 	}
-	grow_rcvbuf(&cfg->addr, cfg->addrlen);
+	int fd = coapsock_find(&cfg->addr, cfg->addrlen);
+	grow_rcvbuf(fd);
+	const char *fast = getenv("SARAFW_FAST_UPDATES");
+	if (cfg->nosec && !(fast && !strcmp(fast, "0")))
+		s->udp_fd = fd;
 	coap_resource_t *rd = coap_resource_init(coap_make_str_const("rd"), 0);
 	coap_register_request_handler(rd, COAP_REQUEST_POST, hnd_register);
 	coap_add_resource(s->ctx, rd);
@@ -1120,14 +1193,8 @@ void lw_stop(lw_server *s)
 	free(s->free_q);
 	free(s->ep_head);
 	free(s->imei_head);
+	free(s->loc_head);
 	free(s);
-}
-
-static int64_t mono_us(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (int64_t)t.tv_sec * 1000000 + t.tv_nsec / 1000;
 }
 
 /* A walk of LW_PACE_US or more (tens of thousands of devices held) is
@@ -1148,10 +1215,129 @@ static int64_t pace_left_us(const lw_server *s)
 	return left > 0 ? left : 0;
 }
 
-/* while paced, the loop does not poll the CoAP socket (poll() skips -1) */
+/* while paced, the loop does not poll libcoap (poll() skips -1) */
 int lw_fd(lw_server *s)
 {
 	return pace_left_us(s) ? -1 : coap_context_get_coap_fd(s->ctx);
+}
+
+/* nor the socket while its head datagram waits for libcoap */
+int lw_udp_fd(lw_server *s)
+{
+	return s->udp_blocked ? -1 : s->udp_fd;
+}
+
+/* The device whose plain Update g is, answered the way hnd_update would
+ * answer it from memory: a confirmable POST to rd/<location> with no
+ * option but Uri-Path and Uri-Query (libcoap answers any other critical
+ * one 4.02), the queries an Update takes, no payload, from the address of
+ * the session the registration was written on (the address libcoap finds
+ * that session by), plain (plain_update). NULL: libcoap's to handle. The
+ * answer libcoap would send goes in ack: an empty ACK, 2.04, the message
+ * id and token echoed (RFC 7252 §3, §5.2.1). */
+static lw_dev *plain_update_of(lw_server *s, const coapsock_dgram *g, uint8_t *ack, size_t *acklen)
+{
+	coap_pdu_t *pdu = coap_pdu_init(0, 0, 0, g->len);
+	lw_dev *h = NULL;
+	if (!pdu || !coap_pdu_parse(COAP_PROTO_UDP, g->data, g->len, pdu) ||
+	    coap_pdu_get_type(pdu) != COAP_MESSAGE_CON || coap_pdu_get_code(pdu) != COAP_REQUEST_CODE_POST)
+		goto out;
+	char loc[DB_LOC_MAX + 1] = "";
+	unsigned seg = 0;
+	coap_opt_iterator_t it;
+	coap_option_iterator_init(pdu, &it, COAP_OPT_ALL);
+	for (coap_opt_t *o; (o = coap_option_next(&it));) {
+		if (it.number == COAP_OPTION_URI_QUERY)
+			continue;
+		const uint8_t *v = coap_opt_value(o);
+		size_t l = coap_opt_length(o);
+		if (it.number != COAP_OPTION_URI_PATH || seg > 1 || (seg == 0 && (l != 2 || memcmp(v, "rd", 2))) ||
+		    (seg == 1 && (!l || l > DB_LOC_MAX || memchr(v, '/', l))))
+			goto out;
+		if (seg++ == 1) {
+			memcpy(loc, v, l);
+			loc[l] = 0;
+		}
+	}
+	size_t len;
+	const uint8_t *data;
+	if (seg != 2 || coap_get_data(pdu, &len, &data))
+		goto out;
+	reg_params p;
+	reg_params_init(&p);
+	bool bad = false;
+	get_queries(pdu, &p, &bad);
+	if (bad || p.ep[0] || p.lwm2m[0])
+		goto out;
+	lw_dev *d = settled(s, find_loc(s, loc));
+	coap_address_t from;
+	coap_address_init(&from);
+	memcpy(&from.addr, &g->from, g->fromlen);
+	from.size = g->fromlen;
+	if (!d || !d->used || !d->session || !coap_address_equals(&from, coap_session_get_addr_remote(d->session)) ||
+	    !plain_update(d, &p, 0))
+		goto out;
+	coap_bin_const_t tok = coap_pdu_get_token(pdu);
+	if (tok.length > 8)
+		goto out;
+	coap_mid_t mid = coap_pdu_get_mid(pdu);
+	ack[0] = (uint8_t)(1 << 6 | COAP_MESSAGE_ACK << 4 | tok.length); /* version 1 */
+	ack[1] = (uint8_t)COAP_RESPONSE_CODE_CHANGED;
+	ack[2] = (uint8_t)(mid >> 8);
+	ack[3] = (uint8_t)mid;
+	memcpy(ack + 4, tok.s, tok.length);
+	*acklen = 4 + tok.length;
+	h = d;
+out:
+	coap_delete_pdu(pdu);
+	return h;
+}
+
+/* whether the datagram at the head of the endpoint socket's queue is
+ * libcoap's to read (not a plain Update, or too large to look at) */
+static bool head_is_slow(lw_server *s)
+{
+	coapsock_dgram g;
+	uint8_t ack[4 + 8];
+	size_t acklen;
+	int r = coapsock_peek(s->udp_fd, &g);
+	return r < 0 || (r > 0 && !plain_update_of(s, &g, ack, &acklen));
+}
+
+/* Plain CoAP: the plain Updates at the head of the endpoint socket's queue
+ * are answered here, ahead of libcoap, whose every round ends in a walk
+ * over all the sessions held (do_io), milliseconds with 100,000 of them.
+ * The first datagram that is not one (plain_update_of) stays at the head
+ * for libcoap, and nothing is read here until libcoap's next round has
+ * read it: the queue is taken in order. The refreshes are written within
+ * LW_TOUCH_US, and before anything else reads the storage (lw_flush).
+ * SARAFW_FAST_UPDATES=0 leaves every datagram to libcoap. */
+static void fast_updates(lw_server *s)
+{
+	if (s->udp_fd < 0 || s->udp_blocked)
+		return;
+	int64_t now = now_s();
+	coapsock_dgram g;
+	uint8_t ack[4 + 8];
+	size_t acklen;
+	for (unsigned n = 0; n < LW_BATCH_MAX; n++) {
+		int r = coapsock_peek(s->udp_fd, &g);
+		if (!r)
+			break;
+		lw_dev *d = r > 0 ? plain_update_of(s, &g, ack, &acklen) : NULL;
+		if (!d) {
+			s->udp_blocked = true;
+			break;
+		}
+		coapsock_take(s->udp_fd);
+		refresh(s, d, now);
+		s->stats.updates++;
+		s->stats.from_memory++;
+		s->stats.ahead++;
+		/* a lost answer is a lost datagram: the device sends its CON
+		 * again and is answered again */
+		(void)coapsock_reply(s->udp_fd, &g, ack, acklen);
+	}
 }
 
 /* libcoap 4.3's coap_io_do_epoll() (and coap_io_process(), which calls it)
@@ -1170,6 +1356,7 @@ static void do_io(lw_server *s)
 {
 	struct epoll_event ev[8], batch[LW_BATCH_MAX + 8];
 	int fd = coap_context_get_coap_fd(s->ctx);
+	fast_updates(s);
 	if (pace_left_us(s))
 		return;
 	bool paced = s->walk_us >= LW_PACE_US;
@@ -1185,25 +1372,44 @@ static void do_io(lw_server *s)
 		if (n <= 0)
 			break;
 		size_t m = 0;
-		bool endpoint = false;
+		bool endpoint = false, ahead = false;
 		for (int i = 0; i < n; i++) {
 			/* data.ptr: a socket of libcoap's (the endpoint's, for a
-			 * UDP or DTLS server); NULL: its timer */
+			 * UDP or DTLS server); NULL: its timer. Datagrams that
+			 * came since fast_updates ran are its to look at first:
+			 * libcoap gets the endpoint only while the head is its. */
+			if (ev[i].data.ptr && s->udp_fd >= 0 && !s->udp_blocked) {
+				ahead = true;
+				continue;
+			}
 			unsigned copies = ev[i].data.ptr && (ev[i].events & EPOLLIN) ? (s->burst > least ? s->burst : least) : 1;
 			endpoint |= ev[i].data.ptr != NULL;
 			for (unsigned k = 0; k < copies; k++)
 				batch[m++] = ev[i];
 		}
+		if (ahead)
+			fast_updates(s);
+		if (!m)
+			continue;
 		coap_io_do_epoll(s->ctx, batch, m);
 		touch_flush(s); /* before anything else reads the storage */
+		/* libcoap read the head, and what came behind it up to the
+		 * round's reads (plain Updates among them, answered from
+		 * memory all the same): a walk per datagram would not keep up
+		 * with a fleet registering, or with the answers to the
+		 * requests of its setups */
+		if (endpoint && s->udp_fd >= 0)
+			s->udp_blocked = head_is_slow(s);
 		s->done_us = mono_us();
 		s->prepared_at = mono_ms();
 		if (paced)
 			break; /* the next round after the pause */
 		if (!endpoint)
 			continue;
+		/* more libcoap's to read: a queue (ahead of libcoap: only
+		 * while the head is libcoap's) */
 		struct epoll_event again;
-		bool queued = epoll_wait(fd, &again, 1, 0) > 0 && again.data.ptr;
+		bool queued = s->udp_fd >= 0 ? s->udp_blocked : epoll_wait(fd, &again, 1, 0) > 0 && again.data.ptr;
 		if (queued && s->burst < LW_BURST_MAX)
 			s->burst *= 2;
 		else if (!queued && s->burst > 1)
@@ -1226,14 +1432,22 @@ static void do_io(lw_server *s)
 	}
 }
 
+void lw_flush(lw_server *s)
+{
+	touch_flush(s);
+}
+
 int lw_process(lw_server *s)
 {
 	do_io(s);
+	if (s->touch_n && mono_us() - s->touch_since >= LW_TOUCH_US)
+		touch_flush(s);
 	int64_t t = now_s();
 	if (t != s->swept_at) {
 		/* registrations whose lifetime ended give their slot back (a
 		 * device that went away, or a flood of short-lived endpoints) */
 		s->swept_at = t;
+		s->udp_blocked = false; /* a read error with nothing queued */
 		/* the walk alone, timed: what pacing weighs (do_io) */
 		coap_tick_t ticks;
 		coap_ticks(&ticks);
@@ -1265,7 +1479,12 @@ int lw_process(lw_server *s)
 			setup_device(s, d);
 	}
 	int64_t left = pace_left_us(s);
-	if (left) /* the socket's next round (setups go out then too) */
+	if (s->touch_n) {
+		int64_t t = s->touch_since + LW_TOUCH_US - mono_us();
+		if (!left || t < left)
+			left = t > 0 ? t : 1;
+	}
+	if (left) /* the socket's next round (setups go out then too), or the refreshes' write */
 		return (int)((left + 999) / 1000);
 	return s->setup_n && s->inflight < LW_INFLIGHT_MAX ? 0 : LW_PREPARE_MS;
 }
@@ -1283,6 +1502,16 @@ int lw_observe(void *ctx, const char *imei)
 		return -1;
 	queue_setup(s, d);
 	return 0;
+}
+
+void lw_get_stats(const lw_server *s, lw_stats *st)
+{
+	*st = s->stats;
+	st->setups_queued = s->setup_n;
+	st->in_flight = s->inflight;
+	st->sessions = 0;
+	for (unsigned i = 0; i < s->cfg.max_devices; i++)
+		st->sessions += s->dev[i].used && s->dev[i].session;
 }
 
 void lw_set_package_base(lw_server *s, const char *http_base, const char *coap_base)

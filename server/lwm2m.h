@@ -36,12 +36,30 @@ typedef struct lw_config {
 
 typedef struct lw_server lw_server;
 
+/* what this process's LwM2M side holds and has answered since it started
+ * (GET /api/v1/stats) */
+typedef struct lw_stats {
+	unsigned sessions;       /* devices whose session is held here */
+	uint64_t updates;        /* registration Updates answered 2.04 */
+	uint64_t from_memory;    /* of those, plain ones answered from memory */
+	uint64_t ahead;          /* of those, answered ahead of libcoap (plain CoAP) */
+	unsigned setups_queued;  /* devices waiting to send their setup requests */
+	unsigned in_flight;      /* devices with requests of the server unanswered */
+} lw_stats;
+
 lw_server *lw_start(const lw_config *cfg, char *err, size_t errlen);
 void lw_stop(lw_server *s);
-/* The fd to poll for input (libcoap's epoll fd). */
+/* The fds to poll for input: libcoap's epoll fd, and the plain CoAP
+ * endpoint's socket (plain Updates are answered ahead of libcoap); -1
+ * when not to be polled now. */
 int lw_fd(lw_server *s);
+int lw_udp_fd(lw_server *s);
 /* Run what is due; returns the ms until libcoap wants to run again. */
 int lw_process(lw_server *s);
+/* Write the refresh times of the plain Updates answered from memory and
+ * not yet written (within 10 ms anyway): before anything else reads the
+ * storage. */
+void lw_flush(lw_server *s);
 /* Campaign actions through this server's sessions. */
 const campaign_io *lw_campaign_io(lw_server *s);
 /* Where devices fetch packages: "http://host:port" and "coap://host:port"
@@ -52,5 +70,6 @@ void lw_add_package(lw_server *s, const char *sha256);
 /* Observe /5/0/3, /5/0/5, /3/0/3 and read /3/0 again (a routed "O"):
  * 0 when queued for the device's session here, -1 when none is here. */
 int lw_observe(void *s, const char *imei);
+void lw_get_stats(const lw_server *s, lw_stats *st);
 
 #endif

@@ -1,7 +1,8 @@
 /* sarafw-server: a self-hosted uFOTA-style service (note §2.7): LwM2M 1.0
  * server, package store and download, campaigns, REST API.
  *
- * One thread, one loop: poll() over libcoap's epoll fd and libmicrohttpd's
+ * One thread, one loop: poll() over libcoap's epoll fd, the plain CoAP
+ * socket read ahead of it (lwm2m.c fast_updates) and libmicrohttpd's
  * epoll fd (MHD runs without threads of its own), then each library runs
  * what is ready, then the campaign engine steps. Storage is only touched
  * from this loop, so it needs no locks, and each step is committed before
@@ -246,6 +247,7 @@ int main(int argc, char **argv)
 	rc.coap_download = true;
 	rc.package_added = package_added;
 	rc.changed_ctx = lw;
+	rc.lw = lw;
 	rc.changed = changed;
 	rest_server *rs = rest_start(&rc, err, sizeof err);
 	if (!rs) {
@@ -280,22 +282,31 @@ int main(int argc, char **argv)
 		}                                                                                          \
 	} while (0)
 	while (!stop) {
-		struct pollfd p[3] = {{.fd = lw_fd(lw), .events = POLLIN}, {.fd = rest_fd(rs), .events = POLLIN},
+		struct pollfd p[4] = {{.fd = lw_fd(lw), .events = POLLIN},
+				      {.fd = lw_udp_fd(lw), .events = POLLIN},
+				      {.fd = rest_fd(rs), .events = POLLIN},
 				      {.fd = cluster_fd(cl), .events = POLLIN}};
 		int t = lw_ms < rest_ms ? lw_ms : rest_ms;
 		if (changed_flag)
 			t = 0;
-		if (poll(p, cluster_fd(cl) >= 0 ? 3 : 2, t) < 0 && errno != EINTR)
+		if (poll(p, 4, t) < 0 && errno != EINTR)
 			break;
 		t0 = trace_ms > 0 ? wall_ms() : 0;
+		/* plain Updates' refresh times are written before anything
+		 * reads the storage: a command, a REST request, a step */
+		if (p[3].revents)
+			lw_flush(lw);
 		cluster_process(cl, (int64_t)time(NULL)); /* routed commands go out in lw_process */
 		TRACE("cluster");
 		lw_ms = lw_process(lw);
 		TRACE("lwm2m");
+		if (p[2].revents)
+			lw_flush(lw);
 		rest_ms = rest_process(rs);
 		TRACE("rest");
 		time_t now = time(NULL);
 		if (changed_flag || now >= next_tick) {
+			lw_flush(lw);
 			changed_flag = 0;
 			next_tick = now + 1;
 			if (campaign_tick(d, io, (int64_t)now) < 0)

@@ -199,6 +199,7 @@ typedef enum {
 	R_CAMPAIGN_PAUSE,
 	R_CAMPAIGN_CANCEL,
 	R_WHOAMI,
+	R_STATS,
 	R_WEB,
 } route_id;
 
@@ -251,6 +252,11 @@ static unsigned route_of(const char *url, const char *method, route *rt)
 	if (!strcmp(p, "whoami")) {
 		M(get);
 		rt->id = R_WHOAMI;
+		return 0;
+	}
+	if (!strcmp(p, "stats")) {
+		M(get);
+		rt->id = R_STATS;
 		return 0;
 	}
 	if (!strcmp(p, "devices")) {
@@ -1068,6 +1074,25 @@ static enum MHD_Result whoami(struct MHD_Connection *c, const char *role)
 	return send_json(c, MHD_HTTP_OK, &b);
 }
 
+static enum MHD_Result get_stats(rest_server *s, struct MHD_Connection *c)
+{
+	if (!s->cfg.lw)
+		return send_error(c, MHD_HTTP_NOT_FOUND, "no LwM2M side here");
+	lw_stats st;
+	lw_get_stats(s->cfg.lw, &st);
+	bytes b = {0};
+	bool f = true;
+	jw_raw(&b, "{");
+	jw_kv_int(&b, &f, "sessions", st.sessions);
+	jw_kv_int(&b, &f, "updates", (int64_t)st.updates);
+	jw_kv_int(&b, &f, "updates_from_memory", (int64_t)st.from_memory);
+	jw_kv_int(&b, &f, "updates_ahead_of_libcoap", (int64_t)st.ahead);
+	jw_kv_int(&b, &f, "setups_queued", st.setups_queued);
+	jw_kv_int(&b, &f, "devices_in_flight", st.in_flight);
+	jw_raw(&b, "}\n");
+	return send_json(c, MHD_HTTP_OK, &b);
+}
+
 /* ---- the access handler ---- */
 
 static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *url, const char *method,
@@ -1147,6 +1172,8 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
 		return send_web(c, &rt);
 	case R_WHOAMI:
 		return whoami(c, q->role);
+	case R_STATS:
+		return get_stats(s, c);
 	default:
 		return campaign_action(s, c, &rt, q->role);
 	}

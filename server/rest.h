@@ -12,6 +12,7 @@
 
 #include "campaign.h"
 #include "db.h"
+#include "lwm2m.h"
 
 #define REST_JSON_MAX (1u << 20) /* a request body in JSON */
 
@@ -27,6 +28,7 @@ typedef struct rest_config {
 	void (*package_added)(void *ctx, const char *sha256);
 	void (*changed)(void *ctx);
 	void *changed_ctx; /* for changed and package_added */
+	const lw_server *lw; /* GET /api/v1/stats; NULL: not served */
 } rest_config;
 
 typedef struct rest_server rest_server;

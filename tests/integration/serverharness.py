@@ -244,10 +244,12 @@ class Server:
         with open(self.token_file) as f:
             self.admin = f.readline().strip()
 
-    def log_text(self):
+    def log_text(self, limit=4000):
+        """The server's stderr: its last limit characters (None: all)."""
         self.log.flush()
         with open(os.path.join(self.work, "server.log"), "rb") as f:
-            return f.read().decode(errors="replace")[-4000:]
+            text = f.read().decode(errors="replace")
+        return text[-limit:] if limit else text
 
     def kill(self):
         """kill -9: nothing gets a chance to be written on the way out."""
