@@ -1,0 +1,141 @@
+/* server/coapsock.c on real UDP sockets over loopback: the endpoint's
+ * socket found by the address it is bound to (and not when two are), the
+ * head datagram looked at without being taken, a datagram too large to
+ * look at left whole for its reader, and an answer that reaches the
+ * sender from the address the datagram came to. */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "coapsock.h"
+
+/* a UDP socket on 127.0.0.1 (port 0: any), as libcoap binds its
+ * endpoint: IP_PKTINFO asked for */
+static int bound(struct sockaddr_storage *ss, socklen_t *len, uint16_t port)
+{
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+	assert_true(fd >= 0);
+	int on = 1;
+	setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &on, sizeof on);
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(port)};
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
+	memset(ss, 0, sizeof *ss);
+	*len = sizeof *ss;
+	assert_int_equal(getsockname(fd, (struct sockaddr *)ss, len), 0);
+	return fd;
+}
+
+static void send_to(int from, const struct sockaddr_storage *to, socklen_t len, const void *data, size_t n)
+{
+	assert_int_equal(sendto(from, data, n, 0, (const struct sockaddr *)to, len), (ssize_t)n);
+}
+
+static void find(void **state)
+{
+	(void)state;
+	struct sockaddr_storage a, b;
+	socklen_t al, bl;
+	int fa = bound(&a, &al, 0), fb = bound(&b, &bl, 0);
+	assert_int_equal(coapsock_find(&a, al), fa);
+	assert_int_equal(coapsock_find(&b, bl), fb);
+	/* nothing bound there */
+	struct sockaddr_in *in = (struct sockaddr_in *)&a;
+	uint16_t port = ntohs(in->sin_port);
+	close(fa);
+	assert_int_equal(coapsock_find(&a, al), -1);
+	/* two sockets on one address (SO_REUSEPORT): which is libcoap's is
+	 * not known */
+	int r1 = socket(AF_INET, SOCK_DGRAM, 0), r2 = socket(AF_INET, SOCK_DGRAM, 0), on = 1;
+	setsockopt(r1, SOL_SOCKET, SO_REUSEPORT, &on, sizeof on);
+	setsockopt(r2, SOL_SOCKET, SO_REUSEPORT, &on, sizeof on);
+	in->sin_port = htons(port);
+	assert_int_equal(bind(r1, (struct sockaddr *)in, sizeof *in), 0);
+	assert_int_equal(bind(r2, (struct sockaddr *)in, sizeof *in), 0);
+	assert_int_equal(coapsock_find(&a, al), -1);
+	close(r1);
+	close(r2);
+	close(fb);
+}
+
+static void peek_take_reply(void **state)
+{
+	(void)state;
+	struct sockaddr_storage srv, cli;
+	socklen_t sl, cl;
+	int fs = bound(&srv, &sl, 0), fc = bound(&cli, &cl, 0);
+	coapsock_dgram g;
+	assert_int_equal(coapsock_peek(fs, &g), 0); /* empty */
+
+	send_to(fc, &srv, sl, "first", 5);
+	send_to(fc, &srv, sl, "second", 6);
+	/* looked at twice: still the head */
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(coapsock_peek(fs, &g), 1);
+		assert_int_equal(g.len, 5);
+		assert_memory_equal(g.data, "first", 5);
+		assert_int_equal(g.fromlen, cl);
+		assert_memory_equal(&g.from, &cli, cl);
+	}
+	/* answered from the address it came to */
+	assert_int_equal(coapsock_reply(fs, &g, (const uint8_t *)"ack", 3), 0);
+	char buf[16];
+	struct sockaddr_storage from;
+	socklen_t fl = sizeof from;
+	assert_int_equal(recvfrom(fc, buf, sizeof buf, 0, (struct sockaddr *)&from, &fl), 3);
+	assert_memory_equal(buf, "ack", 3);
+	assert_int_equal(fl, sl);
+	assert_memory_equal(&from, &srv, sl);
+	/* taken: the next one is the head */
+	coapsock_take(fs);
+	assert_int_equal(coapsock_peek(fs, &g), 1);
+	assert_int_equal(g.len, 6);
+	assert_memory_equal(g.data, "second", 6);
+	coapsock_take(fs);
+	assert_int_equal(coapsock_peek(fs, &g), 0);
+	close(fs);
+	close(fc);
+}
+
+static void too_large(void **state)
+{
+	(void)state;
+	struct sockaddr_storage srv, cli;
+	socklen_t sl, cl;
+	int fs = bound(&srv, &sl, 0), fc = bound(&cli, &cl, 0);
+	uint8_t big[COAPSOCK_DGRAM_MAX + 1];
+	for (size_t i = 0; i < sizeof big; i++)
+		big[i] = (uint8_t)i;
+	send_to(fc, &srv, sl, big, sizeof big);
+	coapsock_dgram g;
+	assert_int_equal(coapsock_peek(fs, &g), -1);
+	assert_int_equal(coapsock_peek(fs, &g), -1);
+	/* still there, whole, for its reader */
+	uint8_t got[COAPSOCK_DGRAM_MAX + 8];
+	assert_int_equal(recv(fs, got, sizeof got, 0), (ssize_t)sizeof big);
+	assert_memory_equal(got, big, sizeof big);
+	/* exactly COAPSOCK_DGRAM_MAX is looked at */
+	send_to(fc, &srv, sl, big, COAPSOCK_DGRAM_MAX);
+	assert_int_equal(coapsock_peek(fs, &g), 1);
+	assert_int_equal(g.len, COAPSOCK_DGRAM_MAX);
+	close(fs);
+	close(fc);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(find),
+		cmocka_unit_test(peek_take_reply),
+		cmocka_unit_test(too_large),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
