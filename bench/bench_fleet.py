@@ -2,9 +2,11 @@
 clients, plain CoAP on loopback, each module on its own 127.x address, its
 flash in memory), on SQLite and on PostgreSQL: registrations per second
 while the whole fleet registers at once, then registration updates per
-second at an offered rate, p50/p99 round trips seen by the modules, and
-memory per device of the server and of the fleet. A fleet larger than one
-process's open files spreads over worker processes (sarafw-sim does it).
+second at an offered rate (measured once the server has set up every
+module: its Observes and Reads answered), p50/p99 round trips seen by the
+modules, and memory per device of the server and of the fleet. A fleet
+larger than one process's open files spreads over worker processes
+(sarafw-sim does it).
 
     /usr/bin/python3 bench/bench_fleet.py BUILD [N ...]
 
@@ -18,6 +20,8 @@ BENCH_FLEET_WINDOW (default 15): seconds of Updates measured.
 BENCH_FLEET_REG_S (default 900): the registration phase's limit (wall s).
 BENCH_FLEET_RAMP (default 0): the modules power on evenly over this many
 wall seconds (sarafw-sim --fleet-ramp) instead of all at once.
+BENCH_FLEET_LOG: a file to copy the server's stderr to (with
+SARAFW_LOOP_TRACE=MS in the environment: its slow loop parts).
 """
 import os
 import select
@@ -119,11 +123,23 @@ def run(n, db_url, work):
                     first = s
                 if s["reg"] >= n or (first and s["t"] - first["t"] > REG_S):
                     last = s
+                    last_wall = time.monotonic()
                     break
             reg_rate = last["reg"] / max(last["t"] - first["t"] + 0.5, 0.5)
-            # updates: skip the first rounds (they follow the registrations' burst)
-            time.sleep(2 * update_period(lt))
+            # updates: wait for the server's setups of the fleet (its
+            # Observes and Reads, answered at a few thousand a second), and
+            # skip the first rounds (they follow the registrations' burst)
+            while True:
+                st = srv.api("GET", "/api/v1/stats")[1]
+                if st["setups_queued"] == 0 and st["devices_in_flight"] == 0:
+                    break
+                if time.monotonic() - last_wall > REG_S:
+                    raise SystemExit("the server's setups did not finish: %r" % st)
+                drain(sim)
+            setups_s = time.monotonic() - last_wall
+            time.sleep(max(0.0, 2 * update_period(lt) - setups_s))
             a = stats(drain(sim))
+            sa = srv.api("GET", "/api/v1/stats")[1]
             # the window's own round trips: its lines' histograms added up
             h = {}
             end = time.monotonic() + WINDOW
@@ -133,6 +149,8 @@ def run(n, db_url, work):
                     line = sim.stdout.readline()
                     add_hist(h, line)
             b = stats(line)
+            sb = srv.api("GET", "/api/v1/stats")[1]
+            upd = max(sb["updates"] - sa["updates"], 1)
             fleet_kb, workers = tree_rss_kb(sim.pid)
             return {"n": n, "setup_s": setup, "reg_rate": reg_rate, "reg_p99": last["reg_p99"],
                     "reg_done": last["reg"], "reg_s": last["t"] - first["t"],
@@ -140,11 +158,16 @@ def run(n, db_url, work):
                     "upd_p50": hist_pct(h, 0.5), "upd_p99": hist_pct(h, 0.99),
                     "rereg": (b["reg"] - a["reg"]) / (b["t"] - a["t"]),  # Updates answered 4.04, and timeouts
                     "fail": b["fail"], "srv_kb": rss_kb(srv.proc.pid), "fleet_b": mem["per_module_b"],
-                    "fleet_kb": fleet_kb, "workers": workers,
+                    "fleet_kb": fleet_kb, "workers": workers, "setups_s": setups_s,
+                    "memory": (sb["updates_from_memory"] - sa["updates_from_memory"]) / upd,
+                    "ahead": (sb["updates_ahead_of_libcoap"] - sa["updates_ahead_of_libcoap"]) / upd,
                     "load": open("/proc/loadavg").read().split()[0]}
         finally:
             sim.kill()
             sim.wait(60)
+            if os.environ.get("BENCH_FLEET_LOG"):
+                with open(os.environ["BENCH_FLEET_LOG"], "w") as f:
+                    f.write(srv.log_text(limit=None))
 
 
 def drain(sim):
@@ -167,10 +190,13 @@ def table(db, url_of):
         with tempfile.TemporaryDirectory() as work:
             r = run(n, url_of(), work)
         print("%8d %9.0f %7.0fms %9.0f %9.0f %7.0fms %7.0fms %9.1f %7d %6d %12.0f %12.0f"
-              "   (registered %d in %.0f s; fleet setup %.0f s, RSS %.0f MB; load %s)"
+              "   (registered %d in %.0f s; set up by the server %.0f s later; fleet setup %.0f s, RSS %.0f MB;"
+              " load %s;"
+              " Updates from memory %.0f%%, ahead of libcoap %.0f%%)"
               % (n, r["reg_rate"], r["reg_p99"], r["offer"], r["upd_rate"], r["upd_p50"], r["upd_p99"],
                  r["rereg"], r["fail"], r["workers"] or 1, r["srv_kb"] * 1024 / n, r["fleet_b"],
-                 r["reg_done"], r["reg_s"], r["setup_s"], r["fleet_kb"] / 1024, r["load"]), flush=True)
+                 r["reg_done"], r["reg_s"], r["setups_s"], r["setup_s"], r["fleet_kb"] / 1024, r["load"],
+                 100 * r["memory"], 100 * r["ahead"]), flush=True)
 
 
 def main():

@@ -95,6 +95,7 @@ struct lw_server {
 	int64_t bucket_at;
 	unsigned bucket;
 	int64_t swept_at;
+	int64_t walked_at; /* s: lw_process's timed walk */
 	campaign_io io;
 	char http_base[128];
 	char coap_base[128];
@@ -124,6 +125,7 @@ struct lw_server {
 };
 
 #define LW_PREPARE_MS 100
+#define LW_WALK_IDLE_S 10
 
 /* Devices with requests in flight at most before a registration's setup
  * waits its turn: a device's unanswered confirmable request (libcoap
@@ -152,6 +154,23 @@ static int64_t mono_us(void)
 	struct timespec t;
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	return (int64_t)t.tv_sec * 1000000 + t.tv_nsec / 1000;
+}
+
+/* SARAFW_LOOP_TRACE=MS (main.c): the parts of a round of the LwM2M side
+ * that take MS or more go to stderr, with what they handled */
+static void trace(const char *what, int64_t since_us, size_t n)
+{
+	static double ms = -1;
+	if (ms < 0) {
+		const char *e = getenv("SARAFW_LOOP_TRACE");
+		ms = e ? atof(e) : 0;
+	}
+	double took = (double)(mono_us() - since_us) / 1000;
+	if (ms > 0 && took >= ms) {
+		struct timespec t;
+		clock_gettime(CLOCK_REALTIME, &t);
+		fprintf(stderr, "lwm2m %.3f %s %.1f ms (%zu)\n", (double)t.tv_sec + t.tv_nsec / 1e9, what, took, n);
+	}
 }
 
 static lw_server *server_of(coap_session_t *session)
@@ -1316,11 +1335,12 @@ static void fast_updates(lw_server *s)
 {
 	if (s->udp_fd < 0 || s->udp_blocked)
 		return;
-	int64_t now = now_s();
+	int64_t now = now_s(), t0 = mono_us();
 	coapsock_dgram g;
 	uint8_t ack[4 + 8];
 	size_t acklen;
-	for (unsigned n = 0; n < LW_BATCH_MAX; n++) {
+	unsigned n = 0;
+	for (; n < LW_BATCH_MAX; n++) {
 		int r = coapsock_peek(s->udp_fd, &g);
 		if (!r)
 			break;
@@ -1338,6 +1358,7 @@ static void fast_updates(lw_server *s)
 		 * again and is answered again */
 		(void)coapsock_reply(s->udp_fd, &g, ack, acklen);
 	}
+	trace("ahead", t0, n);
 }
 
 /* libcoap 4.3's coap_io_do_epoll() (and coap_io_process(), which calls it)
@@ -1391,7 +1412,9 @@ static void do_io(lw_server *s)
 			fast_updates(s);
 		if (!m)
 			continue;
+		int64_t t0 = mono_us();
 		coap_io_do_epoll(s->ctx, batch, m);
+		trace(endpoint ? "libcoap round" : "libcoap timer round", t0, m);
 		touch_flush(s); /* before anything else reads the storage */
 		/* libcoap read the head, and what came behind it up to the
 		 * round's reads (plain Updates among them, answered from
@@ -1419,16 +1442,20 @@ static void do_io(lw_server *s)
 	}
 	/* retransmissions and timeouts are found in that walk: at least every
 	 * LW_PREPARE_MS even with nothing received (libcoap's timer fd wakes
-	 * the loop for the ones it knows of) */
-	if (mono_ms() - s->prepared_at >= LW_PREPARE_MS) {
+	 * the loop for the ones it knows of). Ahead of libcoap, whose rounds
+	 * are then rare, the timer fd is trusted (libcoap 4.3 sets it for
+	 * each confirmable request sent, and at the end of each round for
+	 * what the round left), with the walk lw_process makes every second
+	 * behind it: with 100,000 devices a walk every LW_PREPARE_MS would
+	 * hold Updates up more than anything else. */
+	if (s->udp_fd < 0 && mono_ms() - s->prepared_at >= LW_PREPARE_MS) {
 		coap_tick_t now;
 		coap_ticks(&now);
-		int64_t t0 = mono_ms();
+		int64_t t0 = mono_us();
 		coap_io_prepare_epoll(s->ctx, now);
 		s->done_us = mono_us();
 		s->prepared_at = mono_ms();
-		if (getenv("SARAFW_LOOP_TRACE") && s->prepared_at - t0 >= atoi(getenv("SARAFW_LOOP_TRACE")))
-			fprintf(stderr, "walk %lld ms\n", (long long)(s->prepared_at - t0));
+		trace("walk", t0, 0);
 	}
 }
 
@@ -1448,13 +1475,22 @@ int lw_process(lw_server *s)
 		 * device that went away, or a flood of short-lived endpoints) */
 		s->swept_at = t;
 		s->udp_blocked = false; /* a read error with nothing queued */
-		/* the walk alone, timed: what pacing weighs (do_io) */
-		coap_tick_t ticks;
-		coap_ticks(&ticks);
+		/* the walk alone, timed: what pacing weighs (do_io). Ahead of
+		 * libcoap, only while libcoap has rounds to pace, and every
+		 * LW_WALK_IDLE_S behind libcoap's timer fd: with 100,000
+		 * devices a walk holds the Updates behind it up for tens of
+		 * milliseconds */
+		if (s->udp_fd < 0 || mono_ms() - s->prepared_at < 2000 || t - s->walked_at >= LW_WALK_IDLE_S) {
+			coap_tick_t ticks;
+			coap_ticks(&ticks);
+			int64_t u0 = mono_us();
+			coap_io_prepare_epoll(s->ctx, ticks);
+			s->done_us = mono_us();
+			s->walk_us = s->done_us - u0;
+			s->walked_at = t;
+			trace("walk (timed)", u0, 0);
+		}
 		int64_t u0 = mono_us();
-		coap_io_prepare_epoll(s->ctx, ticks);
-		s->done_us = mono_us();
-		s->walk_us = s->done_us - u0;
 		for (unsigned i = 0; i < s->cfg.max_devices; i++) {
 			lw_dev *d = &s->dev[i];
 			if (d->used && d->left_download && d->left_download + 1 < t) {
@@ -1466,6 +1502,7 @@ int lw_process(lw_server *s)
 			if (d->used && d->expires < t)
 				dev_drop(s, d);
 		}
+		trace("sweep", u0, s->cfg.max_devices);
 	}
 	/* first come, first set up, while fewer than LW_INFLIGHT_MAX devices
 	 * wait for answers; the rest wait for answers (or nacks) */
