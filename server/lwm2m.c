@@ -122,6 +122,7 @@ struct lw_server {
 	int udp_fd;
 	bool udp_blocked;
 	lw_stats stats; /* counters (lw_get_stats fills in the rest) */
+	unsigned slow[1025]; /* heads left to libcoap: type << 8 | code; 1024 not CoAP */
 };
 
 #define LW_PREPARE_MS 100
@@ -171,6 +172,19 @@ static void trace(const char *what, int64_t since_us, size_t n)
 		clock_gettime(CLOCK_REALTIME, &t);
 		fprintf(stderr, "lwm2m %.3f %s %.1f ms (%zu)\n", (double)t.tv_sec + t.tv_nsec / 1e9, what, took, n);
 	}
+}
+
+static lw_server *server_of(coap_session_t *session);
+
+static void trace_slow(lw_server *s)
+{
+	static const char *const type[] = {"CON", "NON", "ACK", "RST"};
+	if (getenv("SARAFW_LOOP_TRACE"))
+		for (unsigned k = 0; k <= 1024; k++)
+			if (s->slow[k])
+				fprintf(stderr, "lwm2m %lld left to libcoap: %s %u.%02u x%u\n", (long long)now_s(),
+					k < 1024 ? type[k >> 8] : "?", (k & 0xff) >> 5, k & 31, s->slow[k]);
+	memset(s->slow, 0, sizeof s->slow);
 }
 
 static lw_server *server_of(coap_session_t *session)
@@ -1347,6 +1361,9 @@ static void fast_updates(lw_server *s)
 		lw_dev *d = r > 0 ? plain_update_of(s, &g, ack, &acklen) : NULL;
 		if (!d) {
 			s->udp_blocked = true;
+			/* SARAFW_LOOP_TRACE: what kept Updates waiting, per second */
+			unsigned k = r > 0 && g.len >= 4 ? (unsigned)(g.data[0] >> 4 & 3) << 8 | g.data[1] : 1024;
+			s->slow[k < 1024 ? k : 1024]++;
 			break;
 		}
 		coapsock_take(s->udp_fd);
@@ -1503,6 +1520,7 @@ int lw_process(lw_server *s)
 				dev_drop(s, d);
 		}
 		trace("sweep", u0, s->cfg.max_devices);
+		trace_slow(s);
 	}
 	/* first come, first set up, while fewer than LW_INFLIGHT_MAX devices
 	 * wait for answers; the rest wait for answers (or nacks) */
