@@ -52,6 +52,18 @@ void coapsock_take(int fd)
 	(void)recv(fd, &b, 1, MSG_DONTWAIT | MSG_TRUNC);
 }
 
+/* m's one control message: level, type and n bytes of v, in buf */
+static void put_cmsg(struct msghdr *m, uint8_t *buf, int level, int type, const void *v, size_t n)
+{
+	m->msg_control = buf;
+	m->msg_controllen = CMSG_SPACE(n);
+	struct cmsghdr *c = CMSG_FIRSTHDR(m);
+	c->cmsg_level = level;
+	c->cmsg_type = type;
+	c->cmsg_len = CMSG_LEN(n);
+	memcpy(CMSG_DATA(c), v, n);
+}
+
 int coapsock_reply(int fd, const coapsock_dgram *g, const uint8_t *data, size_t len)
 {
 	union {
@@ -77,23 +89,12 @@ int coapsock_reply(int fd, const coapsock_dgram *g, const uint8_t *data, size_t 
 		else if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO)
 			p6 = (const struct in6_pktinfo *)CMSG_DATA(c);
 	}
+	struct in_pktinfo pi;
 	if (p4) {
-		m.msg_control = out.buf;
-		m.msg_controllen = CMSG_SPACE(sizeof(struct in_pktinfo));
-		struct cmsghdr *c = CMSG_FIRSTHDR(&m);
-		c->cmsg_level = IPPROTO_IP;
-		c->cmsg_type = IP_PKTINFO;
-		c->cmsg_len = CMSG_LEN(sizeof(struct in_pktinfo));
-		struct in_pktinfo pi = {.ipi_ifindex = p4->ipi_ifindex, .ipi_spec_dst = p4->ipi_addr};
-		memcpy(CMSG_DATA(c), &pi, sizeof pi);
+		pi = (struct in_pktinfo){.ipi_ifindex = p4->ipi_ifindex, .ipi_spec_dst = p4->ipi_addr};
+		put_cmsg(&m, out.buf, IPPROTO_IP, IP_PKTINFO, &pi, sizeof pi);
 	} else if (p6) {
-		m.msg_control = out.buf;
-		m.msg_controllen = CMSG_SPACE(sizeof(struct in6_pktinfo));
-		struct cmsghdr *c = CMSG_FIRSTHDR(&m);
-		c->cmsg_level = IPPROTO_IPV6;
-		c->cmsg_type = IPV6_PKTINFO;
-		c->cmsg_len = CMSG_LEN(sizeof(struct in6_pktinfo));
-		memcpy(CMSG_DATA(c), p6, sizeof *p6);
+		put_cmsg(&m, out.buf, IPPROTO_IPV6, IPV6_PKTINFO, p6, sizeof *p6);
 	}
 	return sendmsg(fd, &m, MSG_DONTWAIT) == (ssize_t)len ? 0 : -1;
 }

@@ -2,7 +2,7 @@
  * socket found by the address it is bound to (and not when two are), the
  * head datagram looked at without being taken, a datagram too large to
  * look at left whole for its reader, and an answer that reaches the
- * sender from the address the datagram came to. */
+ * sender from the address the datagram came to (IPv4 and IPv6). */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <setjmp.h>
@@ -105,6 +105,40 @@ static void peek_take_reply(void **state)
 	close(fc);
 }
 
+/* IPv6: the server on the wildcard address (as libcoap binds [::]), asking
+ * for IPV6_PKTINFO; the answer goes out with it and reaches the sender */
+static void reply_v6(void **state)
+{
+	(void)state;
+	int fs = socket(AF_INET6, SOCK_DGRAM, 0), fc = socket(AF_INET6, SOCK_DGRAM, 0), on = 1;
+	assert_true(fs >= 0 && fc >= 0);
+	setsockopt(fs, IPPROTO_IPV6, IPV6_RECVPKTINFO, &on, sizeof on);
+	struct sockaddr_in6 any = {.sin6_family = AF_INET6, .sin6_addr = IN6ADDR_ANY_INIT};
+	struct sockaddr_in6 lo = {.sin6_family = AF_INET6, .sin6_addr = IN6ADDR_LOOPBACK_INIT};
+	assert_int_equal(bind(fs, (struct sockaddr *)&any, sizeof any), 0);
+	assert_int_equal(bind(fc, (struct sockaddr *)&lo, sizeof lo), 0);
+	struct sockaddr_storage srv;
+	socklen_t sl = sizeof srv;
+	assert_int_equal(getsockname(fs, (struct sockaddr *)&srv, &sl), 0);
+	assert_int_equal(coapsock_find(&srv, sl), fs);
+	((struct sockaddr_in6 *)&srv)->sin6_addr = in6addr_loopback;
+	send_to(fc, &srv, sl, "v6", 2);
+	coapsock_dgram g;
+	assert_int_equal(coapsock_peek(fs, &g), 1);
+	assert_int_equal(g.len, 2);
+	assert_true(g.controllen > 0); /* IPV6_PKTINFO came */
+	assert_int_equal(coapsock_reply(fs, &g, (const uint8_t *)"ack6", 4), 0);
+	char buf[8];
+	struct sockaddr_in6 from;
+	socklen_t fl = sizeof from;
+	assert_int_equal(recvfrom(fc, buf, sizeof buf, 0, (struct sockaddr *)&from, &fl), 4);
+	assert_memory_equal(buf, "ack6", 4);
+	assert_memory_equal(&from.sin6_addr, &in6addr_loopback, sizeof from.sin6_addr);
+	assert_int_equal(from.sin6_port, ((struct sockaddr_in6 *)&srv)->sin6_port);
+	close(fs);
+	close(fc);
+}
+
 static void too_large(void **state)
 {
 	(void)state;
@@ -135,6 +169,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(find),
 		cmocka_unit_test(peek_take_reply),
+		cmocka_unit_test(reply_v6),
 		cmocka_unit_test(too_large),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
