@@ -22,7 +22,7 @@ typedef struct coapsock_dgram {
 	socklen_t fromlen;
 	/* the IP_PKTINFO or IPV6_PKTINFO it came with (libcoap asks for
 	 * them): the answer goes out from the address it came to */
-	uint8_t control[64];
+	_Alignas(struct cmsghdr) uint8_t control[64];
 	size_t controllen;
 } coapsock_dgram;
 
