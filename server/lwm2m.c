@@ -30,6 +30,9 @@ enum {
 	K_REBOOT,           /* Execute /3/0/4 (note §2.6.2) */
 };
 
+/* the indexes a slot is found by (ix_key) */
+typedef enum { IX_EP, IX_IMEI, IX_LOC, IX_N } lw_index;
+
 /* a device with a live session in this process */
 typedef struct lw_dev {
 	bool used;
@@ -57,16 +60,21 @@ typedef struct lw_dev {
 	int8_t fw_state;
 	int64_t left_download;
 	bool touched; /* a refresh not yet written (touch_flush) */
-	/* the next slot in the same bucket of the endpoint, IMEI and
-	 * location indexes */
-	uint32_t ep_next, imei_next, loc_next;
+	/* the next slot in the same bucket of each index (lw_index) */
+	uint32_t next[IX_N];
 } lw_dev;
 
 /* Slots are found by endpoint, IMEI and location through chained hash
- * indexes (bucket heads and the lw_dev's *_next hold slot + 1, 0 ends a
- * chain), and free slots come from a stack: every request costs the same
- * whether 10 or 100,000 devices are held. */
+ * indexes (bucket heads and the lw_dev's next[] hold slot + 1, 0 ends a
+ * chain; a slot whose key is empty is in none), and free slots come from a
+ * stack: every request costs the same whether 10 or 100,000 devices are
+ * held. */
 #define LW_NONE 0
+static const size_t ix_key[IX_N] = {
+	[IX_EP] = offsetof(lw_dev, ep),
+	[IX_IMEI] = offsetof(lw_dev, imei),
+	[IX_LOC] = offsetof(lw_dev, loc),
+};
 
 /* EXCHANGE_LIFETIME, RFC 7252 §4.8.2: how long a message id is remembered */
 #define LW_EXCHANGE_LIFETIME 247
@@ -83,7 +91,7 @@ struct lw_server {
 	coap_context_t *ctx;
 	coap_endpoint_t *ep;
 	lw_dev *dev;
-	uint32_t *ep_head, *imei_head, *loc_head; /* nbuckets heads each */
+	uint32_t *head[IX_N]; /* nbuckets bucket heads per index */
 	uint32_t nbuckets;             /* a power of two */
 	unsigned *free_q;              /* free slots, free_n of them */
 	unsigned free_n;
@@ -158,28 +166,32 @@ static int64_t mono_us(void)
 }
 
 /* SARAFW_LOOP_TRACE=MS (main.c): the parts of a round of the LwM2M side
- * that take MS or more go to stderr, with what they handled */
-static void trace(const char *what, int64_t since_us, size_t n)
+ * that take MS or more go to stderr, with what they handled; 0: off */
+static double trace_ms(void)
 {
 	static double ms = -1;
 	if (ms < 0) {
 		const char *e = getenv("SARAFW_LOOP_TRACE");
 		ms = e ? atof(e) : 0;
 	}
+	return ms;
+}
+
+static void trace(const char *what, int64_t since_us, size_t n)
+{
 	double took = (double)(mono_us() - since_us) / 1000;
-	if (ms > 0 && took >= ms) {
+	if (trace_ms() > 0 && took >= trace_ms()) {
 		struct timespec t;
 		clock_gettime(CLOCK_REALTIME, &t);
 		fprintf(stderr, "lwm2m %.3f %s %.1f ms (%zu)\n", (double)t.tv_sec + t.tv_nsec / 1e9, what, took, n);
 	}
 }
 
-static lw_server *server_of(coap_session_t *session);
-
+/* and each second, the datagrams plain Updates waited behind */
 static void trace_slow(lw_server *s)
 {
 	static const char *const type[] = {"CON", "NON", "ACK", "RST"};
-	if (getenv("SARAFW_LOOP_TRACE"))
+	if (trace_ms() > 0)
 		for (unsigned k = 0; k <= 1024; k++)
 			if (s->slow[k])
 				fprintf(stderr, "lwm2m %lld left to libcoap: %s %u.%02u x%u\n", (long long)now_s(),
@@ -201,65 +213,61 @@ static uint32_t bucket(const lw_server *s, const char *key)
 	return h & (s->nbuckets - 1);
 }
 
-static lw_dev *find_ep(lw_server *s, const char *ep)
+static const char *key_of(const lw_dev *d, lw_index ix)
 {
-	for (uint32_t i = s->ep_head[bucket(s, ep)]; i != LW_NONE; i = s->dev[i - 1].ep_next)
-		if (!strcmp(s->dev[i - 1].ep, ep))
-			return &s->dev[i - 1];
-	return NULL;
+	return (const char *)d + ix_key[ix];
 }
 
-static lw_dev *find_loc(lw_server *s, const char *loc)
+/* the slot whose key in index ix is key, or NULL */
+static lw_dev *find_slot(lw_server *s, lw_index ix, const char *key)
 {
-	for (uint32_t i = s->loc_head[bucket(s, loc)]; i != LW_NONE; i = s->dev[i - 1].loc_next)
-		if (!strcmp(s->dev[i - 1].loc, loc))
-			return &s->dev[i - 1];
-	return NULL;
-}
-
-static lw_dev *find_imei(lw_server *s, const char *imei)
-{
-	if (!imei[0])
+	if (!key[0])
 		return NULL;
-	for (uint32_t i = s->imei_head[bucket(s, imei)]; i != LW_NONE; i = s->dev[i - 1].imei_next)
-		if (!strcmp(s->dev[i - 1].imei, imei))
+	for (uint32_t i = s->head[ix][bucket(s, key)]; i != LW_NONE; i = s->dev[i - 1].next[ix])
+		if (!strcmp(key_of(&s->dev[i - 1], ix), key))
 			return &s->dev[i - 1];
 	return NULL;
 }
 
-/* take slot d out of the chain that starts at *head and links through the
- * field at offset off (ep_next or imei_next) */
-static void unlink_slot(lw_server *s, uint32_t *head, size_t off, lw_dev *d)
+static void link_slot(lw_server *s, lw_index ix, lw_dev *d)
 {
+	if (!key_of(d, ix)[0])
+		return;
+	uint32_t *h = &s->head[ix][bucket(s, key_of(d, ix))];
+	d->next[ix] = *h;
+	*h = (uint32_t)(d - s->dev) + 1;
+}
+
+/* take slot d out of index ix (before its key changes) */
+static void unlink_slot(lw_server *s, lw_index ix, lw_dev *d)
+{
+	if (!key_of(d, ix)[0])
+		return;
 	uint32_t me = (uint32_t)(d - s->dev) + 1;
-	for (uint32_t *p = head; *p != LW_NONE; p = (uint32_t *)((char *)&s->dev[*p - 1] + off))
+	for (uint32_t *p = &s->head[ix][bucket(s, key_of(d, ix))]; *p != LW_NONE; p = &s->dev[*p - 1].next[ix])
 		if (*p == me) {
-			*p = *(uint32_t *)((char *)d + off);
+			*p = d->next[ix];
 			return;
 		}
 }
 
-static void index_imei(lw_server *s, lw_dev *d)
+static lw_dev *find_ep(lw_server *s, const char *ep)
 {
-	if (!d->imei[0])
-		return;
-	uint32_t *h = &s->imei_head[bucket(s, d->imei)];
-	d->imei_next = *h;
-	*h = (uint32_t)(d - s->dev) + 1;
+	return find_slot(s, IX_EP, ep);
+}
+
+static lw_dev *find_imei(lw_server *s, const char *imei)
+{
+	return find_slot(s, IX_IMEI, imei);
 }
 
 /* d's registration as this process wrote it is at loc ("": none known,
  * its next Update reads the storage) */
 static void set_loc(lw_server *s, lw_dev *d, const char *loc)
 {
-	if (d->loc[0])
-		unlink_slot(s, &s->loc_head[bucket(s, d->loc)], offsetof(lw_dev, loc_next), d);
+	unlink_slot(s, IX_LOC, d);
 	snprintf(d->loc, sizeof d->loc, "%s", loc);
-	if (!d->loc[0])
-		return;
-	uint32_t *h = &s->loc_head[bucket(s, d->loc)];
-	d->loc_next = *h;
-	*h = (uint32_t)(d - s->dev) + 1;
+	link_slot(s, IX_LOC, d);
 }
 
 /* the device's requests in flight no longer count (their answers are
@@ -289,9 +297,8 @@ static void dev_drop(lw_server *s, lw_dev *d)
 	let_go(s, d);
 	d->used = false;
 	d->gen++;
-	unlink_slot(s, &s->ep_head[bucket(s, d->ep)], offsetof(lw_dev, ep_next), d);
-	if (d->imei[0])
-		unlink_slot(s, &s->imei_head[bucket(s, d->imei)], offsetof(lw_dev, imei_next), d);
+	unlink_slot(s, IX_EP, d);
+	unlink_slot(s, IX_IMEI, d);
 	s->free_q[s->free_n++] = (unsigned)(d - s->dev);
 }
 
@@ -305,15 +312,12 @@ static lw_dev *dev_hold(lw_server *s, const char *ep, const char *imei, coap_ses
 		d = &s->dev[s->free_q[--s->free_n]];
 		snprintf(d->ep, sizeof d->ep, "%s", ep);
 		snprintf(d->imei, sizeof d->imei, "%s", imei);
-		uint32_t *h = &s->ep_head[bucket(s, d->ep)];
-		d->ep_next = *h;
-		*h = (uint32_t)(d - s->dev) + 1;
-		index_imei(s, d);
+		link_slot(s, IX_EP, d);
+		link_slot(s, IX_IMEI, d);
 	} else if (strcmp(d->imei, imei)) {
-		if (d->imei[0])
-			unlink_slot(s, &s->imei_head[bucket(s, d->imei)], offsetof(lw_dev, imei_next), d);
+		unlink_slot(s, IX_IMEI, d);
 		snprintf(d->imei, sizeof d->imei, "%s", imei);
-		index_imei(s, d);
+		link_slot(s, IX_IMEI, d);
 	}
 	if (d->session != session) {
 		forget_waiting(s, d);
@@ -1140,11 +1144,11 @@ lw_server *lw_start(const lw_config *cfg, char *err, size_t errlen)
 	s->free_q = calloc(s->cfg.max_devices, sizeof *s->free_q);
 	for (s->nbuckets = 64; s->nbuckets < s->cfg.max_devices && s->nbuckets < (1u << 24);)
 		s->nbuckets *= 2;
-	s->ep_head = calloc(s->nbuckets, sizeof *s->ep_head);
-	s->imei_head = calloc(s->nbuckets, sizeof *s->imei_head);
-	s->loc_head = calloc(s->nbuckets, sizeof *s->loc_head);
-	if (!s->dev || !s->setup_q || !s->free_q || !s->ep_head || !s->imei_head || !s->loc_head)
+	if (!s->dev || !s->setup_q || !s->free_q)
 		goto oom;
+	for (int ix = 0; ix < IX_N; ix++)
+		if (!(s->head[ix] = calloc(s->nbuckets, sizeof *s->head[ix])))
+			goto oom;
 	/* the lowest slots first, as before */
 	for (unsigned i = s->cfg.max_devices; i > 0; i--)
 		s->free_q[s->free_n++] = i - 1;
@@ -1224,9 +1228,8 @@ void lw_stop(lw_server *s)
 	free(s->dev);
 	free(s->setup_q);
 	free(s->free_q);
-	free(s->ep_head);
-	free(s->imei_head);
-	free(s->loc_head);
+	for (int ix = 0; ix < IX_N; ix++)
+		free(s->head[ix]);
 	free(s);
 }
 
@@ -1302,7 +1305,7 @@ static lw_dev *plain_update_of(lw_server *s, const coapsock_dgram *g, uint8_t *a
 	get_queries(pdu, &p, &bad);
 	if (bad || p.ep[0] || p.lwm2m[0])
 		goto out;
-	lw_dev *d = settled(s, find_loc(s, loc));
+	lw_dev *d = settled(s, find_slot(s, IX_LOC, loc));
 	coap_address_t from;
 	coap_address_init(&from);
 	memcpy(&from.addr, &g->from, g->fromlen);
@@ -1462,9 +1465,9 @@ static void do_io(lw_server *s)
 	 * the loop for the ones it knows of). Ahead of libcoap, whose rounds
 	 * are then rare, the timer fd is trusted (libcoap 4.3 sets it for
 	 * each confirmable request sent, and at the end of each round for
-	 * what the round left), with the walk lw_process makes every second
-	 * behind it: with 100,000 devices a walk every LW_PREPARE_MS would
-	 * hold Updates up more than anything else. */
+	 * what the round left), with lw_process's timed walk behind it (at
+	 * least every LW_WALK_IDLE_S): with 100,000 devices a walk every
+	 * LW_PREPARE_MS would hold Updates up more than anything else. */
 	if (s->udp_fd < 0 && mono_ms() - s->prepared_at >= LW_PREPARE_MS) {
 		coap_tick_t now;
 		coap_ticks(&now);

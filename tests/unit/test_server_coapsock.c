@@ -39,6 +39,30 @@ static void send_to(int from, const struct sockaddr_storage *to, socklen_t len, 
 	assert_int_equal(sendto(from, data, n, 0, (const struct sockaddr *)to, len), (ssize_t)n);
 }
 
+/* a server socket and a client socket on 127.0.0.1: the IPv4 tests' state */
+typedef struct pair {
+	int fs, fc;
+	struct sockaddr_storage srv, cli;
+	socklen_t sl, cl;
+} pair;
+
+static int pair_up(void **state)
+{
+	static pair p;
+	p.fs = bound(&p.srv, &p.sl, 0);
+	p.fc = bound(&p.cli, &p.cl, 0);
+	*state = &p;
+	return 0;
+}
+
+static int pair_down(void **state)
+{
+	pair *p = *state;
+	close(p->fs);
+	close(p->fc);
+	return 0;
+}
+
 static void find(void **state)
 {
 	(void)state;
@@ -68,22 +92,20 @@ static void find(void **state)
 
 static void peek_take_reply(void **state)
 {
-	(void)state;
-	struct sockaddr_storage srv, cli;
-	socklen_t sl, cl;
-	int fs = bound(&srv, &sl, 0), fc = bound(&cli, &cl, 0);
+	const pair *p = *state;
+	int fs = p->fs, fc = p->fc;
 	coapsock_dgram g;
 	assert_int_equal(coapsock_peek(fs, &g), 0); /* empty */
 
-	send_to(fc, &srv, sl, "first", 5);
-	send_to(fc, &srv, sl, "second", 6);
+	send_to(fc, &p->srv, p->sl, "first", 5);
+	send_to(fc, &p->srv, p->sl, "second", 6);
 	/* looked at twice: still the head */
 	for (int i = 0; i < 2; i++) {
 		assert_int_equal(coapsock_peek(fs, &g), 1);
 		assert_int_equal(g.len, 5);
 		assert_memory_equal(g.data, "first", 5);
-		assert_int_equal(g.fromlen, cl);
-		assert_memory_equal(&g.from, &cli, cl);
+		assert_int_equal(g.fromlen, p->cl);
+		assert_memory_equal(&g.from, &p->cli, p->cl);
 	}
 	/* answered from the address it came to */
 	assert_int_equal(coapsock_reply(fs, &g, (const uint8_t *)"ack", 3), 0);
@@ -92,8 +114,8 @@ static void peek_take_reply(void **state)
 	socklen_t fl = sizeof from;
 	assert_int_equal(recvfrom(fc, buf, sizeof buf, 0, (struct sockaddr *)&from, &fl), 3);
 	assert_memory_equal(buf, "ack", 3);
-	assert_int_equal(fl, sl);
-	assert_memory_equal(&from, &srv, sl);
+	assert_int_equal(fl, p->sl);
+	assert_memory_equal(&from, &p->srv, p->sl);
 	/* taken: the next one is the head */
 	coapsock_take(fs);
 	assert_int_equal(coapsock_peek(fs, &g), 1);
@@ -101,8 +123,6 @@ static void peek_take_reply(void **state)
 	assert_memory_equal(g.data, "second", 6);
 	coapsock_take(fs);
 	assert_int_equal(coapsock_peek(fs, &g), 0);
-	close(fs);
-	close(fc);
 }
 
 /* IPv6: the server on the wildcard address (as libcoap binds [::]), asking
@@ -141,14 +161,12 @@ static void reply_v6(void **state)
 
 static void too_large(void **state)
 {
-	(void)state;
-	struct sockaddr_storage srv, cli;
-	socklen_t sl, cl;
-	int fs = bound(&srv, &sl, 0), fc = bound(&cli, &cl, 0);
+	const pair *p = *state;
+	int fs = p->fs, fc = p->fc;
 	uint8_t big[COAPSOCK_DGRAM_MAX + 1];
 	for (size_t i = 0; i < sizeof big; i++)
 		big[i] = (uint8_t)i;
-	send_to(fc, &srv, sl, big, sizeof big);
+	send_to(fc, &p->srv, p->sl, big, sizeof big);
 	coapsock_dgram g;
 	assert_int_equal(coapsock_peek(fs, &g), -1);
 	assert_int_equal(coapsock_peek(fs, &g), -1);
@@ -157,20 +175,18 @@ static void too_large(void **state)
 	assert_int_equal(recv(fs, got, sizeof got, 0), (ssize_t)sizeof big);
 	assert_memory_equal(got, big, sizeof big);
 	/* exactly COAPSOCK_DGRAM_MAX is looked at */
-	send_to(fc, &srv, sl, big, COAPSOCK_DGRAM_MAX);
+	send_to(fc, &p->srv, p->sl, big, COAPSOCK_DGRAM_MAX);
 	assert_int_equal(coapsock_peek(fs, &g), 1);
 	assert_int_equal(g.len, COAPSOCK_DGRAM_MAX);
-	close(fs);
-	close(fc);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(find),
-		cmocka_unit_test(peek_take_reply),
+		cmocka_unit_test_setup_teardown(peek_take_reply, pair_up, pair_down),
 		cmocka_unit_test(reply_v6),
-		cmocka_unit_test(too_large),
+		cmocka_unit_test_setup_teardown(too_large, pair_up, pair_down),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
